@@ -1,0 +1,47 @@
+package store
+
+import (
+	"strconv"
+	"strings"
+)
+
+// dialect holds what differs between SQLite and PostgreSQL in query text.
+type dialect struct {
+	name string
+	// like is the case-insensitive LIKE operator.
+	like string
+	// dollar says placeholders are $1, $2 … instead of ?.
+	dollar bool
+}
+
+var (
+	sqlite   = dialect{name: "sqlite", like: "LIKE"}
+	postgres = dialect{name: "postgres", like: "ILIKE", dollar: true}
+)
+
+// rebind rewrites ? placeholders to $n for PostgreSQL. Queries never hold a
+// literal question mark.
+func (d dialect) rebind(q string) string {
+	if !d.dollar {
+		return q
+	}
+	var b strings.Builder
+	b.Grow(len(q) + 16)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+// likeArg escapes a user's search text for a LIKE pattern containing it.
+func likeArg(s string) string {
+	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+	return "%" + r.Replace(s) + "%"
+}

@@ -1,0 +1,72 @@
+package store
+
+import (
+	"context"
+	"embed"
+	"fmt"
+	"io/fs"
+	"sort"
+	"time"
+)
+
+//go:embed migrations
+var migrationFS embed.FS
+
+// MigrationNames lists the migration files of a dialect ("sqlite" or "postgres") in order.
+func MigrationNames(dialectName string) ([]string, error) {
+	entries, err := fs.ReadDir(migrationFS, "migrations/"+dialectName)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	sort.Strings(names)
+	return names, nil
+}
+
+// Migrate applies the migrations not yet applied, each in its own
+// transaction, in name order. Migrations are up-only.
+func (s *Store) Migrate(ctx context.Context) error {
+	if _, err := s.write.ExecContext(ctx, `CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)`); err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
+	}
+	names, err := MigrationNames(s.dialect.name)
+	if err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
+	}
+	for _, name := range names {
+		if err := s.migrate(ctx, name); err != nil {
+			return fmt.Errorf("store.Migrate %s: %w", name, err)
+		}
+	}
+	if s.dialect.name == "sqlite" {
+		_, err = s.write.ExecContext(ctx, "PRAGMA optimize")
+	}
+	return err
+}
+
+func (s *Store) migrate(ctx context.Context, name string) error {
+	body, err := migrationFS.ReadFile("migrations/" + s.dialect.name + "/" + name)
+	if err != nil {
+		return err
+	}
+	return s.WithTx(ctx, Actor{}, func(tx *Tx) error {
+		if s.dialect.name == "postgres" {
+			// Several servers may start at once on one database: one migrates, the others wait.
+			if _, err := tx.exec("SELECT pg_advisory_xact_lock(727001)"); err != nil {
+				return err
+			}
+		}
+		var n int
+		if err := tx.queryRow("SELECT COUNT(*) FROM schema_migrations WHERE name = ?", name).Scan(&n); err != nil || n > 0 {
+			return err
+		}
+		if _, err := tx.tx.ExecContext(ctx, string(body)); err != nil {
+			return err
+		}
+		_, err := tx.exec("INSERT INTO schema_migrations (name, applied_at) VALUES (?, ?)", name, time.Now().UTC().Format(time.RFC3339))
+		return err
+	})
+}

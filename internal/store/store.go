@@ -1,0 +1,91 @@
+// Package store keeps radsup's records in SQLite or PostgreSQL. Queries are
+// written once with ? placeholders; dialect.go holds the few differences.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	_ "github.com/jackc/pgx/v5/stdlib" // PostgreSQL driver "pgx"
+	_ "modernc.org/sqlite"             // SQLite driver "sqlite"
+)
+
+// Store is the database: a writer pool and a reader pool (the same pool on PostgreSQL).
+type Store struct {
+	write   *sql.DB
+	read    *sql.DB
+	dialect dialect
+	// Now returns the current time; tests replace it.
+	Now func() time.Time
+}
+
+// Open connects to the database named by url: "sqlite:PATH" (or a path
+// ending in .db) or "postgres://…". It does not migrate; call Migrate.
+func Open(ctx context.Context, url string) (*Store, error) {
+	s := &Store{Now: time.Now}
+	var err error
+	switch {
+	case strings.HasPrefix(url, "postgres://"), strings.HasPrefix(url, "postgresql://"):
+		s.dialect = postgres
+		s.write, err = sql.Open("pgx", url)
+		if err == nil {
+			s.write.SetMaxOpenConns(20)
+			s.write.SetMaxIdleConns(10)
+			s.read = s.write
+		}
+	case strings.HasPrefix(url, "sqlite:") || strings.HasSuffix(url, ".db"):
+		s.dialect = sqlite
+		err = s.openSQLite(strings.TrimPrefix(url, "sqlite:"))
+	default:
+		return nil, fmt.Errorf("store.Open: unknown database URL %q (want sqlite:PATH or postgres://…)", url)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("store.Open: %w", err)
+	}
+	if err := s.write.PingContext(ctx); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("store.Open: %w", err)
+	}
+	return s, nil
+}
+
+// openSQLite opens one writer connection (SQLite allows one writer at a time;
+// queuing in Go avoids SQLITE_BUSY) and a pool of readers, in WAL mode.
+func (s *Store) openSQLite(path string) error {
+	// busy_timeout comes first so that the other pragmas wait for locks too.
+	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+	var err error
+	if s.write, err = sql.Open("sqlite", dsn); err != nil {
+		return err
+	}
+	s.write.SetMaxOpenConns(1)
+	if s.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&mode=ro"); err != nil {
+		return err
+	}
+	s.read.SetMaxOpenConns(4)
+	return nil
+}
+
+// Dialect names the database engine: "sqlite" or "postgres".
+func (s *Store) Dialect() string { return s.dialect.name }
+
+// DB returns the writer pool for callers that must run bare SQL, such as
+// benchmarks comparing a page with its query.
+func (s *Store) DB() *sql.DB { return s.write }
+
+// Rebind rewrites ? placeholders for the store's dialect.
+func (s *Store) Rebind(q string) string { return s.dialect.rebind(q) }
+
+// Close closes both pools.
+func (s *Store) Close() error {
+	err := s.write.Close()
+	if s.read != s.write {
+		err = errors.Join(err, s.read.Close())
+	}
+	return err
+}

@@ -1,0 +1,267 @@
+package store
+
+import (
+	"encoding/json"
+	"fmt"
+	"strings"
+
+	"radsup/internal/domain"
+)
+
+// Scope limits what a user may see: an institution user sees only the rows of
+// its institution. The zero Scope sees everything.
+type Scope struct {
+	InstitutionID int64
+}
+
+// Filter selects and pages rows of a list. Values holds the filter's named
+// conditions (the names each table accepts, e.g. "q", "kind", "institution_id").
+type Filter struct {
+	Values  map[string]string
+	Retired bool // include retired rows
+	Limit   int  // 0 means no limit
+	Offset  int
+}
+
+// Get returns a named filter value.
+func (f Filter) Get(name string) string { return f.Values[name] }
+
+// Table maps one entity type to its SQL table. Its functions give the
+// column values and scan targets in the order of cols.
+type Table[T any] struct {
+	name   string // SQL table
+	entity string // entity name in audit events and domain.Fields
+	cols   []string
+	args   func(*T) []any
+	dest   func(*T) []any
+	meta   func(*T) *domain.Meta
+	// scope is a condition with one ? (the institution id) that holds for the
+	// rows an institution user may see.
+	scope string
+	// filters turn a named filter value into a condition and its arguments.
+	filters map[string]func(d dialect, v string) (string, []any)
+	order   string
+}
+
+const metaCols = "id, version, retired, created_at, updated_at"
+
+func (t *Table[T]) selectSQL() string {
+	return "SELECT " + metaCols + ", " + strings.Join(t.cols, ", ") + " FROM " + t.name
+}
+
+func (t *Table[T]) scanDest(rec *T) []any {
+	m := t.meta(rec)
+	return append([]any{&m.ID, &m.Version, &m.Retired, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}}, t.dest(rec)...)
+}
+
+// scopeCond returns the scope condition and its argument, or "" for no scope.
+func (t *Table[T]) scopeCond(sc Scope) (string, []any) {
+	if sc.InstitutionID == 0 || t.scope == "" {
+		return "", nil
+	}
+	return t.scope, []any{sc.InstitutionID}
+}
+
+// get returns the row with id if the scope lets the user see it.
+func get[T any](tx *Tx, t *Table[T], sc Scope, id int64) (*T, error) {
+	q, args := t.selectSQL()+" WHERE id = ?", []any{id}
+	if c, a := t.scopeCond(sc); c != "" {
+		q, args = q+" AND "+c, append(args, a...)
+	}
+	rec := new(T)
+	if err := tx.queryRow(q, args...).Scan(t.scanDest(rec)...); err != nil {
+		return nil, mapError("find "+t.entity, err)
+	}
+	return rec, nil
+}
+
+// list returns a page of rows matching f and the total number matching.
+func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
+	var conds []string
+	var args []any
+	if c, a := t.scopeCond(sc); c != "" {
+		conds, args = append(conds, c), append(args, a...)
+	}
+	if !f.Retired {
+		conds = append(conds, "NOT retired")
+	}
+	for name, v := range f.Values {
+		fn, ok := t.filters[name]
+		if !ok || v == "" {
+			continue
+		}
+		c, a := fn(tx.d, v)
+		conds, args = append(conds, c), append(args, a...)
+	}
+	where := ""
+	if len(conds) > 0 {
+		where = " WHERE " + strings.Join(conds, " AND ")
+	}
+	q := "SELECT " + metaCols + ", " + strings.Join(t.cols, ", ") + ", COUNT(*) OVER () FROM " + t.name + where + " ORDER BY " + t.order
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, 0, mapError("list "+t.entity, err)
+	}
+	defer rows.Close()
+	var out []*T
+	total := 0
+	for rows.Next() {
+		rec := new(T)
+		if err := rows.Scan(append(t.scanDest(rec), &total)...); err != nil {
+			return nil, 0, mapError("list "+t.entity, err)
+		}
+		out = append(out, rec)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, 0, mapError("list "+t.entity, err)
+	}
+	if len(out) == 0 && f.Offset > 0 {
+		total = countRows(tx, t, where, args)
+	}
+	return out, total, nil
+}
+
+// countRows counts matching rows when the requested page is past the end.
+func countRows[T any](tx *Tx, t *Table[T], where string, args []any) int {
+	var n int
+	if err := tx.queryRow("SELECT COUNT(*) FROM "+t.name+where, args...).Scan(&n); err != nil {
+		return 0
+	}
+	return n
+}
+
+// insert writes a new row, then checks that the scope can see it (so an
+// institution user cannot file records for another institution), and audits it.
+func insert[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
+	m := t.meta(rec)
+	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, tx.now, tx.now
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
+	q := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(t.cols, ", ") + ") VALUES (" + ph + ")"
+	id, err := tx.insertID(q, append([]any{1, false, tx.now, tx.now}, t.args(rec)...)...)
+	if err != nil {
+		return mapError("create "+t.entity, err)
+	}
+	m.ID = id
+	if _, err := get(tx, t, sc, id); err != nil {
+		return err
+	}
+	return tx.audit("create", t.entity, id, nil, rec)
+}
+
+// update writes rec over the row with rec's id if its version is still the
+// stored one; otherwise nothing changes and ErrStale is returned.
+func update[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
+	m := t.meta(rec)
+	before, err := get(tx, t, sc, m.ID)
+	if err != nil {
+		return err
+	}
+	if t.meta(before).Version != m.Version {
+		return fmt.Errorf("update %s %d: %w", t.entity, m.ID, ErrStale)
+	}
+	set := strings.Join(t.cols, " = ?, ") + " = ?"
+	q := "UPDATE " + t.name + " SET " + set + ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?"
+	res, err := tx.exec(q, append(t.args(rec), tx.now, m.ID, m.Version)...)
+	if err != nil {
+		return mapError("update "+t.entity, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("update %s %d: %w", t.entity, m.ID, ErrStale)
+	}
+	m.Version, m.UpdatedAt, m.CreatedAt, m.Retired = m.Version+1, tx.now, t.meta(before).CreatedAt, t.meta(before).Retired
+	if _, err := get(tx, t, sc, m.ID); err != nil {
+		return err // moved out of the user's scope
+	}
+	return tx.audit("update", t.entity, m.ID, before, rec)
+}
+
+// setRetired retires (or restores) the row with id at the given version.
+func setRetired[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int, retired bool) (*T, error) {
+	before, err := get(tx, t, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if t.meta(before).Version != version {
+		return nil, fmt.Errorf("retire %s %d: %w", t.entity, id, ErrStale)
+	}
+	res, err := tx.exec("UPDATE "+t.name+" SET retired = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?",
+		retired, tx.now, id, version)
+	if err != nil {
+		return nil, mapError("retire "+t.entity, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, fmt.Errorf("retire %s %d: %w", t.entity, id, ErrStale)
+	}
+	after, err := get(tx, t, sc, id)
+	if err != nil {
+		return nil, err
+	}
+	action := "retire"
+	if !retired {
+		action = "restore"
+	}
+	return after, tx.audit(action, t.entity, id, before, after)
+}
+
+// audit records one change with the actor of the transaction.
+func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
+	enc := func(v any) (any, error) {
+		if v == nil {
+			return nil, nil
+		}
+		b, err := json.Marshal(v)
+		return string(b), err
+	}
+	b, err := enc(before)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	a, err := enc(after)
+	if err != nil {
+		return fmt.Errorf("audit: %w", err)
+	}
+	var uid any
+	if tx.actor.UserID != 0 {
+		uid = tx.actor.UserID
+	}
+	_, err = tx.exec(`INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tx.now, uid, tx.actor.Username, action, entity, id, b, a, tx.actor.RequestID, tx.actor.IP)
+	return mapError("audit", err)
+}
+
+// Audit records an event that is not a record change (login, logout, export…).
+func (tx *Tx) Audit(action, entity string, id int64, detail any) error {
+	return tx.audit(action, entity, id, nil, detail)
+}
+
+// eq returns a filter for column = value.
+func eq(col string) func(dialect, string) (string, []any) {
+	return func(_ dialect, v string) (string, []any) { return col + " = ?", []any{v} }
+}
+
+// eqInt returns a filter for an integer column; a non-number matches nothing.
+func eqInt(col string) func(dialect, string) (string, []any) {
+	return func(_ dialect, v string) (string, []any) {
+		var n int64
+		if _, err := fmt.Sscan(v, &n); err != nil {
+			return "1 = 0", nil
+		}
+		return col + " = ?", []any{n}
+	}
+}
+
+// search returns a filter matching any of cols against the text v.
+func search(cols ...string) func(dialect, string) (string, []any) {
+	return func(d dialect, v string) (string, []any) {
+		parts := make([]string, len(cols))
+		args := make([]any, len(cols))
+		for i, c := range cols {
+			parts[i] = c + " " + d.like + ` ? ESCAPE '\'`
+			args[i] = likeArg(v)
+		}
+		return "(" + strings.Join(parts, " OR ") + ")", args
+	}
+}

@@ -1,0 +1,99 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+	"time"
+)
+
+// Actor is who makes a change; it is written into every audit event.
+type Actor struct {
+	UserID    int64
+	Username  string
+	Role      string
+	RequestID string
+	IP        string
+}
+
+// Tx is one database transaction. Every read and write goes through a Tx so
+// that a page sees one snapshot and a change commits with its audit events.
+type Tx struct {
+	ctx   context.Context
+	tx    *sql.Tx
+	d     dialect
+	actor Actor
+	now   time.Time
+}
+
+// Now is the time the transaction started; every timestamp it writes uses it.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Actor returns who makes the transaction's changes.
+func (tx *Tx) Actor() Actor { return tx.actor }
+
+// WithTx runs fn in a read-write transaction on behalf of actor and commits
+// if fn returns nil; otherwise, or on panic, it rolls back.
+func (s *Store) WithTx(ctx context.Context, actor Actor, fn func(*Tx) error) error {
+	return s.run(ctx, s.write, actor, false, fn)
+}
+
+// View runs fn in a read-only transaction on the reader pool.
+func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	return s.run(ctx, s.read, Actor{}, true, fn)
+}
+
+func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool, fn func(*Tx) error) (err error) {
+	opts := &sql.TxOptions{ReadOnly: readOnly}
+	if s.dialect.name == "sqlite" {
+		opts = nil // the DSN sets the lock mode; modernc rejects read-only options
+	}
+	stx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return fmt.Errorf("store: begin: %w", err)
+	}
+	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond)}
+	defer func() {
+		if p := recover(); p != nil {
+			stx.Rollback()
+			panic(p)
+		}
+		if err != nil {
+			stx.Rollback()
+			return
+		}
+		if cerr := stx.Commit(); cerr != nil {
+			err = fmt.Errorf("store: commit: %w", cerr)
+		}
+	}()
+	return fn(tx)
+}
+
+func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(tx.ctx, tx.d.rebind(q), args...)
+}
+
+func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(tx.ctx, tx.d.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(tx.ctx, tx.d.rebind(q), args...)
+}
+
+// Exec runs a statement written with ? placeholders; for packages that keep
+// their own tables (screening findings, enforcement) inside the same transaction.
+func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) { return tx.exec(q, args...) }
+
+// Query runs a query written with ? placeholders.
+func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(q, args...) }
+
+// QueryRow runs a query returning one row.
+func (tx *Tx) QueryRow(q string, args ...any) *sql.Row { return tx.queryRow(q, args...) }
+
+// insertID runs an INSERT … RETURNING id and returns the new id.
+func (tx *Tx) insertID(q string, args ...any) (int64, error) {
+	var id int64
+	err := tx.queryRow(q+" RETURNING id", args...).Scan(&id)
+	return id, err
+}
