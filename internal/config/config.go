@@ -1,0 +1,110 @@
+// Package config reads radsup's settings: flags override RADSUP_* environment
+// variables, which override the defaults.
+package config
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Config holds every setting, validated by Load.
+type Config struct {
+	DB            string // database URL: sqlite:PATH or postgres://…
+	Addr          string // HTTP listen address
+	Demo          bool   // load the demo district into an empty database
+	SecureCookies bool   // mark cookies Secure (behind a TLS-terminating proxy)
+	LogFormat     string // text or json
+	Seed          int64  // demo data seed
+	Scale         string // demo scale: district or province
+}
+
+// Default returns the settings used when nothing is configured.
+func Default() Config {
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district"}
+}
+
+// env lists the environment variable of each setting.
+var env = map[string]string{
+	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
+	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE",
+}
+
+// FlagSet returns a flag set bound to c, with defaults taken from the environment.
+func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(io.Discard)
+	c.applyEnv(getenv)
+	fs.StringVar(&c.DB, "db", c.DB, "database URL: sqlite:PATH or postgres://user@host/db ($RADSUP_DB)")
+	fs.StringVar(&c.Addr, "addr", c.Addr, "HTTP listen address ($RADSUP_ADDR)")
+	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo district into an empty database ($RADSUP_DEMO)")
+	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for TLS behind a proxy ($RADSUP_SECURE_COOKIES)")
+	fs.StringVar(&c.LogFormat, "log", c.LogFormat, "log format: text or json ($RADSUP_LOG)")
+	fs.Int64Var(&c.Seed, "seed", c.Seed, "demo data seed ($RADSUP_SEED)")
+	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
+	return fs
+}
+
+func (c *Config) applyEnv(getenv func(string) string) {
+	get := func(flagName string) string { return strings.TrimSpace(getenv(env[flagName])) }
+	if v := get("db"); v != "" {
+		c.DB = v
+	}
+	if v := get("addr"); v != "" {
+		c.Addr = v
+	}
+	if v := get("demo"); v != "" {
+		c.Demo = v == "1" || strings.EqualFold(v, "true")
+	}
+	if v := get("secure-cookies"); v != "" {
+		c.SecureCookies = v == "1" || strings.EqualFold(v, "true")
+	}
+	if v := get("log"); v != "" {
+		c.LogFormat = v
+	}
+	if v := get("seed"); v != "" {
+		fmt.Sscan(v, &c.Seed)
+	}
+	if v := get("scale"); v != "" {
+		c.Scale = v
+	}
+}
+
+// Validate reports a setting that cannot work.
+func (c *Config) Validate() error {
+	var errs []error
+	if !strings.HasPrefix(c.DB, "sqlite:") && !strings.HasPrefix(c.DB, "postgres://") && !strings.HasPrefix(c.DB, "postgresql://") {
+		errs = append(errs, fmt.Errorf("-db %q: want sqlite:PATH or postgres://…", c.DB))
+	}
+	if c.LogFormat != "text" && c.LogFormat != "json" {
+		errs = append(errs, fmt.Errorf("-log %q: want text or json", c.LogFormat))
+	}
+	if c.Scale != "district" && c.Scale != "province" {
+		errs = append(errs, fmt.Errorf("-scale %q: want district or province", c.Scale))
+	}
+	return errors.Join(errs...)
+}
+
+// Load parses global flags, the command name and the command's own flags
+// (the same set, so `radsup -db X serve` and `radsup serve -db X` agree).
+// It returns the config, the command and the command's remaining arguments.
+func Load(args []string, getenv func(string) string) (Config, string, []string, error) {
+	c := Default()
+	fs := c.FlagSet("radsup", getenv)
+	if err := fs.Parse(args); err != nil {
+		return c, "", nil, err
+	}
+	rest := fs.Args()
+	if len(rest) == 0 {
+		return c, "", nil, nil
+	}
+	cmd := rest[0]
+	// Re-parse the command's flags on top of what the global flags set.
+	sub := c.FlagSet(cmd, func(string) string { return "" })
+	if err := sub.Parse(rest[1:]); err != nil {
+		return c, cmd, nil, err
+	}
+	return c, cmd, sub.Args(), c.Validate()
+}

@@ -1,0 +1,187 @@
+// Package registry holds the filing use cases (在线建档, 设备录入): every change
+// to an institution, licence, person, record or device goes through here:
+// authorize → normalize and validate → one transaction {write, audit}.
+package registry
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"radsup/internal/domain"
+	"radsup/internal/store"
+)
+
+// Registry runs the filing use cases on a store.
+type Registry struct {
+	Store *store.Store
+	// Today returns the current date for validation ("not in the future").
+	Today func() domain.Date
+	// AfterChange, when set, runs inside each change's transaction (re-screening).
+	AfterChange func(tx *store.Tx, entity string, ids []int64) error
+}
+
+// New returns a Registry on s using the system clock.
+func New(s *store.Store) *Registry {
+	return &Registry{Store: s, Today: func() domain.Date { return domain.DateOf(time.Now()) }}
+}
+
+// recordPtr is a pointer to an entity struct with the domain.Record methods.
+type recordPtr[T any] interface {
+	*T
+	domain.Record
+}
+
+// keyField names the field that a unique-key conflict is reported on.
+var keyField = map[string]string{
+	"institution": "credit_code", "licence": "licence_no", "person": "id_number", "employment": "started_on",
+	"training": "taken_on", "exam": "examined_on", "dose": "period_start", "equipment": "serial_no", "test": "tested_on",
+}
+
+// Actor returns the audit actor for a user.
+func Actor(u *store.User, requestID, ip string) store.Actor {
+	return store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: requestID, IP: ip}
+}
+
+// allowed reports whether u may perform action on entity at all; which rows
+// it may touch is the store scope's business.
+func allowed(u *store.User, action, entity string) bool {
+	switch u.Role {
+	case store.RoleAdmin, store.RoleSupervisor:
+		return true
+	case store.RoleInstitution:
+		// An institution user files its own records but not institutions.
+		return entity != "institution" || action == "update" || action == "read"
+	}
+	return false
+}
+
+var errForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
+
+// Find returns one record the user may see.
+func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], id int64) (*T, error) {
+	var rec *T
+	err := r.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		rec, err = store.Find(tx, t, u.Scope(), id)
+		return err
+	})
+	return rec, err
+}
+
+// List returns a page of records the user may see.
+func List[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], f store.Filter) ([]*T, int, error) {
+	var recs []*T
+	var n int
+	err := r.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		recs, n, err = store.List(tx, t, u.Scope(), f)
+		return err
+	})
+	return recs, n, err
+}
+
+// Create validates rec and files it.
+func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], rec P) error {
+	if !allowed(u, "create", t.Entity()) {
+		return errForbidden
+	}
+	if err := r.check(rec); err != nil {
+		return err
+	}
+	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := store.Create(tx, t, u.Scope(), (*T)(rec)); err != nil {
+			return conflictOn(t.Entity(), err)
+		}
+		return r.after(tx, t.Entity(), rec.Base().ID)
+	})
+}
+
+// Update validates rec and stores it if its version is current (ErrStale otherwise).
+func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], rec P) error {
+	if !allowed(u, "update", t.Entity()) {
+		return errForbidden
+	}
+	if err := r.check(rec); err != nil {
+		return err
+	}
+	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := store.Update(tx, t, u.Scope(), (*T)(rec)); err != nil {
+			return conflictOn(t.Entity(), err)
+		}
+		return r.after(tx, t.Entity(), rec.Base().ID)
+	})
+}
+
+// Retire retires (or, with restore, brings back) a record at the given version.
+func Retire[T any](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], id int64, version int, restore bool) error {
+	if !allowed(u, "retire", t.Entity()) {
+		return errForbidden
+	}
+	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		if restore {
+			_, err = store.Restore(tx, t, u.Scope(), id, version)
+		} else {
+			_, err = store.Retire(tx, t, u.Scope(), id, version)
+		}
+		if err != nil {
+			return err
+		}
+		return r.after(tx, t.Entity(), id)
+	})
+}
+
+// CreatePersonWithEmployment files a person and an employment together. The
+// people register is shared across employers: if a person with the same ID
+// number exists, the employment is added to that person (the person's other
+// fields are left as they are).
+func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor store.Actor, u *store.User, p *domain.Person, e *domain.Employment) error {
+	p.Normalize()
+	e.Normalize()
+	errs := p.Validate(r.Today())
+	e.PersonID = -1 // filled in below; keeps the reference check quiet
+	for k, v := range e.Validate(r.Today()) {
+		errs.Add(k, v)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		found, _, err := store.List(tx, store.People, store.Scope{}, store.Filter{Values: map[string]string{"id_number": p.IDNumber}, Retired: true})
+		if err != nil {
+			return err
+		}
+		if len(found) > 0 {
+			*p = *found[0]
+		} else if err := store.Create(tx, store.People, store.Scope{}, p); err != nil {
+			return conflictOn("person", err)
+		}
+		e.PersonID = p.ID
+		if err := store.Create(tx, store.Employments, u.Scope(), e); err != nil {
+			return conflictOn("employment", err)
+		}
+		return r.after(tx, "person", p.ID)
+	})
+}
+
+func (r *Registry) check(rec domain.Record) error {
+	rec.Normalize()
+	return rec.Validate(r.Today()).Err()
+}
+
+func (r *Registry) after(tx *store.Tx, entity string, id int64) error {
+	if r.AfterChange == nil {
+		return nil
+	}
+	return r.AfterChange(tx, entity, []int64{id})
+}
+
+// conflictOn turns a unique-key conflict into a field error on the record's key.
+func conflictOn(entity string, err error) error {
+	if !errors.Is(err, store.ErrConflict) {
+		return err
+	}
+	field := keyField[entity]
+	return &domain.Error{Code: domain.ECONFLICT, Message: "error.duplicate", Fields: domain.FieldErrors{field: "duplicate"}}
+}
