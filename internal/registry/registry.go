@@ -140,9 +140,10 @@ func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor store.A
 	p.Normalize()
 	e.Normalize()
 	errs := p.Validate(r.Today())
-	e.PersonID = -1 // filled in below; keeps the reference check quiet
 	for k, v := range e.Validate(r.Today()) {
-		errs.Add(k, v)
+		if k != "person_id" { // the person is filed below
+			errs.Add(k, v)
+		}
 	}
 	if err := errs.Err(); err != nil {
 		return err
