@@ -1,0 +1,50 @@
+package demo_test
+
+import (
+	"context"
+	"testing"
+
+	"radsup/internal/demo"
+	"radsup/internal/domain"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// TestLoadDistrict loads the demo district into a real database and checks
+// that what is stored is what was generated.
+func TestLoadDistrict(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t)
+	asOf := domain.MustDate("2026-06-30")
+	c, err := demo.Load(ctx, s, demo.District, 1, asOf)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c.Institutions != 60 || c.People < 500 || c.Doses < 4000 {
+		t.Fatalf("counts %s", c)
+	}
+	s.View(ctx, func(tx *store.Tx) error {
+		for table, want := range map[string]int{"institutions": c.Institutions, "people": c.People, "doses": c.Doses,
+			"equipment": c.Equipment, "equipment_tests": c.Tests, "employments": c.Employments} {
+			var n int
+			if err := tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || n != want {
+				t.Errorf("%s: %d rows, want %d (%v)", table, n, want, err)
+			}
+		}
+		var audits int
+		tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'demo_load'").Scan(&audits)
+		if audits != 1 {
+			t.Errorf("%d demo_load audit events", audits)
+		}
+		people, _, err := store.List(tx, store.People, store.Scope{}, store.Filter{Limit: 5})
+		if err != nil || len(people) != 5 {
+			t.Fatalf("people: %v", err)
+		}
+		for _, p := range people {
+			if errs := p.Validate(asOf); len(errs) != 0 {
+				t.Errorf("stored person %s invalid: %v", p.IDNumber, errs)
+			}
+		}
+		return nil
+	})
+}
