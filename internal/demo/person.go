@@ -43,10 +43,15 @@ func (g *gen) staff(s *site) error {
 			return err
 		}
 	}
-	if s.open && s.prof.host && len(g.pending) > 0 {
-		m := g.pending[0]
-		g.pending = g.pending[1:]
-		return g.moonlight(s, m)
+	if !s.open || !s.prof.host {
+		return nil
+	}
+	// The second job must be at another institution than the first.
+	for i, m := range g.pending {
+		if m.inst != s.inst.CreditCode {
+			g.pending = slices.Delete(g.pending, i, i+1)
+			return g.moonlight(s, m)
+		}
 	}
 	return nil
 }
