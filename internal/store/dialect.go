@@ -45,3 +45,15 @@ func likeArg(s string) string {
 	r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
 	return "%" + r.Replace(s) + "%"
 }
+
+// prefix returns a condition matching rows whose col starts with v, in a form
+// each engine answers from an index: a range in SQLite (whose LIKE ignores
+// case and so cannot use a plain index), LIKE 'v%' in PostgreSQL (with a
+// text_pattern_ops index, whatever the database collation).
+func (d dialect) prefix(col, v string) (string, []any) {
+	if d.dollar {
+		r := strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`)
+		return col + ` LIKE ? ESCAPE '\'`, []any{r.Replace(v) + "%"}
+	}
+	return "(" + col + " >= ? AND " + col + " < ?)", []any{v, v + "\U0010FFFF"}
+}

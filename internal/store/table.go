@@ -3,6 +3,7 @@ package store
 import (
 	"encoding/json"
 	"fmt"
+	"sort"
 	"strings"
 
 	"radsup/internal/domain"
@@ -75,29 +76,12 @@ func get[T any](tx *Tx, t *Table[T], sc Scope, id int64) (*T, error) {
 	return rec, nil
 }
 
-// list returns a page of rows matching f and the total number matching.
+// list returns a page of rows matching f and the total number matching. The
+// total comes from a separate COUNT, which is much cheaper than a window
+// count over the whole result, and is skipped when the page holds it all.
 func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
-	var conds []string
-	var args []any
-	if c, a := t.scopeCond(sc); c != "" {
-		conds, args = append(conds, c), append(args, a...)
-	}
-	if !f.Retired {
-		conds = append(conds, "NOT retired")
-	}
-	for name, v := range f.Values {
-		fn, ok := t.filters[name]
-		if !ok || v == "" {
-			continue
-		}
-		c, a := fn(tx.d, v)
-		conds, args = append(conds, c), append(args, a...)
-	}
-	where := ""
-	if len(conds) > 0 {
-		where = " WHERE " + strings.Join(conds, " AND ")
-	}
-	q := "SELECT " + metaCols + ", " + strings.Join(t.cols, ", ") + ", COUNT(*) OVER () FROM " + t.name + where + " ORDER BY " + t.order
+	where, args := t.where(tx.d, sc, f)
+	q := t.selectSQL() + where + " ORDER BY " + t.order
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
@@ -107,10 +91,9 @@ func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
 	}
 	defer rows.Close()
 	var out []*T
-	total := 0
 	for rows.Next() {
 		rec := new(T)
-		if err := rows.Scan(append(t.scanDest(rec), &total)...); err != nil {
+		if err := rows.Scan(t.scanDest(rec)...); err != nil {
 			return nil, 0, mapError("list "+t.entity, err)
 		}
 		out = append(out, rec)
@@ -118,19 +101,43 @@ func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
 	if err := rows.Err(); err != nil {
 		return nil, 0, mapError("list "+t.entity, err)
 	}
-	if len(out) == 0 && f.Offset > 0 {
-		total = countRows(tx, t, where, args)
+	rows.Close()
+	total := max(f.Offset, 0) + len(out)
+	if f.Limit > 0 && (len(out) == f.Limit || (len(out) == 0 && f.Offset > 0)) {
+		if err := tx.queryRow("SELECT COUNT(*) FROM "+t.name+where, args...).Scan(&total); err != nil {
+			return nil, 0, mapError("count "+t.entity, err)
+		}
 	}
 	return out, total, nil
 }
 
-// countRows counts matching rows when the requested page is past the end.
-func countRows[T any](tx *Tx, t *Table[T], where string, args []any) int {
-	var n int
-	if err := tx.queryRow("SELECT COUNT(*) FROM "+t.name+where, args...).Scan(&n); err != nil {
-		return 0
+// where builds the WHERE clause of a list: scope, retired and named filters
+// (in sorted order, so that equal filters give equal SQL).
+func (t *Table[T]) where(d dialect, sc Scope, f Filter) (string, []any) {
+	var conds []string
+	var args []any
+	if c, a := t.scopeCond(sc); c != "" {
+		conds, args = append(conds, c), append(args, a...)
 	}
-	return n
+	if !f.Retired {
+		conds = append(conds, "NOT retired")
+	}
+	names := make([]string, 0, len(f.Values))
+	for name := range f.Values {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		fn, ok := t.filters[name]
+		if v := f.Values[name]; ok && v != "" {
+			c, a := fn(d, v)
+			conds, args = append(conds, c), append(args, a...)
+		}
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
 }
 
 // insert writes a new row, then checks that the scope can see it (so an
