@@ -277,8 +277,8 @@ func TestPlantedProblems(t *testing.T) {
 	}
 }
 
-// TestScreeningFindsExactlyThePlanted checks, with a small re-implementation
-// of the rules, that the planted problems fire and nothing else does, for
+// TestScreeningFindsExactlyThePlanted checks, with the screening engine,
+// that the planted problems fire and nothing else does, for
 // several seeds and dates (quarter ends, leap days).
 func TestScreeningFindsExactlyThePlanted(t *testing.T) {
 	days := []string{"2025-06-15", "2025-03-31", "2025-04-01", "2025-04-30", "2025-12-31", "2024-02-29", "2026-01-10"}
