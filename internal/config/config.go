@@ -19,11 +19,17 @@ type Config struct {
 	LogFormat     string // text or json
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
+
+	// Options of single commands (screen, rules).
+	Format      string // output format: table, json or csv
+	AsOf        string // screening date YYYY-MM-DD (default today)
+	Institution string // limit to one institution's credit code
+	Save        bool   // screen: update the stored findings
 }
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table"}
 }
 
 // env lists the environment variable of each setting.
@@ -44,6 +50,10 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.LogFormat, "log", c.LogFormat, "log format: text or json ($RADSUP_LOG)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "demo data seed ($RADSUP_SEED)")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
+	fs.StringVar(&c.Format, "format", c.Format, "output format: table, json or csv")
+	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
+	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
+	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
 	return fs
 }
 
@@ -80,6 +90,9 @@ func (c *Config) Validate() error {
 	}
 	if c.LogFormat != "text" && c.LogFormat != "json" {
 		errs = append(errs, fmt.Errorf("-log %q: want text or json", c.LogFormat))
+	}
+	if c.Format != "table" && c.Format != "json" && c.Format != "csv" {
+		errs = append(errs, fmt.Errorf("-format %q: want table, json or csv", c.Format))
 	}
 	if c.Scale != "district" && c.Scale != "province" {
 		errs = append(errs, fmt.Errorf("-scale %q: want district or province", c.Scale))

@@ -172,8 +172,7 @@ var Doses = &Table[domain.DoseRecord]{
 	scope: "institution_id = ?",
 	filters: map[string]func(dialect, string) (string, []any){
 		"person_id": eqInt("person_id"), "institution_id": eqInt("institution_id"),
-		"from": func(_ dialect, v string) (string, []any) { return "period_end >= ?", []any{v} },
-		"to":   func(_ dialect, v string) (string, []any) { return "period_end <= ?", []any{v} },
+		"from": dateCmp("period_end", ">="), "to": dateCmp("period_end", "<="),
 	},
 	order: "period_start DESC, id DESC",
 }

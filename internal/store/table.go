@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strconv"
 	"strings"
 
 	"radsup/internal/domain"
@@ -21,7 +22,7 @@ type Filter struct {
 	Values  map[string]string
 	Retired bool // include retired rows
 	Limit   int  // 0 means no limit
-	Offset  int
+	Offset  int  // rows to skip; applies only with a Limit
 }
 
 // Get returns a named filter value.
@@ -102,7 +103,10 @@ func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
 		return nil, 0, mapError("list "+t.entity, err)
 	}
 	rows.Close()
-	total := max(f.Offset, 0) + len(out)
+	total := len(out)
+	if f.Limit > 0 { // without a limit the query ignores the offset, and so must the total
+		total += max(f.Offset, 0)
+	}
 	if f.Limit > 0 && (len(out) == f.Limit || (len(out) == 0 && f.Offset > 0)) {
 		if err := tx.queryRow("SELECT COUNT(*) FROM "+t.name+where, args...).Scan(&total); err != nil {
 			return nil, 0, mapError("count "+t.entity, err)
@@ -252,11 +256,23 @@ func eq(col string) func(dialect, string) (string, []any) {
 // eqInt returns a filter for an integer column; a non-number matches nothing.
 func eqInt(col string) func(dialect, string) (string, []any) {
 	return func(_ dialect, v string) (string, []any) {
-		var n int64
-		if _, err := fmt.Sscan(v, &n); err != nil {
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
 			return "1 = 0", nil
 		}
 		return col + " = ?", []any{n}
+	}
+}
+
+// dateCmp returns a filter comparing a date column with a YYYY-MM-DD value
+// (op is "<=", ">=" …); anything else matches nothing, on either engine.
+func dateCmp(col, op string) func(dialect, string) (string, []any) {
+	return func(_ dialect, v string) (string, []any) {
+		d, err := domain.ParseDate(v)
+		if err != nil || d.IsZero() {
+			return "1 = 0", nil
+		}
+		return col + " " + op + " ?", []any{d.String()}
 	}
 }
 

@@ -1,0 +1,95 @@
+// Command radsup is the 放射卫生在线监管系统 (radiation health online supervision
+// system): a web server with a JSON API, and commands to manage its database.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"radsup/internal/config"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `radsup — 放射卫生在线监管系统 (radiation health online supervision)
+
+Usage:
+  radsup [-db URL] serve [-addr 127.0.0.1:8080] [-demo]   run the web server (and API)
+  radsup [-db URL] migrate                                 apply database migrations
+  radsup [-db URL] demo [-scale district|province] [-seed N]   load demo data into an empty database
+  radsup [-db URL] user add -role admin|supervisor|institution [-institution CREDIT_CODE] NAME
+  radsup [-db URL] user passwd NAME                        set a new random password
+  radsup [-db URL] user list
+  radsup [-db URL] user token NAME [LABEL]                 create an API token
+  radsup rules [-format table|json]                        list the screening rules
+  radsup version
+
+Global flags (also accepted after the command; environment variables in brackets):
+  -db URL            sqlite:PATH (default sqlite:radsup.db) or postgres://user@host/db [RADSUP_DB]
+  -addr ADDR         HTTP listen address (default 127.0.0.1:8080) [RADSUP_ADDR]
+  -demo              with serve: load the demo district into an empty database [RADSUP_DEMO]
+  -secure-cookies    mark cookies Secure (TLS terminated by a proxy) [RADSUP_SECURE_COOKIES]
+  -log text|json     log format (default text) [RADSUP_LOG]
+`
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
+		if !errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(os.Stderr, "radsup:", err)
+		}
+		os.Exit(1)
+	}
+}
+
+// run parses the command line and runs one command.
+func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
+	cfg, cmd, rest, err := config.Load(args, getenv)
+	if errors.Is(err, flag.ErrHelp) || cmd == "" || cmd == "help" {
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("%w\n\n%s", err, usage)
+	}
+	logger := newLogger(cfg.LogFormat, stderr)
+	switch cmd {
+	case "serve":
+		m := &Main{Config: cfg, Logger: logger, Stdout: stdout}
+		return m.Run(ctx)
+	case "migrate":
+		s, err := openStore(ctx, cfg)
+		if err != nil {
+			return err
+		}
+		defer s.Close()
+		fmt.Fprintln(stdout, "migrated", s.Dialect(), "database")
+		return nil
+	case "demo":
+		return runDemo(ctx, cfg, stdout)
+	case "user":
+		return runUser(ctx, cfg, rest, stdout)
+	case "rules":
+		return runRules(cfg.Format, stdout)
+	case "version":
+		fmt.Fprintln(stdout, "radsup", version)
+		return nil
+	}
+	return fmt.Errorf("unknown command %q\n\n%s", cmd, usage)
+}
+
+func newLogger(format string, w io.Writer) *slog.Logger {
+	if format == "json" {
+		return slog.New(slog.NewJSONHandler(w, nil))
+	}
+	return slog.New(slog.NewTextHandler(w, nil))
+}

@@ -1,0 +1,168 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"radsup/internal/api"
+	"radsup/internal/auth"
+	"radsup/internal/config"
+	"radsup/internal/demo"
+	"radsup/internal/domain"
+	"radsup/internal/httplog"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+	"radsup/internal/web"
+)
+
+// Main is a running server; tests start it on a free port.
+type Main struct {
+	Config config.Config
+	Logger *slog.Logger
+	Stdout io.Writer
+
+	Store    *store.Store
+	server   *http.Server
+	listener net.Listener
+	done     chan error
+}
+
+// openStore opens and migrates the configured database.
+func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
+	s, err := store.Open(ctx, cfg.DB)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.Migrate(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// Start opens the database, loads demo data and the first admin account if
+// needed, and starts serving; it returns once the server listens.
+func (m *Main) Start(ctx context.Context) error {
+	s, err := openStore(ctx, m.Config)
+	if err != nil {
+		return err
+	}
+	m.Store = s
+	if m.Config.Demo {
+		if err := loadDemoIfEmpty(ctx, s, m.Config, m.Stdout); err != nil {
+			return err
+		}
+	}
+	authSvc := &auth.Service{Store: s}
+	password, err := authSvc.EnsureAdmin(ctx)
+	if err != nil {
+		return err
+	}
+	if password != "" {
+		fmt.Fprintf(m.Stdout, "\n首次启动：已创建管理员账号 admin，初始密码（仅显示一次）：%s\nFirst start: created account admin with password (shown once): %s\n\n", password, password)
+	}
+	h, err := m.handler(s, authSvc)
+	if err != nil {
+		return err
+	}
+	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
+		return err
+	}
+	m.server = &http.Server{
+		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
+		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+	}
+	m.done = make(chan error, 1)
+	go func() { m.done <- m.server.Serve(m.listener) }()
+	m.Logger.Info("radsup listening", "url", m.URL(), "db", s.Dialect())
+	fmt.Fprintf(m.Stdout, "radsup 已启动 / listening on %s\n", m.URL())
+	return nil
+}
+
+// handler wires the web pages, the JSON API and /healthz.
+func (m *Main) handler(s *store.Store, authSvc *auth.Service) (http.Handler, error) {
+	reg := registry.New(s)
+	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Logger: m.Logger, SecureCookies: m.Config.SecureCookies})
+	if err != nil {
+		return nil, err
+	}
+	mux := http.NewServeMux()
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Logger: m.Logger}))
+	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
+		if err := s.DB().PingContext(r.Context()); err != nil {
+			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)
+			return
+		}
+		rw.Write([]byte("ok\n"))
+	})
+	mux.Handle("/", w.Handler())
+	return httplog.Handler(m.Logger, mux), nil
+}
+
+// URL returns the server's base URL.
+func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+
+// Run starts the server and serves until ctx is cancelled (SIGTERM, Ctrl-C),
+// then shuts down gracefully.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Start(ctx); err != nil {
+		if m.Store != nil {
+			m.Store.Close()
+		}
+		return err
+	}
+	select {
+	case <-ctx.Done():
+		m.Logger.Info("shutting down")
+	case err := <-m.done:
+		m.Store.Close()
+		return err
+	}
+	return m.Close()
+}
+
+// Close stops accepting requests, lets running ones finish (up to 30 s) and
+// closes the database.
+func (m *Main) Close() error {
+	var err error
+	if m.server != nil {
+		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err = m.server.Shutdown(sctx)
+		if serr := <-m.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
+			err = errors.Join(err, serr)
+		}
+	}
+	if m.Store != nil {
+		err = errors.Join(err, m.Store.Close())
+	}
+	return err
+}
+
+// loadDemoIfEmpty loads the demo district when the database has no institution.
+func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out io.Writer) error {
+	var n int
+	err := s.View(ctx, func(tx *store.Tx) error {
+		_, total, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Retired: true, Limit: 1})
+		n = total
+		return err
+	})
+	if err != nil || n > 0 {
+		return err
+	}
+	scale, _ := demo.ScaleByName("district")
+	start := time.Now()
+	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
+	if err != nil {
+		return fmt.Errorf("demo data: %w", err)
+	}
+	fmt.Fprintf(out, "已载入演示数据（中原区）/ demo district loaded: %s in %s\n", counts, time.Since(start).Round(time.Millisecond))
+	return nil
+}

@@ -1,0 +1,122 @@
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"text/tabwriter"
+
+	"radsup/internal/auth"
+	"radsup/internal/config"
+	"radsup/internal/store"
+)
+
+var cliActor = store.Actor{Username: "cli"}
+
+// runUser manages accounts: add, passwd, list, token.
+func runUser(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	if len(args) == 0 {
+		return fmt.Errorf("user: want add, passwd, list or token")
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	svc := &auth.Service{Store: s}
+	switch args[0] {
+	case "add":
+		return userAdd(ctx, svc, args[1:], out)
+	case "passwd":
+		if len(args) != 2 {
+			return fmt.Errorf("usage: radsup user passwd NAME")
+		}
+		password := auth.RandomPassword(16)
+		if err := svc.SetPassword(ctx, cliActor, args[1], password); err != nil {
+			return err
+		}
+		fmt.Fprintf(out, "new password for %s (shown once): %s\n", args[1], password)
+		return nil
+	case "list":
+		return userList(ctx, s, out)
+	case "token":
+		return userToken(ctx, s, args[1:], out)
+	}
+	return fmt.Errorf("user: unknown action %q (want add, passwd, list or token)", args[0])
+}
+
+func userAdd(ctx context.Context, svc *auth.Service, args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
+	fs.SetOutput(out)
+	role := fs.String("role", store.RoleSupervisor, "admin, supervisor or institution")
+	inst := fs.String("institution", "", "credit code of the institution (institution users)")
+	display := fs.String("name", "", "display name")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if fs.NArg() != 1 {
+		return fmt.Errorf("usage: radsup user add -role ROLE [-institution CREDIT_CODE] NAME")
+	}
+	u := &store.User{Username: fs.Arg(0), DisplayName: *display, Role: *role}
+	if *inst != "" {
+		err := svc.Store.View(ctx, func(tx *store.Tx) error {
+			found, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Values: map[string]string{"credit_code": *inst}})
+			if err == nil && len(found) == 0 {
+				err = fmt.Errorf("no institution with credit code %s", *inst)
+			}
+			if err == nil {
+				u.InstitutionID = found[0].ID
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	password := auth.RandomPassword(16)
+	if err := svc.AddUser(ctx, cliActor, u, password); err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "created %s (%s); password (shown once): %s\n", u.Username, u.Role, password)
+	return nil
+}
+
+func userList(ctx context.Context, s *store.Store, out io.Writer) error {
+	return s.View(ctx, func(tx *store.Tx) error {
+		users, err := tx.FindUsers()
+		if err != nil {
+			return err
+		}
+		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+		fmt.Fprintln(tw, "USERNAME\tROLE\tINSTITUTION\tDISABLED")
+		for _, u := range users {
+			fmt.Fprintf(tw, "%s\t%s\t%d\t%v\n", u.Username, u.Role, u.InstitutionID, u.Disabled)
+		}
+		return tw.Flush()
+	})
+}
+
+func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer) error {
+	if len(args) < 1 || len(args) > 2 {
+		return fmt.Errorf("usage: radsup user token NAME [LABEL]")
+	}
+	label := "cli"
+	if len(args) == 2 {
+		label = args[1]
+	}
+	token, hash := auth.NewToken()
+	err := s.WithTx(ctx, cliActor, func(tx *store.Tx) error {
+		u, err := tx.FindUserByUsername(args[0])
+		if err != nil {
+			return err
+		}
+		_, err = tx.CreateAPIToken(u.ID, label, hash)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(out, "API token for %s (shown once): %s\n", args[0], token)
+	return nil
+}

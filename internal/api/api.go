@@ -1,0 +1,160 @@
+// Package api serves the JSON API under /api/v1/. It calls the same filing
+// use cases as the web pages (internal/registry), with the same roles and
+// institution scope, and answers errors as {code, message, fields} with the
+// application's error codes. docs/api.md describes it for integrators.
+package api
+
+import (
+	"log/slog"
+	"net/http"
+	"strconv"
+	"strings"
+
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+	"radsup/internal/httplog"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+)
+
+// Config holds what the API needs: the filing use cases, the token check and
+// a logger.
+type Config struct {
+	Registry *registry.Registry
+	Auth     *auth.Service
+	Logger   *slog.Logger
+}
+
+// New returns the API handler. It serves paths starting with /api/v1/; the
+// caller mounts it there and wraps it with httplog.Handler for request IDs.
+func New(cfg Config) http.Handler {
+	log := cfg.Logger
+	if log == nil {
+		log = slog.New(slog.DiscardHandler)
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, log: log, mux: http.NewServeMux()}
+	s.routes()
+	return s
+}
+
+// server routes API requests; every request carries a bearer token.
+type server struct {
+	reg  *registry.Registry
+	auth *auth.Service
+	log  *slog.Logger
+	mux  *http.ServeMux
+}
+
+// handler is the shape of every API handler: it gets the token's user and
+// returns an error instead of writing one; fail turns it into a response.
+type handler func(w http.ResponseWriter, r *http.Request, u *store.User) error
+
+var (
+	errUnauthorized = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.unauthorized"}
+	errNotFound     = &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found"}
+	errBadRequest   = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+	errTooLarge     = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+	errMethod       = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+)
+
+// handle registers h for pattern behind the token check.
+func (s *server) handle(pattern string, h handler) {
+	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		u, err := s.authenticate(r)
+		if err == nil {
+			err = h(w, r, u)
+		}
+		if err != nil {
+			s.fail(w, r, err)
+		}
+	})
+}
+
+// ServeHTTP answers a request. Paths no route matches get a JSON 404 (or
+// 405 when the path exists for other methods), after the token check so
+// that the API's shape is not shown to callers without a token.
+func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Cache-Control", "no-store")
+	w.Header().Set("X-Content-Type-Options", "nosniff")
+	if _, pattern := s.mux.Handler(r); pattern != "" {
+		s.mux.ServeHTTP(w, r)
+		return
+	}
+	if _, err := s.authenticate(r); err != nil {
+		s.fail(w, r, err)
+		return
+	}
+	probe := &statusProbe{header: http.Header{}}
+	h, _ := s.mux.Handler(r)
+	h.ServeHTTP(probe, r)
+	switch {
+	case probe.status == http.StatusMethodNotAllowed:
+		w.Header().Set("Allow", probe.header.Get("Allow"))
+		s.fail(w, r, errMethod)
+	case probe.status >= 300 && probe.status < 400: // the mux cleaning a path
+		w.Header().Set("Location", probe.header.Get("Location"))
+		w.WriteHeader(probe.status)
+	default:
+		s.fail(w, r, errNotFound)
+	}
+}
+
+// statusProbe records what the mux would answer for an unrouted request.
+type statusProbe struct {
+	header http.Header
+	status int
+}
+
+func (p *statusProbe) Header() http.Header         { return p.header }
+func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
+func (p *statusProbe) WriteHeader(status int)      { p.status = status }
+
+// authenticate returns the user of the request's bearer token.
+func (s *server) authenticate(r *http.Request) (*store.User, error) {
+	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
+	token = strings.TrimSpace(token)
+	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
+		return nil, errUnauthorized
+	}
+	u, err := s.auth.TokenUser(r.Context(), token)
+	if store.IsNotFound(err) {
+		return nil, errUnauthorized
+	}
+	if err != nil {
+		return nil, err
+	}
+	return u, nil
+}
+
+// actor returns the audit actor of a request made by u.
+func actor(r *http.Request, u *store.User) store.Actor {
+	return registry.Actor(u, httplog.ID(r.Context()), httplog.ClientIP(r))
+}
+
+// pathID reads the {id} of the path; anything but a positive integer is an
+// unknown record.
+func pathID(r *http.Request) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, errNotFound
+	}
+	return id, nil
+}
+
+// meResponse is the body of GET /api/v1/me.
+type meResponse struct {
+	ID            int64  `json:"id"`
+	Username      string `json:"username"`
+	DisplayName   string `json:"display_name"`
+	Role          string `json:"role"`
+	InstitutionID *int64 `json:"institution_id"`
+}
+
+// handleMe answers who the token belongs to.
+func (s *server) handleMe(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	me := meResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role}
+	if u.InstitutionID != 0 {
+		me.InstitutionID = &u.InstitutionID
+	}
+	return writeJSON(w, http.StatusOK, me)
+}

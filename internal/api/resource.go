@@ -1,0 +1,219 @@
+package api
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"radsup/internal/domain"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+)
+
+// recordPtr is a pointer to an entity struct with the domain.Record methods.
+type recordPtr[T any] interface {
+	*T
+	domain.Record
+}
+
+// resource is one kind of record served under /api/v1/{plural}: its table,
+// the list filters the table accepts and the parent records it refers to.
+type resource[T any, P recordPtr[T]] struct {
+	plural  string
+	table   *store.Table[T]
+	filters []string
+	parents func(P) []parent
+}
+
+// parent is a record that a record refers to by id (its institution, person
+// or equipment). The caller must be able to see it, as with any id it sends.
+type parent struct {
+	field string
+	id    int64
+	find  func(ctx context.Context, reg *registry.Registry, u *store.User, id int64) error
+}
+
+// parentIn returns the parent with the given id in table t.
+func parentIn[T any](field string, t *store.Table[T], id int64) parent {
+	return parent{field: field, id: id, find: func(ctx context.Context, reg *registry.Registry, u *store.User, id int64) error {
+		_, err := registry.Find(ctx, reg, u, t, id)
+		return err
+	}}
+}
+
+// checkParents reports a parent that does not exist or that the user may not
+// see as ENOTFOUND on its field. An id left empty is for validation to report.
+func (s *server) checkParents(ctx context.Context, u *store.User, ps []parent) error {
+	for _, p := range ps {
+		if p.id <= 0 {
+			continue
+		}
+		err := p.find(ctx, s.reg, u, p.id)
+		if store.IsNotFound(err) {
+			return &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found", Fields: domain.FieldErrors{p.field: "not_found"}}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func (res *resource[T, P]) parentsOf(rec P) []parent {
+	if res.parents == nil {
+		return nil
+	}
+	return res.parents(rec)
+}
+
+// list answers GET /api/v1/{plural}: a page of the records the user may see.
+func (res *resource[T, P]) list(s *server) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+		f, err := parseFilter(r.URL.Query(), res.filters)
+		if err != nil {
+			return err
+		}
+		items, total, err := registry.List(r.Context(), s.reg, u, res.table, f)
+		if err != nil {
+			return err
+		}
+		if items == nil {
+			items = []*T{}
+		}
+		return writeJSON(w, http.StatusOK, listResponse[T]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+	}
+}
+
+// get answers GET /api/v1/{plural}/{id}.
+func (res *resource[T, P]) get(s *server) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		rec, err := registry.Find(r.Context(), s.reg, u, res.table, id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, rec)
+	}
+}
+
+// create answers POST /api/v1/{plural}: the body is the new record.
+func (res *resource[T, P]) create(s *server) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+		obj, err := readObject(w, r)
+		if err != nil {
+			return err
+		}
+		rec, errs := P(new(T)), domain.FieldErrors{}
+		decodeRecord(obj, rec, nil, "", errs)
+		if err := s.precheck(errs, "", rec); err != nil {
+			return err
+		}
+		if err := s.checkParents(r.Context(), u, res.parentsOf(rec)); err != nil {
+			return err
+		}
+		if err := registry.Create(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
+			return err
+		}
+		return writeCreated(w, res.plural, rec.Base().ID, rec)
+	}
+}
+
+// precheck returns the field errors of a body that could not be read in
+// full, together with what validation finds in the rest of it (fields under
+// prefix), so that one answer names every bad field. A body read in full is
+// left for the use case to validate.
+func (s *server) precheck(errs domain.FieldErrors, prefix string, rec domain.Record) error {
+	if len(errs) == 0 {
+		return nil
+	}
+	rec.Normalize()
+	for field, code := range rec.Validate(s.reg.Today()) {
+		if field != "person_id" || prefix == "" { // a new person's employment gets the person's id
+			errs.Add(prefix+field, code)
+		}
+	}
+	return errs.Err()
+}
+
+// writeCreated answers 201 with the stored record and its URL.
+func writeCreated(w http.ResponseWriter, plural string, id int64, v any) error {
+	w.Header().Set("Location", "/api/v1/"+plural+"/"+strconv.FormatInt(id, 10))
+	return writeJSON(w, http.StatusCreated, v)
+}
+
+// update answers PUT /api/v1/{plural}/{id}: the body is the whole record
+// with the version it was read at; fields left out become empty.
+func (res *resource[T, P]) update(s *server) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		obj, err := readObject(w, r)
+		if err != nil {
+			return err
+		}
+		rec, errs := P(new(T)), domain.FieldErrors{}
+		decodeRecord(obj, rec, nil, "", errs)
+		version := readVersion(obj, errs)
+		checkID(obj, id, errs)
+		if err := s.precheck(errs, "", rec); err != nil {
+			return err
+		}
+		rec.Base().ID, rec.Base().Version = id, version
+		if err := s.checkParents(r.Context(), u, res.parentsOf(rec)); err != nil {
+			return err
+		}
+		if err := registry.Update(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, rec)
+	}
+}
+
+// retire answers POST /api/v1/{plural}/{id}/retire (or /restore, with
+// restore set); the body is {"version": N}.
+func (res *resource[T, P]) retire(s *server, restore bool) handler {
+	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+		id, err := pathID(r)
+		if err != nil {
+			return err
+		}
+		version, err := readVersionBody(w, r)
+		if err != nil {
+			return err
+		}
+		// Find first, so that a record the user cannot see is ENOTFOUND
+		// even where the action itself is forbidden to the role.
+		if _, err := registry.Find(r.Context(), s.reg, u, res.table, id); err != nil {
+			return err
+		}
+		if err := registry.Retire(r.Context(), s.reg, actor(r, u), u, res.table, id, version, restore); err != nil {
+			return err
+		}
+		rec, err := registry.Find(r.Context(), s.reg, u, res.table, id)
+		if err != nil {
+			return err
+		}
+		return writeJSON(w, http.StatusOK, rec)
+	}
+}
+
+// readVersionBody reads a body that holds only {"version": N}.
+func readVersionBody(w http.ResponseWriter, r *http.Request) (int, error) {
+	obj, err := readObject(w, r)
+	if err != nil {
+		return 0, err
+	}
+	errs := domain.FieldErrors{}
+	version := readVersion(obj, errs)
+	for key := range obj {
+		if key != "version" {
+			errs.Add(key, "unknown_field")
+		}
+	}
+	return version, errs.Err()
+}

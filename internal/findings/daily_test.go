@@ -1,0 +1,96 @@
+package findings_test
+
+import (
+	"context"
+	"sync"
+	"testing"
+	"time"
+
+	"radsup/internal/store"
+)
+
+// runsOn counts the finished full runs as of day0.
+func runsOn(t *testing.T, s *store.Store) int {
+	t.Helper()
+	var n int
+	s.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM screening_runs WHERE kind = 'full' AND finished_at IS NOT NULL").Scan(&n)
+	})
+	return n
+}
+
+// TestDailyCatchesUp starts the loop after the day's time with no run of
+// the day on record: it runs at once, once.
+func TestDailyCatchesUp(t *testing.T) {
+	s, svc := setup(t)
+	now := func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.Local) }
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() {
+		svc.Daily(ctx, "02:30", now)
+		close(done)
+	}()
+	deadline := time.Now().Add(30 * time.Second)
+	for runsOn(t, s) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	cancel()
+	<-done
+	if n := runsOn(t, s); n != 1 {
+		t.Fatalf("%d runs", n)
+	}
+	var last *store.ScreeningRun
+	s.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		last, err = tx.LastScreeningRun("full")
+		return err
+	})
+	if last == nil || last.AsOf.String() != "2026-06-30" {
+		t.Errorf("last run %+v", last)
+	}
+}
+
+// TestDailyWaitsForItsTime starts the loop shortly before the day's time.
+func TestDailyWaitsForItsTime(t *testing.T) {
+	s, svc := setup(t)
+	start, base := time.Now(), time.Date(2026, 6, 30, 2, 29, 59, 700e6, time.Local)
+	now := func() time.Time { return base.Add(time.Since(start)) }
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	go svc.Daily(ctx, "02:30", now)
+	time.Sleep(100 * time.Millisecond)
+	if n := runsOn(t, s); n != 0 {
+		t.Fatalf("%d runs before the time", n)
+	}
+	for runsOn(t, s) == 0 && time.Since(start) < 30*time.Second {
+		time.Sleep(20 * time.Millisecond)
+	}
+	if n := runsOn(t, s); n != 1 {
+		t.Errorf("%d runs after the time", n)
+	}
+}
+
+// TestDailyOneServer runs the loops of several servers at once on
+// PostgreSQL: the day is run once.
+func TestDailyOneServer(t *testing.T) {
+	s, svc := setup(t)
+	if s.Dialect() != "postgres" {
+		t.Skip("SQLite serves one process")
+	}
+	now := func() time.Time { return time.Date(2026, 6, 30, 10, 0, 0, 0, time.Local) }
+	ctx, cancel := context.WithCancel(context.Background())
+	var wg sync.WaitGroup
+	for range 4 {
+		wg.Go(func() { svc.Daily(ctx, "02:30", now) })
+	}
+	deadline := time.Now().Add(30 * time.Second)
+	for runsOn(t, s) == 0 && time.Now().Before(deadline) {
+		time.Sleep(20 * time.Millisecond)
+	}
+	time.Sleep(300 * time.Millisecond) // let the others look
+	cancel()
+	wg.Wait()
+	if n := runsOn(t, s); n != 1 {
+		t.Errorf("%d runs of one day by four servers", n)
+	}
+}

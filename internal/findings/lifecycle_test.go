@@ -1,0 +1,264 @@
+package findings_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"testing"
+	"time"
+
+	"radsup/internal/domain"
+	"radsup/internal/findings"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// day0 is the first as-of date of the life-cycle tests; the store's clock
+// is fixed on it so that the builders' dates are relative to it.
+var day0 = domain.MustDate("2026-06-30")
+
+func setup(t testing.TB) (*store.Store, *findings.Service) {
+	t.Helper()
+	s := storetest.Open(t)
+	s.Now = func() time.Time { return day0.Time().Add(8 * time.Hour) }
+	return s, &findings.Service{Store: s, Logger: slog.New(slog.NewTextHandler(t.Output(), nil))}
+}
+
+// lcFixture is an institution with a DR whose status test is overdue, and
+// a worker there without a permit number.
+type lcFixture struct {
+	inst *domain.Institution
+	dr   *domain.Equipment
+	p    *domain.Person
+	emp  *domain.Employment
+}
+
+func newLCFixture(t *testing.T, s *store.Store) lcFixture {
+	t.Helper()
+	var f lcFixture
+	mustTx(t, s, func(tx *store.Tx) error {
+		f.inst = storetest.Institution(t, tx)
+		storetest.Licence(t, tx, f.inst.ID)
+		f.dr = storetest.Equipment(t, tx, f.inst.ID)
+		storetest.Test(t, tx, f.dr.ID, func(x *domain.EquipmentTest) { x.Kind, x.TestedOn = "acceptance", day0.AddDate(0, 0, -400) })
+		storetest.Test(t, tx, f.dr.ID, func(x *domain.EquipmentTest) { x.Kind, x.TestedOn = "protection", day0.AddDate(0, 0, -10) })
+		f.p = storetest.Person(t, tx)
+		f.emp = storetest.Employment(t, tx, f.p.ID, f.inst.ID, func(e *domain.Employment) { e.PermitNo = "" })
+		return nil
+	})
+	return f
+}
+
+func mustTx(t testing.TB, s *store.Store, fn func(tx *store.Tx) error) {
+	t.Helper()
+	if err := s.WithTx(context.Background(), store.Actor{Username: "sup"}, fn); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func rescreen(t *testing.T, svc *findings.Service, entity string, id int64, asOf domain.Date) {
+	t.Helper()
+	mustTx(t, svc.Store, func(tx *store.Tx) error { return svc.Rescreen(tx, entity, []int64{id}, asOf) })
+}
+
+// stored returns the stored finding of a rule for a subject.
+func stored(t *testing.T, s *store.Store, rule, subjectType string, subjectID int64) *store.Finding {
+	t.Helper()
+	var f *store.Finding
+	s.View(context.Background(), func(tx *store.Tx) error {
+		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Rule: rule, SubjectType: subjectType, SubjectID: subjectID})
+		if err != nil || len(p.Findings) != 1 {
+			t.Fatalf("%s of %s %d: %d stored, %v", rule, subjectType, subjectID, len(p.Findings), err)
+		}
+		f = p.Findings[0]
+		return nil
+	})
+	return f
+}
+
+func TestEquipmentFindingLifeCycle(t *testing.T) {
+	s, svc := setup(t)
+	f := newLCFixture(t, s)
+	day1, day2 := day0.AddDate(0, 0, 1), day0.AddDate(0, 0, 2)
+
+	rescreen(t, svc, "equipment", f.dr.ID, day0)
+	first := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
+	if first.Status != store.FindingOpen || !first.FirstSeen.Equal(day0) || !first.LastSeen.Equal(day0) ||
+		!first.DueOn.Equal(day0.AddDate(0, 0, 30)) || first.InstitutionID != f.inst.ID || first.FactsHash == "" {
+		t.Fatalf("opened: %+v", first)
+	}
+
+	rescreen(t, svc, "equipment", f.dr.ID, day1)
+	still := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
+	if still.ID != first.ID || !still.LastSeen.Equal(day1) || !still.FirstSeen.Equal(day0) || !still.DueOn.Equal(first.DueOn) ||
+		still.Version != first.Version {
+		t.Errorf("still open: %+v", still)
+	}
+
+	var test *domain.EquipmentTest
+	mustTx(t, s, func(tx *store.Tx) error {
+		test = storetest.Test(t, tx, f.dr.ID, func(x *domain.EquipmentTest) { x.TestedOn = day1 })
+		return svc.Rescreen(tx, "test", []int64{test.ID}, day1)
+	})
+	fixed := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
+	if fixed.Status != store.FindingResolved || fixed.ResolvedAt.IsZero() || fixed.Version != still.Version+1 {
+		t.Errorf("resolved: %+v", fixed)
+	}
+
+	mustTx(t, s, func(tx *store.Tx) error {
+		if _, err := store.Retire(tx, store.Tests, store.Scope{}, test.ID, test.Version); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "test", []int64{test.ID}, day2)
+	})
+	again := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
+	if again.Status != store.FindingOpen || !again.FirstSeen.Equal(day2) || !again.DueOn.Equal(day2.AddDate(0, 0, 30)) ||
+		!again.ResolvedAt.IsZero() || again.ID != first.ID {
+		t.Errorf("reopened: %+v", again)
+	}
+
+	mustTx(t, s, func(tx *store.Tx) error {
+		if _, err := store.Retire(tx, store.Equipment, store.Scope{}, f.dr.ID, f.dr.Version); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "equipment", []int64{f.dr.ID}, day2)
+	})
+	if gone := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); gone.Status != store.FindingResolved {
+		t.Errorf("finding of a retired device: %+v", gone)
+	}
+}
+
+func TestDismiss(t *testing.T) {
+	s, svc := setup(t)
+	f := newLCFixture(t, s)
+	ctx := context.Background()
+	rescreen(t, svc, "person", f.p.ID, day0)
+	fnd := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
+
+	var sup, iu *store.User
+	mustTx(t, s, func(tx *store.Tx) error {
+		sup, iu = storetest.User(t, tx, store.RoleSupervisor, 0), storetest.User(t, tx, store.RoleInstitution, f.inst.ID)
+		return nil
+	})
+	actor := store.Actor{UserID: sup.ID, Username: sup.Username}
+	if err := svc.Dismiss(ctx, actor, iu, fnd.ID, fnd.Version, "已核实"); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("institution user dismisses: %v", err)
+	}
+	var de *domain.Error
+	if err := svc.Dismiss(ctx, actor, sup, fnd.ID, fnd.Version, "  "); !errors.As(err, &de) || de.Code != domain.EINVALID || de.Fields["reason"] != domain.CodeRequired {
+		t.Errorf("dismiss without a reason: %v", err)
+	}
+	if err := svc.Dismiss(ctx, actor, sup, fnd.ID, fnd.Version-1, "已核实"); !errors.Is(err, store.ErrStale) {
+		t.Errorf("stale dismiss: %v", err)
+	}
+	if err := svc.Dismiss(ctx, actor, sup, fnd.ID, fnd.Version, "已核实，人员证在办理中"); err != nil {
+		t.Fatal(err)
+	}
+	dismissed := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
+	if dismissed.Status != store.FindingDismissed || dismissed.DismissedBy != sup.Username || dismissed.DismissReason != "已核实，人员证在办理中" {
+		t.Fatalf("dismissed: %+v", dismissed)
+	}
+
+	// Unchanged facts, a new day, a renamed person: it stays dismissed.
+	mustTx(t, s, func(tx *store.Tx) error {
+		f.p.Name = "改名后"
+		if err := store.Update(tx, store.People, store.Scope{}, f.p); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "person", []int64{f.p.ID}, day0.AddDate(0, 0, 1))
+	})
+	if _, err := svc.RunFull(ctx, day0.AddDate(0, 0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	kept := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
+	if kept.Status != store.FindingDismissed || !kept.LastSeen.Equal(day0.AddDate(0, 0, 2)) || kept.Version != dismissed.Version {
+		t.Errorf("dismissed finding on unchanged facts: %+v", kept)
+	}
+
+	// The facts change (another start date): it reopens.
+	mustTx(t, s, func(tx *store.Tx) error {
+		f.emp.StartedOn = f.emp.StartedOn.AddDate(0, -1, 0)
+		if err := store.Update(tx, store.Employments, store.Scope{}, f.emp); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "employment", []int64{f.emp.ID}, day0.AddDate(0, 0, 3))
+	})
+	reopened := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
+	if reopened.Status != store.FindingOpen || !reopened.FirstSeen.Equal(day0.AddDate(0, 0, 3)) || reopened.DismissReason != "" {
+		t.Errorf("reopened on new facts: %+v", reopened)
+	}
+	var audits int
+	s.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE entity = 'finding'").Scan(&audits)
+	})
+	if audits != 1 {
+		t.Errorf("%d audit events about findings, want the dismissal only", audits)
+	}
+}
+
+func TestRunFullResolvesVanishedSubjects(t *testing.T) {
+	s, svc := setup(t)
+	ctx := context.Background()
+	// A finding of a person that no longer exists (ids beyond every
+	// subject), and one of a retired person.
+	var retired *domain.Person
+	mustTx(t, s, func(tx *store.Tx) error {
+		inst := storetest.Institution(t, tx)
+		retired = storetest.Person(t, tx)
+		e := storetest.Employment(t, tx, retired.ID, inst.ID, func(e *domain.Employment) { e.PermitNo = "" })
+		if err := svc.Rescreen(tx, "employment", []int64{e.ID}, day0); err != nil {
+			return err
+		}
+		_, err := store.Retire(tx, store.People, store.Scope{}, retired.ID, retired.Version)
+		if err != nil {
+			return err
+		}
+		ghost := store.FindingOf(screening.Finding{Rule: screening.PerMultiSite, Severity: screening.Notice,
+			SubjectType: screening.SubjectPerson, SubjectKey: "x", SubjectID: 1 << 40, InstitutionID: inst.ID, Message: "m"})
+		ghost.Status, ghost.DueOn, ghost.FirstSeen, ghost.LastSeen = store.FindingOpen, day0, day0, day0
+		return tx.PutFinding(ghost)
+	})
+	stats, err := svc.RunFull(ctx, day0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if stats.Resolved < 2 {
+		t.Errorf("run resolved %d findings, want the ghost's and the retired person's: %+v", stats.Resolved, stats)
+	}
+	s.View(ctx, func(tx *store.Tx) error {
+		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Status: store.FindingOpen, SubjectType: screening.SubjectPerson})
+		if err != nil || p.Total != 0 {
+			t.Errorf("open person findings after the run: %d, %v", p.Total, err)
+		}
+		return nil
+	})
+}
+
+// TestMoveEquipment checks that moving a device re-screens the institution
+// it left: an unlicensed institution's finding counts its devices in use.
+func TestMoveEquipment(t *testing.T) {
+	s, svc := setup(t)
+	var from, to *domain.Institution
+	var moved *domain.Equipment
+	mustTx(t, s, func(tx *store.Tx) error {
+		from, to = storetest.Institution(t, tx), storetest.Institution(t, tx)
+		storetest.Licence(t, tx, to.ID)
+		storetest.Equipment(t, tx, from.ID)
+		moved = storetest.Equipment(t, tx, from.ID)
+		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
+	})
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence["in_use_count"] != "2" {
+		t.Fatalf("before the move: %+v", f)
+	}
+	mustTx(t, s, func(tx *store.Tx) error {
+		moved.InstitutionID = to.ID
+		if err := store.Update(tx, store.Equipment, store.Scope{}, moved); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
+	})
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence["in_use_count"] != "1" {
+		t.Errorf("after the move: %+v", f)
+	}
+}

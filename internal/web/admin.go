@@ -1,0 +1,179 @@
+package web
+
+import (
+	"errors"
+	"net/http"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/store"
+)
+
+// roles lists the account roles for the add-user form.
+var roles = &domain.Enum{Name: "role", Options: []domain.Option{
+	{Key: store.RoleSupervisor, ZH: "监督员", EN: "Supervisor"},
+	{Key: store.RoleInstitution, ZH: "机构用户", EN: "Institution user"},
+	{Key: store.RoleAdmin, ZH: "系统管理员", EN: "Administrator"},
+}}
+
+// userFields are the inputs of the add-user form.
+var userFields = []domain.Field{
+	{Key: "username", ZH: "用户名", EN: "Username", Type: domain.Text, Required: true},
+	{Key: "display_name", ZH: "姓名", EN: "Display name", Type: domain.Text},
+	{Key: "role", ZH: "角色", EN: "Role", Type: domain.EnumField, Enum: roles, Required: true},
+	{Key: "institution_id", ZH: "所属机构（机构用户必选）", EN: "Institution (institution users)", Type: domain.RefField},
+	{Key: "password", ZH: "初始密码", EN: "Initial password", Type: domain.Text, Required: true},
+}
+
+// userForm receives the add-user form through domain.Assign.
+type userForm struct {
+	Username      string `json:"username"`
+	DisplayName   string `json:"display_name"`
+	Role          string `json:"role"`
+	InstitutionID int64  `json:"institution_id"`
+	Password      string `json:"password"`
+}
+
+// usersPage is the data of the user administration page.
+type usersPage struct {
+	base
+	Users   []userRow
+	Form    formSection
+	Message string
+	Done    string
+}
+
+type userRow struct {
+	*store.User
+	Institution string
+}
+
+func requireAdmin(r *http.Request) error {
+	if userOf(r).Role != store.RoleAdmin {
+		return errForbidden
+	}
+	return nil
+}
+
+// handleUsers lists the accounts with the add-user form.
+func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	var done string
+	if r.URL.Query().Get("done") == "password" {
+		done = i18n.T(s.lang(r), "users.password_done")
+	}
+	return s.renderUsers(w, r, http.StatusOK, newFormState(map[string]string{"role": store.RoleSupervisor}), "", done)
+}
+
+// renderUsers shows the user page with the add-user form in state st.
+func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, st formState, msg, done string) error {
+	ctx, u, lang := r.Context(), userOf(r), s.lang(r)
+	var users []*store.User
+	if err := s.cfg.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		users, err = tx.FindUsers()
+		return err
+	}); err != nil {
+		return err
+	}
+	ids := make([]int64, len(users))
+	for i, x := range users {
+		ids[i] = x.InstitutionID
+	}
+	names, err := s.institutionNames(ctx, u, ids)
+	if err != nil {
+		return err
+	}
+	ref, err := s.refInput(ctx, u, lang, st.Values["institution_id"])
+	if err != nil {
+		return err
+	}
+	st.Values["password"] = "" // never sent back
+	p := usersPage{base: s.base(r, "users", i18n.T(lang, "nav.users")), Message: msg, Done: done,
+		Form: formSection{Fields: buildFields(lang, userFields, st, ref)}}
+	p.Form.Fields[len(p.Form.Fields)-1].Input = "password"
+	for _, x := range users {
+		p.Users = append(p.Users, userRow{x, names[x.InstitutionID]})
+	}
+	return s.render(w, r, status, "users", p)
+}
+
+// handleUserCreate adds an account.
+func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	var uf userForm
+	st := newFormState(nil)
+	readFields(r.PostForm, &uf, userFields, &st, s.resolver(r))
+	uf.Password = r.PostForm.Get("password") // as typed: spaces are part of a password
+	if uf.Username == "" {
+		st.Errors.Add("username", domain.CodeRequired)
+	}
+	if uf.Role == "" || !roles.Has(uf.Role) {
+		st.Errors.Add("role", domain.CodeEnum)
+	}
+	if len(st.Errors) > 0 {
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, st, i18n.T(s.lang(r), "error.invalid"), "")
+	}
+	nu := &store.User{Username: uf.Username, DisplayName: uf.DisplayName, Role: uf.Role, InstitutionID: uf.InstitutionID}
+	err := s.cfg.Auth.AddUser(r.Context(), actorOf(r), nu, uf.Password)
+	var de *domain.Error
+	switch {
+	case err == nil:
+		http.Redirect(w, r, "/admin/users", http.StatusSeeOther)
+		return nil
+	case !errors.As(err, &de):
+		return err
+	case de.Code == domain.ECONFLICT:
+		st.Errors.Add("username", "username_taken")
+		return s.renderUsers(w, r, http.StatusConflict, st, i18n.T(s.lang(r), "error.invalid"), "")
+	case de.Code == domain.EINVALID:
+		for k, v := range de.Fields {
+			st.Errors.Add(k, v)
+		}
+		if de.Message == "error.role_institution" {
+			st.Errors.Add("institution_id", "role_institution")
+		}
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, st, i18n.T(s.lang(r), "error.invalid"), "")
+	}
+	return err
+}
+
+// handleUserPassword sets a new password for an account (and ends its sessions).
+func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) error {
+	if err := requireAdmin(r); err != nil {
+		return err
+	}
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	var target *store.User
+	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		target, err = tx.FindUserByID(id)
+		return err
+	}); err != nil {
+		return err
+	}
+	err = s.cfg.Auth.SetPassword(r.Context(), actorOf(r), target.Username, r.PostForm.Get("password"))
+	if domain.ErrorCode(err) == domain.EINVALID {
+		lang := s.lang(r)
+		msg := i18n.T(lang, "users.password_failed", target.Username) + fieldMessage(lang, "password", "too_short")
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": store.RoleSupervisor}), msg, "")
+	}
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/users?done=password", http.StatusSeeOther)
+	return nil
+}

@@ -1,0 +1,285 @@
+package web_test
+
+import (
+	"bytes"
+	"context"
+	"html"
+	"io"
+	"log/slog"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+	"radsup/internal/httplog"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+	"radsup/internal/web"
+)
+
+// fixture is one institution with one record of every kind.
+type fixture struct {
+	inst     *domain.Institution
+	licence  *domain.Licence
+	person   *domain.Person
+	emp      *domain.Employment
+	training *domain.Training
+	exam     *domain.Exam
+	dose     *domain.DoseRecord
+	equip    *domain.Equipment
+	test     *domain.EquipmentTest
+}
+
+// env is a server on a fresh database with institutions A and B, and a
+// logged-in admin, supervisor and institution user of A.
+type env struct {
+	t      *testing.T
+	store  *store.Store
+	reg    *registry.Registry
+	auth   *auth.Service
+	h      http.Handler
+	logs   *bytes.Buffer
+	a, b   fixture
+	users  map[string]*store.User
+	tokens map[string]string // role → session token
+}
+
+func build(t *testing.T, tx *store.Tx) fixture {
+	var f fixture
+	f.inst = storetest.Institution(t, tx)
+	f.licence = storetest.Licence(t, tx, f.inst.ID)
+	f.person = storetest.Person(t, tx)
+	f.emp = storetest.Employment(t, tx, f.person.ID, f.inst.ID)
+	f.training = storetest.Training(t, tx, f.person.ID)
+	f.exam = storetest.Exam(t, tx, f.person.ID)
+	f.dose = storetest.Dose(t, tx, f.person.ID, f.inst.ID)
+	f.equip = storetest.Equipment(t, tx, f.inst.ID)
+	f.test = storetest.Test(t, tx, f.equip.ID)
+	return f
+}
+
+func newEnv(t *testing.T) *env {
+	return newEnvWith(t, web.Config{})
+}
+
+// newEnvWith is newEnv with config options (SecureCookies).
+func newEnvWith(t *testing.T, cfg web.Config) *env {
+	t.Helper()
+	s := storetest.Open(t)
+	e := &env{t: t, store: s, reg: registry.New(s), auth: &auth.Service{Store: s}, logs: &bytes.Buffer{},
+		users: map[string]*store.User{}, tokens: map[string]string{}}
+	cfg.Store, cfg.Registry, cfg.Auth = s, e.reg, e.auth
+	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
+	srv, err := web.New(cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.h = httplog.Handler(slog.New(slog.NewTextHandler(io.Discard, nil)), srv.Handler())
+	err = s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+		e.a, e.b = build(t, tx), build(t, tx)
+		e.users["admin"] = storetest.User(t, tx, store.RoleAdmin, 0)
+		e.users["supervisor"] = storetest.User(t, tx, store.RoleSupervisor, 0)
+		e.users["inst"] = storetest.User(t, tx, store.RoleInstitution, e.a.inst.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for role, u := range e.users {
+		e.tokens[role] = e.login(u.Username)
+	}
+	return e
+}
+
+// login opens a session for username and returns its token.
+func (e *env) login(username string) string {
+	e.t.Helper()
+	token, _, err := e.auth.Login(context.Background(), username, storetest.Password, store.Actor{})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return token
+}
+
+// do sends a request as role ("" for no session); POSTs carry a form and
+// the same-origin marker a browser sends.
+func (e *env) do(role, method, target string, form url.Values) *httptest.ResponseRecorder {
+	e.t.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(form.Encode())
+	}
+	r := httptest.NewRequest(method, target, body)
+	if form != nil {
+		r.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	if method == http.MethodPost {
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+	}
+	if tok := e.tokens[role]; tok != "" {
+		r.AddCookie(&http.Cookie{Name: "radsup_session", Value: tok})
+	}
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	return w
+}
+
+// admin is the registry user used to read what is stored.
+func (e *env) admin() *store.User { return e.users["admin"] }
+
+// find reads a record as the admin sees it.
+func find[T any](e *env, t *store.Table[T], id int64) *T {
+	e.t.Helper()
+	rec, err := registry.Find(context.Background(), e.reg, e.admin(), t, id)
+	if err != nil {
+		e.t.Fatalf("find %s %d: %v", t.Entity(), id, err)
+	}
+	return rec
+}
+
+// formOf returns the form a browser would post for rec: every field of
+// entity as stored, and the version.
+func formOf(entity string, rec any, version int) url.Values {
+	v := url.Values{}
+	for _, f := range domain.Fields[entity] {
+		val := domain.Value(rec, f)
+		switch f.Type {
+		case domain.ListField:
+			for _, it := range domain.SplitList(val) {
+				v.Add(f.Key, it)
+			}
+		case domain.BoolField:
+			if val == "true" {
+				v.Set(f.Key, "true")
+			}
+		default:
+			v.Set(f.Key, val)
+		}
+	}
+	if version > 0 {
+		v.Set("version", strconv.Itoa(version))
+	}
+	return v
+}
+
+func id(n int64) string { return strconv.FormatInt(n, 10) }
+
+// --- HTML by element -------------------------------------------------------
+
+var (
+	tagRe  = regexp.MustCompile(`<[^>]+>`)
+	attrRe = regexp.MustCompile(`([a-zA-Z-]+)(?:="([^"]*)")?`)
+)
+
+// startTag returns the first start tag <name …> having attribute key="val".
+func startTag(body, name, key, val string) (string, bool) {
+	re := regexp.MustCompile(`<` + name + `\b[^>]*\s` + regexp.QuoteMeta(key) + `="` + regexp.QuoteMeta(val) + `"[^>]*>`)
+	m := re.FindString(body)
+	return m, m != ""
+}
+
+// attr returns the unescaped value of an attribute of a start tag.
+func attr(tag, key string) (string, bool) {
+	for _, m := range attrRe.FindAllStringSubmatch(strings.TrimPrefix(tag, "<"), -1) {
+		if m[1] == key {
+			return html.UnescapeString(m[2]), true
+		}
+	}
+	return "", false
+}
+
+// inputValue returns the value of the input named name.
+func inputValue(body, name string) (string, bool) {
+	tag, ok := startTag(body, "input", "name", name)
+	if !ok {
+		return "", false
+	}
+	return attr(tag, "value")
+}
+
+// element returns the inner HTML of the element <name … key="val">…</name>
+// (elements of the same name must not nest inside it).
+func element(body, name, key, val string) (string, bool) {
+	tag, ok := startTag(body, name, key, val)
+	if !ok {
+		return "", false
+	}
+	rest := body[strings.Index(body, tag)+len(tag):]
+	end := strings.Index(rest, "</"+name+">")
+	if end < 0 {
+		return "", false
+	}
+	return rest[:end], true
+}
+
+// text strips the tags of an HTML fragment and collapses white space.
+func text(fragment string) string {
+	return strings.Join(strings.Fields(html.UnescapeString(tagRe.ReplaceAllString(fragment, " "))), " ")
+}
+
+// fieldError returns the message shown at the form field name.
+func fieldError(body, name string) string {
+	inner, _ := element(body, "p", "id", "err-"+name)
+	return text(inner)
+}
+
+// selected returns the values of the selected options of the select name.
+func selected(body, name string) []string {
+	inner, ok := element(body, "select", "name", name)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, tag := range regexp.MustCompile(`<option\b[^>]*>`).FindAllString(inner, -1) {
+		if _, sel := attr(tag, "selected"); sel {
+			v, _ := attr(tag, "value")
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// checked returns the values of the checked checkboxes named name.
+func checked(body, name string) []string {
+	var out []string
+	re := regexp.MustCompile(`<input\b[^>]*\sname="` + regexp.QuoteMeta(name) + `"[^>]*>`)
+	for _, tag := range re.FindAllString(body, -1) {
+		if _, c := attr(tag, "checked"); c {
+			v, _ := attr(tag, "value")
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+// cells returns the text of the <td> cells of the table row with the id.
+func cells(body, rowID string) []string {
+	inner, ok := element(body, "tr", "id", rowID)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, m := range regexp.MustCompile(`(?s)<td\b[^>]*>(.*?)</td>`).FindAllStringSubmatch(inner, -1) {
+		out = append(out, text(m[1]))
+	}
+	return out
+}
+
+// rowIDs returns the ids of the rows of the table with the id, in order.
+func rowIDs(body, tableID string) []string {
+	inner, ok := element(body, "table", "id", tableID)
+	if !ok {
+		return nil
+	}
+	var out []string
+	for _, m := range regexp.MustCompile(`<tr\b[^>]*\sid="([^"]*)"`).FindAllStringSubmatch(inner, -1) {
+		out = append(out, m[1])
+	}
+	return out
+}

@@ -1,0 +1,204 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"strings"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+)
+
+// institutionsPage is the data of the institution list.
+type institutionsPage struct {
+	base
+	Q          listQuery
+	Rows       []*domain.Institution
+	Pager      pager
+	RetiredURL string
+	CanCreate  bool
+}
+
+// handleInstitutions lists institutions with search, filters and pages; an
+// institution user goes straight to its own institution.
+func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) error {
+	u := userOf(r)
+	if u.Role == store.RoleInstitution {
+		http.Redirect(w, r, idURL("/institutions/", u.InstitutionID), http.StatusSeeOther)
+		return nil
+	}
+	lq := readList(r, "q", "kind", "street", "status")
+	rows, total, err := registry.List(r.Context(), s.cfg.Registry, u, store.Institutions, lq.filter())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "institutions", institutionsPage{
+		base: s.base(r, "institutions", i18n.T(s.lang(r), "nav.institutions")),
+		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
+		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: true,
+	})
+}
+
+// detail is one labelled value of a record's header.
+type detail struct {
+	Label, Value string
+}
+
+// details lists a record's fields with their labels and readable values.
+func details(lang, entity string, rec any) []detail {
+	var out []detail
+	for _, f := range domain.Fields[entity] {
+		if f.Type == domain.RefField {
+			continue // shown by the page with the institution's name
+		}
+		out = append(out, detail{Label: fieldLabel(lang, f), Value: display(lang, f, domain.Value(rec, f))})
+	}
+	return out
+}
+
+// tab is one tab of a record page.
+type tab struct {
+	Label, URL string
+	Current    bool
+}
+
+// institutionPage is the data of an institution's page.
+type institutionPage struct {
+	base
+	Inst        *domain.Institution
+	Details     []detail
+	Actions     actions
+	CanRetire   bool
+	Tab         string
+	Tabs        []tab
+	ShowRetired bool
+	RetiredURL  string
+	Licences    []licenceRow
+	People      []personRow
+	Equipment   []*domain.Equipment
+	Pager       pager
+}
+
+// licenceRow is a licence with whether it is the current one.
+type licenceRow struct {
+	*domain.Licence
+	Current, Expired bool
+}
+
+// personRow is a person with their work at the institution.
+type personRow struct {
+	*domain.Person
+	Occupations, Jobs string
+}
+
+var institutionTabs = []string{"licence", "people", "equipment"}
+
+// handleInstitution shows an institution with its licences, people or equipment.
+func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error {
+	inst, err := institutions.find(s, r)
+	if err != nil {
+		return err
+	}
+	lang, q := s.lang(r), r.URL.Query()
+	p := institutionPage{
+		base: s.base(r, "institutions", inst.Name), Inst: inst, Details: details(lang, "institution", inst),
+		Actions:   rowActions("institutions", inst.ID, inst.Version, inst.Retired),
+		CanRetire: userOf(r).Role != store.RoleInstitution,
+		Tab:       q.Get("tab"), ShowRetired: q.Get("retired") == "1",
+	}
+	if !contains(institutionTabs, p.Tab) {
+		p.Tab = "licence"
+	}
+	for _, t := range institutionTabs {
+		p.Tabs = append(p.Tabs, tab{Label: i18n.T(lang, "tab."+t), URL: r.URL.Path + "?tab=" + t, Current: t == p.Tab})
+	}
+	p.RetiredURL = toggleRetired(r.URL, !p.ShowRetired)
+	switch p.Tab {
+	case "people":
+		err = s.institutionPeople(r, &p)
+	case "equipment":
+		err = s.institutionEquipment(r, &p)
+	default:
+		err = s.institutionLicences(r, &p)
+	}
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "institution", p)
+}
+
+func instFilter(p *institutionPage) map[string]string {
+	return map[string]string{"institution_id": strconv.FormatInt(p.Inst.ID, 10)}
+}
+
+// institutionLicences lists the licences, the current one (the latest
+// issued that is not retired) first.
+func (s *Server) institutionLicences(r *http.Request, p *institutionPage) error {
+	list, _, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.Licences,
+		store.Filter{Values: instFilter(p), Retired: p.ShowRetired})
+	if err != nil {
+		return err
+	}
+	today := s.cfg.Registry.Today()
+	current := -1
+	for i, l := range list {
+		if !l.Retired {
+			current = i
+			break
+		}
+	}
+	if current > 0 {
+		list = append(append([]*domain.Licence{list[current]}, list[:current]...), list[current+1:]...)
+		current = 0
+	}
+	for i, l := range list {
+		p.Licences = append(p.Licences, licenceRow{Licence: l, Current: i == current, Expired: l.ValidUntil.Before(today)})
+	}
+	return nil
+}
+
+// institutionPeople lists a page of the people working there, with their
+// occupations and jobs at this institution.
+func (s *Server) institutionPeople(r *http.Request, p *institutionPage) error {
+	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
+	lq := readList(r)
+	f := lq.filter()
+	f.Values, f.Retired = instFilter(p), p.ShowRetired
+	list, total, err := registry.List(ctx, reg, u, store.People, f)
+	if err != nil {
+		return err
+	}
+	emps, _, err := registry.List(ctx, reg, u, store.Employments, store.Filter{Values: instFilter(p)})
+	if err != nil {
+		return err
+	}
+	occ, jobs := map[int64][]string{}, map[int64][]string{}
+	for _, e := range emps {
+		if l := optionLabel(p.Lang, domain.Occupations, e.Occupation); !contains(occ[e.PersonID], l) {
+			occ[e.PersonID] = append(occ[e.PersonID], l)
+		}
+		if e.Job != "" && !contains(jobs[e.PersonID], e.Job) {
+			jobs[e.PersonID] = append(jobs[e.PersonID], e.Job)
+		}
+	}
+	for _, x := range list {
+		p.People = append(p.People, personRow{Person: x, Occupations: strings.Join(occ[x.ID], "、"), Jobs: strings.Join(jobs[x.ID], "、")})
+	}
+	p.Pager = newPager(r.URL, lq.Page, total, len(list))
+	return nil
+}
+
+// institutionEquipment lists a page of the institution's devices.
+func (s *Server) institutionEquipment(r *http.Request, p *institutionPage) error {
+	lq := readList(r)
+	f := lq.filter()
+	f.Values, f.Retired = instFilter(p), p.ShowRetired
+	list, total, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.Equipment, f)
+	if err != nil {
+		return err
+	}
+	p.Equipment, p.Pager = list, newPager(r.URL, lq.Page, total, len(list))
+	return nil
+}

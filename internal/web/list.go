@@ -1,0 +1,128 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"radsup/internal/store"
+)
+
+// perPage is the number of rows on a page of a list.
+const perPage = 50
+
+// listQuery is the state of a list page, all of it in the URL: the filter
+// values, whether retired records are shown, and the page number.
+type listQuery struct {
+	Values  map[string]string
+	Retired bool
+	Page    int
+}
+
+// readList reads the named filters, retired=1 and page from the URL.
+func readList(r *http.Request, names ...string) listQuery {
+	q := r.URL.Query()
+	lq := listQuery{Values: map[string]string{}, Retired: q.Get("retired") == "1", Page: 1}
+	for _, n := range names {
+		if v := strings.TrimSpace(q.Get(n)); v != "" {
+			lq.Values[n] = v
+		}
+	}
+	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
+		lq.Page = min(p, 1_000_000)
+	}
+	return lq
+}
+
+// Get returns a filter value, for the filter form.
+func (lq listQuery) Get(name string) string { return lq.Values[name] }
+
+// filter returns the store filter of the page.
+func (lq listQuery) filter() store.Filter {
+	return store.Filter{Values: lq.Values, Retired: lq.Retired, Limit: perPage, Offset: (lq.Page - 1) * perPage}
+}
+
+// pager is the page navigation under a list.
+type pager struct {
+	Total, Page, Pages int
+	From, To           int
+	Prev, Next         string
+	Links              []pageLink
+}
+
+// pageLink is one numbered page link; Gap marks an ellipsis.
+type pageLink struct {
+	Num     int
+	URL     string
+	Current bool
+	Gap     bool
+}
+
+// newPager returns the navigation of page (of perPage rows) among total,
+// with links that keep the rest of the URL's query.
+func newPager(u *url.URL, page, total, shown int) pager {
+	p := pager{Total: total, Page: page, Pages: max(1, (total+perPage-1)/perPage)}
+	if shown > 0 {
+		p.From, p.To = (page-1)*perPage+1, (page-1)*perPage+shown
+	}
+	link := func(n int) string {
+		q := u.Query()
+		if n == 1 {
+			q.Del("page")
+		} else {
+			q.Set("page", strconv.Itoa(n))
+		}
+		if len(q) == 0 {
+			return u.Path
+		}
+		return u.Path + "?" + q.Encode()
+	}
+	if page > 1 {
+		p.Prev = link(min(page-1, p.Pages))
+	}
+	if page < p.Pages {
+		p.Next = link(page + 1)
+	}
+	last := 0
+	for n := 1; n <= p.Pages; n++ {
+		// The first, the last and two either side of the current page.
+		if n != 1 && n != p.Pages && (n < page-2 || n > page+2) {
+			continue
+		}
+		if last != 0 && n > last+1 {
+			p.Links = append(p.Links, pageLink{Gap: true})
+		}
+		p.Links = append(p.Links, pageLink{Num: n, URL: link(n), Current: n == page})
+		last = n
+	}
+	return p
+}
+
+// toggleRetired returns the URL of the page with retired records shown or hidden.
+func toggleRetired(u *url.URL, show bool) string {
+	q := u.Query()
+	q.Del("page")
+	if show {
+		q.Set("retired", "1")
+	} else {
+		q.Del("retired")
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+// actions are the edit, retire and restore controls of a record's row.
+type actions struct {
+	Edit, Retire, Restore string
+	Version               int
+	Retired               bool
+}
+
+// rowActions returns the controls of the record with meta under /plural/.
+func rowActions(plural string, id int64, version int, retired bool) actions {
+	p := idURL("/"+plural+"/", id)
+	return actions{Edit: p + "/edit", Retire: p + "/retire", Restore: p + "/restore", Version: version, Retired: retired}
+}

@@ -1,0 +1,213 @@
+package web
+
+import (
+	"net/http"
+	"sort"
+	"strconv"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+)
+
+// peoplePage is the data of the people list.
+type peoplePage struct {
+	base
+	Q          listQuery
+	Rows       []*domain.Person
+	Pager      pager
+	RetiredURL string
+}
+
+// handlePeople lists the people the user may see, with search and pages.
+func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) error {
+	lq := readList(r, "q", "occupation")
+	rows, total, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.People, lq.filter())
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "people", peoplePage{
+		base: s.base(r, "people", i18n.T(s.lang(r), "nav.people")),
+		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
+		RetiredURL: toggleRetired(r.URL, !lq.Retired),
+	})
+}
+
+// personPage is the data of a person's page.
+type personPage struct {
+	base
+	Person      *domain.Person
+	Details     []detail
+	Actions     actions
+	ShowRetired bool
+	RetiredURL  string
+	Employments []employmentRow
+	Trainings   []*domain.Training
+	Exams       []*domain.Exam
+	Doses       []doseRow
+	YearSums    []yearSum
+}
+
+type employmentRow struct {
+	*domain.Employment
+	Institution string
+}
+
+type doseRow struct {
+	*domain.DoseRecord
+	Institution string
+}
+
+// yearSum is the Hp(10) of one calendar year, in mSv.
+type yearSum struct {
+	Year    int
+	Hp10    domain.Dose
+	Records int
+}
+
+// handlePerson shows a person with employments, trainings, exams and doses.
+func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
+	x, err := people.find(s, r)
+	if err != nil {
+		return err
+	}
+	show := r.URL.Query().Get("retired") == "1"
+	p := personPage{base: s.base(r, "people", x.Name), Person: x, Details: details(s.lang(r), "person", x),
+		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show)}
+	f := store.Filter{Values: map[string]string{"person_id": strconv.FormatInt(x.ID, 10)}, Retired: show}
+	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
+	emps, _, err := registry.List(ctx, reg, u, store.Employments, f)
+	if err != nil {
+		return err
+	}
+	if p.Trainings, _, err = registry.List(ctx, reg, u, store.Trainings, f); err != nil {
+		return err
+	}
+	if p.Exams, _, err = registry.List(ctx, reg, u, store.Exams, f); err != nil {
+		return err
+	}
+	ds, _, err := registry.List(ctx, reg, u, store.Doses, f)
+	if err != nil {
+		return err
+	}
+	var ids []int64
+	for _, e := range emps {
+		ids = append(ids, e.InstitutionID)
+	}
+	for _, d := range ds {
+		ids = append(ids, d.InstitutionID)
+	}
+	names, err := s.institutionNames(ctx, u, ids)
+	if err != nil {
+		return err
+	}
+	for _, e := range emps {
+		p.Employments = append(p.Employments, employmentRow{e, names[e.InstitutionID]})
+	}
+	for _, d := range ds {
+		p.Doses = append(p.Doses, doseRow{d, names[d.InstitutionID]})
+	}
+	p.YearSums = yearSums(ds)
+	return s.render(w, r, http.StatusOK, "person", p)
+}
+
+// yearSums adds up Hp(10) by calendar year of the period end, as the
+// screening rules do, over the records that are not retired; a lost
+// dosimeter without a value adds nothing. Newest year first.
+func yearSums(ds []*domain.DoseRecord) []yearSum {
+	by := map[int]*yearSum{}
+	for _, d := range ds {
+		if d.Retired {
+			continue
+		}
+		y := d.PeriodEnd.Year()
+		ys := by[y]
+		if ys == nil {
+			ys = &yearSum{Year: y, Hp10: domain.MicroSv(0)}
+			by[y] = ys
+		}
+		ys.Records++
+		if d.Hp10.Set {
+			ys.Hp10.MicroSv += d.Hp10.MicroSv
+		}
+	}
+	out := make([]yearSum, 0, len(by))
+	for _, ys := range by {
+		out = append(out, *ys)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Year > out[j].Year })
+	return out
+}
+
+// personSections are the parts of the new-person form: the person, and their
+// first employment at the institution of the URL (so no institution field).
+func personSections(lang string) []sectionSpec {
+	var emp []domain.Field
+	for _, f := range domain.Fields["employment"] {
+		if f.Type != domain.RefField {
+			emp = append(emp, f)
+		}
+	}
+	return []sectionSpec{
+		{Title: i18n.T(lang, "form.section.person"), Fields: domain.Fields["person"]},
+		{Title: i18n.T(lang, "form.section.employment"), Fields: emp},
+	}
+}
+
+func (s *Server) personCreatePage(r *http.Request, instID int64, instName string) formPage {
+	lang := s.lang(r)
+	fp := formPage{base: s.base(r, "institutions", i18n.T(lang, "form.new", i18n.T(lang, "entity.person"))),
+		Action: r.URL.Path, Back: idURL("/institutions/", instID) + "?tab=people"}
+	fp.Heading = fp.Title + " — " + instName
+	fp.Hint = i18n.T(lang, "form.person_hint")
+	return fp
+}
+
+// handlePersonNew shows the form for a new person and their employment.
+func (s *Server) handlePersonNew(w http.ResponseWriter, r *http.Request) error {
+	id, name, err := s.urlInstitution(r)
+	if err != nil {
+		return err
+	}
+	return s.renderForm(w, r, http.StatusOK, s.personCreatePage(r, id, name), personSections(s.lang(r)), newFormState(nil))
+}
+
+// handlePersonCreate files a person (or finds them by ID number: one person
+// may work for several institutions) with an employment at the institution.
+func (s *Server) handlePersonCreate(w http.ResponseWriter, r *http.Request) error {
+	instID, name, err := s.urlInstitution(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	secs := personSections(s.lang(r))
+	person, emp := &domain.Person{}, &domain.Employment{InstitutionID: instID}
+	st := newFormState(nil)
+	readFields(r.PostForm, person, secs[0].Fields, &st, nil)
+	readFields(r.PostForm, emp, secs[1].Fields, &st, nil)
+	fp := s.personCreatePage(r, instID, name)
+	if len(st.Errors) > 0 {
+		precheck(person, &st, s.cfg.Registry.Today())
+		precheck(emp, &st, s.cfg.Registry.Today())
+		delete(st.Errors, "person_id") // filed together with the person
+		return s.renderForm(w, r, http.StatusUnprocessableEntity, fp, secs, st)
+	}
+	if err := s.cfg.Registry.CreatePersonWithEmployment(r.Context(), actorOf(r), userOf(r), person, emp); err != nil {
+		return s.saveFailed(w, r, fp, secs, st, err)
+	}
+	http.Redirect(w, r, idURL("/people/", person.ID), http.StatusSeeOther)
+	return nil
+}
+
+// urlInstitution finds the institution of the URL a person is filed at.
+func (s *Server) urlInstitution(r *http.Request) (int64, string, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return 0, "", err
+	}
+	name, err := institutionParent.find(r.Context(), s, userOf(r), id)
+	return id, name, err
+}

@@ -1,0 +1,172 @@
+package web
+
+import (
+	"html/template"
+	"net/http"
+	"strings"
+	"time"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/store"
+)
+
+// base is what the layout needs on every page.
+type base struct {
+	Lang  string
+	User  *store.User
+	Title string
+	Nav   string // the active nav item
+	Path  string // the current page, for the language switch to come back to
+}
+
+// base returns the layout data of a request.
+func (s *Server) base(r *http.Request, nav, title string) base {
+	p := r.URL.RequestURI()
+	if r.Method != http.MethodGet {
+		p = "/"
+	}
+	return base{Lang: s.lang(r), User: userOf(r), Title: title, Nav: nav, Path: localPath(p)}
+}
+
+// IsAdmin reports whether the user is an administrator.
+func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
+
+// IsInstitution reports whether the user is an institution user.
+func (b base) IsInstitution() bool { return b.User != nil && b.User.Role == store.RoleInstitution }
+
+// enums names every enumeration by its Name, for templates and filters.
+var enums = func() map[string]*domain.Enum {
+	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions}
+	for _, fields := range domain.Fields {
+		for _, f := range fields {
+			if f.Enum != nil {
+				m[f.Enum.Name] = f.Enum
+			}
+		}
+	}
+	return m
+}()
+
+// optionLabel returns the label of an enumeration key in lang, or the key.
+func optionLabel(lang string, e *domain.Enum, key string) string {
+	if e == nil {
+		return key
+	}
+	o, ok := e.Option(key)
+	switch {
+	case !ok:
+		return key
+	case lang == "en":
+		return o.EN
+	}
+	return o.ZH
+}
+
+// fieldLabel returns a field's label in lang.
+func fieldLabel(lang string, f domain.Field) string {
+	if lang == "en" {
+		return f.EN
+	}
+	return f.ZH
+}
+
+// display formats a field's form value (domain.Value) for reading: labels
+// for enumerations and lists, yes/no for flags.
+func display(lang string, f domain.Field, v string) string {
+	switch f.Type {
+	case domain.EnumField:
+		return optionLabel(lang, f.Enum, v)
+	case domain.ListField:
+		items := domain.SplitList(v)
+		for i, it := range items {
+			items[i] = optionLabel(lang, f.Enum, it)
+		}
+		return strings.Join(items, "、")
+	case domain.BoolField:
+		if ok, _ := domain.ParseBool(v); ok {
+			return i18n.T(lang, "common.yes")
+		}
+		return i18n.T(lang, "common.no")
+	}
+	return v
+}
+
+// option is one choice of a select or a group of checkboxes.
+type option struct {
+	Value    string
+	Label    string
+	Selected bool
+}
+
+// options lists an enumeration's choices in lang with selected marked.
+func options(lang string, e *domain.Enum, selected ...string) []option {
+	out := make([]option, 0, len(e.Options))
+	for _, o := range e.Options {
+		l := o.ZH
+		if lang == "en" {
+			l = o.EN
+		}
+		out = append(out, option{Value: o.Key, Label: l, Selected: contains(selected, o.Key)})
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+// funcs returns the template functions bound to one language.
+func (s *Server) funcs(lang string) template.FuncMap {
+	return template.FuncMap{
+		"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"label": func(enum, key string) string {
+			if strings.HasPrefix(enum, "street") {
+				return optionLabel(lang, domain.Streets[domain.DefaultDivision], key)
+			}
+			return optionLabel(lang, enums[enum], key)
+		},
+		"labels": func(enum string, keys []string) string {
+			out := make([]string, len(keys))
+			for i, k := range keys {
+				out[i] = optionLabel(lang, enums[enum], k)
+			}
+			return strings.Join(out, "、")
+		},
+		"options": func(enum, selected string) []option {
+			e := enums[enum]
+			if enum == "street" {
+				e = domain.Streets[domain.DefaultDivision]
+			}
+			if e == nil {
+				return nil
+			}
+			return options(lang, e, selected)
+		},
+		"acts": func(plural string, m domain.Meta) actions {
+			return rowActions(plural, m.ID, m.Version, m.Retired)
+		},
+		"role":     func(role string) string { return i18n.T(lang, "role."+role) },
+		"datetime": formatTime,
+		"static":   s.staticURL,
+		"yesno": func(b bool) string {
+			if b {
+				return i18n.T(lang, "common.yes")
+			}
+			return i18n.T(lang, "common.no")
+		},
+	}
+}
+
+// formatTime shows a time in the server's zone to the minute; "" for none.
+func formatTime(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Local().Format("2006-01-02 15:04")
+}

@@ -1,0 +1,365 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"strings"
+	"testing"
+
+	"radsup/internal/auth"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// route is one route of the UI with what each role gets. Paths and
+// locations hold placeholders ({inst}, {licence} …) that name the records
+// of institution A, or of B for the cross-institution checks.
+type route struct {
+	method, path string
+	form         func(e *env, f fixture) url.Values
+	status       map[string]int // by role, with the role's own (A's) records
+	cross        int            // an institution user of A with B's records; 0: not applicable
+	location     string         // prefix of the redirect, when 303
+	want         func(f fixture) []string
+}
+
+var roles = []string{"admin", "supervisor", "inst"}
+
+func all(status int) map[string]int {
+	return map[string]int{"admin": status, "supervisor": status, "inst": status}
+}
+
+// regulators: admins and supervisors get ok, institution users inst.
+func regulators(ok, inst int) map[string]int {
+	return map[string]int{"admin": ok, "supervisor": ok, "inst": inst}
+}
+
+// adminOnly: admins get ok, everyone else 403.
+func adminOnly(ok int) map[string]int {
+	return map[string]int{"admin": ok, "supervisor": 403, "inst": 403}
+}
+
+func names(fs ...string) func(fixture) []string { return func(fixture) []string { return fs } }
+
+// editForm posts the stored values of the record at its current version.
+func editForm(entity string) func(e *env, f fixture) url.Values {
+	return func(e *env, f fixture) url.Values {
+		rec, version := current(e, entity, f)
+		return formOf(entity, rec, version)
+	}
+}
+
+// versionForm posts only the current version (retire, restore).
+func versionForm(entity string) func(e *env, f fixture) url.Values {
+	return func(e *env, f fixture) url.Values {
+		_, version := current(e, entity, f)
+		return url.Values{"version": {id(int64(version))}}
+	}
+}
+
+// current reads the fixture's record of entity as stored now.
+func current(e *env, entity string, f fixture) (any, int) {
+	switch entity {
+	case "institution":
+		x := find(e, store.Institutions, f.inst.ID)
+		return x, x.Version
+	case "licence":
+		x := find(e, store.Licences, f.licence.ID)
+		return x, x.Version
+	case "person":
+		x := find(e, store.People, f.person.ID)
+		return x, x.Version
+	case "employment":
+		x := find(e, store.Employments, f.emp.ID)
+		return x, x.Version
+	case "training":
+		x := find(e, store.Trainings, f.training.ID)
+		return x, x.Version
+	case "exam":
+		x := find(e, store.Exams, f.exam.ID)
+		return x, x.Version
+	case "dose":
+		x := find(e, store.Doses, f.dose.ID)
+		return x, x.Version
+	case "equipment":
+		x := find(e, store.Equipment, f.equip.ID)
+		return x, x.Version
+	case "test":
+		x := find(e, store.Tests, f.test.ID)
+		return x, x.Version
+	}
+	panic("unknown entity " + entity)
+}
+
+func values(kv ...string) func(*env, fixture) url.Values {
+	return func(e *env, f fixture) url.Values {
+		v := url.Values{}
+		for i := 0; i < len(kv); i += 2 {
+			v.Add(kv[i], strings.ReplaceAll(kv[i+1], "{inst}", id(f.inst.ID)))
+		}
+		return v
+	}
+}
+
+// newForms are valid forms for a new record of each kind.
+var newForms = map[string]func(*env, fixture) url.Values{
+	"institution": func(e *env, f fixture) url.Values {
+		return url.Values{"name": {"新建测试医院"}, "credit_code": {storetest.CreditCode()}, "kind": {"clinic"},
+			"division_code": {"410102"}, "address": {"中原区测试路1号"}, "status": {"open"}}
+	},
+	"licence": values("licence_no", "豫卫放证字第900001号", "issuer", "郑州市中原区卫生健康委员会", "issued_on", "2024-01-02",
+		"valid_until", "2029-01-01", "items", "ct", "items", "dental_xray"),
+	"person": func(e *env, f fixture) url.Values {
+		return url.Values{"id_number": {storetest.IDNumber()}, "name": {"新人员"}, "occupation": {"2A"}, "started_on": {"2023-04-01"}}
+	},
+	"equipment":  values("type", "ct", "model", "SOMATOM go.Up", "serial_no", "NEW-0001", "status", "in_use"),
+	"employment": values("institution_id", "{inst}", "occupation", "2B", "job", "医师", "started_on", "2019-06-01"),
+	"training":   values("taken_on", "2024-03-04", "kind", "prejob", "days", "3", "passed", "pass"),
+	"exam":       values("examined_on", "2024-03-05", "kind", "prejob", "conclusion", "fit"),
+	"dose":       values("institution_id", "{inst}", "period_start", "2024-01-01", "period_end", "2024-03-31", "hp10", "0.250"),
+	"test":       values("kind", "acceptance", "tested_on", "2024-02-02", "result", "pass"),
+}
+
+// routes lists every page route. The order matters where records change:
+// edits, then retire and restore of each record, logout last.
+var routes = []route{
+	{method: "GET", path: "/", status: all(200), want: names("首页")},
+	{method: "GET", path: "/institutions", status: regulators(200, 303), location: "/institutions/{inst}",
+		want: func(f fixture) []string { return []string{f.inst.Name, f.inst.CreditCode} }},
+	{method: "GET", path: "/institutions/{inst}", status: all(200), cross: 404,
+		want: func(f fixture) []string { return []string{f.inst.Name, f.licence.LicenceNo} }},
+	{method: "GET", path: "/institutions/{inst}?tab=people", status: all(200), cross: 404,
+		want: func(f fixture) []string { return []string{f.person.Name} }},
+	{method: "GET", path: "/institutions/{inst}?tab=equipment", status: all(200), cross: 404,
+		want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
+	{method: "GET", path: "/people", status: all(200), want: func(f fixture) []string { return []string{f.person.Name} }},
+	{method: "GET", path: "/people/{person}", status: all(200), cross: 404,
+		want: func(f fixture) []string {
+			return []string{f.person.IDNumber, f.emp.PermitNo, f.training.CertificateNo, f.dose.ReportNo}
+		}},
+	{method: "GET", path: "/equipment", status: all(200), want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
+	{method: "GET", path: "/equipment/{equip}", status: all(200), cross: 404,
+		want: func(f fixture) []string { return []string{f.equip.SerialNo, f.test.ReportNo} }},
+
+	{method: "GET", path: "/institutions/new", status: regulators(200, 403), want: names(`name="credit_code"`)},
+	{method: "GET", path: "/institutions/{inst}/licences/new", status: all(200), cross: 404, want: names(`name="licence_no"`)},
+	{method: "GET", path: "/institutions/{inst}/people/new", status: all(200), cross: 404, want: names(`name="id_number"`, `name="occupation"`)},
+	{method: "GET", path: "/institutions/{inst}/equipment/new", status: all(200), cross: 404, want: names(`name="serial_no"`)},
+	{method: "GET", path: "/people/{person}/employments/new", status: all(200), cross: 404, want: names(`name="institution_id"`)},
+	{method: "GET", path: "/people/{person}/trainings/new", status: all(200), cross: 404, want: names(`name="taken_on"`)},
+	{method: "GET", path: "/people/{person}/exams/new", status: all(200), cross: 404, want: names(`name="conclusion"`)},
+	{method: "GET", path: "/people/{person}/doses/new", status: all(200), cross: 404, want: names(`name="hp10"`)},
+	{method: "GET", path: "/equipment/{equip}/tests/new", status: all(200), cross: 404, want: names(`name="tested_on"`)},
+	{method: "GET", path: "/institutions/{inst}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/licences/{licence}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/people/{person}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/employments/{emp}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/trainings/{training}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/exams/{exam}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/doses/{dose}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/equipment/{equip}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/tests/{test}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/account/tokens", status: all(200), want: names("API")},
+	{method: "GET", path: "/admin/users", status: adminOnly(200), want: names(`action="/admin/users"`)},
+	{method: "GET", path: "/no/such/page", status: all(404)},
+	{method: "GET", path: "/login", status: all(303), location: "/"},
+
+	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: regulators(303, 403), location: "/institutions/"},
+	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/institutions/{inst}/people/new", form: newForms["person"], status: all(303), cross: 404, location: "/people/"},
+	{method: "POST", path: "/institutions/{inst}/equipment/new", form: newForms["equipment"], status: all(303), cross: 404, location: "/equipment/"},
+	{method: "POST", path: "/people/{person}/employments/new", form: newForms["employment"], status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/trainings/new", form: newForms["training"], status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/exams/new", form: newForms["exam"], status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/doses/new", form: newForms["dose"], status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/equipment/{equip}/tests/new", form: newForms["test"], status: all(303), cross: 404, location: "/equipment/{equip}"},
+
+	{method: "POST", path: "/institutions/{inst}/edit", form: editForm("institution"), status: all(303), cross: 404, location: "/institutions/{inst}"},
+	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/people/{person}/edit", form: editForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/employments/{emp}/edit", form: editForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/trainings/{training}/edit", form: editForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/edit", form: editForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/edit", form: editForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/equipment/{equip}/edit", form: editForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/tests/{test}/edit", form: editForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+
+	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/trainings/{training}/retire", form: versionForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/trainings/{training}/restore", form: versionForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/retire", form: versionForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/restore", form: versionForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/retire", form: versionForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/restore", form: versionForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/tests/{test}/retire", form: versionForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/tests/{test}/restore", form: versionForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/equipment/{equip}/retire", form: versionForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/equipment/{equip}/restore", form: versionForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/employments/{emp}/retire", form: versionForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/employments/{emp}/restore", form: versionForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/retire", form: versionForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: regulators(303, 403), cross: 404, location: "/institutions/{inst}"},
+	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: regulators(303, 403), cross: 404, location: "/institutions/{inst}"},
+
+	{method: "POST", path: "/account/tokens", form: values("name", "报送接口"), status: all(200), want: names(`id="new-token"`, "报送接口")},
+	{method: "POST", path: "/account/tokens/{token}/revoke", status: all(303), cross: 404, location: "/account/tokens"},
+	{method: "POST", path: "/admin/users", form: values("username", "newuser", "role", "supervisor", "password", "longenough1"),
+		status: adminOnly(303), location: "/admin/users"},
+	{method: "POST", path: "/admin/users/{user}/password", form: values("password", "another-password"),
+		status: adminOnly(303), location: "/admin/users?done=password"},
+	{method: "POST", path: "/login", form: func(e *env, f fixture) url.Values {
+		return url.Values{"username": {e.admin().Username}, "password": {storetest.Password}, "next": {"/equipment"}}
+	}, status: all(303), location: "/equipment"},
+	{method: "POST", path: "/lang", form: values("lang", "zh-CN", "next", "/people"), status: all(303), location: "/people"},
+	{method: "POST", path: "/logout", status: all(303), location: "/login"},
+}
+
+// expand fills a path's placeholders with the fixture's ids. {token} is a
+// new API token of the role's user (of the admin, for B); {user} is the
+// institution user.
+func (e *env) expand(s, role string, f fixture, cross bool) string {
+	r := strings.NewReplacer("{inst}", id(f.inst.ID), "{licence}", id(f.licence.ID), "{person}", id(f.person.ID),
+		"{emp}", id(f.emp.ID), "{training}", id(f.training.ID), "{exam}", id(f.exam.ID), "{dose}", id(f.dose.ID),
+		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID))
+	s = r.Replace(s)
+	if strings.Contains(s, "{token}") {
+		owner := e.users[role]
+		if cross {
+			owner = e.admin()
+		}
+		s = strings.ReplaceAll(s, "{token}", id(e.apiToken(owner)))
+	}
+	return s
+}
+
+// apiToken makes an API token for u and returns its id.
+func (e *env) apiToken(u *store.User) int64 {
+	e.t.Helper()
+	var tokID int64
+	err := e.store.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+		_, hash := auth.NewToken()
+		tok, err := tx.CreateAPIToken(u.ID, "test", hash)
+		if tok != nil {
+			tokID = tok.ID
+		}
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return tokID
+}
+
+// TestEveryRouteEveryRole runs every route as an admin, a supervisor and an
+// institution user of A; the institution user also tries each route that
+// names a record with B's records and must get 404.
+func TestEveryRouteEveryRole(t *testing.T) {
+	for _, role := range roles {
+		t.Run(role, func(t *testing.T) {
+			e := newEnv(t)
+			for _, rt := range routes {
+				if role == "inst" && rt.cross != 0 {
+					e.check(t, role, rt, e.b, true, rt.cross)
+				}
+				e.check(t, role, rt, e.a, false, rt.status[role])
+			}
+		})
+	}
+}
+
+func (e *env) check(t *testing.T, role string, rt route, f fixture, cross bool, want int) {
+	t.Helper()
+	path := e.expand(rt.path, role, f, cross)
+	var form url.Values
+	if rt.form != nil {
+		form = rt.form(e, f)
+	} else if rt.method == "POST" {
+		form = url.Values{}
+	}
+	w := e.do(role, rt.method, path, form)
+	body := w.Body.String()
+	if w.Code != want {
+		t.Fatalf("%s %s %s: status %d, want %d\n%s", role, rt.method, path, w.Code, want, excerpt(body))
+	}
+	switch {
+	case want == 303 && rt.location != "":
+		if loc, wantLoc := w.Header().Get("Location"), e.expand(rt.location, role, f, cross); !strings.HasPrefix(loc, wantLoc) {
+			t.Errorf("%s %s %s: redirect to %q, want %q…", role, rt.method, path, loc, wantLoc)
+		}
+	case want == 200 && rt.want != nil:
+		for _, s := range rt.want(f) {
+			if !strings.Contains(body, s) {
+				t.Errorf("%s %s %s: page lacks %q", role, rt.method, path, s)
+			}
+		}
+	case want == 404 || want == 403:
+		if !strings.Contains(body, `class="alert error"`) {
+			t.Errorf("%s %s %s: %d without the error page", role, rt.method, path, want)
+		}
+	}
+	if cross && strings.Contains(body, f.inst.Name) {
+		t.Errorf("%s %s %s: shows B's name", role, rt.method, path)
+	}
+}
+
+// excerpt shortens a body for a failure message.
+func excerpt(body string) string {
+	if i := strings.Index(body, `<main`); i >= 0 {
+		body = body[i:]
+	}
+	if len(body) > 1500 {
+		body = body[:1500]
+	}
+	return body
+}
+
+// TestRoutesCovered checks that the scenario table names every route the
+// server registers, so that a new route cannot go untested.
+func TestRoutesCovered(t *testing.T) {
+	src := readSource(t, "routes.go")
+	tested := map[string]bool{}
+	for _, rt := range routes {
+		p, _, _ := strings.Cut(rt.path, "?")
+		tested[rt.method+" "+normalizePath(p)] = true
+	}
+	for _, line := range strings.Split(src, "\n") {
+		i := strings.Index(line, `"GET /`)
+		if i < 0 {
+			i = strings.Index(line, `"POST /`)
+		}
+		if i < 0 || strings.Contains(line, "static") {
+			continue
+		}
+		pattern := line[i+1:]
+		pattern = pattern[:strings.Index(pattern, `"`)]
+		method, p, _ := strings.Cut(pattern, " ")
+		if !tested[method+" "+normalizePath(p)] && p != "/{$}" {
+			t.Errorf("route %s is not in the scenario table", pattern)
+		}
+	}
+	for _, k := range []string{"institutions", "licences", "people", "employments", "trainings", "exams", "doses", "equipment", "tests"} {
+		for _, suffix := range []string{"GET /" + k + "/{}/edit", "POST /" + k + "/{}/edit", "POST /" + k + "/{}/retire", "POST /" + k + "/{}/restore"} {
+			if !tested[suffix] {
+				t.Errorf("route %s is not in the scenario table", suffix)
+			}
+		}
+	}
+}
+
+// normalizePath replaces every {placeholder} by {}.
+func normalizePath(p string) string {
+	var b strings.Builder
+	for len(p) > 0 {
+		i := strings.Index(p, "{")
+		if i < 0 {
+			b.WriteString(p)
+			break
+		}
+		j := strings.Index(p[i:], "}")
+		b.WriteString(p[:i] + "{}")
+		p = p[i+j+1:]
+	}
+	return b.String()
+}

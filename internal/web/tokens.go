@@ -1,0 +1,77 @@
+package web
+
+import (
+	"net/http"
+	"strings"
+	"unicode/utf8"
+
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/store"
+)
+
+// tokensPage is the data of the API token page.
+type tokensPage struct {
+	base
+	Tokens   []*store.APIToken
+	NewToken string // shown once, right after it is made
+	Name     string
+	Error    string
+}
+
+// handleTokens lists the user's own API tokens.
+func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) error {
+	return s.renderTokens(w, r, http.StatusOK, tokensPage{})
+}
+
+func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, p tokensPage) error {
+	p.base = s.base(r, "tokens", i18n.T(s.lang(r), "nav.tokens"))
+	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		p.Tokens, err = tx.FindAPITokens(userOf(r).ID)
+		return err
+	}); err != nil {
+		return err
+	}
+	return s.render(w, r, status, "tokens", p)
+}
+
+// handleTokenCreate makes a token and shows it once; only its hash is kept.
+func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	name := domain.Clean(r.PostForm.Get("name"))
+	lang := s.lang(r)
+	if name == "" || utf8.RuneCountInString(name) > 50 {
+		code := domain.CodeRequired
+		if name != "" {
+			code = domain.CodeTooLong
+		}
+		return s.renderTokens(w, r, http.StatusUnprocessableEntity, tokensPage{Name: r.PostForm.Get("name"), Error: fieldMessage(lang, "name", code)})
+	}
+	token, hash := auth.NewToken()
+	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		_, err := tx.CreateAPIToken(userOf(r).ID, name, hash)
+		return err
+	}); err != nil {
+		return err
+	}
+	return s.renderTokens(w, r, http.StatusOK, tokensPage{NewToken: token, Name: strings.TrimSpace(name)})
+}
+
+// handleTokenRevoke revokes one of the user's own tokens.
+func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		return tx.RevokeAPIToken(userOf(r).ID, id)
+	}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)
+	return nil
+}
