@@ -1,0 +1,134 @@
+package main
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/chromedp/chromedp"
+
+	"radsup/internal/store/storetest"
+)
+
+// TestBrowserFileInstitution drives the real server from a headless Chromium
+// as a supervisor would: log in, file an institution, add its licence and one
+// device, and find the institution in the list. It runs when
+// RADSUP_TEST_CHROMIUM names a Chromium binary.
+func TestBrowserFileInstitution(t *testing.T) {
+	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
+	if bin == "" {
+		t.Skip("RADSUP_TEST_CHROMIUM not set")
+	}
+	m, password := startMain(t, false)
+	base := m.URL()
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:],
+		chromedp.ExecPath(bin),
+		chromedp.NoSandbox,
+		chromedp.Flag("disable-dev-shm-usage", true),
+		chromedp.Flag("lang", "zh-CN"),
+	)
+	actx, cancel := chromedp.NewExecAllocator(context.Background(), opts...)
+	defer cancel()
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	defer cancel()
+
+	name := "中原区浏览器测试口腔诊所"
+	credit := storetest.CreditCode()
+	serial := "BRW-0001"
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		if err := chromedp.Do(ctx, actions...); err != nil {
+			t.Fatalf("%s: %v", step, err)
+		}
+	}
+	text := func(sel string) string {
+		t.Helper()
+		s, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
+		if err != nil {
+			t.Fatalf("text of %s: %v", sel, err)
+		}
+		return s
+	}
+
+	// An anonymous visit to a page leads to the login form.
+	do("log in",
+		chromedp.Navigate(base+"/institutions"),
+		chromedp.WaitVisible(css(`#username`)),
+		chromedp.SendKeys(css(`#username`), "admin"),
+		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`a[href="/institutions/new"]`)),
+	)
+	do("file the institution",
+		chromedp.Click(css(`a[href="/institutions/new"]`)),
+		chromedp.WaitVisible(css(`#f-name`)),
+		chromedp.SendKeys(css(`#f-name`), name),
+		chromedp.SendKeys(css(`#f-credit_code`), credit),
+		chromedp.SetValue(css(`#f-kind`), "dental_clinic"),
+		chromedp.SetValue(css(`#f-street`), "410102001"),
+		chromedp.SendKeys(css(`#f-address`), "中原区建设西路1号"),
+		chromedp.SetValue(css(`#f-status`), "open"),
+		chromedp.Submit(css(`#f-name`)),
+		chromedp.WaitVisible(css(`a[href$="tab=licence"]`)),
+	)
+	heading := text(`h1`)
+	instURL, err := chromedp.Run(ctx, chromedp.Location())
+	if err != nil {
+		t.Fatal(err)
+	}
+	do("add the licence",
+		chromedp.Click(css(`a[href$="tab=licence"]`)),
+		chromedp.WaitVisible(css(`a[href$="/licences/new"]`)),
+		chromedp.Click(css(`a[href$="/licences/new"]`)),
+		chromedp.WaitVisible(css(`#f-licence_no`)),
+		chromedp.SendKeys(css(`#f-licence_no`), "豫卫放证字〔2024〕第000123号"),
+		chromedp.SendKeys(css(`#f-issuer`), "郑州市中原区卫生健康委员会"),
+		chromedp.SetValue(css(`#f-issued_on`), "2024-03-01"),
+		chromedp.SetValue(css(`#f-valid_until`), "2029-02-28"),
+		chromedp.Click(css(`input[name="items"][value="xray_imaging"]`)),
+		chromedp.Submit(css(`#f-licence_no`)),
+		chromedp.WaitVisible(css(`a[href$="/licences/new"]`)),
+	)
+	licenceTab := text(`main`)
+	do("add a device",
+		chromedp.Click(css(`a[href$="tab=equipment"]`)),
+		chromedp.WaitVisible(css(`a[href$="/equipment/new"]`)),
+		chromedp.Click(css(`a[href$="/equipment/new"]`)),
+		chromedp.WaitVisible(css(`#f-serial_no`)),
+		chromedp.SetValue(css(`#f-type`), "dental_intraoral"),
+		chromedp.SendKeys(css(`#f-model`), "Planmeca ProX"),
+		chromedp.SendKeys(css(`#f-serial_no`), serial),
+		chromedp.SetValue(css(`#f-status`), "in_use"),
+		chromedp.Submit(css(`#f-serial_no`)),
+		chromedp.WaitVisible(css(`a[href$="/tests/new"]`)),
+	)
+	equipPage := text(`main`)
+	do("search the list",
+		chromedp.Navigate(base+"/institutions?q="+url.QueryEscape(name)),
+		chromedp.WaitVisible(css(`table`)),
+	)
+	list := text(`main`)
+
+	if !strings.Contains(heading, name) {
+		t.Errorf("institution page heading %q, want %q", heading, name)
+	}
+	if !strings.Contains(instURL, "/institutions/") {
+		t.Errorf("after filing, at %q", instURL)
+	}
+	if !strings.Contains(licenceTab, "豫卫放证字〔2024〕第000123号") || !strings.Contains(licenceTab, "2029-02-28") {
+		t.Errorf("licence tab does not show the new licence:\n%s", licenceTab)
+	}
+	if !strings.Contains(equipPage, serial) {
+		t.Errorf("equipment page does not show serial %s:\n%s", serial, equipPage)
+	}
+	if !strings.Contains(list, name) || !strings.Contains(list, credit) {
+		t.Errorf("institution list does not show %s (%s):\n%s", name, credit, list)
+	}
+}
