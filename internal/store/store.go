@@ -21,6 +21,9 @@ type Store struct {
 	dialect dialect
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
+	// OnQuery, when set before use, sees every statement a transaction runs
+	// (after rebinding) with its arguments; benchmarks replay them bare.
+	OnQuery func(query string, args []any)
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -74,6 +77,9 @@ func (s *Store) openSQLite(path string) error {
 // Dialect names the database engine: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name }
 
+// Reader returns the pool that read-only transactions use.
+func (s *Store) Reader() *sql.DB { return s.read }
+
 // DB returns the writer pool for callers that must run bare SQL, such as
 // benchmarks comparing a page with its query.
 func (s *Store) DB() *sql.DB { return s.write }
@@ -81,11 +87,18 @@ func (s *Store) DB() *sql.DB { return s.write }
 // Rebind rewrites ? placeholders for the store's dialect.
 func (s *Store) Rebind(q string) string { return s.dialect.rebind(q) }
 
-// Close closes both pools.
+// Close closes both pools. On SQLite the readers go first, so that the
+// writer, closing last, folds the write-ahead log back into the database
+// file and removes it (a read-only connection cannot).
 func (s *Store) Close() error {
-	err := s.write.Close()
+	var err error
 	if s.read != s.write {
-		err = errors.Join(err, s.read.Close())
+		err = s.read.Close()
 	}
-	return err
+	if s.dialect.name == "sqlite" {
+		if _, cerr := s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); cerr != nil {
+			err = errors.Join(err, fmt.Errorf("store: checkpoint: %w", cerr))
+		}
+	}
+	return errors.Join(err, s.write.Close())
 }

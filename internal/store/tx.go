@@ -24,6 +24,7 @@ type Tx struct {
 	d     dialect
 	actor Actor
 	now   time.Time
+	seen  func(string, []any)
 }
 
 // Now is the time the transaction started; every timestamp it writes uses it.
@@ -52,7 +53,7 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool,
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond)}
+	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()
@@ -70,15 +71,24 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool,
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
-	return tx.tx.ExecContext(tx.ctx, tx.d.rebind(q), args...)
+	return tx.tx.ExecContext(tx.ctx, tx.sql(q, args), args...)
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	return tx.tx.QueryContext(tx.ctx, tx.d.rebind(q), args...)
+	return tx.tx.QueryContext(tx.ctx, tx.sql(q, args), args...)
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
-	return tx.tx.QueryRowContext(tx.ctx, tx.d.rebind(q), args...)
+	return tx.tx.QueryRowContext(tx.ctx, tx.sql(q, args), args...)
+}
+
+// sql rebinds q for the dialect and shows it to the store's OnQuery.
+func (tx *Tx) sql(q string, args []any) string {
+	q = tx.d.rebind(q)
+	if tx.seen != nil {
+		tx.seen(q, args)
+	}
+	return q
 }
 
 // Exec runs a statement written with ? placeholders; for packages that keep

@@ -180,6 +180,9 @@ func TestYearSums(t *testing.T) {
 		if strings.Contains(body, `id="row-`+id(retired.ID)+`"`) {
 			t.Errorf("%s: retired dose listed", role)
 		}
+		if !strings.Contains(body, `<span class="tag bad">剂量计丢失</span>`) {
+			t.Errorf("%s: the lost dosimeter is not marked", role)
+		}
 	}
 	// Shown with ?retired=1, and still not added up.
 	body := e.do("admin", "GET", "/people/"+id(p.ID)+"?retired=1", nil).Body.String()

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"html/template"
 	"net/http"
 	"sort"
 	"strconv"
+	"strings"
 
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
@@ -57,6 +59,41 @@ type employmentRow struct {
 type doseRow struct {
 	*domain.DoseRecord
 	Institution string
+}
+
+// doseRowsHTML renders the rows of a person's dose history. A worker
+// monitored quarterly for years has dozens of them, which the template
+// engine's reflection made the slowest part of the person page.
+func doseRowsHTML(lang string, rows []doseRow) template.HTML {
+	esc := template.HTMLEscapeString
+	var b strings.Builder
+	for _, d := range rows {
+		retired, tag := "", ""
+		if d.Retired {
+			retired = ` class="retired"`
+			tag = ` <span class="tag muted">` + esc(i18n.T(lang, "common.retired")) + `</span>`
+		}
+		var notes string
+		if d.BelowMDL {
+			notes += `<span class="tag">` + esc(i18n.T(lang, "dose.below_mdl")) + `</span>`
+		}
+		if d.Lost {
+			notes += `<span class="tag bad">` + esc(i18n.T(lang, "dose.lost")) + `</span>`
+		}
+		b.WriteString(`<tr id="row-`)
+		b.WriteString(strconv.FormatInt(d.ID, 10))
+		b.WriteString(`"` + retired + ">\n" + `<td class="date">`)
+		b.WriteString(d.PeriodStart.String() + " ~ " + d.PeriodEnd.String() + tag)
+		b.WriteString("</td>\n<td>" + esc(d.Institution))
+		for _, v := range []domain.Dose{d.Hp10, d.Hp007, d.Hp3} {
+			b.WriteString("</td>\n<td class=\"num\">" + v.String())
+		}
+		b.WriteString("</td>\n<td>" + notes + "</td>\n<td>" + esc(d.ReportNo))
+		b.WriteString("</td>\n<td>")
+		b.WriteString(string(controlsHTML(lang, rowActions("doses", d.ID, d.Version, d.Retired))))
+		b.WriteString("</td>\n</tr>\n")
+	}
+	return template.HTML(b.String())
 }
 
 // yearSum is the Hp(10) of one calendar year, in mSv.

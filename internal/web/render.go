@@ -29,6 +29,11 @@ func (s *Server) base(r *http.Request, nav, title string) base {
 	return base{Lang: s.lang(r), User: userOf(r), Title: title, Nav: nav, Path: localPath(p)}
 }
 
+// Layout returns the layout data itself. The layout reads its fields through
+// it: a field promoted from an embedded struct costs the template engine a
+// breadth-first search on every use, a method one lookup.
+func (b base) Layout() base { return b }
+
 // IsAdmin reports whether the user is an administrator.
 func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
 
@@ -148,9 +153,11 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			}
 			return options(lang, e, selected)
 		},
-		"acts": func(plural string, m domain.Meta) actions {
-			return rowActions(plural, m.ID, m.Version, m.Retired)
+		"acts": func(plural string, m domain.Meta) template.HTML {
+			return controlsHTML(lang, rowActions(plural, m.ID, m.Version, m.Retired))
 		},
+		"controls": func(a actions) template.HTML { return controlsHTML(lang, a) },
+		"doserows": func(rows []doseRow) template.HTML { return doseRowsHTML(lang, rows) },
 		"role":     func(role string) string { return i18n.T(lang, "role."+role) },
 		"datetime": formatTime,
 		"static":   s.staticURL,
