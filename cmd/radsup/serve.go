@@ -15,6 +15,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -28,7 +29,10 @@ type Main struct {
 	Stdout io.Writer
 
 	Store    *store.Store
+	Findings *findings.Service
 	server   *http.Server
+	stop     context.CancelFunc // stops the daily screening
+	stopped  chan struct{}      // closed when the daily screening has stopped
 	listener net.Listener
 	done     chan error
 }
@@ -71,6 +75,14 @@ func (m *Main) Start(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
+	if m.Config.ScreenAt != "off" {
+		dctx, stop := context.WithCancel(context.WithoutCancel(ctx))
+		m.stop, m.stopped = stop, make(chan struct{})
+		go func() {
+			defer close(m.stopped)
+			m.Findings.Daily(dctx, m.Config.ScreenAt, time.Now)
+		}()
+	}
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}
@@ -86,15 +98,19 @@ func (m *Main) Start(ctx context.Context) error {
 	return nil
 }
 
-// handler wires the web pages, the JSON API and /healthz.
+// handler wires the web pages, the JSON API and /healthz. Every change made
+// through them re-screens what it touched in the same transaction.
 func (m *Main) handler(s *store.Store, authSvc *auth.Service) (http.Handler, error) {
+	m.Findings = &findings.Service{Store: s, Logger: m.Logger}
 	reg := registry.New(s)
-	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Logger: m.Logger, SecureCookies: m.Config.SecureCookies})
+	reg.AfterChange = m.Findings.AfterChange(nil)
+	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger,
+		SecureCookies: m.Config.SecureCookies})
 	if err != nil {
 		return nil, err
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.DB().PingContext(r.Context()); err != nil {
 			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)
@@ -132,6 +148,10 @@ func (m *Main) Run(ctx context.Context) error {
 // closes the database.
 func (m *Main) Close() error {
 	var err error
+	if m.stop != nil {
+		m.stop()
+		<-m.stopped // a run in progress ends with its context, before the store closes
+	}
 	if m.server != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"radsup/internal/auth"
+	"radsup/internal/findings"
 	"radsup/internal/domain"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
@@ -22,6 +23,7 @@ import (
 type Config struct {
 	Registry *registry.Registry
 	Auth     *auth.Service
+	Findings *findings.Service // screening findings and their dismissal
 	Logger   *slog.Logger
 }
 

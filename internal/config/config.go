@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"time"
 )
 
 // Config holds every setting, validated by Load.
@@ -19,6 +20,7 @@ type Config struct {
 	LogFormat     string // text or json
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
+	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
 
 	// Options of single commands (screen, rules).
 	Format      string // output format: table, json or csv
@@ -29,13 +31,13 @@ type Config struct {
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30"}
 }
 
 // env lists the environment variable of each setting.
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
-	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE",
+	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT",
 }
 
 // FlagSet returns a flag set bound to c, with defaults taken from the environment.
@@ -50,6 +52,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.LogFormat, "log", c.LogFormat, "log format: text or json ($RADSUP_LOG)")
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "demo data seed ($RADSUP_SEED)")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
+	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
 	fs.StringVar(&c.Format, "format", c.Format, "output format: table, json or csv")
 	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
@@ -80,6 +83,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("scale"); v != "" {
 		c.Scale = v
 	}
+	if v := get("screen-at"); v != "" {
+		c.ScreenAt = v
+	}
 }
 
 // Validate reports a setting that cannot work.
@@ -96,6 +102,16 @@ func (c *Config) Validate() error {
 	}
 	if c.Scale != "district" && c.Scale != "province" {
 		errs = append(errs, fmt.Errorf("-scale %q: want district or province", c.Scale))
+	}
+	if c.ScreenAt != "off" {
+		if t, err := time.Parse("15:04", c.ScreenAt); err != nil || t.Format("15:04") != c.ScreenAt {
+			errs = append(errs, fmt.Errorf("-screen-at %q: want a time HH:MM such as 02:30, or off", c.ScreenAt))
+		}
+	}
+	if c.AsOf != "" {
+		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
+			errs = append(errs, fmt.Errorf("-as-of %q: want a date YYYY-MM-DD", c.AsOf))
+		}
 	}
 	return errors.Join(errs...)
 }

@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"radsup/internal/auth"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -36,6 +37,7 @@ type Config struct {
 	Store         *store.Store
 	Registry      *registry.Registry
 	Auth          *auth.Service
+	Findings      *findings.Service // screening findings and their dismissal
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
