@@ -11,8 +11,8 @@ import (
 	"strings"
 
 	"radsup/internal/auth"
-	"radsup/internal/findings"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
 	"radsup/internal/store"
