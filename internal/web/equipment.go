@@ -52,6 +52,7 @@ func (s *Server) handleEquipmentList(w http.ResponseWriter, r *http.Request) err
 // equipmentPage is the data of a device's page.
 type equipmentPage struct {
 	base
+	Findings    recordFindings
 	Equipment   *domain.Equipment
 	Institution string
 	Category    string
@@ -80,6 +81,9 @@ func (s *Server) handleEquipment(w http.ResponseWriter, r *http.Request) error {
 	p.Tests, _, err = registry.List(ctx, s.cfg.Registry, u, store.Tests,
 		store.Filter{Values: map[string]string{"equipment_id": strconv.FormatInt(x.ID, 10)}, Retired: show})
 	if err != nil {
+		return err
+	}
+	if p.Findings, err = s.recordFindings(r, "equipment", x.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "equipment", p)

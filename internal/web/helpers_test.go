@@ -13,11 +13,14 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
+	"radsup/internal/screening"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 	"radsup/internal/web"
@@ -34,6 +37,10 @@ type fixture struct {
 	dose     *domain.DoseRecord
 	equip    *domain.Equipment
 	test     *domain.EquipmentTest
+	// flawed is a device in use without an acceptance test, which no route
+	// edits: finding is its EQP-ACCEPTANCE-MISSING finding.
+	flawed  *domain.Equipment
+	finding *store.Finding
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -43,6 +50,7 @@ type env struct {
 	store  *store.Store
 	reg    *registry.Registry
 	auth   *auth.Service
+	svc    *findings.Service
 	h      http.Handler
 	logs   *bytes.Buffer
 	a, b   fixture
@@ -61,6 +69,7 @@ func build(t *testing.T, tx *store.Tx) fixture {
 	f.dose = storetest.Dose(t, tx, f.person.ID, f.inst.ID)
 	f.equip = storetest.Equipment(t, tx, f.inst.ID)
 	f.test = storetest.Test(t, tx, f.equip.ID)
+	f.flawed = storetest.Equipment(t, tx, f.inst.ID)
 	return f
 }
 
@@ -74,7 +83,9 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	s := storetest.Open(t)
 	e := &env{t: t, store: s, reg: registry.New(s), auth: &auth.Service{Store: s}, logs: &bytes.Buffer{},
 		users: map[string]*store.User{}, tokens: map[string]string{}}
-	cfg.Store, cfg.Registry, cfg.Auth = s, e.reg, e.auth
+	e.svc = &findings.Service{Store: s}
+	e.reg.AfterChange = e.svc.AfterChange(nil)
+	cfg.Store, cfg.Registry, cfg.Auth, cfg.Findings = s, e.reg, e.auth, e.svc
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := web.New(cfg)
 	if err != nil {
@@ -91,10 +102,30 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	if _, err := e.svc.RunFull(context.Background(), domain.DateOf(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	e.a.finding, e.b.finding = e.findingOf(e.a.flawed.ID), e.findingOf(e.b.flawed.ID)
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}
 	return e
+}
+
+// findingOf returns the stored EQP-ACCEPTANCE-MISSING finding of a device.
+func (e *env) findingOf(equipID int64) *store.Finding {
+	e.t.Helper()
+	var page *store.FindingPage
+	err := e.store.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		page, err = tx.FindFindings(store.Scope{}, store.FindingFilter{Rule: screening.EqpAcceptanceMissing,
+			SubjectType: "equipment", SubjectID: equipID})
+		return err
+	})
+	if err != nil || len(page.Findings) != 1 {
+		e.t.Fatalf("finding of device %d: %v %v", equipID, page, err)
+	}
+	return page.Findings[0]
 }
 
 // login opens a session for username and returns its token.

@@ -13,6 +13,9 @@ type homePage struct {
 	base
 	Institutions, People, Equipment int
 	OwnInstitution                  string // the institution page of an institution user
+	// Findings are the open findings the user may see: an institution
+	// user's to-do list, a regulator's most urgent.
+	Findings recordFindings
 }
 
 // handleHome shows how many institutions, people and devices the user can see.
@@ -32,6 +35,12 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	if u.Role == store.RoleInstitution {
 		p.OwnInstitution = idURL("/institutions/", u.InstitutionID)
+		p.Findings, err = s.recordFindings(r, "", u.InstitutionID)
+	} else {
+		p.Findings, err = s.recordFindings(r, "", 0)
+	}
+	if err != nil {
+		return err
 	}
 	return s.render(w, r, http.StatusOK, "home", p)
 }

@@ -67,6 +67,7 @@ type tab struct {
 // institutionPage is the data of an institution's page.
 type institutionPage struct {
 	base
+	Findings    recordFindings
 	Inst        *domain.Institution
 	Details     []detail
 	Actions     actions
@@ -124,6 +125,9 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		err = s.institutionLicences(r, &p)
 	}
 	if err != nil {
+		return err
+	}
+	if p.Findings, err = s.recordFindings(r, "", inst.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "institution", p)

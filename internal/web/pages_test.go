@@ -101,8 +101,9 @@ func TestHTMLIsEscaped(t *testing.T) {
 
 func TestHomeCounts(t *testing.T) {
 	e := newEnv(t)
-	for role, want := range map[string][3]string{"inst": {"1", "1", "1"}, "supervisor": {"2", "2", "2"}} {
+	for role, want := range map[string][3]string{"inst": {"1", "1", "2"}, "supervisor": {"2", "2", "4"}} {
 		body := e.do(role, "GET", "/", nil).Body.String()
+		// Each fixture institution has two devices, one without acceptance test.
 		for i, name := range []string{"institutions", "people", "equipment"} {
 			if got := text(mustElement(t, body, "span", "id", "count-"+name)); got != want[i] {
 				t.Errorf("%s: %s count %q, want %s", role, name, got, want[i])

@@ -39,6 +39,7 @@ func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) error {
 // personPage is the data of a person's page.
 type personPage struct {
 	base
+	Findings    recordFindings
 	Person      *domain.Person
 	Details     []detail
 	Actions     actions
@@ -146,6 +147,9 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
 		p.Doses = append(p.Doses, doseRow{d, names[d.InstitutionID]})
 	}
 	p.YearSums = yearSums(ds)
+	if p.Findings, err = s.recordFindings(r, "person", x.ID); err != nil {
+		return err
+	}
 	return s.render(w, r, http.StatusOK, "person", p)
 }
 

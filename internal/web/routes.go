@@ -21,6 +21,9 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "GET /people/{id}", s.handlePerson)
 	s.page(mux, "GET /equipment", s.handleEquipmentList)
 	s.page(mux, "GET /equipment/{id}", s.handleEquipment)
+	s.page(mux, "GET /findings", s.handleFindings)
+	s.page(mux, "GET /findings/{id}", s.handleFinding)
+	s.page(mux, "POST /findings/{id}/dismiss", s.handleFindingDismiss)
 
 	s.page(mux, "GET /institutions/new", institutions.newForm(s))
 	s.page(mux, "POST /institutions/new", institutions.create(s))

@@ -161,6 +161,25 @@ var routes = []route{
 	{method: "GET", path: "/tests/{test}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
 	{method: "GET", path: "/account/tokens", status: all(200), want: names("API")},
 	{method: "GET", path: "/admin/users", status: adminOnly(200), want: names(`action="/admin/users"`)},
+	{method: "GET", path: "/findings", status: all(200),
+		want: func(f fixture) []string {
+			return []string{`id="finding-` + id(f.finding.ID) + `"`, "EQP-ACCEPTANCE-MISSING", f.inst.Name}
+		}},
+	{method: "GET", path: "/findings?rule=EQP-ACCEPTANCE-MISSING&severity=violation&status=all", status: all(200),
+		want: func(f fixture) []string {
+			return []string{`id="finding-` + id(f.finding.ID) + `"`, `id="rule-EQP-ACCEPTANCE-MISSING"`}
+		}},
+	{method: "GET", path: "/findings/{finding}", status: all(200), cross: 404,
+		want: func(f fixture) []string {
+			return []string{f.finding.Message, `id="basis"`, `href="/equipment/` + id(f.flawed.ID) + `"`}
+		}},
+	{method: "GET", path: "/equipment/{flawed}", status: all(200), cross: 404,
+		want: func(f fixture) []string {
+			return []string{`id="record-findings"`, `id="finding-` + id(f.finding.ID) + `"`}
+		}},
+	{method: "POST", path: "/findings/{finding}/dismiss", form: func(e *env, f fixture) url.Values {
+		return url.Values{"version": {id(int64(e.findingOf(f.flawed.ID).Version))}, "reason": {"经现场核实，验收检测报告已补交"}}
+	}, status: regulators(303, 403), cross: 404, location: "/findings/{finding}"},
 	{method: "GET", path: "/no/such/page", status: all(404)},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
@@ -222,7 +241,8 @@ var routes = []route{
 func (e *env) expand(s, role string, f fixture, cross bool) string {
 	r := strings.NewReplacer("{inst}", id(f.inst.ID), "{licence}", id(f.licence.ID), "{person}", id(f.person.ID),
 		"{emp}", id(f.emp.ID), "{training}", id(f.training.ID), "{exam}", id(f.exam.ID), "{dose}", id(f.dose.ID),
-		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID))
+		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
+		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID))
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

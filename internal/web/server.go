@@ -101,7 +101,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // pageFiles lists the page templates; each is parsed with the layout and partials.
 var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
-	"equipment_list", "equipment", "form", "users", "tokens",
+	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

@@ -1,0 +1,379 @@
+package web
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+)
+
+// findingRow is a finding as the lists show it. It is flat, with the
+// rule's title and the links resolved, so that templates read direct fields.
+type findingRow struct {
+	ID, SubjectID     int64
+	Version           int
+	Severity          string
+	SeverityLabel     string
+	Rule, RuleTitle   string
+	Message           string
+	SubjectType       string
+	SubjectLabel      string
+	SubjectURL        string
+	InstitutionName   string
+	InstitutionURL    string
+	DueOn             domain.Date
+	Overdue           bool
+	Status            string
+	StatusLabel       string
+	FirstSeen         domain.Date
+	DismissedBy       string
+	DismissReason     string
+	DismissedAt       string
+	ResolvedAt        string
+	Evidence          []detail
+	Basis, RuleAction string
+}
+
+// rulesByID indexes the catalogue.
+var rulesByID = func() map[string]screening.Rule {
+	m := map[string]screening.Rule{}
+	for _, r := range screening.Catalog() {
+		m[r.ID] = r
+	}
+	return m
+}()
+
+// severityLabel and statusLabel name a severity and a finding status in lang.
+func severityLabel(lang string, s screening.Severity) string {
+	return i18n.T(lang, "severity."+string(s))
+}
+
+func statusLabel(lang, status string) string { return i18n.T(lang, "finding_status."+status) }
+
+// subjectURL is the page of a finding's subject.
+func subjectURL(subjectType string, id int64) string {
+	switch subjectType {
+	case screening.SubjectInstitution:
+		return idURL("/institutions/", id)
+	case screening.SubjectEquipment:
+		return idURL("/equipment/", id)
+	case screening.SubjectPerson:
+		return idURL("/people/", id)
+	}
+	return ""
+}
+
+// findingRows turns stored findings into rows, naming their institutions.
+func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs []*store.Finding, today domain.Date) ([]findingRow, error) {
+	ids := make([]int64, len(fs))
+	for i, f := range fs {
+		ids[i] = f.InstitutionID
+	}
+	names, err := s.institutionNames(ctx, u, ids)
+	if err != nil {
+		return nil, err
+	}
+	rows := make([]findingRow, len(fs))
+	for i, f := range fs {
+		rule := rulesByID[f.Rule]
+		title := rule.TitleZH
+		if lang == "en" {
+			title = rule.TitleEN
+		}
+		rows[i] = findingRow{
+			ID: f.ID, SubjectID: f.SubjectID, Version: f.Version,
+			Severity: string(f.Severity), SeverityLabel: severityLabel(lang, f.Severity),
+			Rule: f.Rule, RuleTitle: title, Message: f.Message,
+			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType),
+			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
+			DueOn: f.DueOn, Overdue: f.Status == store.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
+			Status: f.Status, StatusLabel: statusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
+			DismissedBy: f.DismissedBy, DismissReason: f.DismissReason,
+			DismissedAt: formatTime(f.DismissedAt), ResolvedAt: formatTime(f.ResolvedAt),
+			Basis: rule.Basis, RuleAction: rule.Action,
+		}
+		if names[f.InstitutionID] != "" {
+			rows[i].InstitutionURL = idURL("/institutions/", f.InstitutionID)
+		}
+	}
+	return rows, nil
+}
+
+// findingFilterNames are the filters of the findings list, as URL parameters.
+var findingFilterNames = []string{"rule", "severity", "status", "street", "institution_id", "subject_type", "subject_id"}
+
+// findingFilter reads the list's filter from the URL. The status filter
+// defaults to open findings; status=all shows every status.
+func findingFilter(lq listQuery) (store.FindingFilter, error) {
+	f := store.FindingFilter{Rule: lq.Get("rule"), Severity: screening.Severity(lq.Get("severity")),
+		Status: cmpOr(lq.Get("status"), store.FindingOpen), Street: lq.Get("street"), SubjectType: lq.Get("subject_type"),
+		Limit: perPage, Offset: (lq.Page - 1) * perPage}
+	if f.Status == "all" {
+		f.Status = ""
+	}
+	for name, dst := range map[string]*int64{"institution_id": &f.InstitutionID, "subject_id": &f.SubjectID} {
+		if v := lq.Get(name); v != "" {
+			n, err := strconv.ParseInt(v, 10, 64)
+			if err != nil || n < 1 {
+				return f, errBadRequest
+			}
+			*dst = n
+		}
+	}
+	return f, nil
+}
+
+func cmpOr(v, def string) string {
+	if v == "" {
+		return def
+	}
+	return v
+}
+
+// countLink is one count of the findings list's summary, linking to the
+// list filtered on it.
+type countLink struct {
+	Key, Label, Title string
+	Count             int
+	URL               string
+	Current           bool
+}
+
+// findingsPage is the data of 初筛结果.
+type findingsPage struct {
+	base
+	Q          listQuery
+	Status     string
+	Rows       []findingRow
+	Pager      pager
+	Total      int
+	BySeverity []countLink
+	ByRule     []countLink
+	Rules      []option
+	Statuses   []option
+	Severities []option
+	LastRun    string
+}
+
+// withParam returns the list URL with name set to value (or removed), back on page 1.
+func withParam(u *url.URL, name, value string) string {
+	q := u.Query()
+	q.Del("page")
+	if value == "" {
+		q.Del(name)
+	} else {
+		q.Set(name, value)
+	}
+	if len(q) == 0 {
+		return u.Path
+	}
+	return u.Path + "?" + q.Encode()
+}
+
+// handleFindings lists the findings the user may see with filters, counts
+// per severity and per rule, most serious and most urgent first.
+func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
+	u, lang := userOf(r), s.lang(r)
+	lq := readList(r, findingFilterNames...)
+	f, err := findingFilter(lq)
+	if err != nil {
+		return err
+	}
+	var page *store.FindingPage
+	var last *store.ScreeningRun
+	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		if page, err = tx.FindFindings(u.Scope(), f); err != nil {
+			return err
+		}
+		last, err = tx.LastScreeningRun("full")
+		if store.IsNotFound(err) {
+			err = nil
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	today := domain.DateOf(s.cfg.Store.Now())
+	rows, err := s.findingRows(r.Context(), u, lang, page.Findings, today)
+	if err != nil {
+		return err
+	}
+	p := findingsPage{
+		base: s.base(r, "findings", i18n.T(lang, "nav.findings")),
+		Q:    lq, Status: cmpOr(lq.Get("status"), store.FindingOpen), Rows: rows, Total: page.Total,
+		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
+	}
+	for _, sev := range []screening.Severity{screening.Violation, screening.Warning, screening.Notice} {
+		p.BySeverity = append(p.BySeverity, countLink{Key: string(sev), Label: severityLabel(lang, sev),
+			Count: page.BySeverity[sev], URL: withParam(r.URL, "severity", string(sev)), Current: f.Severity == sev})
+		p.Severities = append(p.Severities, option{Value: string(sev), Label: severityLabel(lang, sev), Selected: f.Severity == sev})
+	}
+	for _, rule := range screening.Catalog() {
+		title := rule.TitleZH
+		if lang == "en" {
+			title = rule.TitleEN
+		}
+		p.Rules = append(p.Rules, option{Value: rule.ID, Label: rule.ID + " " + title, Selected: rule.ID == f.Rule})
+		if n := page.ByRule[rule.ID]; n > 0 {
+			p.ByRule = append(p.ByRule, countLink{Key: rule.ID, Label: severityLabel(lang, rule.Severity), Title: title,
+				Count: n, URL: withParam(r.URL, "rule", rule.ID), Current: rule.ID == f.Rule})
+		}
+	}
+	slices.SortStableFunc(p.ByRule, func(a, b countLink) int { return b.Count - a.Count })
+	for _, st := range []string{store.FindingOpen, store.FindingResolved, store.FindingDismissed, "all"} {
+		p.Statuses = append(p.Statuses, option{Value: st, Label: statusLabel(lang, st), Selected: st == p.Status})
+	}
+	if last != nil && !last.FinishedAt.IsZero() {
+		p.LastRun = i18n.T(lang, "findings.last_run", last.AsOf.String(), formatTime(last.FinishedAt))
+	}
+	return s.render(w, r, http.StatusOK, "findings", p)
+}
+
+// findingPage is the data of one finding's page.
+type findingPage struct {
+	base
+	F          findingRow
+	CanDismiss bool
+	Reason     string // the typed reason, kept when the form comes back
+	Error      string // the reason's error
+}
+
+// findFinding returns the finding in the URL if the user may see it.
+func (s *Server) findFinding(r *http.Request) (*store.Finding, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	var f *store.Finding
+	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		f, err = tx.FindFinding(userOf(r).Scope(), id)
+		return err
+	})
+	return f, err
+}
+
+// renderFinding shows a finding with its facts, legal basis and, for
+// supervisors, the dismissal form.
+func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status int, f *store.Finding, reason, errKey string) error {
+	u, lang := userOf(r), s.lang(r)
+	rows, err := s.findingRows(r.Context(), u, lang, []*store.Finding{f}, domain.DateOf(s.cfg.Store.Now()))
+	if err != nil {
+		return err
+	}
+	row := rows[0]
+	keys := make([]string, 0, len(f.Evidence))
+	for k := range f.Evidence {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		label := k
+		if i18n.Has("evidence." + k) {
+			label = i18n.T(lang, "evidence."+k)
+		}
+		row.Evidence = append(row.Evidence, detail{Label: label, Value: f.Evidence[k]})
+	}
+	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
+		CanDismiss: f.Status == store.FindingOpen && u.Role != store.RoleInstitution}
+	if errKey != "" {
+		p.Error = i18n.T(lang, errKey)
+	}
+	return s.render(w, r, status, "finding", p)
+}
+
+// handleFinding shows one finding.
+func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.findFinding(r)
+	if err != nil {
+		return err
+	}
+	return s.renderFinding(w, r, http.StatusOK, f, "", "")
+}
+
+// handleFindingDismiss dismisses (核销) a finding with the written reason;
+// without one the page comes back with the message at the field.
+func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) error {
+	f, err := s.findFinding(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	reason := r.PostFormValue("reason")
+	version, err := strconv.Atoi(r.PostFormValue("version"))
+	if err != nil {
+		return errBadRequest
+	}
+	err = s.cfg.Findings.Dismiss(r.Context(), actorOf(r), userOf(r), f.ID, version, reason)
+	var de *domain.Error
+	switch {
+	case errors.As(err, &de) && de.Fields["reason"] != "":
+		return s.renderFinding(w, r, http.StatusBadRequest, f, reason, "field."+de.Fields["reason"])
+	case domain.ErrorCode(err) == domain.ESTALE || domain.ErrorCode(err) == domain.ECONFLICT:
+		if f, err = s.findFinding(r); err != nil {
+			return err
+		}
+		return s.renderFinding(w, r, http.StatusConflict, f, reason, "findings.dismiss_conflict")
+	case err != nil:
+		return err
+	}
+	http.Redirect(w, r, idURL("/findings/", f.ID), http.StatusSeeOther)
+	return nil
+}
+
+// recordFindings are the open findings shown on a record page, up to
+// recordFindingsMax of them, with the total and the link to all of them.
+type recordFindings struct {
+	Rows  []findingRow
+	Total int
+	URL   string
+}
+
+const recordFindingsMax = 20
+
+// recordFindings returns the open findings of a record page: those of the
+// subject, or with subjectType "" every finding addressed to institution id
+// (every finding the user may see if id is 0).
+func (s *Server) recordFindings(r *http.Request, subjectType string, id int64) (recordFindings, error) {
+	u := userOf(r)
+	f := store.FindingFilter{Status: store.FindingOpen, SubjectType: subjectType, SubjectID: id, Limit: recordFindingsMax}
+	out := recordFindings{URL: findingsURL("subject_type", subjectType, "subject_id", strconv.FormatInt(id, 10))}
+	switch {
+	case subjectType == "" && id == 0:
+		out.URL = "/findings"
+	case subjectType == "":
+		f.SubjectID, f.InstitutionID = 0, id
+		out.URL = findingsURL("institution_id", strconv.FormatInt(id, 10))
+	}
+	var page *store.FindingPage
+	err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		page, err = tx.FindFindings(u.Scope(), f)
+		return err
+	})
+	if err != nil {
+		return out, err
+	}
+	out.Total = page.Total
+	out.Rows, err = s.findingRows(r.Context(), u, s.lang(r), page.Findings, domain.DateOf(s.cfg.Store.Now()))
+	return out, err
+}
+
+// findingsURL is the findings list of a record, every status.
+func findingsURL(params ...string) string {
+	q := url.Values{"status": {"all"}}
+	for i := 0; i+1 < len(params); i += 2 {
+		q.Set(params[i], params[i+1])
+	}
+	return "/findings?" + q.Encode()
+}

@@ -1,0 +1,151 @@
+package web_test
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"radsup/internal/screening"
+	"radsup/internal/store"
+)
+
+// stored reads a finding as it is stored now.
+func (e *env) stored(id int64) *store.Finding {
+	e.t.Helper()
+	var f *store.Finding
+	err := e.store.View(context.Background(), func(tx *store.Tx) error {
+		var err error
+		f, err = tx.FindFinding(store.Scope{}, id)
+		return err
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return f
+}
+
+// TestFixingResolvesInTheSameRequest files the missing acceptance test of a
+// device: its finding is resolved by the time the device page loads.
+func TestFixingResolvesInTheSameRequest(t *testing.T) {
+	e := newEnv(t)
+	dev := "/equipment/" + id(e.a.flawed.ID)
+	finding := `id="finding-` + id(e.a.finding.ID) + `"`
+	if body := e.do("inst", "GET", dev, nil).Body.String(); !strings.Contains(body, finding) {
+		t.Fatalf("device page does not list its finding\n%s", excerpt(body))
+	}
+	today := time.Now().Format(time.DateOnly)
+	w := e.do("inst", "POST", dev+"/tests/new", url.Values{"kind": {"acceptance"}, "tested_on": {today}, "result": {"pass"}})
+	if w.Code != 303 {
+		t.Fatalf("file test: %d\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	if f := e.stored(e.a.finding.ID); f.Status != store.FindingResolved {
+		t.Errorf("finding status %q after the acceptance test, want resolved", f.Status)
+	}
+	if body := e.do("inst", "GET", dev, nil).Body.String(); strings.Contains(body, finding) {
+		t.Errorf("device page still lists the resolved finding")
+	}
+}
+
+// TestHighDoseOpensFinding enters an annual dose over 20 mSv: the person
+// page shows the new warning right after.
+func TestHighDoseOpensFinding(t *testing.T) {
+	e := newEnv(t)
+	person := "/people/" + id(e.a.person.ID)
+	year := time.Now().Year() - 1
+	w := e.do("supervisor", "POST", person+"/doses/new", url.Values{"institution_id": {id(e.a.inst.ID)},
+		"period_start": {fmt.Sprintf("%d-01-01", year)}, "period_end": {fmt.Sprintf("%d-03-31", year)}, "hp10": {"25.000"}})
+	if w.Code != 303 {
+		t.Fatalf("file dose: %d\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	body := e.do("inst", "GET", person, nil).Body.String()
+	if !strings.Contains(body, screening.PerDoseAnnualHigh) || !strings.Contains(body, "25.000") {
+		t.Errorf("person page lacks the annual dose finding with the dose\n%s", excerpt(body))
+	}
+	// And it is on the institution user's to-do list.
+	if home := e.do("inst", "GET", "/", nil).Body.String(); !strings.Contains(home, screening.PerDoseAnnualHigh) {
+		t.Errorf("home page to-do list lacks the finding")
+	}
+}
+
+func TestDismissFinding(t *testing.T) {
+	e := newEnv(t)
+	f := e.a.finding
+	path := "/findings/" + id(f.ID)
+	version := id(int64(f.Version))
+
+	// No reason: the form comes back with the message at the field.
+	w := e.do("supervisor", "POST", path+"/dismiss", url.Values{"version": {version}, "reason": {"  "}})
+	if w.Code != 400 || !strings.Contains(w.Body.String(), `id="form-message"`) || !strings.Contains(w.Body.String(), `name="reason"`) {
+		t.Errorf("no reason: %d\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	if got := e.stored(f.ID); got.Status != store.FindingOpen {
+		t.Fatalf("dismissed without a reason: %s", got.Status)
+	}
+
+	// A stale version: 409 and the finding unchanged.
+	w = e.do("supervisor", "POST", path+"/dismiss", url.Values{"version": {id(int64(f.Version + 7))}, "reason": {"已核实"}})
+	if w.Code != 409 || !strings.Contains(w.Body.String(), "已核实") {
+		t.Errorf("stale version: %d, want 409 with the typed reason kept", w.Code)
+	}
+	if got := e.stored(f.ID); got.Status != store.FindingOpen || got.Version != f.Version {
+		t.Fatalf("stale dismissal changed the finding: %+v", got)
+	}
+
+	reason := "经现场核实，该设备已于上月完成验收检测，报告编号 ZY-2026-001"
+	w = e.do("supervisor", "POST", path+"/dismiss", url.Values{"version": {version}, "reason": {reason}})
+	if w.Code != 303 {
+		t.Fatalf("dismiss: %d\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	got := e.stored(f.ID)
+	if got.Status != store.FindingDismissed || got.DismissReason != reason || got.DismissedBy != e.users["supervisor"].Username {
+		t.Errorf("after dismissal: %+v", got)
+	}
+	body := e.do("inst", "GET", path, nil).Body.String()
+	if !strings.Contains(body, reason) || !strings.Contains(body, "已核销") || strings.Contains(body, `action="`+path+`/dismiss"`) {
+		t.Errorf("dismissed finding page\n%s", excerpt(body))
+	}
+	var audited int
+	e.store.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID).Scan(&audited)
+	})
+	if audited != 1 {
+		t.Errorf("%d audit events for the dismissal, want 1", audited)
+	}
+
+	// Not open any more: a second dismissal is a conflict.
+	w = e.do("admin", "POST", path+"/dismiss", url.Values{"version": {id(int64(got.Version))}, "reason": {"重复"}})
+	if w.Code != 409 {
+		t.Errorf("second dismissal: %d, want 409", w.Code)
+	}
+	// The open list no longer has it; the dismissed list has.
+	if body := e.do("supervisor", "GET", "/findings", nil).Body.String(); strings.Contains(body, `id="finding-`+id(f.ID)+`"`) {
+		t.Errorf("dismissed finding in the open list")
+	}
+	if body := e.do("supervisor", "GET", "/findings?status=dismissed", nil).Body.String(); !strings.Contains(body, `id="finding-`+id(f.ID)+`"`) {
+		t.Errorf("dismissed finding not in the dismissed list")
+	}
+}
+
+func TestFindingsListScopeAndCounts(t *testing.T) {
+	e := newEnv(t)
+	own, other := `id="finding-`+id(e.a.finding.ID)+`"`, `id="finding-`+id(e.b.finding.ID)+`"`
+	body := e.do("inst", "GET", "/findings?status=all", nil).Body.String()
+	if !strings.Contains(body, own) || strings.Contains(body, other) || strings.Contains(body, e.b.inst.Name) {
+		t.Errorf("institution user's list: own %v, other %v", strings.Contains(body, own), strings.Contains(body, other))
+	}
+	body = e.do("supervisor", "GET", "/findings?institution_id="+id(e.b.inst.ID), nil).Body.String()
+	if strings.Contains(body, own) || !strings.Contains(body, other) {
+		t.Errorf("institution filter: own %v, other %v", strings.Contains(body, own), strings.Contains(body, other))
+	}
+	// Both devices of each institution lack an acceptance test.
+	body = e.do("supervisor", "GET", "/findings", nil).Body.String()
+	if got := cells(body, "rule-"+screening.EqpAcceptanceMissing); len(got) != 3 || got[2] != "4" {
+		t.Errorf("count of %s: %q, want 4", screening.EqpAcceptanceMissing, got)
+	}
+	if w := e.do("supervisor", "GET", "/findings?institution_id=x", nil); w.Code != 400 {
+		t.Errorf("bad institution_id: %d", w.Code)
+	}
+}
