@@ -29,6 +29,8 @@ Usage:
   radsup [-db URL] user passwd NAME                        set a new random password
   radsup [-db URL] user list
   radsup [-db URL] user token NAME [LABEL]                 create an API token
+  radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save]
+                                                           screen (初筛) as of a date; -save updates the stored findings
   radsup rules [-format table|json]                        list the screening rules
   radsup version
 
@@ -78,6 +80,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDemo(ctx, cfg, stdout)
 	case "user":
 		return runUser(ctx, cfg, rest, stdout)
+	case "screen":
+		return runScreen(ctx, cfg, rest, stdout, stderr)
 	case "rules":
 		return runRules(cfg.Format, stdout)
 	case "version":

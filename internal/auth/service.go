@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"radsup/internal/domain"
@@ -24,7 +25,9 @@ type Service struct {
 
 // dummyHash is verified when the user does not exist, so that a wrong
 // username takes as long as a wrong password.
-var dummyHash = HashPassword("radsup-dummy-password")
+// It is made on first use: hashing costs 64 MiB and a fraction of a second,
+// which commands that never log anyone in should not pay.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("radsup-dummy-password") })
 
 // Login checks the password and opens a session; it returns the session token.
 func (s *Service) Login(ctx context.Context, username, password string, actor store.Actor) (string, *store.User, error) {
@@ -37,7 +40,7 @@ func (s *Service) Login(ctx context.Context, username, password string, actor st
 	if err != nil && !store.IsNotFound(err) {
 		return "", nil, err
 	}
-	hash := dummyHash
+	hash := dummyHash()
 	if user != nil {
 		hash = user.PasswordHash
 	}

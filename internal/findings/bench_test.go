@@ -4,6 +4,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -104,7 +105,9 @@ func BenchmarkRescreenPerson(b *testing.B) {
 		return tx.QueryRow(`SELECT person_id FROM doses WHERE person_id IN
 			(SELECT person_id FROM employments WHERE ended_on IS NULL AND NOT retired) GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 1`).Scan(&id)
 	})
+	var took []time.Duration
 	for b.Loop() {
+		start := time.Now()
 		err := s.WithTx(ctx, store.Actor{Username: "bench"}, func(tx *store.Tx) error {
 			p, err := store.Find(tx, store.People, store.Scope{}, id)
 			if err != nil {
@@ -119,7 +122,11 @@ func BenchmarkRescreenPerson(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
+		took = append(took, time.Since(start))
 	}
+	slices.Sort(took)
+	b.ReportMetric(float64(took[len(took)/2])/1e6, "p50-ms")
+	b.ReportMetric(float64(took[(len(took)*99+99)/100-1])/1e6, "p99-ms")
 }
 
 // BenchmarkRescreenInstitution measures a change to the institution with
