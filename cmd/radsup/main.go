@@ -31,7 +31,7 @@ Usage:
   radsup [-db URL] user token NAME [LABEL]                 create an API token
   radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save]
                                                            screen (初筛) as of a date; -save updates the stored findings
-  radsup rules [-format table|json]                        list the screening rules
+  radsup rules [-format table|json|csv]                    list the screening rules
   radsup version
 
 Global flags (also accepted after the command; environment variables in brackets):

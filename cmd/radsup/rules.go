@@ -1,10 +1,10 @@
 package main
 
 import (
+	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
-	"text/tabwriter"
 
 	"radsup/internal/screening"
 )
@@ -32,15 +32,23 @@ func runRules(format string, out io.Writer) error {
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		return enc.Encode(list)
-	case "table":
-		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "规则编号\t级别\t对象\t名称\t依据")
+	case "csv":
+		out.Write([]byte("\ufeff")) // a BOM, so that Excel reads UTF-8
+		w := csv.NewWriter(out)
+		w.Write([]string{"id", "severity", "subject", "title", "title_en", "basis", "action"})
 		for _, r := range rules {
-			fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", r.ID, r.Severity.Label(), subjectLabel(r.Subject), r.TitleZH, r.Basis)
+			w.Write([]string{r.ID, string(r.Severity), r.Subject, r.TitleZH, r.TitleEN, r.Basis, r.Action})
 		}
-		return tw.Flush()
+		w.Flush()
+		return w.Error()
+	case "table":
+		rows := [][]string{{"规则编号", "级别", "对象", "名称", "依据"}}
+		for _, r := range rules {
+			rows = append(rows, []string{r.ID, r.Severity.Label(), subjectLabel(r.Subject), r.TitleZH, r.Basis})
+		}
+		return writeColumns(out, rows)
 	}
-	return fmt.Errorf("rules: -format %q: want table or json", format)
+	return fmt.Errorf("rules: -format %q: want table, json or csv", format)
 }
 
 func subjectLabel(s string) string {
