@@ -9,29 +9,14 @@ import (
 	"radsup/internal/screening"
 )
 
-// ruleJSON is how `radsup rules -format json` prints a rule.
-type ruleJSON struct {
-	ID       string `json:"id"`
-	Severity string `json:"severity"`
-	Subject  string `json:"subject"`
-	Title    string `json:"title"`
-	TitleEN  string `json:"title_en"`
-	Basis    string `json:"basis"`
-	Action   string `json:"action"`
-}
-
 // runRules prints the screening rule catalogue.
 func runRules(format string, out io.Writer) error {
 	rules := screening.Catalog()
 	switch format {
 	case "json":
-		list := make([]ruleJSON, len(rules))
-		for i, r := range rules {
-			list[i] = ruleJSON{r.ID, string(r.Severity), r.Subject, r.TitleZH, r.TitleEN, r.Basis, r.Action}
-		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
-		return enc.Encode(list)
+		return enc.Encode(rules)
 	case "csv":
 		out.Write([]byte("\ufeff")) // a BOM, so that Excel reads UTF-8
 		w := csv.NewWriter(out)

@@ -1,7 +1,8 @@
 // Package api serves the JSON API under /api/v1/. It calls the same filing
 // use cases as the web pages (internal/registry), with the same roles and
-// institution scope, and answers errors as {code, message, fields} with the
-// application's error codes. docs/api.md describes it for integrators.
+// institution scope, serves the screening findings (with their dismissal)
+// and the rule catalogue, and answers errors as {code, message, fields} with
+// the application's error codes. docs/api.md describes it for integrators.
 package api
 
 import (
@@ -23,7 +24,7 @@ import (
 type Config struct {
 	Registry *registry.Registry
 	Auth     *auth.Service
-	Findings *findings.Service // screening findings and their dismissal
+	Findings *findings.Service // screening findings and their dismissal; nil: one on Registry.Store
 	Logger   *slog.Logger
 }
 
@@ -34,17 +35,22 @@ func New(cfg Config) http.Handler {
 	if log == nil {
 		log = slog.New(slog.DiscardHandler)
 	}
-	s := &server{reg: cfg.Registry, auth: cfg.Auth, log: log, mux: http.NewServeMux()}
+	fs := cfg.Findings
+	if fs == nil {
+		fs = &findings.Service{Store: cfg.Registry.Store}
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, log: log, mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
 
 // server routes API requests; every request carries a bearer token.
 type server struct {
-	reg  *registry.Registry
-	auth *auth.Service
-	log  *slog.Logger
-	mux  *http.ServeMux
+	reg      *registry.Registry
+	auth     *auth.Service
+	findings *findings.Service
+	log      *slog.Logger
+	mux      *http.ServeMux
 }
 
 // handler is the shape of every API handler: it gets the token's user and

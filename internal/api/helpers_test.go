@@ -15,6 +15,7 @@ import (
 	"radsup/internal/api"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -35,29 +36,39 @@ const (
 type fixture map[string]int64
 
 // env is a server on a fresh database with two institutions, A and B, and
-// a token for each caller.
+// a token for each caller. As in radsup serve, each change through the API
+// re-screens what it touched.
 type env struct {
-	t      *testing.T
-	store  *store.Store
-	h      http.Handler
-	logs   *bytes.Buffer
-	tokens map[string]string
-	a, b   fixture
+	t        *testing.T
+	store    *store.Store
+	findings *findings.Service
+	h        http.Handler
+	logs     *bytes.Buffer
+	tokens   map[string]string
+	users    map[string]*store.User
+	a, b     fixture
 }
 
 func newEnv(t *testing.T) *env {
 	t.Helper()
 	s := storetest.Open(t)
-	e := &env{t: t, store: s, logs: &bytes.Buffer{}, tokens: map[string]string{}}
+	e := &env{t: t, store: s, findings: &findings.Service{Store: s}, logs: &bytes.Buffer{},
+		tokens: map[string]string{}, users: map[string]*store.User{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
+	reg := registry.New(s)
+	reg.AfterChange = e.findings.AfterChange(nil)
 	e.h = httplog.Handler(slog.New(slog.DiscardHandler),
-		api.New(api.Config{Registry: registry.New(s), Auth: &auth.Service{Store: s}, Logger: log}))
+		api.New(api.Config{Registry: reg, Auth: &auth.Service{Store: s}, Findings: e.findings, Logger: log}))
 	err := s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = newFixture(t, tx), newFixture(t, tx)
-		e.tokens[admin] = newToken(t, tx, storetest.User(t, tx, store.RoleAdmin, 0), false)
-		e.tokens[supervisor] = newToken(t, tx, storetest.User(t, tx, store.RoleSupervisor, 0), false)
-		e.tokens[instA] = newToken(t, tx, storetest.User(t, tx, store.RoleInstitution, e.a["institutions"]), false)
-		e.tokens[revoked] = newToken(t, tx, storetest.User(t, tx, store.RoleAdmin, 0), true)
+		for caller, u := range map[string]*store.User{
+			admin:      storetest.User(t, tx, store.RoleAdmin, 0),
+			supervisor: storetest.User(t, tx, store.RoleSupervisor, 0),
+			instA:      storetest.User(t, tx, store.RoleInstitution, e.a["institutions"]),
+			revoked:    storetest.User(t, tx, store.RoleAdmin, 0),
+		} {
+			e.users[caller], e.tokens[caller] = u, newToken(t, tx, u, caller == revoked)
+		}
 		return nil
 	})
 	if err != nil {

@@ -3,7 +3,8 @@ package api
 // routes registers every API route. Reading this file is reading the API:
 // /api/v1/me, and for each resource a list, one record, create, full update,
 // retire and restore (see crud). People are created with their first
-// employment by handlePersonCreate.
+// employment by handlePersonCreate. The screening findings are read and
+// dismissed, never filed; the rule catalogue is read only.
 func (s *server) routes() {
 	s.handle("GET /api/v1/me", s.handleMe)
 
@@ -16,6 +17,11 @@ func (s *server) routes() {
 	crud(s, doses, nil)
 	crud(s, equipment, nil)
 	crud(s, tests, nil)
+
+	s.handle("GET /api/v1/rules", s.handleRules)
+	s.handle("GET /api/v1/findings", s.handleFindings)
+	s.handle("GET /api/v1/findings/{id}", s.handleFinding)
+	s.handle("POST /api/v1/findings/{id}/dismiss", s.handleFindingDismiss)
 }
 
 // crud registers the routes of one resource:

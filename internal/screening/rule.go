@@ -36,20 +36,21 @@ const (
 )
 
 // Rule is one entry of the catalogue: what a supervisor reads about a rule.
+// The JSON names are those of `radsup rules -format json` and GET /api/v1/rules.
 type Rule struct {
 	// ID is the contract identifier copied verbatim from spec/rules.md.
-	ID       string
-	Severity Severity
+	ID       string   `json:"id"`
+	Severity Severity `json:"severity"`
 	// Subject is SubjectInstitution, SubjectEquipment or SubjectPerson.
-	Subject string
-	TitleZH string
-	TitleEN string
+	Subject string `json:"subject"`
+	TitleZH string `json:"title"`
+	TitleEN string `json:"title_en"`
 	// Basis is the legal basis in Chinese: the provision breached and, where
 	// there is one, the penalty article. Notices carry a reminder basis
 	// starting with "提醒（无罚则）".
-	Basis string
+	Basis string `json:"basis"`
 	// Action says what the institution must do, in Chinese.
-	Action string
+	Action string `json:"action"`
 }
 
 // Finding is one rule firing for one subject at one institution.

@@ -1,0 +1,209 @@
+package api
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"net/url"
+	"slices"
+	"strconv"
+	"strings"
+
+	"radsup/internal/domain"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+)
+
+// rulesResponse is the body of GET /api/v1/rules.
+type rulesResponse struct {
+	Items []screening.Rule `json:"items"`
+	Total int              `json:"total"`
+}
+
+// handleRules answers GET /api/v1/rules: the rule catalogue, in its order.
+func (s *server) handleRules(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	rules := screening.Catalog()
+	return writeJSON(w, http.StatusOK, rulesResponse{Items: rules, Total: len(rules)})
+}
+
+// findingsResponse is the body of GET /api/v1/findings: a list page with the
+// counts by rule and by severity (each ignoring its own filter).
+type findingsResponse struct {
+	listResponse[store.Finding]
+	ByRule     map[string]int             `json:"by_rule"`
+	BySeverity map[screening.Severity]int `json:"by_severity"`
+}
+
+// The values the enumerated findings filters accept.
+var (
+	ruleIDs = func() []string {
+		var ids []string
+		for _, x := range screening.Catalog() {
+			ids = append(ids, x.ID)
+		}
+		return ids
+	}()
+	severities     = []string{string(screening.Violation), string(screening.Warning), string(screening.Notice)}
+	findingStatus  = []string{store.FindingOpen, store.FindingResolved, store.FindingDismissed, "all"}
+	findingSubject = []string{screening.SubjectInstitution, screening.SubjectEquipment, screening.SubjectPerson}
+)
+
+// parseFindingFilter reads the query of the findings list: rule, severity,
+// status, institution_id, street, subject_type, subject_id, limit and
+// offset. An empty value does not filter; any other parameter, or a value
+// that cannot be read, is a field error.
+func parseFindingFilter(q url.Values) (store.FindingFilter, error) {
+	f := store.FindingFilter{Limit: defaultLimit}
+	errs := domain.FieldErrors{}
+	for key := range q {
+		v := strings.TrimSpace(q.Get(key))
+		switch key {
+		case "limit":
+			f.Limit = readInt(key, v, 1, errs)
+		case "offset":
+			f.Offset = readInt(key, v, 0, errs)
+		case "rule":
+			f.Rule = oneOf(key, v, ruleIDs, errs)
+		case "severity":
+			f.Severity = screening.Severity(oneOf(key, v, severities, errs))
+		case "status":
+			if f.Status = oneOf(key, v, findingStatus, errs); v == "all" {
+				f.Status = "" // as on the page: every status, the default here
+			}
+		case "subject_type":
+			f.SubjectType = oneOf(key, v, findingSubject, errs)
+		case "street":
+			if _, err := strconv.ParseUint(v, 10, 64); v != "" && (len(v) != 9 || err != nil) {
+				errs.Add(key, "invalid")
+			}
+			f.Street = v
+		case "institution_id", "subject_id":
+			checkFilterValue(key, v, errs)
+			n, _ := strconv.ParseInt(v, 10, 64)
+			if key == "institution_id" {
+				f.InstitutionID = n
+			} else {
+				f.SubjectID = n
+			}
+		default:
+			errs.Add(key, "unknown_field")
+		}
+	}
+	f.Limit = min(f.Limit, maxLimit)
+	return f, errs.Err()
+}
+
+// oneOf returns v, reporting it unless it is empty or one of values.
+func oneOf(key, v string, values []string, errs domain.FieldErrors) string {
+	if v != "" && !slices.Contains(values, v) {
+		errs.Add(key, domain.CodeEnum)
+	}
+	return v
+}
+
+// handleFindings answers GET /api/v1/findings: a page of the findings the
+// user may see, most serious first, then by due date.
+func (s *server) handleFindings(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	f, err := parseFindingFilter(r.URL.Query())
+	if err != nil {
+		return err
+	}
+	var page *store.FindingPage
+	err = s.reg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		page, err = tx.FindFindings(u.Scope(), f)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	items := page.Findings
+	if items == nil {
+		items = []*store.Finding{}
+	}
+	return writeJSON(w, http.StatusOK, findingsResponse{
+		listResponse: listResponse[store.Finding]{Items: items, Total: page.Total, Limit: f.Limit, Offset: f.Offset},
+		ByRule:       page.ByRule, BySeverity: page.BySeverity,
+	})
+}
+
+// finding returns the finding with id if the user may see it.
+func (s *server) finding(ctx context.Context, u *store.User, id int64) (*store.Finding, error) {
+	var f *store.Finding
+	err := s.reg.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		f, err = tx.FindFinding(u.Scope(), id)
+		return err
+	})
+	return f, err
+}
+
+// handleFinding answers GET /api/v1/findings/{id}.
+func (s *server) handleFinding(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	f, err := s.finding(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
+
+// errNotOpen answers the dismissal of a finding that is resolved or
+// already dismissed.
+var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
+
+// handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
+// is {"version": N, "reason": "…"}; the answer is the dismissed finding.
+func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	obj, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	errs := domain.FieldErrors{}
+	version := readVersion(obj, errs)
+	var reason string
+	for key, raw := range obj {
+		switch key {
+		case "version":
+		case "reason":
+			if json.Unmarshal(raw, &reason) != nil {
+				errs.Add(key, "invalid")
+			}
+		default:
+			errs.Add(key, "unknown_field")
+		}
+	}
+	// A body with other errors also names a missing reason; otherwise the
+	// use case checks the reason.
+	if len(errs) > 0 && strings.TrimSpace(reason) == "" {
+		errs.Add("reason", domain.CodeRequired)
+	}
+	if err := errs.Err(); err != nil {
+		return err
+	}
+	// Find first, so that a finding the user cannot see is ENOTFOUND even
+	// where dismissing is forbidden to the role.
+	if _, err := s.finding(r.Context(), u, id); err != nil {
+		return err
+	}
+	if err := s.findings.Dismiss(r.Context(), actor(r, u), u, id, version, reason); err != nil {
+		if errors.Is(err, store.ErrConflict) {
+			return fmt.Errorf("%w (%w)", errNotOpen, err)
+		}
+		return err
+	}
+	f, err := s.finding(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, f)
+}
