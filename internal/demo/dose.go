@@ -40,9 +40,9 @@ func quarterOf(d domain.Date) (domain.Date, domain.Date) {
 }
 
 // periods lists the calendar quarters (cut to the employment) that ended by
-// asOf within the dose history.
-func (g *gen) periods(emp *domain.Employment) []period {
-	horizon := g.asOf.AddDate(-g.scale.DoseYears, 0, 0)
+// asOf within the last years years.
+func (g *gen) periods(emp *domain.Employment, years int) []period {
+	horizon := g.asOf.AddDate(-years, 0, 0)
 	qs, _ := quarterOf(horizon)
 	if qs.Before(horizon) {
 		qs = qs.AddDate(0, 3, 0)
@@ -110,6 +110,10 @@ func (g *gen) plant(ps []period, emp *domain.Employment, k string) ([]period, st
 	lastYear := g.asOf.Year() - 1
 	eye := ps[0].hp3 >= 0
 	for i := range ps {
+		if k == ruleFiveYear { // a steady heavy workload: 25.6–29.6 mSv a year
+			g.setHp10(&ps[i], int64(g.between(6400, 7400)), eye)
+			continue
+		}
 		if ps[i].end.Year() != lastYear {
 			continue
 		}
@@ -149,9 +153,14 @@ func (g *gen) plant(ps []period, emp *domain.Employment, k string) ([]period, st
 }
 
 // doses emits a worker's dose records at one institution and reports the
-// rules the records trigger.
+// rules the records trigger. The worker planted for PER-DOSE-5YEAR-LIMIT
+// gets at least five years of records, whatever the scale's dose history.
 func (g *gen) doses(s *site, p *domain.Person, emp *domain.Employment, k string) error {
-	ps := g.periods(emp)
+	years := g.scale.DoseYears
+	if k == ruleFiveYear {
+		years = max(years, 5)
+	}
+	ps := g.periods(emp, years)
 	if len(ps) == 0 {
 		return nil
 	}
@@ -166,6 +175,7 @@ func (g *gen) doses(s *site, p *domain.Person, emp *domain.Employment, k string)
 	}
 	fired := map[string]bool{}
 	var sum10, sum3 [2]int64 // last year, this year
+	var sum5 int64           // Hp(10) over the years year(asOf)-4 … year(asOf)
 	for _, q := range ps {
 		if err := g.sink.Dose(g.doseRecord(s, p, emp, q)); err != nil {
 			return err
@@ -173,6 +183,9 @@ func (g *gen) doses(s *site, p *domain.Person, emp *domain.Employment, k string)
 		if y := q.end.Year() - g.asOf.Year() + 1; y == 0 || y == 1 {
 			sum10[y] += max(q.hp10, 0) * boolInt(!q.lost)
 			sum3[y] += max(q.hp3, 0) * boolInt(!q.lost)
+		}
+		if q.end.Year() >= g.asOf.Year()-4 {
+			sum5 += max(q.hp10, 0) * boolInt(!q.lost)
 		}
 		if active && q.end.After(g.daysAgo(365)) {
 			fire(fired, ruleDosimeterLost, q.lost)
@@ -185,13 +198,18 @@ func (g *gen) doses(s *site, p *domain.Person, emp *domain.Employment, k string)
 		fire(fired, ruleAnnualHigh, active && sum10[y] > 20000 && sum10[y] <= 50000)
 		fire(fired, ruleEyeLimit, active && sum3[y] > 150000)
 	}
+	fire(fired, ruleFiveYear, active && sum5 > 100000)
 	for _, r := range []string{ruleInvestigate, ruleDosimeterLost, ruleCycleLong, ruleAnnualHigh,
-		ruleAnnualLimit, ruleEyeLimit} {
-		if fired[r] {
-			if err := g.report(r, code, p.IDNumber, fmt.Sprintf("Hp(10) %d/%d µSv, Hp(3) %d/%d µSv (last/this year)",
-				sum10[0], sum10[1], sum3[0], sum3[1])); err != nil {
-				return err
-			}
+		ruleAnnualLimit, ruleFiveYear, ruleEyeLimit} {
+		if !fired[r] {
+			continue
+		}
+		note := fmt.Sprintf("Hp(10) %d/%d µSv, Hp(3) %d/%d µSv (last/this year)", sum10[0], sum10[1], sum3[0], sum3[1])
+		if r == ruleFiveYear {
+			note = fmt.Sprintf("Hp(10) %d µSv in %d–%d", sum5, g.asOf.Year()-4, g.asOf.Year())
+		}
+		if err := g.report(r, code, p.IDNumber, note); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -69,11 +69,11 @@ func (g *gen) worker(s *site, k string, former bool) error {
 		return err
 	}
 	occ := pick(g, s.occ)
-	if (k == ruleAnnualHigh || k == ruleAnnualLimit || k == ruleEyeLimit || k == ruleMultiSite) &&
-		slices.Contains(s.occ, "2E") {
+	if (k == ruleAnnualHigh || k == ruleAnnualLimit || k == ruleFiveYear || k == ruleEyeLimit ||
+		k == ruleMultiSite) && slices.Contains(s.occ, "2E") {
 		occ = "2E"
 	}
-	emp, err := g.employment(s, p, occ, c, k != rulePermitMissing)
+	emp, err := g.employment(s, p, occ, c, k)
 	if err != nil {
 		return err
 	}
@@ -88,7 +88,7 @@ func (g *gen) worker(s *site, k string, former bool) error {
 	}
 	switch k {
 	case "", ruleDoseGap, ruleCycleLong, ruleInvestigate, ruleDosimeterLost, ruleAnnualHigh,
-		ruleAnnualLimit, ruleEyeLimit: // dose problems are reported as the records are made
+		ruleAnnualLimit, ruleFiveYear, ruleEyeLimit: // dose problems are reported as the records are made
 		return nil
 	case ruleMultiSite:
 		g.pending = append(g.pending, moonlighter{person: p, inst: s.inst.CreditCode})
@@ -99,7 +99,8 @@ func (g *gen) worker(s *site, k string, former bool) error {
 
 // career draws a worker's birth date and employment dates. Workers with a
 // planted problem have worked there for over four years (except the
-// under-age one, who started recently at 17).
+// under-age one, who started recently at 17), the one with five years of
+// high doses for over six.
 func (g *gen) career(s *site, k string, former bool) career {
 	y := g.asOf.Year()
 	c := career{gender: "F"}
@@ -118,7 +119,11 @@ func (g *gen) career(s *site, k string, former bool) career {
 	c.birth = g.birthIn(g.between(y-61, youngest))
 	earliest := c.birth.AddDate(21, 0, g.between(0, 3*365))
 	latest := g.daysAgo(45)
-	if k != "" {
+	switch k {
+	case "":
+	case ruleFiveYear:
+		latest = g.asOf.AddDate(-6, 0, 0)
+	default:
 		latest = g.asOf.AddDate(-4, 0, -30)
 	}
 	if former {
@@ -135,11 +140,15 @@ func (g *gen) career(s *site, k string, former bool) career {
 	return c
 }
 
-// employment emits a worker's employment at the institution.
-func (g *gen) employment(s *site, p *domain.Person, occ string, c career, permit bool) (*domain.Employment, error) {
+// employment emits a worker's employment at the institution; k is the
+// planted person rule, if any.
+func (g *gen) employment(s *site, p *domain.Person, occ string, c career, k string) (*domain.Employment, error) {
 	e := &domain.Employment{PersonID: p.ID, InstitutionID: s.inst.ID, Occupation: occ,
 		Job: pick(g, jobs[occ]), StartedOn: c.start, EndedOn: c.end}
-	if permit {
+	if k == ruleFiveYear && occ == "2E" { // the interventional cardiologist
+		e.Job = "医师"
+	}
+	if k != rulePermitMissing {
 		e.PermitNo = g.permitNo(s.div.code)
 		e.PermitIssuedOn = minDate(c.start.AddDate(0, 0, g.between(10, 60)), g.asOf)
 	}
@@ -150,7 +159,7 @@ func (g *gen) employment(s *site, p *domain.Person, occ string, c career, permit
 func (g *gen) moonlight(s *site, m moonlighter) error {
 	occ := pick(g, s.occ)
 	c := career{start: quarterAligned(g.daysAgo(g.between(200, 700)))}
-	emp, err := g.employment(s, m.person, occ, c, true)
+	emp, err := g.employment(s, m.person, occ, c, "")
 	if err != nil {
 		return err
 	}

@@ -27,6 +27,7 @@ const (
 	ruleDosimeterLost     = "PER-DOSIMETER-LOST"
 	ruleAnnualHigh        = "PER-DOSE-ANNUAL-HIGH"
 	ruleAnnualLimit       = "PER-DOSE-ANNUAL-LIMIT"
+	ruleFiveYear          = "PER-DOSE-5YEAR-LIMIT"
 	ruleEyeLimit          = "PER-EYE-LIMIT"
 	ruleMultiSite         = "PER-MULTI-SITE"
 )
@@ -42,7 +43,7 @@ var personRules = map[string]bool{
 	ruleUnderage: true, rulePermitMissing: true, ruleTrainingPrejob: true, ruleTrainingOverdue: true,
 	ruleExamPrejob: true, ruleExamOverdue: true, ruleExamUnfit: true, ruleDoseGap: true,
 	ruleCycleLong: true, ruleInvestigate: true, ruleDosimeterLost: true, ruleAnnualHigh: true,
-	ruleAnnualLimit: true, ruleEyeLimit: true, ruleMultiSite: true,
+	ruleAnnualLimit: true, ruleFiveYear: true, ruleEyeLimit: true, ruleMultiSite: true,
 }
 
 // Problem is one deliberate defect in the generated data, named by the
@@ -82,6 +83,7 @@ var Problems = []ProblemKind{
 	{ruleAcceptanceMissing, "tertiary hospital #2", "an in-use device with no acceptance test (status and protection tests current)"},
 	{ruleFailedInUse, "tertiary hospital #2", "an in-use device whose latest status test (10–60 days ago) failed; the one before passed 150–250 days ago"},
 	{ruleInvestigate, "tertiary hospital #2", "one quarterly Hp(10) of 1.6–4 mSv in the last year"},
+	{ruleFiveYear, "tertiary hospital #2", "an interventional cardiologist (2E 介入放射学, 医师) with 6.4–7.4 mSv Hp(10) in every quarter of a dose history of at least five years (25.6–29.6 mSv a year: over 100 mSv in the years year(asOf)−4 … year(asOf) even when the current year has no record yet); also PER-DOSE-ANNUAL-HIGH (last year, and this year once its sum passes 20 mSv) and PER-DOSE-INVESTIGATE (every quarter)"},
 	{ruleStatusDueSoon, "cancer hospital", "an in-use device whose status test falls due 3–27 days after asOf"},
 	{ruleAnnualLimit, "cancer hospital", "a worker with 13–16 mSv Hp(10) in each quarter of last year (above 50 mSv); also PER-DOSE-INVESTIGATE"},
 	{ruleOutOfScope, "secondary hospital", "a DSA (and interventional C-arms, if any) at a hospital licensed only for X射线影像诊断: one finding per device"},

@@ -118,7 +118,7 @@ type slot struct {
 var districtLayout = func() []slot {
 	l := []slot{
 		{profile: "tertiary", problems: []string{ruleMultiSite, ruleAnnualHigh, ruleEyeLimit}},
-		{profile: "tertiary", problems: []string{ruleAcceptanceMissing, ruleFailedInUse, ruleInvestigate}},
+		{profile: "tertiary", problems: []string{ruleAcceptanceMissing, ruleFailedInUse, ruleInvestigate, ruleFiveYear}},
 		{profile: "cancer", problems: []string{ruleStatusDueSoon, ruleAnnualLimit}},
 		{profile: "secondary", problems: []string{ruleOutOfScope, ruleProtectionOverdue}},
 		{profile: "tcm", problems: []string{ruleTrainingPrejob, ruleExamPrejob, rulePermitMissing}},
