@@ -15,7 +15,7 @@ import (
 
 // TestBrowserFileInstitution drives the real server from a headless Chromium
 // as a supervisor would: log in, file an institution, add its licence and one
-// device, and find the institution in the list. It runs when
+// device, see the device's finding, and find the institution in the list. It runs when
 // RADSUP_TEST_CHROMIUM names a Chromium binary.
 func TestBrowserFileInstitution(t *testing.T) {
 	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
@@ -110,6 +110,11 @@ func TestBrowserFileInstitution(t *testing.T) {
 		chromedp.WaitVisible(css(`a[href$="/tests/new"]`)),
 	)
 	equipPage := text(`main`)
+	do("open the findings",
+		chromedp.Click(css(`nav a[href="/findings"]`)),
+		chromedp.WaitVisible(css(`#by-severity`)),
+	)
+	findingsPage := text(`main`)
 	do("search the list",
 		chromedp.Navigate(base+"/institutions?q="+url.QueryEscape(name)),
 		chromedp.WaitVisible(css(`table`)),
@@ -127,6 +132,14 @@ func TestBrowserFileInstitution(t *testing.T) {
 	}
 	if !strings.Contains(equipPage, serial) {
 		t.Errorf("equipment page does not show serial %s:\n%s", serial, equipPage)
+	}
+	// Saving the device re-screened it: with no acceptance test yet, the
+	// page that loads after the save already shows the finding.
+	if !strings.Contains(equipPage, "EQP-ACCEPTANCE-MISSING") {
+		t.Errorf("equipment page does not show its acceptance finding:\n%s", equipPage)
+	}
+	if !strings.Contains(findingsPage, "EQP-ACCEPTANCE-MISSING") || !strings.Contains(findingsPage, name) {
+		t.Errorf("初筛结果 does not list the new device's finding:\n%s", findingsPage)
 	}
 	if !strings.Contains(list, name) || !strings.Contains(list, credit) {
 		t.Errorf("institution list does not show %s (%s):\n%s", name, credit, list)

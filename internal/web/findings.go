@@ -7,6 +7,7 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
+	"strings"
 
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
@@ -25,6 +26,7 @@ type findingRow struct {
 	Message           string
 	SubjectType       string
 	SubjectLabel      string
+	SubjectKey        string
 	SubjectURL        string
 	InstitutionName   string
 	InstitutionURL    string
@@ -91,7 +93,7 @@ func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs
 			ID: f.ID, SubjectID: f.SubjectID, Version: f.Version,
 			Severity: string(f.Severity), SeverityLabel: severityLabel(lang, f.Severity),
 			Rule: f.Rule, RuleTitle: title, Message: f.Message,
-			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType),
+			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType), SubjectKey: f.SubjectKey,
 			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
 			DueOn: f.DueOn, Overdue: f.Status == store.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
 			Status: f.Status, StatusLabel: statusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
@@ -277,7 +279,9 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 	slices.Sort(keys)
 	for _, k := range keys {
 		label := k
-		if i18n.Has("evidence." + k) {
+		if year, ok := strings.CutPrefix(k, "sum_"); ok {
+			label = i18n.T(lang, "evidence.sum_year", year)
+		} else if i18n.Has("evidence." + k) {
 			label = i18n.T(lang, "evidence."+k)
 		}
 		row.Evidence = append(row.Evidence, detail{Label: label, Value: f.Evidence[k]})
