@@ -162,17 +162,30 @@ type findingsPage struct {
 	Statuses   []option
 	Severities []option
 	LastRun    string
+	// Scoped names the institution or record the list is limited to, with
+	// the URL of the list without that limit.
+	Scoped, Unscope string
 }
 
-// withParam returns the list URL with name set to value (or removed), back on page 1.
+// withParam returns the list URL with name set to value, back on page 1.
 func withParam(u *url.URL, name, value string) string {
 	q := u.Query()
 	q.Del("page")
-	if value == "" {
-		q.Del(name)
-	} else {
-		q.Set(name, value)
+	q.Set(name, value)
+	return listURL(u, q)
+}
+
+// without returns the list URL without the named parameters, back on page 1.
+func without(u *url.URL, names ...string) string {
+	q := u.Query()
+	q.Del("page")
+	for _, n := range names {
+		q.Del(n)
 	}
+	return listURL(u, q)
+}
+
+func listURL(u *url.URL, q url.Values) string {
 	if len(q) == 0 {
 		return u.Path
 	}
@@ -233,6 +246,17 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	slices.SortStableFunc(p.ByRule, func(a, b countLink) int { return b.Count - a.Count })
 	for _, st := range []string{store.FindingOpen, store.FindingResolved, store.FindingDismissed, "all"} {
 		p.Statuses = append(p.Statuses, option{Value: st, Label: statusLabel(lang, st), Selected: st == p.Status})
+	}
+	if f.InstitutionID != 0 {
+		names, err := s.institutionNames(r.Context(), u, []int64{f.InstitutionID})
+		if err != nil {
+			return err
+		}
+		p.Scoped = i18n.T(lang, "findings.scoped_institution", cmpOr(names[f.InstitutionID], strconv.FormatInt(f.InstitutionID, 10)))
+		p.Unscope = without(r.URL, "institution_id")
+	} else if f.SubjectType != "" && f.SubjectID != 0 {
+		p.Scoped = i18n.T(lang, "findings.scoped_subject", i18n.T(lang, "subject."+f.SubjectType))
+		p.Unscope = without(r.URL, "subject_type", "subject_id")
 	}
 	if last != nil && !last.FinishedAt.IsZero() {
 		p.LastRun = i18n.T(lang, "findings.last_run", last.AsOf.String(), formatTime(last.FinishedAt))

@@ -140,6 +140,9 @@ func TestFindingsListScopeAndCounts(t *testing.T) {
 	if strings.Contains(body, own) || !strings.Contains(body, other) {
 		t.Errorf("institution filter: own %v, other %v", strings.Contains(body, own), strings.Contains(body, other))
 	}
+	if got := text(mustElement(t, body, "p", "id", "scoped")); !strings.Contains(got, e.b.inst.Name) {
+		t.Errorf("the list does not say it is limited to %s: %q", e.b.inst.Name, got)
+	}
 	// Both devices of each institution lack an acceptance test.
 	body = e.do("supervisor", "GET", "/findings", nil).Body.String()
 	if got := cells(body, "rule-"+screening.EqpAcceptanceMissing); len(got) != 3 || got[2] != "4" {
