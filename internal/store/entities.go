@@ -62,6 +62,7 @@ var Institutions = &Table[domain.Institution]{
 		"division_code": eq("division_code"), "grade": eq("grade"), "credit_code": eq("credit_code"),
 	},
 	order: "name, id",
+	key:   []string{"credit_code"},
 }
 
 // Licences is the table of 放射诊疗许可证.
@@ -78,6 +79,7 @@ var Licences = &Table[domain.Licence]{
 	scope:   "institution_id = ?",
 	filters: map[string]func(dialect, string) (string, []any){"institution_id": eqInt("institution_id")},
 	order:   "issued_on DESC, id DESC",
+	key:     []string{"institution_id", "licence_no"},
 }
 
 // People is the register of 放射工作人员, one row per human being.
@@ -101,6 +103,7 @@ var People = &Table[domain.Person]{
 		},
 	},
 	order: "name, id",
+	key:   []string{"id_number"},
 }
 
 // Employments is the table of 任职 records.
@@ -121,6 +124,7 @@ var Employments = &Table[domain.Employment]{
 		"person_id": eqInt("person_id"), "institution_id": eqInt("institution_id"), "occupation": eq("occupation"),
 	},
 	order: "started_on DESC, id DESC",
+	key:   []string{"person_id", "institution_id", "started_on"},
 }
 
 // Trainings is the table of 放射防护培训 records.
@@ -137,6 +141,7 @@ var Trainings = &Table[domain.Training]{
 	scope:   personScope,
 	filters: map[string]func(dialect, string) (string, []any){"person_id": eqInt("person_id"), "kind": eq("kind")},
 	order:   "taken_on DESC, id DESC",
+	key:     []string{"person_id", "taken_on", "kind"},
 }
 
 // Exams is the table of 职业健康检查 records.
@@ -153,6 +158,7 @@ var Exams = &Table[domain.Exam]{
 	scope:   personScope,
 	filters: map[string]func(dialect, string) (string, []any){"person_id": eqInt("person_id"), "kind": eq("kind")},
 	order:   "examined_on DESC, id DESC",
+	key:     []string{"person_id", "examined_on", "kind"},
 }
 
 // Doses is the table of 个人剂量监测结果.
@@ -175,6 +181,7 @@ var Doses = &Table[domain.DoseRecord]{
 		"from": dateCmp("period_end", ">="), "to": dateCmp("period_end", "<="),
 	},
 	order: "period_start DESC, id DESC",
+	key:   []string{"person_id", "institution_id", "period_start"},
 }
 
 // Equipment is the table of 放射诊疗设备.
@@ -197,6 +204,7 @@ var Equipment = &Table[domain.Equipment]{
 		"type": eq("type"), "status": eq("status"),
 	},
 	order: "institution_id, type, id",
+	key:   []string{"institution_id", "serial_no"},
 }
 
 // Tests is the table of equipment 检测 records.
@@ -213,6 +221,7 @@ var Tests = &Table[domain.EquipmentTest]{
 	scope:   equipmentScope,
 	filters: map[string]func(dialect, string) (string, []any){"equipment_id": eqInt("equipment_id"), "kind": eq("kind")},
 	order:   "tested_on DESC, id DESC",
+	key:     []string{"equipment_id", "kind", "tested_on"},
 }
 
 // personSearch matches the start of an ID number when the text is a number,

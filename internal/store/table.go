@@ -43,6 +43,9 @@ type Table[T any] struct {
 	// filters turn a named filter value into a condition and its arguments.
 	filters map[string]func(d dialect, v string) (string, []any)
 	order   string
+	// key lists the natural key columns (spec/formats.md), unique in the
+	// table, retired rows included.
+	key []string
 }
 
 const metaCols = "id, version, retired, created_at, updated_at"
@@ -217,8 +220,13 @@ func setRetired[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int, ret
 	return after, tx.audit(action, t.entity, id, before, after)
 }
 
-// audit records one change with the actor of the transaction.
-func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
+// auditSQL inserts one audit event; auditArgs gives its arguments.
+const auditSQL = `INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip)
+	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// auditArgs returns the arguments of auditSQL for one change by the
+// transaction's actor, with before and after as JSON.
+func (tx *Tx) auditArgs(action, entity string, id int64, before, after any) ([]any, error) {
 	enc := func(v any) (any, error) {
 		if v == nil {
 			return nil, nil
@@ -228,18 +236,26 @@ func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
 	}
 	b, err := enc(before)
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return nil, fmt.Errorf("audit: %w", err)
 	}
 	a, err := enc(after)
 	if err != nil {
-		return fmt.Errorf("audit: %w", err)
+		return nil, fmt.Errorf("audit: %w", err)
 	}
 	var uid any
 	if tx.actor.UserID != 0 {
 		uid = tx.actor.UserID
 	}
-	_, err = tx.exec(`INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, tx.now, uid, tx.actor.Username, action, entity, id, b, a, tx.actor.RequestID, tx.actor.IP)
+	return []any{tx.now, uid, tx.actor.Username, action, entity, id, b, a, tx.actor.RequestID, tx.actor.IP}, nil
+}
+
+// audit records one change with the actor of the transaction.
+func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
+	args, err := tx.auditArgs(action, entity, id, before, after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(auditSQL, args...)
 	return mapError("audit", err)
 }
 

@@ -1,0 +1,124 @@
+package store
+
+import (
+	"database/sql"
+	"fmt"
+	"slices"
+	"strings"
+)
+
+// Bulk writes many records in one transaction with prepared statements, an
+// audit event for every change, as imports do. Unlike Create and Update it
+// does not check the scope: the caller has checked every row before writing.
+type Bulk struct {
+	tx    *Tx
+	stmts map[string]*sql.Stmt
+}
+
+// Bulk returns a bulk writer on the transaction; Close it before commit.
+func (tx *Tx) Bulk() *Bulk { return &Bulk{tx: tx, stmts: map[string]*sql.Stmt{}} }
+
+// Close releases the prepared statements.
+func (b *Bulk) Close() error {
+	for _, st := range b.stmts {
+		st.Close()
+	}
+	return nil
+}
+
+func (b *Bulk) stmt(q string) (*sql.Stmt, error) {
+	if st, ok := b.stmts[q]; ok {
+		return st, nil
+	}
+	st, err := b.tx.tx.PrepareContext(b.tx.ctx, b.tx.d.rebind(q))
+	if err != nil {
+		return nil, err
+	}
+	b.stmts[q] = st
+	return st, nil
+}
+
+// KeyOf returns the values of rec's natural key columns, as stored.
+func KeyOf[T any](t *Table[T], rec *T) []any {
+	args := t.args(rec)
+	out := make([]any, len(t.key))
+	for i, col := range t.key {
+		out[i] = args[slices.Index(t.cols, col)]
+	}
+	return out
+}
+
+// Key returns the natural key column names of t.
+func (t *Table[T]) Key() []string { return t.key }
+
+// FindByKey returns the record of t whose natural key is key (as KeyOf gives
+// it), retired or not, or nil if there is none.
+func FindByKey[T any](b *Bulk, t *Table[T], key []any) (*T, error) {
+	st, err := b.stmt(t.selectSQL() + " WHERE " + strings.Join(t.key, " = ? AND ") + " = ?")
+	if err != nil {
+		return nil, mapError("find "+t.entity, err)
+	}
+	rec := new(T)
+	err = st.QueryRowContext(b.tx.ctx, key...).Scan(t.scanDest(rec)...)
+	if err == sql.ErrNoRows {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, mapError("find "+t.entity, err)
+	}
+	return rec, nil
+}
+
+// Insert writes a new record, sets its id, version and timestamps, and audits it.
+func Insert[T any](b *Bulk, t *Table[T], rec *T) error {
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
+	st, err := b.stmt("INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " +
+		strings.Join(t.cols, ", ") + ") VALUES (" + ph + ") RETURNING id")
+	if err != nil {
+		return mapError("create "+t.entity, err)
+	}
+	m := t.meta(rec)
+	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, b.tx.now, b.tx.now
+	if err := st.QueryRowContext(b.tx.ctx, append([]any{1, false, b.tx.now, b.tx.now}, t.args(rec)...)...).Scan(&m.ID); err != nil {
+		return mapError("create "+t.entity, err)
+	}
+	return b.audit("create", t.entity, m.ID, nil, rec)
+}
+
+// Replace writes rec over before, the stored record with the same id (and
+// restores it if it was retired), and audits the change.
+func Replace[T any](b *Bulk, t *Table[T], before, rec *T) error {
+	bm, m := t.meta(before), t.meta(rec)
+	st, err := b.stmt("UPDATE " + t.name + " SET " + strings.Join(t.cols, " = ?, ") +
+		" = ?, retired = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
+	if err != nil {
+		return mapError("update "+t.entity, err)
+	}
+	res, err := st.ExecContext(b.tx.ctx, append(t.args(rec), false, b.tx.now, bm.ID, bm.Version)...)
+	if err != nil {
+		return mapError("update "+t.entity, err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return fmt.Errorf("update %s %d: %w", t.entity, bm.ID, ErrStale)
+	}
+	m.ID, m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = bm.ID, bm.Version+1, false, bm.CreatedAt, b.tx.now
+	return b.audit("update", t.entity, m.ID, before, rec)
+}
+
+// Audit records an event of the bulk write (the import itself, say).
+func (b *Bulk) Audit(action, entity string, id int64, detail any) error {
+	return b.audit(action, entity, id, nil, detail)
+}
+
+func (b *Bulk) audit(action, entity string, id int64, before, after any) error {
+	args, err := b.tx.auditArgs(action, entity, id, before, after)
+	if err != nil {
+		return err
+	}
+	st, err := b.stmt(auditSQL)
+	if err != nil {
+		return mapError("audit", err)
+	}
+	_, err = st.ExecContext(b.tx.ctx, args...)
+	return mapError("audit", err)
+}
