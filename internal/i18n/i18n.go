@@ -73,3 +73,12 @@ func Keys(lang string) []string {
 	}
 	return keys
 }
+
+// FieldMessage returns the text of a field error code: a field-specific
+// message ("field.password.too_short") if there is one, else the general one.
+func FieldMessage(lang, field, code string) string {
+	if k := "field." + field + "." + code; Has(k) {
+		return T(lang, k)
+	}
+	return T(lang, "field."+code)
+}

@@ -77,3 +77,25 @@ func countAudit(t *testing.T, s *store.Store) int {
 	}
 	return n
 }
+
+func TestEach(t *testing.T) {
+	s := open(t)
+	var a, b *domain.Institution
+	s.WithTx(ctx, tester, func(tx *store.Tx) error {
+		a = storetest.Institution(t, tx)
+		b = storetest.Institution(t, tx)
+		storetest.Equipment(t, tx, a.ID)
+		storetest.Equipment(t, tx, b.ID)
+		return nil
+	})
+	var got []int64
+	err := s.View(ctx, func(tx *store.Tx) error {
+		return store.Each(tx, store.Equipment, store.Scope{InstitutionID: b.ID}, store.Filter{Limit: 1}, func(x *domain.Equipment) error {
+			got = append(got, x.InstitutionID)
+			return nil
+		})
+	})
+	if err != nil || len(got) != 1 || got[0] != b.ID {
+		t.Errorf("Each in B's scope: %v %v", got, err)
+	}
+}

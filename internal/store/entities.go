@@ -234,3 +234,24 @@ func personSearch(d dialect, v string) (string, []any) {
 	}
 	return d.prefix("name", v)
 }
+
+// Each calls fn with every record matching f within the scope, in the list
+// order, streaming: for exports of any size. f's limit and offset are ignored.
+func Each[T any](tx *Tx, t *Table[T], sc Scope, f Filter, fn func(*T) error) error {
+	where, args := t.where(tx.d, sc, f)
+	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.order, args...)
+	if err != nil {
+		return mapError("list "+t.entity, err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		rec := new(T)
+		if err := rows.Scan(t.scanDest(rec)...); err != nil {
+			return mapError("list "+t.entity, err)
+		}
+		if err := fn(rec); err != nil {
+			return err
+		}
+	}
+	return mapError("list "+t.entity, rows.Err())
+}

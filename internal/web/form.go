@@ -120,14 +120,8 @@ func precheck(rec domain.Record, st *formState, today domain.Date) {
 	}
 }
 
-// fieldMessage returns the text of a field error code: a field-specific
-// message ("field.password.too_short") if there is one, else the general one.
-func fieldMessage(lang, field, code string) string {
-	if k := "field." + field + "." + code; i18n.Has(k) {
-		return i18n.T(lang, k)
-	}
-	return i18n.T(lang, "field."+code)
-}
+// fieldMessage returns the text of a field error code.
+func fieldMessage(lang, field, code string) string { return i18n.FieldMessage(lang, field, code) }
 
 // readVersion returns the version the form was made from.
 func readVersion(r *http.Request) (int, error) {
