@@ -31,6 +31,8 @@ Usage:
   radsup [-db URL] user token NAME [LABEL]                 create an API token
   radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save]
                                                            screen (初筛) as of a date; -save updates the stored findings
+  radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] FILE...   import .xlsx/.csv files, all or nothing
+  radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
   radsup rules [-format table|json|csv]                    list the screening rules
   radsup version
 
@@ -82,6 +84,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runUser(ctx, cfg, rest, stdout)
 	case "screen":
 		return runScreen(ctx, cfg, rest, stdout, stderr)
+	case "import":
+		return runImport(ctx, cfg, rest, stdout, stderr)
+	case "export":
+		return runExport(ctx, cfg, rest, stdout)
 	case "rules":
 		return runRules(cfg.Format, stdout)
 	case "version":

@@ -27,6 +27,12 @@ type Config struct {
 	AsOf        string // screening date YYYY-MM-DD (default today)
 	Institution string // limit to one institution's credit code
 	Save        bool   // screen: update the stored findings
+
+	// Options of import and export.
+	Kind   string // the kind of records (institutions, people, doses …)
+	DryRun bool   // import: check and report, write nothing
+	Output string // export: the file to write (.xlsx or .csv)
+	User   string // import, export: act as this account, within its scope
 }
 
 // Default returns the settings used when nothing is configured.
@@ -57,6 +63,10 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
 	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
+	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
+	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
+	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
+	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
 	return fs
 }
 

@@ -107,3 +107,9 @@ func (tx *Tx) insertID(q string, args ...any) (int64, error) {
 	err := tx.queryRow(q+" RETURNING id", args...).Scan(&id)
 	return id, err
 }
+
+// Prepare prepares a statement written with ? placeholders on the
+// transaction; for bulk work such as benchmark baselines.
+func (tx *Tx) Prepare(q string) (*sql.Stmt, error) {
+	return tx.tx.PrepareContext(tx.ctx, tx.sql(q, nil))
+}

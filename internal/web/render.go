@@ -158,6 +158,14 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		},
 		"controls": func(a actions) template.HTML { return controlsHTML(lang, a) },
 		"doserows": func(rows []doseRow) template.HTML { return doseRowsHTML(lang, rows) },
+		// export is the download of the list at path, with the same filters.
+		"export": func(path, kind string) string {
+			q := ""
+			if i := strings.Index(path, "?"); i >= 0 {
+				q = path[i:]
+			}
+			return "/export/" + kind + ".xlsx" + q
+		},
 		"role":     func(role string) string { return i18n.T(lang, "role."+role) },
 		"datetime": formatTime,
 		"static":   s.staticURL,

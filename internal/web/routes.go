@@ -54,6 +54,13 @@ func (s *Server) routes() http.Handler {
 	editable(s, mux, equipment)
 	editable(s, mux, tests)
 
+	s.page(mux, "GET /import", s.handleImportForm)
+	s.page(mux, "POST /import", s.handleImport)
+	s.page(mux, "GET /import/jobs/{id}", s.handleImportJob)
+	s.page(mux, "GET /import/jobs/{id}/annotated.xlsx", s.handleImportAnnotated)
+	s.page(mux, "GET /templates/{file}", s.handleTemplate)
+	s.page(mux, "GET /export/{file}", s.handleExport)
+
 	s.page(mux, "GET /account/tokens", s.handleTokens)
 	s.page(mux, "POST /account/tokens", s.handleTokenCreate)
 	s.page(mux, "POST /account/tokens/{id}/revoke", s.handleTokenRevoke)

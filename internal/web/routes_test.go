@@ -180,6 +180,14 @@ var routes = []route{
 	{method: "POST", path: "/findings/{finding}/dismiss", form: func(e *env, f fixture) url.Values {
 		return url.Values{"version": {id(int64(e.findingOf(f.flawed.ID).Version))}, "reason": {"经现场核实，验收检测报告已补交"}}
 	}, status: regulators(303, 403), cross: 404, location: "/findings/{finding}"},
+	{method: "GET", path: "/import", status: all(200), want: names(`enctype="multipart/form-data"`, `href="/templates/doses.xlsx"`)},
+	{method: "GET", path: "/import/jobs/{job}", status: all(404)},
+	{method: "GET", path: "/import/jobs/{job}/annotated.xlsx", status: all(404)},
+	{method: "GET", path: "/templates/{template}", status: all(200)},
+	{method: "GET", path: "/templates/nosuchkind.xlsx", status: all(404)},
+	{method: "GET", path: "/export/{export}", status: all(200)},
+	{method: "GET", path: "/export/nosuchkind.xlsx", status: all(404)},
+	{method: "POST", path: "/import", status: all(400)},
 	{method: "GET", path: "/no/such/page", status: all(404)},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
@@ -242,7 +250,8 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 	r := strings.NewReplacer("{inst}", id(f.inst.ID), "{licence}", id(f.licence.ID), "{person}", id(f.person.ID),
 		"{emp}", id(f.emp.ID), "{training}", id(f.training.ID), "{exam}", id(f.exam.ID), "{dose}", id(f.dose.ID),
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
-		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID))
+		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
+		"{job}", "nosuchjob", "{template}", "all.xlsx", "{export}", "institutions.xlsx")
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

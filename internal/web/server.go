@@ -48,6 +48,7 @@ type Server struct {
 	log    *slog.Logger
 	pages  map[string]map[string]*template.Template // language → page name → template
 	static map[string]staticFile                    // file name → content
+	jobs   jobs                                     // imports running or recently done
 }
 
 type staticFile struct {
@@ -101,7 +102,7 @@ func securityHeaders(next http.Handler) http.Handler {
 // pageFiles lists the page templates; each is parsed with the layout and partials.
 var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
-	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding",
+	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

@@ -1,0 +1,215 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"radsup/internal/config"
+	"radsup/internal/exchange"
+	"radsup/internal/findings"
+	"radsup/internal/store"
+	"radsup/internal/xlsx"
+)
+
+// errInvalidImport makes `radsup import` exit 1 after printing its report.
+var errInvalidImport = errors.New("导入未执行：文件有误，见上方问题清单 / nothing imported: the files have problems (listed above)")
+
+// cliUser returns the account named by -user, or nil to act with the
+// administrator's scope; and the actor that audit events name.
+func cliUser(ctx context.Context, s *store.Store, name string) (*store.User, store.Actor, error) {
+	if name == "" {
+		return nil, store.Actor{Username: "cli", Role: store.RoleAdmin}, nil
+	}
+	var u *store.User
+	err := s.View(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = tx.FindUserByUsername(name)
+		return err
+	})
+	if err != nil {
+		return nil, store.Actor{}, fmt.Errorf("-user %q: %w", name, err)
+	}
+	return u, store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: "cli"}, nil
+}
+
+// runImport imports the files all or nothing and prints the report.
+func runImport(ctx context.Context, cfg config.Config, files []string, stdout, stderr io.Writer) error {
+	if len(files) == 0 {
+		return fmt.Errorf("import: name one or more .xlsx or .csv files")
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, actor, err := cliUser(ctx, s, cfg.User)
+	if err != nil {
+		return err
+	}
+	bar := newProgress(stderr)
+	im := &exchange.Importer{Store: s, Findings: &findings.Service{Store: s}, Progress: bar.update}
+	start := time.Now()
+	rep, err := im.Import(ctx, actor, u, files, exchange.Options{DryRun: cfg.DryRun, Kind: cfg.Kind})
+	bar.done()
+	if err != nil {
+		return err
+	}
+	printReport(stdout, rep, time.Since(start))
+	if !rep.OK() {
+		return errInvalidImport
+	}
+	return nil
+}
+
+// printReport prints the problems (errors, then warnings) and the counts.
+func printReport(w io.Writer, rep *exchange.Report, took time.Duration) {
+	if n := rep.Errors(); n > 0 {
+		fmt.Fprintf(w, "发现 %d 处错误，未导入任何数据：\n", n)
+	}
+	var rows [][]string
+	for _, p := range rep.Problems {
+		level := "错误"
+		if p.Warning {
+			level = "提示"
+		}
+		row := ""
+		if p.Row > 0 {
+			row = fmt.Sprintf("第%d行", p.Row)
+		}
+		rows = append(rows, []string{level, p.Sheet, row, p.Col, p.Value, p.Message})
+	}
+	if len(rows) > 0 {
+		writeColumns(w, append([][]string{{"级别", "工作表", "行", "列", "值", "说明"}}, rows...))
+	}
+	if rep.Truncated {
+		fmt.Fprintln(w, "……问题过多，只列出前面部分；请先按以上提示修改后再导入。")
+	}
+	for _, c := range rep.Counts {
+		fmt.Fprintf(w, "%s：%d 行，新增 %d，更新 %d，未变 %d\n", c.Sheet, c.Rows, c.Created, c.Updated, c.Unchanged)
+	}
+	switch {
+	case !rep.OK():
+	case rep.DryRun:
+		fmt.Fprintf(w, "仅校验：全部数据有效，未写入（用时 %s）。\n", took.Round(time.Millisecond))
+	case rep.Changed() == 0:
+		fmt.Fprintf(w, "数据与系统中一致，没有任何改动（用时 %s）。\n", took.Round(time.Millisecond))
+	default:
+		fmt.Fprintf(w, "导入完成：新增或更新 %d 条记录（用时 %s）。\n", rep.Changed(), took.Round(time.Millisecond))
+	}
+}
+
+// runExport writes a kind's records (or the findings) to an .xlsx or .csv file.
+func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.Writer) error {
+	if len(args) > 0 {
+		return fmt.Errorf("export: unexpected arguments %q", args)
+	}
+	if cfg.Kind == "" {
+		return fmt.Errorf("export: -kind is required (institutions, licences, people, employments, trainings, exams, doses, equipment, tests, findings)")
+	}
+	out := cfg.Output
+	if out == "" {
+		out = cfg.Kind + "-" + time.Now().Format("20060102") + ".xlsx"
+	}
+	format := exchange.XLSX
+	if strings.EqualFold(filepath.Ext(out), ".csv") {
+		format = exchange.CSV
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u, actor, err := cliUser(ctx, s, cfg.User)
+	if err != nil {
+		return err
+	}
+	if u == nil {
+		u = &store.User{Username: "cli", Role: store.RoleAdmin}
+	}
+	filter := store.Filter{Values: map[string]string{}}
+	ff := store.FindingFilter{}
+	if cfg.Institution != "" {
+		id, err := institutionIDByCode(ctx, s, cfg.Institution)
+		if err != nil {
+			return err
+		}
+		filter.Values["institution_id"] = fmt.Sprint(id)
+		ff.InstitutionID = id
+		if cfg.Kind == "institutions" {
+			delete(filter.Values, "institution_id")
+			filter.Values["credit_code"] = cfg.Institution
+		}
+	}
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	start := time.Now()
+	var n int
+	if cfg.Kind == "findings" {
+		n, err = exchange.ExportFindings(ctx, s, actor, u, ff, f, format)
+	} else {
+		if xlsx.KindByName(cfg.Kind) == nil {
+			f.Close()
+			os.Remove(out)
+			return fmt.Errorf("export: unknown -kind %q", cfg.Kind)
+		}
+		n, err = exchange.Export(ctx, s, actor, u, cfg.Kind, filter, f, format)
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		os.Remove(out)
+		return err
+	}
+	fmt.Fprintf(stdout, "已导出 %d 行到 %s（用时 %s）/ exported %d rows to %s\n", n, out, time.Since(start).Round(time.Millisecond), n, out)
+	return nil
+}
+
+func institutionIDByCode(ctx context.Context, s *store.Store, code string) (int64, error) {
+	inst, err := institutionByCode(ctx, s, code)
+	if err != nil {
+		return 0, err
+	}
+	return inst.ID, nil
+}
+
+// progress shows how many rows an import has read, on one line of a terminal.
+type progress struct {
+	w     io.Writer
+	start time.Time
+	shown bool
+}
+
+func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+
+func (p *progress) update(phase string, rows int) {
+	label := map[string]string{"check": "校验", "write": "写入"}[phase]
+	elapsed := time.Since(p.start).Seconds()
+	rate := 0.0
+	if elapsed > 0 {
+		rate = float64(rows) / elapsed
+	}
+	fmt.Fprintf(p.w, "\r%s %s %8d 行  %6.0f 行/秒 ", label, bar(rows), rows, rate)
+	p.shown = true
+}
+
+// bar draws a moving bar for a count whose total is not known yet.
+func bar(rows int) string {
+	const width = 20
+	pos := (rows / 1000) % width
+	return "[" + strings.Repeat("=", pos) + ">" + strings.Repeat(" ", width-pos) + "]"
+}
+
+func (p *progress) done() {
+	if p.shown {
+		fmt.Fprintln(p.w)
+	}
+}

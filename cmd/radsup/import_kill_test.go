@@ -1,0 +1,146 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"radsup/internal/demo"
+	"radsup/internal/domain"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// TestImportChild is the child process of TestImportKilledLeavesNothing:
+// it runs `radsup import` and is killed in the middle.
+func TestImportChild(t *testing.T) {
+	args := os.Getenv("RADSUP_IMPORT_CHILD")
+	if args == "" {
+		t.Skip("run by TestImportKilledLeavesNothing")
+	}
+	err := run(context.Background(), strings.Split(args, "\x1f"), func(string) string { return "" }, nil, io.Discard, os.Stderr)
+	t.Fatalf("the import finished before it was killed: %v", err)
+}
+
+// TestImportKilledLeavesNothing kills a process in the middle of writing a
+// large import: the database is exactly as before.
+func TestImportKilledLeavesNothing(t *testing.T) {
+	if testing.Short() {
+		t.Skip("a large import in a child process")
+	}
+	db := storetest.URL(t)
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	scale, _ := demo.ScaleByName("district")
+	if _, err := demo.Load(context.Background(), s, scale, 3, domain.DateOf(time.Now())); err != nil {
+		t.Fatal(err)
+	}
+	// A dose history far in the past for every worker: new rows only.
+	var csv bytes.Buffer
+	csv.WriteString("身份证号,统一社会信用代码,监测起始日期,监测结束日期,Hp(10) (mSv)\n")
+	rows := 0
+	err = s.View(context.Background(), func(tx *store.Tx) error {
+		q, err := tx.Query(`SELECT p.id_number, i.credit_code FROM employments e JOIN people p ON p.id = e.person_id
+			JOIN institutions i ON i.id = e.institution_id`)
+		if err != nil {
+			return err
+		}
+		defer q.Close()
+		for q.Next() {
+			var id, code string
+			if err := q.Scan(&id, &code); err != nil {
+				return err
+			}
+			for m := range 96 { // monthly, 2001-2008
+				start := domain.NewDate(2001, time.January, 1).AddDate(0, m, 0)
+				fmt.Fprintf(&csv, "%s,%s,%s,%s,0.050\n", id, code, start, start.AddDate(0, 1, -1))
+				rows++
+			}
+		}
+		return q.Err()
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	file := filepath.Join(t.TempDir(), "剂量.csv")
+	if err := os.WriteFile(file, csv.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	counts := func() string {
+		var out []string
+		for _, table := range []string{"doses", "audit_events", "findings", "people"} {
+			var n int
+			s.View(context.Background(), func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n) })
+			out = append(out, fmt.Sprintf("%s=%d", table, n))
+		}
+		return strings.Join(out, " ")
+	}
+	before := counts()
+	s.Close()
+
+	cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$", "-test.v")
+	cmd.Env = append(os.Environ(), "RADSUP_IMPORT_CHILD="+strings.Join([]string{"-db", db, "import", file}, "\x1f"))
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// Wait until the child is writing, then kill it without warning.
+	sc := bufio.NewScanner(stderr)
+	sc.Split(scanProgress)
+	writing := false
+	for sc.Scan() {
+		if strings.Contains(sc.Text(), "写入") {
+			writing = true
+			break
+		}
+	}
+	cmd.Process.Kill()
+	cmd.Wait()
+	if !writing {
+		t.Fatalf("the child never started writing (%d rows)", rows)
+	}
+
+	s, err = store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if after := counts(); after != before {
+		t.Errorf("after the kill: %s, before: %s", after, before)
+	}
+	if s.Dialect() == "sqlite" {
+		var ok string
+		s.View(context.Background(), func(tx *store.Tx) error { return tx.QueryRow("PRAGMA integrity_check").Scan(&ok) })
+		if ok != "ok" {
+			t.Errorf("integrity check: %s", ok)
+		}
+	}
+}
+
+// scanProgress splits the child's stderr at line ends and carriage returns,
+// since the progress line rewrites itself with \r.
+func scanProgress(data []byte, atEOF bool) (int, []byte, error) {
+	if i := bytes.IndexAny(data, "\r\n"); i >= 0 {
+		return i + 1, data[:i], nil
+	}
+	if atEOF && len(data) > 0 {
+		return len(data), data, nil
+	}
+	return 0, nil, nil
+}

@@ -1,0 +1,312 @@
+package exchange
+
+import (
+	"context"
+	"encoding/csv"
+	"fmt"
+	"io"
+	"strings"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+	"radsup/internal/xlsx"
+)
+
+// Format is an export file format.
+type Format string
+
+const (
+	XLSX Format = "xlsx"
+	CSV  Format = "csv" // UTF-8 with a BOM, so that Excel reads it
+)
+
+// table writes rows to a workbook sheet or a CSV file.
+type table interface {
+	start(k *xlsx.Kind, keys []string) error
+	row(values []string) error
+	close() error
+}
+
+type xlsxTable struct{ w *xlsx.Writer }
+
+func (t *xlsxTable) start(k *xlsx.Kind, keys []string) error { return t.w.Sheet(k, keys) }
+func (t *xlsxTable) row(values []string) error               { return t.w.Row(values) }
+func (t *xlsxTable) close() error                            { return t.w.Close() }
+
+type csvTable struct{ w *csv.Writer }
+
+func (t *csvTable) start(k *xlsx.Kind, keys []string) error {
+	labels := make([]string, len(keys))
+	for i, key := range keys {
+		labels[i] = columnLabel(k, key)
+	}
+	return t.w.Write(labels)
+}
+func (t *csvTable) row(values []string) error { return t.w.Write(values) }
+func (t *csvTable) close() error              { t.w.Flush(); return t.w.Error() }
+
+func newTable(w io.Writer, f Format) (table, error) {
+	switch f {
+	case XLSX, "":
+		return &xlsxTable{xlsx.NewWriter(w)}, nil
+	case CSV:
+		if _, err := io.WriteString(w, "\ufeff"); err != nil {
+			return nil, err
+		}
+		return &csvTable{csv.NewWriter(w)}, nil
+	}
+	return nil, fmt.Errorf("exchange: export format %q: want xlsx or csv", f)
+}
+
+// Export writes the records of kind that u may see and that match filter,
+// in the columns import reads (so that exporting and importing again
+// changes nothing), and audits the export. It returns the number of rows.
+func Export(ctx context.Context, s *store.Store, actor store.Actor, u *store.User, kind string, filter store.Filter, w io.Writer, f Format) (int, error) {
+	k := xlsx.KindByName(kind)
+	if k == nil {
+		return 0, fmt.Errorf("exchange: unknown kind %q (want one of %s)", kind, kindNames())
+	}
+	t, err := newTable(w, f)
+	if err != nil {
+		return 0, err
+	}
+	var keys []string
+	for _, c := range k.Columns {
+		if c.Key != "period" { // the composite dose period: written as its two dates
+			keys = append(keys, c.Key)
+		}
+	}
+	if err := t.start(k, keys); err != nil {
+		return 0, err
+	}
+	n := 0
+	err = s.View(ctx, func(tx *store.Tx) error {
+		refs, err := loadRefs(tx, u.Scope(), k.Name)
+		if err != nil {
+			return err
+		}
+		emit := func(rec domain.Record) error {
+			n++
+			return t.row(exportRow(k, keys, rec, refs))
+		}
+		return eachOf(tx, k.Name, u.Scope(), filter, emit)
+	})
+	if err != nil {
+		return n, err
+	}
+	if err := t.close(); err != nil {
+		return n, err
+	}
+	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
+		return tx.Audit("export", k.Entity, 0, map[string]any{"kind": kind, "filter": filter.Values, "rows": n, "format": string(f)})
+	})
+}
+
+func kindNames() string {
+	names := make([]string, len(xlsx.Kinds))
+	for i, k := range xlsx.Kinds {
+		names[i] = k.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// eachOf streams the records of a kind.
+func eachOf(tx *store.Tx, kind string, sc store.Scope, f store.Filter, fn func(domain.Record) error) error {
+	switch kind {
+	case "institutions":
+		return store.Each(tx, store.Institutions, sc, f, func(x *domain.Institution) error { return fn(x) })
+	case "licences":
+		return store.Each(tx, store.Licences, sc, f, func(x *domain.Licence) error { return fn(x) })
+	case "people":
+		return store.Each(tx, store.People, sc, f, func(x *domain.Person) error { return fn(x) })
+	case "employments":
+		return store.Each(tx, store.Employments, sc, f, func(x *domain.Employment) error { return fn(x) })
+	case "trainings":
+		return store.Each(tx, store.Trainings, sc, f, func(x *domain.Training) error { return fn(x) })
+	case "exams":
+		return store.Each(tx, store.Exams, sc, f, func(x *domain.Exam) error { return fn(x) })
+	case "doses":
+		return store.Each(tx, store.Doses, sc, f, func(x *domain.DoseRecord) error { return fn(x) })
+	case "equipment":
+		return store.Each(tx, store.Equipment, sc, f, func(x *domain.Equipment) error { return fn(x) })
+	case "tests":
+		return store.Each(tx, store.Tests, sc, f, func(x *domain.EquipmentTest) error { return fn(x) })
+	}
+	return fmt.Errorf("exchange: unknown kind %q", kind)
+}
+
+// refs hold what reference columns show: credit codes by institution id,
+// ID numbers by person id, and credit code and serial number by device id.
+type refs struct {
+	codes   map[int64]string
+	ids     map[int64]string
+	devices map[int64][2]string
+}
+
+// loadRefs reads the references the rows of a kind need, within the scope.
+func loadRefs(tx *store.Tx, sc store.Scope, kind string) (refs, error) {
+	r := refs{codes: map[int64]string{}, ids: map[int64]string{}, devices: map[int64][2]string{}}
+	need := parents[kind]
+	all := store.Filter{Retired: true}
+	if need.inst || need.equip {
+		err := store.Each(tx, store.Institutions, sc, all, func(x *domain.Institution) error {
+			r.codes[x.ID] = x.CreditCode
+			return nil
+		})
+		if err != nil {
+			return r, err
+		}
+	}
+	if need.person {
+		err := store.Each(tx, store.People, sc, all, func(x *domain.Person) error {
+			r.ids[x.ID] = x.IDNumber
+			return nil
+		})
+		if err != nil {
+			return r, err
+		}
+	}
+	if need.equip {
+		err := store.Each(tx, store.Equipment, sc, all, func(x *domain.Equipment) error {
+			r.devices[x.ID] = [2]string{r.codes[x.InstitutionID], x.SerialNo}
+			return nil
+		})
+		if err != nil {
+			return r, err
+		}
+	}
+	return r, nil
+}
+
+// exportRow formats a record in the given columns, as a person would type
+// them: Chinese labels for enumerations, 是/否, ISO dates.
+func exportRow(k *xlsx.Kind, keys []string, rec domain.Record, r refs) []string {
+	out := make([]string, len(keys))
+	var inst, person, equip int64
+	switch x := rec.(type) {
+	case *domain.Licence:
+		inst = x.InstitutionID
+	case *domain.Employment:
+		inst, person = x.InstitutionID, x.PersonID
+	case *domain.Training:
+		person = x.PersonID
+	case *domain.Exam:
+		person = x.PersonID
+	case *domain.DoseRecord:
+		inst, person = x.InstitutionID, x.PersonID
+	case *domain.Equipment:
+		inst = x.InstitutionID
+	case *domain.EquipmentTest:
+		equip = x.EquipmentID
+	}
+	for i, key := range keys {
+		col := k.Columns[columnIndex(k, key)]
+		if col.Field != nil {
+			out[i] = display(*col.Field, domain.Value(rec, *col.Field))
+			continue
+		}
+		switch key {
+		case "credit_code":
+			if equip != 0 {
+				out[i] = r.devices[equip][0]
+			} else {
+				out[i] = r.codes[inst]
+			}
+		case "id_number":
+			out[i] = r.ids[person]
+		case "serial_no":
+			out[i] = r.devices[equip][1]
+		}
+	}
+	return out
+}
+
+func columnIndex(k *xlsx.Kind, key string) int {
+	for i, c := range k.Columns {
+		if c.Key == key {
+			return i
+		}
+	}
+	return -1
+}
+
+// display turns a canonical value into what a spreadsheet user reads.
+func display(f domain.Field, v string) string {
+	switch f.Type {
+	case domain.EnumField:
+		if o, ok := f.Enum.Option(v); ok {
+			return o.ZH
+		}
+	case domain.ListField:
+		items := domain.SplitList(v)
+		for i, it := range items {
+			if o, ok := f.Enum.Option(it); ok {
+				items[i] = o.ZH
+			}
+		}
+		return strings.Join(items, "、")
+	case domain.BoolField:
+		if v == "true" {
+			return "是"
+		}
+		if v == "false" {
+			return "否"
+		}
+	}
+	return v
+}
+
+// findingsKind is the sheet of a findings export; findings are not imported.
+var findingsKind = &xlsx.Kind{Name: "findings", Entity: "finding", Sheet: "初筛结果", Columns: []xlsx.Column{
+	{Key: "rule", ZH: "规则编号"}, {Key: "title", ZH: "规则名称"}, {Key: "severity", ZH: "级别"},
+	{Key: "status", ZH: "状态"}, {Key: "institution", ZH: "统一社会信用代码", Text: true},
+	{Key: "subject_type", ZH: "对象类型"}, {Key: "subject_key", ZH: "对象", Text: true},
+	{Key: "message", ZH: "问题"}, {Key: "due_on", ZH: "整改期限"}, {Key: "first_seen", ZH: "首次发现"},
+	{Key: "basis", ZH: "法律依据"},
+}}
+
+// ExportFindings writes the findings u may see that match f (its limit is
+// ignored), most serious first, and audits the export.
+func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *store.User, f store.FindingFilter, w io.Writer, format Format) (int, error) {
+	t, err := newTable(w, format)
+	if err != nil {
+		return 0, err
+	}
+	keys := make([]string, len(findingsKind.Columns))
+	for i, c := range findingsKind.Columns {
+		keys[i] = c.Key
+	}
+	if err := t.start(findingsKind, keys); err != nil {
+		return 0, err
+	}
+	rules := map[string]screening.Rule{}
+	for _, r := range screening.Catalog() {
+		rules[r.ID] = r
+	}
+	f.Limit, f.Offset = 0, 0
+	var page *store.FindingPage
+	if err := s.View(ctx, func(tx *store.Tx) error {
+		page, err = tx.FindFindings(u.Scope(), f)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	for _, x := range page.Findings {
+		rule := rules[x.Rule]
+		err := t.row([]string{x.Rule, rule.TitleZH, x.Severity.Label(), i18n.T(i18n.Default, "finding_status."+x.Status),
+			x.InstitutionCode, i18n.T(i18n.Default, "subject."+x.SubjectType), x.SubjectKey, x.Message,
+			x.DueOn.String(), x.FirstSeen.String(), rule.Basis})
+		if err != nil {
+			return 0, err
+		}
+	}
+	if err := t.close(); err != nil {
+		return 0, err
+	}
+	n := len(page.Findings)
+	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
+		return tx.Audit("export", "finding", 0, map[string]any{"kind": "findings", "rows": n, "format": string(format)})
+	})
+}

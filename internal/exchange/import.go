@@ -1,0 +1,481 @@
+package exchange
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"slices"
+	"strings"
+	"time"
+
+	"radsup/internal/domain"
+	"radsup/internal/findings"
+	"radsup/internal/i18n"
+	"radsup/internal/store"
+	"radsup/internal/xlsx"
+)
+
+// Importer reads workbooks and CSV files into the register.
+type Importer struct {
+	Store *store.Store
+	// Findings re-screens what an import touched, in its transaction; nil: no re-screening.
+	Findings *findings.Service
+	// Today is the date records are validated against; nil: the local date.
+	Today func() domain.Date
+	// Progress, if set, is told how many rows have been read, every
+	// progressEvery rows and at the end of each pass ("check", then "write").
+	Progress func(phase string, rows int)
+}
+
+const progressEvery = 1000
+
+// maxProblems bounds the report; a file with more has a systematic error
+// that the first ones show.
+const maxProblems = 5000
+
+// Options of one import.
+type Options struct {
+	DryRun bool   // check and report, write nothing
+	Kind   string // the kind of a CSV file whose headers do not say
+}
+
+// Count is what an import did with one kind.
+type Count struct {
+	Kind      string `json:"kind"`
+	Sheet     string `json:"sheet"`
+	Rows      int    `json:"rows"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+}
+
+// Report is the outcome of an import: every problem found, and what was
+// (or, in a dry run or with problems, would have been) written.
+type Report struct {
+	Problems  []xlsx.Problem `json:"problems"`
+	Truncated bool           `json:"truncated"` // more problems than listed
+	Counts    []*Count       `json:"counts"`
+	Written   bool           `json:"written"`
+	DryRun    bool           `json:"dry_run"`
+}
+
+// Errors counts the problems that block the import (not the warnings).
+func (r *Report) Errors() int {
+	n := 0
+	for _, p := range r.Problems {
+		if !p.Warning {
+			n++
+		}
+	}
+	return n
+}
+
+// OK reports whether the import has no blocking problem.
+func (r *Report) OK() bool { return r.Errors() == 0 && !r.Truncated }
+
+// Changed counts the records created or updated.
+func (r *Report) Changed() int {
+	n := 0
+	for _, c := range r.Counts {
+		n += c.Created + c.Updated
+	}
+	return n
+}
+
+// ErrNoSheets is returned when no file holds a recognisable sheet.
+var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
+
+// Import checks every row of every file and, if all are valid and this is
+// not a dry run, writes them in one transaction as actor on behalf of u.
+// A returned error is a failure of the system or an unreadable file; bad
+// data is in the report.
+func (im *Importer) Import(ctx context.Context, actor store.Actor, u *store.User, paths []string, opt Options) (*Report, error) {
+	rep := &Report{DryRun: opt.DryRun}
+	r := &run{im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
+		instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
+		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
+		ownPeople: map[string]bool{}, touched: map[string][]int64{}}
+
+	// Pass 1: check everything, write nothing.
+	err := im.Store.View(ctx, func(tx *store.Tx) error {
+		r.b = tx.Bulk()
+		defer r.b.Close()
+		if err := r.scope(tx); err != nil {
+			return err
+		}
+		if err := r.pass(paths, opt, false); err != nil {
+			return err
+		}
+		return r.checkPending(tx)
+	})
+	if err != nil {
+		return nil, err
+	}
+	if !rep.OK() || opt.DryRun {
+		return rep, nil
+	}
+
+	// Pass 2: the same rows again, written in one transaction.
+	for _, c := range r.counts {
+		c.Rows, c.Created, c.Updated, c.Unchanged = 0, 0, 0, 0
+	}
+	r.seen, r.instIDs, r.personIDs, r.equipIDs = map[string]int{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
+	err = im.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		r.b = tx.Bulk()
+		defer r.b.Close()
+		if err := r.pass(paths, opt, true); err != nil {
+			return err
+		}
+		if !rep.OK() { // the database changed between the passes
+			return errRecheck
+		}
+		if err := r.rescreen(tx); err != nil {
+			return err
+		}
+		if rep.Changed() == 0 {
+			return nil // a re-import of the same data: nothing to record
+		}
+		return r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": rep.Counts})
+	})
+	if errors.Is(err, errRecheck) {
+		return rep, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rep.Written = true
+	return rep, nil
+}
+
+var errRecheck = errors.New("exchange: the data changed while importing")
+
+func (im *Importer) today() domain.Date {
+	if im.Today != nil {
+		return im.Today()
+	}
+	return domain.DateOf(time.Now())
+}
+
+func baseNames(paths []string) []string {
+	out := make([]string, len(paths))
+	for i, p := range paths {
+		out[i] = p[strings.LastIndexAny(p, `/\`)+1:]
+	}
+	return out
+}
+
+// run is the state of one import across its two passes.
+type run struct {
+	im     *Importer
+	u      *store.User
+	rep    *Report
+	today  domain.Date
+	b      *store.Bulk
+	write  bool
+	counts map[string]*Count
+
+	// Parent ids by credit code, ID number and credit code + "/" + serial
+	// number; 0 when the database has none.
+	instIDs, personIDs, equipIDs map[string]int64
+	// Parents filed by the workbook itself (pass 1): stand-in ids, distinct
+	// per parent so that natural keys stay distinct.
+	newInst, newPerson, newEquip map[string]int64
+	nextNew                      int64
+
+	seen map[string]int // natural key → first row, for duplicates
+
+	// An institution user's own credit code, the people it may file, and
+	// the rows naming other people, checked at the end of pass 1.
+	ownCode   string
+	ownPeople map[string]bool
+	pending   []pendingPerson
+
+	touched map[string][]int64 // re-screening: entity → ids
+}
+
+type pendingPerson struct {
+	idNumber string
+	problem  xlsx.Problem
+}
+
+// scope reads the institution user's own institution.
+func (r *run) scope(tx *store.Tx) error {
+	if r.u == nil || r.u.Role != store.RoleInstitution {
+		return nil
+	}
+	inst, err := store.Find(tx, store.Institutions, store.Scope{}, r.u.InstitutionID)
+	if err != nil {
+		return err
+	}
+	r.ownCode = inst.CreditCode
+	return nil
+}
+
+// pass reads every recognised sheet of every file in the order of the kinds.
+func (r *run) pass(paths []string, opt Options, write bool) error {
+	r.write = write
+	var wbs []*xlsx.Workbook
+	defer func() {
+		for _, wb := range wbs {
+			wb.Close()
+		}
+	}()
+	type fileSheet struct {
+		file  string
+		sheet *xlsx.Sheet
+	}
+	var sheets []fileSheet
+	for _, p := range paths {
+		wb, err := xlsx.Open(p, opt.Kind)
+		if err != nil {
+			return fmt.Errorf("%s: %w", baseNames([]string{p})[0], err)
+		}
+		wbs = append(wbs, wb)
+		for _, sh := range wb.Sheets() {
+			sheets = append(sheets, fileSheet{p, sh})
+		}
+		if !write {
+			for _, name := range wb.Skipped() {
+				r.warn(xlsx.Problem{Sheet: name, Message: "未识别出表头，已跳过此工作表（表头应含模板中的列名，如“统一社会信用代码”“身份证号”）。"})
+			}
+		}
+	}
+	if len(sheets) == 0 {
+		return ErrNoSheets
+	}
+	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
+	slices.SortStableFunc(sheets, func(a, b fileSheet) int { return order(a.sheet.Kind) - order(b.sheet.Kind) })
+	rows := 0
+	for _, fs := range sheets {
+		sh := fs.sheet
+		if !write && !r.header(sh) {
+			continue
+		}
+		err := sh.Each(func(row xlsx.Row) error {
+			rows++
+			if r.im.Progress != nil && rows%progressEvery == 0 {
+				r.im.Progress(r.phase(), rows)
+			}
+			if err := r.row(sh, sh.Kind, row); err != nil {
+				return err
+			}
+			if sh.Also != nil {
+				return r.row(sh, sh.Also, row)
+			}
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+	}
+	if r.im.Progress != nil {
+		r.im.Progress(r.phase(), rows)
+	}
+	return nil
+}
+
+func (r *run) phase() string {
+	if r.write {
+		return "write"
+	}
+	return "check"
+}
+
+// header reports the sheet's unknown and missing columns; false if the
+// sheet cannot be read for want of a column.
+func (r *run) header(sh *xlsx.Sheet) bool {
+	for _, label := range sh.Unknown {
+		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "未知的列“" + label + "”，已忽略。"})
+	}
+	for _, key := range sh.Missing {
+		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: columnLabel(sh.Kind, key),
+			Message: "缺少必填列“" + columnLabel(sh.Kind, key) + "”：请按模板补上这一列。"})
+	}
+	return len(sh.Missing) == 0
+}
+
+func columnLabel(k *xlsx.Kind, key string) string {
+	for _, c := range k.Columns {
+		if c.Key == key {
+			return c.ZH
+		}
+	}
+	return key
+}
+
+func (r *run) fail(p xlsx.Problem) {
+	if r.write {
+		return // pass 2 only writes what pass 1 passed
+	}
+	if len(r.rep.Problems) >= maxProblems {
+		r.rep.Truncated = true
+		return
+	}
+	r.rep.Problems = append(r.rep.Problems, p)
+}
+
+func (r *run) warn(p xlsx.Problem) {
+	p.Warning = true
+	r.fail(p)
+}
+
+func (r *run) count(k *xlsx.Kind, sheet string) *Count {
+	c, ok := r.counts[k.Name]
+	if !ok {
+		c = &Count{Kind: k.Name, Sheet: sheet}
+		r.counts[k.Name] = c
+		r.rep.Counts = append(r.rep.Counts, c)
+		slices.SortStableFunc(r.rep.Counts, func(a, b *Count) int {
+			return slices.Index(xlsx.Kinds, xlsx.KindByName(a.Kind)) - slices.Index(xlsx.Kinds, xlsx.KindByName(b.Kind))
+		})
+	}
+	return c
+}
+
+// cellProblem is a problem with the cell of column key in row.
+func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key, msg string) xlsx.Problem {
+	c := row.Cells[key]
+	label := sh.Columns[key]
+	if label == "" {
+		label = columnLabel(k, key)
+	}
+	return xlsx.Problem{Sheet: sh.Name, Row: row.Num, Col: label, Ref: c.Ref, Value: c.Value, Message: msg}
+}
+
+// row checks (pass 1) or writes (pass 2) the record of kind k in row.
+func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
+	o := opsByKind[k.Name]
+	rec := o.new()
+	ok := true
+	bad := func(key, msg string) {
+		ok = false
+		r.fail(cellProblem(sh, k, row, key, msg))
+	}
+	present := map[string]bool{}
+	for _, c := range k.Columns {
+		cell, in := row.Cells[c.Key]
+		if !in || c.Field == nil {
+			continue
+		}
+		present[c.Field.Key] = true
+		canon, err := xlsx.Canonical(*c.Field, cell.Value)
+		if err != nil {
+			bad(c.Key, err.Error())
+			continue
+		}
+		if code := domain.Assign(rec, *c.Field, canon); code != "" {
+			bad(c.Key, i18n.FieldMessage(i18n.Default, c.Field.Key, code))
+		}
+	}
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		if cell, in := row.Cells["period"]; in && strings.TrimSpace(cell.Value) != "" {
+			start, end, err := xlsx.ParsePeriod(cell.Value)
+			if err != nil {
+				bad("period", err.Error())
+			} else {
+				d.PeriodStart, d.PeriodEnd = start, end
+				present["period_start"], present["period_end"] = true, true
+			}
+		}
+	}
+	inst, person, equip, owner, refsOK, err := r.parents(sh, k, row, bad)
+	if err != nil {
+		return err
+	}
+	ok = ok && refsOK
+	if !ok {
+		return nil
+	}
+	setParents(rec, inst, person, equip)
+	rec.Normalize()
+
+	existing, err := o.find(r.b, rec)
+	if err != nil {
+		return err
+	}
+	if existing != nil {
+		// Columns the sheet does not have keep their stored values.
+		for _, f := range domain.Fields[o.entity] {
+			if !present[f.Key] && f.Type != domain.RefField {
+				domain.Assign(rec, f, domain.Value(existing, f))
+			}
+		}
+		*rec.Base() = *existing.Base()
+		setParents(rec, inst, person, equip)
+		rec.Normalize()
+	}
+	for field, code := range rec.Validate(r.today) {
+		key := field
+		if _, in := row.Cells[key]; !in && (field == "period_start" || field == "period_end") {
+			key = "period"
+		}
+		if _, in := row.Cells[key]; !in && parentColumn(field) != "" {
+			key = parentColumn(field)
+		}
+		bad(key, i18n.FieldMessage(i18n.Default, field, code))
+	}
+	if !ok {
+		return nil
+	}
+
+	key := k.Name + "\x00" + fmt.Sprint(o.key(rec)...)
+	if first, dup := r.seen[key]; dup {
+		bad(k.Key[len(k.Key)-1], fmt.Sprintf("与第%d行重复：同一文件中%s不能出现两次。", first, keyLabels(k)))
+		return nil
+	}
+	r.seen[key] = row.Num
+	if !r.write {
+		r.checkScope(sh, k, row, owner, rec)
+	}
+
+	c := r.count(k, sh.Name)
+	c.Rows++
+	switch {
+	case existing == nil:
+		c.Created++
+		if !r.write {
+			r.plan(k, rec, row)
+			return nil
+		}
+		if err := o.insert(r.b, rec); err != nil {
+			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
+		}
+		r.remember(k, rec, row)
+	case reflect.DeepEqual(existing, rec):
+		c.Unchanged++
+		return nil
+	default:
+		c.Updated++
+		if !r.write {
+			return nil
+		}
+		if err := o.replace(r.b, existing, rec); err != nil {
+			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
+		}
+	}
+	r.touch(k, rec, inst, person, equip)
+	return nil
+}
+
+// parentColumn is the column that fills a parent id field.
+func parentColumn(field string) string {
+	switch field {
+	case "institution_id":
+		return "credit_code"
+	case "person_id":
+		return "id_number"
+	case "equipment_id":
+		return "serial_no"
+	}
+	return ""
+}
+
+// keyLabels names the natural key columns of k in Chinese.
+func keyLabels(k *xlsx.Kind) string {
+	labels := make([]string, len(k.Key))
+	for i, key := range k.Key {
+		labels[i] = "“" + columnLabel(k, key) + "”"
+	}
+	return strings.Join(labels, "+")
+}

@@ -1,0 +1,303 @@
+package exchange_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"golang.org/x/text/encoding/simplifiedchinese"
+
+	"radsup/internal/demo"
+	"radsup/internal/domain"
+	"radsup/internal/exchange"
+	"radsup/internal/findings"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+	"radsup/internal/xlsx"
+)
+
+var ctx = context.Background()
+
+var clerk = store.Actor{Username: "clerk", Role: store.RoleSupervisor, RequestID: "req-imp"}
+
+// today is the date the tests import as of.
+var today = domain.DateOf(time.Now())
+
+type env struct {
+	t  *testing.T
+	s  *store.Store
+	im *exchange.Importer
+}
+
+func newEnv(t *testing.T) *env {
+	s := storetest.Open(t)
+	return &env{t: t, s: s, im: &exchange.Importer{Store: s, Findings: &findings.Service{Store: s}, Today: func() domain.Date { return today }}}
+}
+
+// file writes content to a file named name in a temporary directory.
+func (e *env) file(name, content string) string {
+	e.t.Helper()
+	p := filepath.Join(e.t.TempDir(), name)
+	if err := os.WriteFile(p, []byte(content), 0o644); err != nil {
+		e.t.Fatal(err)
+	}
+	return p
+}
+
+func (e *env) imp(u *store.User, opt exchange.Options, paths ...string) *exchange.Report {
+	e.t.Helper()
+	rep, err := e.im.Import(ctx, clerk, u, paths, opt)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return rep
+}
+
+func (e *env) count(table string) int {
+	e.t.Helper()
+	var n int
+	if err := e.s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n) }); err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
+
+// codes and ID numbers of the test data.
+var (
+	instCode = credit(1)
+	idA      = idNumber(1, "19850315")
+	idB      = idNumber(2, "19900704")
+)
+
+func credit(n int) string {
+	first17 := fmt.Sprintf("12410102T%08d", n)
+	return first17 + string(domain.CreditCheckChar(first17))
+}
+
+func idNumber(n int, birth string) string {
+	first17 := fmt.Sprintf("410102%s%03d", birth, n)
+	return first17 + string(domain.IDCheckChar(first17))
+}
+
+// A staff list as institutions keep it: people and employments in one
+// sheet, with a title row above the header and dates in Chinese forms.
+func staffCSV() string {
+	return "郑州市中原区测试医院放射工作人员名单\n" +
+		"姓名,身份证号,统一社会信用代码,职业类别,岗位,开始放射工作日期\n" +
+		"张伟," + idA + "," + instCode + ",2A 诊断放射学,技师,2015年3月1日\n" +
+		"李娜," + idB + "," + instCode + ",诊断放射学,医师,2018/7/16\n"
+}
+
+func institutionsCSV() string {
+	return "机构名称,统一社会信用代码,机构类别,行政区划代码,地址,状态\n" +
+		"郑州市中原区测试医院," + instCode + ",综合医院,410102,中原区建设西路1号,开业\n"
+}
+
+func dosesCSV(hp10A string) string {
+	y := today.Year() - 1
+	return "身份证号,统一社会信用代码,监测周期,Hp(10) (mSv),监测机构\n" +
+		idA + "," + instCode + "," + fmt.Sprintf("%d年第1季度", y) + "," + hp10A + ",河南省职业病防治研究院\n" +
+		idB + "," + instCode + "," + fmt.Sprintf("%dQ1", y) + ",0.120,河南省职业病防治研究院\n"
+}
+
+func TestImportAndReimportChangesNothing(t *testing.T) {
+	e := newEnv(t)
+	files := []string{e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()), e.file("剂量.csv", dosesCSV("0.250"))}
+	rep := e.imp(nil, exchange.Options{}, files...)
+	if !rep.OK() || !rep.Written {
+		t.Fatalf("import: %+v", rep.Problems)
+	}
+	want := map[string][3]int{"institutions": {1, 0, 0}, "people": {2, 0, 0}, "employments": {2, 0, 0}, "doses": {2, 0, 0}}
+	for _, c := range rep.Counts {
+		if got := [3]int{c.Created, c.Updated, c.Unchanged}; got != want[c.Kind] {
+			t.Errorf("%s: created/updated/unchanged %v, want %v", c.Kind, got, want[c.Kind])
+		}
+	}
+	if n := e.count("doses"); n != 2 {
+		t.Errorf("%d doses stored", n)
+	}
+	audits := e.count("audit_events")
+
+	again := e.imp(nil, exchange.Options{}, files...)
+	if !again.OK() || again.Changed() != 0 {
+		t.Errorf("re-import changed %d records: %+v", again.Changed(), again.Problems)
+	}
+	if n := e.count("audit_events"); n != audits {
+		t.Errorf("re-import wrote %d audit events", n-audits)
+	}
+
+	// One changed value: one update, audited; the rest unchanged.
+	changed := e.imp(nil, exchange.Options{}, e.file("剂量.csv", dosesCSV("0.300")))
+	if changed.Changed() != 1 || e.count("audit_events") != audits+2 { // the update and the import itself
+		t.Errorf("changed dose: %d changes, %d audit events", changed.Changed(), e.count("audit_events")-audits)
+	}
+}
+
+func TestImportIsAllOrNothing(t *testing.T) {
+	e := newEnv(t)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()))
+	before, audits := e.count("doses"), e.count("audit_events")
+	y := today.Year() - 1
+	bad := "身份证号,统一社会信用代码,监测周期,Hp(10) (mSv)\n" +
+		idA + "," + instCode + "," + fmt.Sprintf("%d-01-01~%d-03-31", y, y) + ",0.100\n" +
+		idB + "," + instCode + "," + fmt.Sprintf("%d-04-01~%d-03-31", y, y) + ",0.100\n" + // ends before it starts
+		"4.10102E+17," + instCode + "," + fmt.Sprintf("%dQ2", y) + ",0.100\n" + // mangled by Excel
+		idNumber(9, "19800101") + "," + instCode + "," + fmt.Sprintf("%dQ3", y) + ",0.100\n" // nobody known
+	rep := e.imp(nil, exchange.Options{}, e.file("剂量.csv", bad))
+	if rep.OK() || rep.Written {
+		t.Fatalf("a file with bad rows was imported")
+	}
+	if e.count("doses") != before || e.count("audit_events") != audits {
+		t.Errorf("a refused import wrote something")
+	}
+	rows := map[int]string{}
+	for _, p := range rep.Problems {
+		if !p.Warning {
+			rows[p.Row] = p.Message
+		}
+	}
+	for _, row := range []int{3, 4, 5} {
+		if rows[row] == "" {
+			t.Errorf("no problem reported on row %d: %v", row, rows)
+		}
+	}
+	if !strings.Contains(rows[4], "文本") {
+		t.Errorf("the mangled ID number's message does not say to use text: %q", rows[4])
+	}
+	if rows[2] != "" {
+		t.Errorf("the good row 2 has a problem: %s", rows[2])
+	}
+}
+
+func TestDuplicateKeyInOneFile(t *testing.T) {
+	e := newEnv(t)
+	dup := institutionsCSV() + "郑州市中原区测试医院（重复）," + instCode + ",综合医院,410102,中原区建设西路1号,开业\n"
+	rep := e.imp(nil, exchange.Options{}, e.file("机构.csv", dup))
+	if rep.OK() || e.count("institutions") != 0 {
+		t.Fatalf("duplicate key imported")
+	}
+	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Message, "第2行") {
+		t.Errorf("duplicate reported as %+v", p)
+	}
+}
+
+func TestDryRunWritesNothing(t *testing.T) {
+	e := newEnv(t)
+	rep := e.imp(nil, exchange.Options{DryRun: true}, e.file("机构.csv", institutionsCSV()))
+	if !rep.OK() || rep.Written || e.count("institutions") != 0 {
+		t.Errorf("dry run: ok %v written %v, %d stored", rep.OK(), rep.Written, e.count("institutions"))
+	}
+	if rep.Counts[0].Created != 1 {
+		t.Errorf("dry run counts: %+v", rep.Counts[0])
+	}
+}
+
+func TestGB18030CSV(t *testing.T) {
+	e := newEnv(t)
+	enc, err := simplifiedchinese.GB18030.NewEncoder().String(institutionsCSV())
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := e.imp(nil, exchange.Options{}, e.file("机构.csv", enc))
+	if !rep.OK() || e.count("institutions") != 1 {
+		t.Fatalf("GB18030 CSV: %+v", rep.Problems)
+	}
+	var name string
+	e.s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT name FROM institutions").Scan(&name) })
+	if name != "郑州市中原区测试医院" {
+		t.Errorf("name read as %q", name)
+	}
+}
+
+func TestInstitutionUserImportsOnlyItsOwn(t *testing.T) {
+	e := newEnv(t)
+	other := credit(2)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()+
+		"郑州市中原区其他医院,"+other+",综合医院,410102,中原区建设西路2号,开业\n"), e.file("人员.csv", staffCSV()))
+	var u *store.User
+	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		var id int64
+		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
+		u = storetest.User(t, tx, store.RoleInstitution, id)
+		return nil
+	})
+	y := today.Year() - 1
+	mixed := "身份证号,统一社会信用代码,监测周期,Hp(10) (mSv)\n" +
+		idA + "," + instCode + "," + fmt.Sprintf("%dQ2", y) + ",0.100\n" +
+		idA + "," + other + "," + fmt.Sprintf("%dQ2", y) + ",0.100\n"
+	rep := e.imp(u, exchange.Options{}, e.file("剂量.csv", mixed))
+	if rep.OK() || e.count("doses") != 0 {
+		t.Fatalf("an institution user imported another institution's row")
+	}
+	if len(rep.Problems) != 1 || rep.Problems[0].Row != 3 {
+		t.Errorf("problems %+v, want one on row 3", rep.Problems)
+	}
+	own := "身份证号,统一社会信用代码,监测周期,Hp(10) (mSv)\n" + idA + "," + instCode + "," + fmt.Sprintf("%dQ2", y) + ",0.100\n"
+	if rep := e.imp(u, exchange.Options{}, e.file("剂量.csv", own)); !rep.OK() || e.count("doses") != 1 {
+		t.Errorf("own row refused: %+v", rep.Problems)
+	}
+}
+
+// TestImportRescreens imports a dose over the annual investigation level:
+// the finding is open when the import returns.
+func TestImportRescreens(t *testing.T) {
+	e := newEnv(t)
+	rep := e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()),
+		e.file("剂量.csv", dosesCSV("25.000")))
+	if !rep.OK() {
+		t.Fatal(rep.Problems)
+	}
+	var n int
+	e.s.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM findings WHERE rule = ? AND status = 'open'", screening.PerDoseAnnualHigh).Scan(&n)
+	})
+	if n != 1 {
+		t.Errorf("%d open %s findings after the import, want 1", n, screening.PerDoseAnnualHigh)
+	}
+}
+
+// TestExportImportRoundTrip exports every kind of the demo district and
+// imports the files again: nothing changes.
+func TestExportImportRoundTrip(t *testing.T) {
+	e := newEnv(t)
+	scale, _ := demo.ScaleByName("district")
+	if _, err := demo.Load(ctx, e.s, scale, 7, today); err != nil {
+		t.Fatal(err)
+	}
+	admin := &store.User{Username: "admin", Role: store.RoleAdmin}
+	dir := t.TempDir()
+	var files []string
+	for i, k := range xlsx.Kinds {
+		format, ext := exchange.XLSX, ".xlsx"
+		if i%3 == 2 {
+			format, ext = exchange.CSV, ".csv" // some kinds through CSV
+		}
+		p := filepath.Join(dir, k.Name+ext)
+		f, err := os.Create(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		n, err := exchange.Export(ctx, e.s, clerk, admin, k.Name, store.Filter{Retired: true}, f, format)
+		f.Close()
+		if err != nil || n == 0 {
+			t.Fatalf("export %s: %d rows, %v", k.Name, n, err)
+		}
+		files = append(files, p)
+	}
+	audits := e.count("audit_events")
+	rep := e.imp(nil, exchange.Options{}, files...)
+	if !rep.OK() {
+		t.Fatalf("re-import of the export: %d problems, first %+v", rep.Errors(), rep.Problems[0])
+	}
+	if rep.Changed() != 0 || e.count("audit_events") != audits {
+		for _, c := range rep.Counts {
+			t.Logf("%+v", *c)
+		}
+		t.Errorf("export → import changed %d records", rep.Changed())
+	}
+}

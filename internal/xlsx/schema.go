@@ -1,0 +1,244 @@
+package xlsx
+
+import (
+	"strings"
+	"unicode"
+
+	"radsup/internal/domain"
+)
+
+// Column is one column of a kind's sheet.
+type Column struct {
+	Key      string        // data-model key, e.g. "credit_code", "id_number", "period_start"
+	ZH, EN   string        // header labels
+	Field    *domain.Field // the entity field it fills; nil for reference and composite columns
+	Required bool
+	Text     bool         // formatted as text in templates and exports, so Excel keeps every digit
+	Enum     *domain.Enum // the options of a drop-down
+	Date     bool
+
+	aliases []string // further header names that mean this column
+}
+
+// Kind is one importable and exportable kind of spec/formats.md.
+type Kind struct {
+	Name    string   // "institutions", "licences", ...
+	Entity  string   // domain entity name: "institution", "licence", ...
+	Sheet   string   // the sheet name: 机构, 许可证, ...
+	Key     []string // natural key column keys, as in formats.md
+	Columns []Column
+
+	names map[string]string // normalized header → column key
+}
+
+// Kinds lists the kinds in the order of spec/formats.md, which is the
+// order of import.
+var Kinds = []*Kind{
+	newKind("institutions", "institution", "机构", []string{"credit_code"}),
+	newKind("licences", "licence", "许可证", []string{"credit_code", "licence_no"}, "credit_code"),
+	newKind("people", "person", "人员", []string{"id_number"}),
+	newKind("employments", "employment", "任职", []string{"id_number", "credit_code", "started_on"}, "id_number", "credit_code"),
+	newKind("trainings", "training", "培训", []string{"id_number", "taken_on", "kind"}, "id_number"),
+	newKind("exams", "exam", "体检", []string{"id_number", "examined_on", "kind"}, "id_number"),
+	newKind("doses", "dose", "剂量", []string{"id_number", "credit_code", "period_start"}, "id_number", "credit_code"),
+	newKind("equipment", "equipment", "设备", []string{"credit_code", "serial_no"}, "credit_code"),
+	newKind("tests", "test", "检测", []string{"credit_code", "serial_no", "kind", "tested_on"}, "credit_code", "serial_no"),
+}
+
+// KindByName returns the kind with the given name or sheet name (in any
+// letter case, full-width or not, spaces ignored), or nil.
+func KindByName(name string) *Kind {
+	n := strings.ToLower(strings.ReplaceAll(domain.Clean(name), " ", ""))
+	if n == "" {
+		return nil
+	}
+	for _, k := range Kinds {
+		if n == k.Name || n == k.Sheet {
+			return k
+		}
+	}
+	return nil
+}
+
+// Column returns the column with the given key.
+func (k *Kind) Column(key string) (Column, bool) {
+	for _, c := range k.Columns {
+		if c.Key == key {
+			return c, true
+		}
+	}
+	return Column{}, false
+}
+
+// refColumns are the columns that name a parent record rather than fill a
+// field: the institution by credit code, the person by ID number, the
+// device by serial number.
+var refColumns = map[string]Column{
+	"credit_code": {Key: "credit_code", ZH: "机构统一社会信用代码", EN: "Institution credit code", Required: true, Text: true},
+	"id_number":   {Key: "id_number", ZH: "身份证号", EN: "ID number", Required: true, Text: true},
+	"serial_no":   {Key: "serial_no", ZH: "出厂编号", EN: "Serial no.", Required: true, Text: true},
+}
+
+// periodColumn is the composite dose period column: one cell holding a date
+// range, a quarter or a month; it stands for period_start and period_end.
+var periodColumn = Column{Key: "period", ZH: "监测周期", EN: "Monitoring period"}
+
+// textKeys are the columns of codes and numbers that Excel would otherwise
+// turn into numbers, losing digits or leading zeros.
+var textKeys = map[string]bool{
+	"credit_code": true, "id_number": true, "serial_no": true, "licence_no": true,
+	"medical_licence_no": true, "phone": true, "permit_no": true, "certificate_no": true,
+	"report_no": true, "division_code": true,
+}
+
+// aliases are header names seen in the files institutions and services send,
+// by column key; a kind uses those of its own columns. Entity-specific ones
+// are keyed "entity.key".
+var aliases = map[string][]string{
+	"credit_code":      {"统一社会信用代码", "社会信用代码", "信用代码", "机构信用代码", "单位统一社会信用代码", "单位信用代码", "USCC", "credit code"},
+	"id_number":        {"身份证号码", "公民身份号码", "身份证", "身份证件号码", "证件号码", "身份号码", "ID No.", "ID card"},
+	"serial_no":        {"序列号", "SN", "S/N", "出厂序列号", "出厂编码"},
+	"period":           {"监测期间", "周期"},
+	"period_start":     {"起始日期", "开始日期", "监测开始日期"},
+	"period_end":       {"结束日期", "终止日期", "监测终止日期"},
+	"hp10":             {"Hp(10)", "Hp10", "Hp(10)/mSv"},
+	"hp007":            {"Hp(0.07)", "Hp0.07", "Hp(0.07)/mSv"},
+	"hp3":              {"Hp(3)", "Hp3", "Hp(3)/mSv"},
+	"below_mdl":        {"低于MDL", "小于MDL", "<MDL"},
+	"lost":             {"丢失", "剂量计是否丢失"},
+	"report_no":        {"报告号", "报告书编号"},
+	"licence_no":       {"许可证号", "放射诊疗许可证编号", "放射诊疗许可证号"},
+	"valid_until":      {"有效期至", "有效期", "校验有效期"},
+	"items":            {"诊疗项目", "放射诊疗项目"},
+	"phone":            {"电话", "联系方式", "手机号码"},
+	"division_code":    {"行政区划", "区划代码", "所在区县"},
+	"street":           {"街道", "所属街道"},
+	"legal_rep":        {"法人代表", "法定代表人/负责人"},
+	"occupation":       {"职业分类", "放射工作职业类别"},
+	"started_on":       {"开始放射工作时间", "从事放射工作日期", "参加放射工作日期", "参加放射工作时间"},
+	"ended_on":         {"离岗时间"},
+	"permit_no":        {"放射工作人员证号", "工作人员证编号"},
+	"permit_issued_on": {"放射工作人员证发证时间"},
+	"gender":           {"sex"},
+	"birth_date":       {"出生年月日"},
+	"person.name":      {"人员姓名"},
+	"institution.name": {"单位名称", "医疗机构名称"},
+	"equipment.name":   {"名称"},
+	"model":            {"设备型号", "规格型号"},
+	"manufacturer":     {"厂家", "生产厂商", "制造商", "生产企业"},
+	"manufactured_on":  {"生产日期"},
+	"room":             {"机房", "位置", "安装位置", "所在机房"},
+	"equipment.type":   {"设备类别"},
+	"tested_on":        {"检测时间"},
+	"result":           {"检测结果"},
+	"agency":           {"检测单位"},
+	"examined_on":      {"体检日期", "检查时间"},
+	"conclusion":       {"体检结论"},
+	"exam.kind":        {"体检类型", "体检类别"},
+	"taken_on":         {"培训时间"},
+	"training.kind":    {"培训类别"},
+	"passed":           {"考核结论", "考核情况"},
+}
+
+// newKind builds a kind: its reference columns first, then the entity's
+// fields in data-model order (the composite dose period after its two dates).
+func newKind(name, entity, sheet string, key []string, refs ...string) *Kind {
+	k := &Kind{Name: name, Entity: entity, Sheet: sheet, Key: key}
+	for _, r := range refs {
+		k.Columns = append(k.Columns, refColumns[r])
+	}
+	for _, f := range domain.Fields[entity] {
+		if f.Type == domain.RefField {
+			continue
+		}
+		c := Column{Key: f.Key, ZH: f.ZH, EN: f.EN, Field: &f, Required: f.Required,
+			Text: textKeys[f.Key], Date: f.Type == domain.DateField}
+		if f.Type == domain.EnumField || f.Type == domain.ListField {
+			c.Enum = f.Enum
+		}
+		k.Columns = append(k.Columns, c)
+		if f.Key == "period_end" {
+			k.Columns = append(k.Columns, periodColumn)
+		}
+	}
+	for i := range k.Columns {
+		c := &k.Columns[i]
+		c.aliases = append(append(c.aliases, aliases[c.Key]...), aliases[entity+"."+c.Key]...)
+	}
+	k.names = headerNames(k)
+	return k
+}
+
+// headerNames maps every normalized name of k's columns to the column key.
+// A name already taken keeps its first column.
+func headerNames(k *Kind) map[string]string {
+	m := map[string]string{}
+	add := func(name, key string) {
+		if n := normHeader(name); n != "" {
+			if _, taken := m[n]; !taken {
+				m[n] = key
+			}
+		}
+	}
+	for _, c := range k.Columns {
+		add(c.Key, c.Key)
+		add(c.ZH, c.Key)
+		add(c.EN, c.Key)
+	}
+	for _, c := range k.Columns {
+		for _, a := range c.aliases {
+			add(a, c.Key)
+		}
+	}
+	return m
+}
+
+// match returns the key of the column a header cell names.
+func (k *Kind) match(header string) (string, bool) {
+	names := k.names
+	if names == nil {
+		names = headerNames(k)
+	}
+	n := normHeader(header)
+	for n != "" {
+		if key, ok := names[n]; ok {
+			return key, true
+		}
+		// A trailing note in brackets: 出生日期(yyyy-mm-dd), 剂量(mSv).
+		cut := strings.LastIndexByte(n, '(')
+		if cut <= 0 || !strings.HasSuffix(n, ")") {
+			break
+		}
+		n = n[:cut]
+	}
+	return "", false
+}
+
+// requiredMarks are the markers of a required column stripped from headers.
+var requiredMarks = []string{"(必填)", "(必填项)", "(选填)", "(可选)", "(非必填)", "必填"}
+
+// normHeader folds a header cell for matching: full-width to half-width,
+// no white space at all, no required-column marker (* or (必填)), no unit
+// suffix /mSv, lower case.
+func normHeader(s string) string {
+	s = strings.Map(func(r rune) rune {
+		if unicode.IsSpace(r) || r == '_' {
+			return -1
+		}
+		return r
+	}, domain.FoldWidth(s))
+	s = strings.ToLower(s)
+	for changed := true; changed; {
+		changed = false
+		for _, m := range requiredMarks {
+			if t := strings.TrimSuffix(s, m); t != s {
+				s, changed = t, true
+			}
+		}
+		if t := strings.Trim(s, "*★"); t != s {
+			s, changed = t, true
+		}
+	}
+	s = strings.TrimSuffix(s, "/msv")
+	return s
+}
