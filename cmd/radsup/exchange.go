@@ -135,10 +135,11 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	filter := store.Filter{Values: map[string]string{}}
 	ff := store.FindingFilter{}
 	if cfg.Institution != "" {
-		id, err := institutionIDByCode(ctx, s, cfg.Institution)
+		inst, err := institutionByCode(ctx, s, cfg.Institution)
 		if err != nil {
 			return err
 		}
+		id := inst.ID
 		filter.Values["institution_id"] = fmt.Sprint(id)
 		ff.InstitutionID = id
 		if cfg.Kind == "institutions" {
@@ -171,14 +172,6 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	}
 	fmt.Fprintf(stdout, "已导出 %d 行到 %s（用时 %s）/ exported %d rows to %s\n", n, out, time.Since(start).Round(time.Millisecond), n, out)
 	return nil
-}
-
-func institutionIDByCode(ctx context.Context, s *store.Store, code string) (int64, error) {
-	inst, err := institutionByCode(ctx, s, code)
-	if err != nil {
-		return 0, err
-	}
-	return inst.ID, nil
 }
 
 // progress shows how many rows an import has read, on one line of a terminal.

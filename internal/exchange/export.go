@@ -281,10 +281,6 @@ func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *s
 	if err := t.start(findingsKind, keys); err != nil {
 		return 0, err
 	}
-	rules := map[string]screening.Rule{}
-	for _, r := range screening.Catalog() {
-		rules[r.ID] = r
-	}
 	f.Limit, f.Offset = 0, 0
 	var page *store.FindingPage
 	if err := s.View(ctx, func(tx *store.Tx) error {
@@ -294,7 +290,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *s
 		return 0, err
 	}
 	for _, x := range page.Findings {
-		rule := rules[x.Rule]
+		rule, _ := screening.RuleByID(x.Rule)
 		err := t.row([]string{x.Rule, rule.TitleZH, x.Severity.Label(), i18n.T(i18n.Default, "finding_status."+x.Status),
 			x.InstitutionCode, i18n.T(i18n.Default, "subject."+x.SubjectType), x.SubjectKey, x.Message,
 			x.DueOn.String(), x.FirstSeen.String(), rule.Basis})

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
 	"reflect"
 	"slices"
 	"strings"
@@ -289,8 +290,11 @@ func (r *run) header(sh *xlsx.Sheet) bool {
 		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "未知的列“" + label + "”，已忽略。"})
 	}
 	for _, key := range sh.Missing {
-		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: columnLabel(sh.Kind, key),
-			Message: "缺少必填列“" + columnLabel(sh.Kind, key) + "”：请按模板补上这一列。"})
+		label := columnLabel(sh.Kind, key)
+		if _, ours := sh.Kind.Column(key); !ours && sh.Also != nil {
+			label = columnLabel(sh.Also, key) // an employment column of a staff list
+		}
+		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "缺少必填列“" + label + "”：请按模板补上这一列。"})
 	}
 	return len(sh.Missing) == 0
 }
@@ -304,10 +308,9 @@ func columnLabel(k *xlsx.Kind, key string) string {
 	return key
 }
 
+// fail records a problem. In pass 2 a problem means the database changed
+// since pass 1 checked the row: the import then rolls back (errRecheck).
 func (r *run) fail(p xlsx.Problem) {
-	if r.write {
-		return // pass 2 only writes what pass 1 passed
-	}
 	if len(r.rep.Problems) >= maxProblems {
 		r.rep.Truncated = true
 		return
@@ -405,8 +408,9 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		setParents(rec, inst, person, equip)
 		rec.Normalize()
 	}
-	for field, code := range rec.Validate(r.today) {
-		key := field
+	errs := rec.Validate(r.today)
+	for _, field := range slices.Sorted(maps.Keys(errs)) {
+		code, key := errs[field], field
 		if _, in := row.Cells[key]; !in && (field == "period_start" || field == "period_end") {
 			key = "period"
 		}

@@ -301,3 +301,27 @@ func TestExportImportRoundTrip(t *testing.T) {
 		t.Errorf("export → import changed %d records", rep.Changed())
 	}
 }
+
+// TestImportRollsBackWhenDataChangesMeanwhile changes the database between
+// the check and the write: the write finds a row's institution gone,
+// writes nothing and reports the row.
+func TestImportRollsBackWhenDataChangesMeanwhile(t *testing.T) {
+	e := newEnv(t)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
+	people := e.count("people")
+	e.im.Progress = func(phase string, rows int) {
+		if phase == "check" {
+			e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+				_, err := tx.Exec("UPDATE institutions SET credit_code = ? WHERE credit_code = ?", credit(3), instCode)
+				return err
+			})
+		}
+	}
+	rep := e.imp(nil, exchange.Options{}, e.file("人员.csv", staffCSV()))
+	if rep.Written || rep.OK() || e.count("people") != people {
+		t.Fatalf("written %v ok %v, %d people stored (were %d)", rep.Written, rep.OK(), e.count("people"), people)
+	}
+	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Message, instCode) {
+		t.Errorf("problem %+v, want row 3 naming %s", p, instCode)
+	}
+}

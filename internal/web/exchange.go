@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"mime"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -234,38 +235,29 @@ func (s *Server) handleImportAnnotated(w http.ResponseWriter, r *http.Request) e
 		return errNotFound
 	}
 	var buf bytes.Buffer
-	if err := annotate(job, rep, &buf); err != nil {
+	if err := xlsx.Annotate(job.paths[0], rep.Problems, &buf); err != nil {
 		return err
 	}
 	name := strings.TrimSuffix(job.Names[0], filepath.Ext(job.Names[0])) + "-问题标注.xlsx"
-	sendFile(w, name, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	sendFile(w, name, xlsxType, buf.Bytes())
 	return nil
 }
 
-// annotate marks the problems in the job's first file, or in the file each
-// problem's sheet came from.
-func annotate(job *importJob, rep *exchange.Report, w io.Writer) error {
-	return xlsx.Annotate(job.paths[0], rep.Problems, w)
+// xlsxType is the media type of a workbook.
+const xlsxType = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+// attachment makes the answer a download named name (Chinese names are
+// encoded as RFC 2231 asks).
+func attachment(w http.ResponseWriter, name, ctype string) {
+	w.Header().Set("Content-Type", ctype)
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 }
 
-// sendFile answers with a download.
+// sendFile answers with a download of body.
 func sendFile(w http.ResponseWriter, name, ctype string, body []byte) {
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(name))
+	attachment(w, name, ctype)
 	w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 	w.Write(body)
-}
-
-func urlPathEscape(s string) string {
-	var b strings.Builder
-	for _, c := range []byte(s) {
-		if c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || strings.IndexByte("-._~", c) >= 0 {
-			b.WriteByte(c)
-		} else {
-			fmt.Fprintf(&b, "%%%02X", c)
-		}
-	}
-	return b.String()
 }
 
 // handleTemplate sends the import template of a kind, or of all kinds.
@@ -284,7 +276,7 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := xlsx.WriteTemplate(&buf, kinds...); err != nil {
 		return err
 	}
-	sendFile(w, file, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", buf.Bytes())
+	sendFile(w, file, xlsxType, buf.Bytes())
 	return nil
 }
 
@@ -319,8 +311,7 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 	}
 	// Streamed as it is written: an export of any size takes little memory.
 	name := kind + "-" + time.Now().Format("20060102") + ".xlsx"
-	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-	w.Header().Set("Content-Disposition", "attachment; filename*=UTF-8''"+urlPathEscape(name))
+	attachment(w, name, xlsxType)
 	var err error
 	if kind == "findings" {
 		_, err = exchange.ExportFindings(r.Context(), s.cfg.Store, actorOf(r), u, ff, w, exchange.XLSX)

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"net/http"
@@ -43,15 +44,6 @@ type findingRow struct {
 	Basis, RuleAction string
 }
 
-// rulesByID indexes the catalogue.
-var rulesByID = func() map[string]screening.Rule {
-	m := map[string]screening.Rule{}
-	for _, r := range screening.Catalog() {
-		m[r.ID] = r
-	}
-	return m
-}()
-
 // severityLabel and statusLabel name a severity and a finding status in lang.
 func severityLabel(lang string, s screening.Severity) string {
 	return i18n.T(lang, "severity."+string(s))
@@ -84,7 +76,7 @@ func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs
 	}
 	rows := make([]findingRow, len(fs))
 	for i, f := range fs {
-		rule := rulesByID[f.Rule]
+		rule, _ := screening.RuleByID(f.Rule)
 		title := rule.TitleZH
 		if lang == "en" {
 			title = rule.TitleEN
@@ -115,7 +107,7 @@ var findingFilterNames = []string{"rule", "severity", "status", "street", "insti
 // defaults to open findings; status=all shows every status.
 func findingFilter(lq listQuery) (store.FindingFilter, error) {
 	f := store.FindingFilter{Rule: lq.Get("rule"), Severity: screening.Severity(lq.Get("severity")),
-		Status: cmpOr(lq.Get("status"), store.FindingOpen), Street: lq.Get("street"), SubjectType: lq.Get("subject_type"),
+		Status: cmp.Or(lq.Get("status"), store.FindingOpen), Street: lq.Get("street"), SubjectType: lq.Get("subject_type"),
 		Limit: perPage, Offset: (lq.Page - 1) * perPage}
 	if f.Status == "all" {
 		f.Status = ""
@@ -130,13 +122,6 @@ func findingFilter(lq listQuery) (store.FindingFilter, error) {
 		}
 	}
 	return f, nil
-}
-
-func cmpOr(v, def string) string {
-	if v == "" {
-		return def
-	}
-	return v
 }
 
 // countLink is one count of the findings list's summary, linking to the
@@ -165,31 +150,6 @@ type findingsPage struct {
 	// Scoped names the institution or record the list is limited to, with
 	// the URL of the list without that limit.
 	Scoped, Unscope string
-}
-
-// withParam returns the list URL with name set to value, back on page 1.
-func withParam(u *url.URL, name, value string) string {
-	q := u.Query()
-	q.Del("page")
-	q.Set(name, value)
-	return listURL(u, q)
-}
-
-// without returns the list URL without the named parameters, back on page 1.
-func without(u *url.URL, names ...string) string {
-	q := u.Query()
-	q.Del("page")
-	for _, n := range names {
-		q.Del(n)
-	}
-	return listURL(u, q)
-}
-
-func listURL(u *url.URL, q url.Values) string {
-	if len(q) == 0 {
-		return u.Path
-	}
-	return u.Path + "?" + q.Encode()
 }
 
 // handleFindings lists the findings the user may see with filters, counts
@@ -224,7 +184,7 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := findingsPage{
 		base: s.base(r, "findings", i18n.T(lang, "nav.findings")),
-		Q:    lq, Status: cmpOr(lq.Get("status"), store.FindingOpen), Rows: rows, Total: page.Total,
+		Q:    lq, Status: cmp.Or(lq.Get("status"), store.FindingOpen), Rows: rows, Total: page.Total,
 		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
 	}
 	for _, sev := range []screening.Severity{screening.Violation, screening.Warning, screening.Notice} {
@@ -252,7 +212,7 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 		if err != nil {
 			return err
 		}
-		p.Scoped = i18n.T(lang, "findings.scoped_institution", cmpOr(names[f.InstitutionID], strconv.FormatInt(f.InstitutionID, 10)))
+		p.Scoped = i18n.T(lang, "findings.scoped_institution", cmp.Or(names[f.InstitutionID], strconv.FormatInt(f.InstitutionID, 10)))
 		p.Unscope = without(r.URL, "institution_id")
 	} else if f.SubjectType != "" && f.SubjectID != 0 {
 		p.Scoped = i18n.T(lang, "findings.scoped_subject", i18n.T(lang, "subject."+f.SubjectType))

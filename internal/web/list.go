@@ -103,13 +103,31 @@ func newPager(u *url.URL, page, total, shown int) pager {
 
 // toggleRetired returns the URL of the page with retired records shown or hidden.
 func toggleRetired(u *url.URL, show bool) string {
+	if show {
+		return withParam(u, "retired", "1")
+	}
+	return without(u, "retired")
+}
+
+// withParam returns the list URL with name set to value, back on page 1.
+func withParam(u *url.URL, name, value string) string {
 	q := u.Query()
 	q.Del("page")
-	if show {
-		q.Set("retired", "1")
-	} else {
-		q.Del("retired")
+	q.Set(name, value)
+	return listURL(u, q)
+}
+
+// without returns the list URL without the named parameters, back on page 1.
+func without(u *url.URL, names ...string) string {
+	q := u.Query()
+	q.Del("page")
+	for _, n := range names {
+		q.Del(n)
 	}
+	return listURL(u, q)
+}
+
+func listURL(u *url.URL, q url.Values) string {
 	if len(q) == 0 {
 		return u.Path
 	}
