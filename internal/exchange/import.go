@@ -98,38 +98,28 @@ func (im *Importer) Import(ctx context.Context, actor store.Actor, u *store.User
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
 		ownPeople: map[string]bool{}, touched: map[string][]int64{}}
 
-	// Pass 1: check everything, write nothing.
-	err := im.Store.View(ctx, func(tx *store.Tx) error {
+	// One pass checks every row and, unless this is a dry run, writes each
+	// row while all before it were valid; the first problem stops the
+	// writing, the rest is still checked so that the report is complete,
+	// and then everything written is rolled back.
+	r.write = !opt.DryRun
+	work := func(tx *store.Tx) error {
 		r.b = tx.Bulk()
 		defer r.b.Close()
 		if err := r.scope(tx); err != nil {
 			return err
 		}
-		if err := r.pass(paths, opt, false); err != nil {
+		if err := r.pass(paths, opt); err != nil {
 			return err
 		}
-		return r.checkPending(tx)
-	})
-	if err != nil {
-		return nil, err
-	}
-	if !rep.OK() || opt.DryRun {
-		return rep, nil
-	}
-
-	// Pass 2: the same rows again, written in one transaction.
-	for _, c := range r.counts {
-		c.Rows, c.Created, c.Updated, c.Unchanged = 0, 0, 0, 0
-	}
-	r.seen, r.instIDs, r.personIDs, r.equipIDs = map[string]int{}, map[string]int64{}, map[string]int64{}, map[string]int64{}
-	err = im.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-		r.b = tx.Bulk()
-		defer r.b.Close()
-		if err := r.pass(paths, opt, true); err != nil {
+		if err := r.checkPending(tx); err != nil {
 			return err
 		}
-		if !rep.OK() { // the database changed between the passes
-			return errRecheck
+		if !rep.OK() {
+			return errInvalid
+		}
+		if !r.write {
+			return nil
 		}
 		if err := r.rescreen(tx); err != nil {
 			return err
@@ -138,18 +128,25 @@ func (im *Importer) Import(ctx context.Context, actor store.Actor, u *store.User
 			return nil // a re-import of the same data: nothing to record
 		}
 		return r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": rep.Counts})
-	})
-	if errors.Is(err, errRecheck) {
+	}
+	var err error
+	if opt.DryRun {
+		err = im.Store.View(ctx, work)
+	} else {
+		err = im.Store.WithTx(ctx, actor, work)
+	}
+	if errors.Is(err, errInvalid) {
 		return rep, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	rep.Written = true
+	rep.Written = r.write
 	return rep, nil
 }
 
-var errRecheck = errors.New("exchange: the data changed while importing")
+// errInvalid rolls back an import with problems.
+var errInvalid = errors.New("exchange: the import has problems")
 
 func (im *Importer) today() domain.Date {
 	if im.Today != nil {
@@ -166,28 +163,30 @@ func baseNames(paths []string) []string {
 	return out
 }
 
-// run is the state of one import across its two passes.
+// run is the state of one import.
 type run struct {
 	im     *Importer
 	u      *store.User
 	rep    *Report
 	today  domain.Date
 	b      *store.Bulk
-	write  bool
+	write  bool // not a dry run
+	failed bool // a row has a problem: write no more
 	counts map[string]*Count
 
 	// Parent ids by credit code, ID number and credit code + "/" + serial
 	// number; 0 when the database has none.
 	instIDs, personIDs, equipIDs map[string]int64
-	// Parents filed by the workbook itself (pass 1): stand-in ids, distinct
-	// per parent so that natural keys stay distinct.
+	// Parents the workbook files but did not write (a dry run, or after a
+	// problem): stand-in ids, distinct per parent so that natural keys stay
+	// distinct.
 	newInst, newPerson, newEquip map[string]int64
 	nextNew                      int64
 
 	seen map[string]int // natural key → first row, for duplicates
 
 	// An institution user's own credit code, the people it may file, and
-	// the rows naming other people, checked at the end of pass 1.
+	// the rows naming other people, checked at the end.
 	ownCode   string
 	ownPeople map[string]bool
 	pending   []pendingPerson
@@ -214,8 +213,7 @@ func (r *run) scope(tx *store.Tx) error {
 }
 
 // pass reads every recognised sheet of every file in the order of the kinds.
-func (r *run) pass(paths []string, opt Options, write bool) error {
-	r.write = write
+func (r *run) pass(paths []string, opt Options) error {
 	var wbs []*xlsx.Workbook
 	defer func() {
 		for _, wb := range wbs {
@@ -236,10 +234,8 @@ func (r *run) pass(paths []string, opt Options, write bool) error {
 		for _, sh := range wb.Sheets() {
 			sheets = append(sheets, fileSheet{p, sh})
 		}
-		if !write {
-			for _, name := range wb.Skipped() {
-				r.warn(xlsx.Problem{Sheet: name, Message: "未识别出表头，已跳过此工作表（表头应含模板中的列名，如“统一社会信用代码”“身份证号”）。"})
-			}
+		for _, name := range wb.Skipped() {
+			r.warn(xlsx.Problem{Sheet: name, Message: "未识别出表头，已跳过此工作表（表头应含模板中的列名，如“统一社会信用代码”“身份证号”）。"})
 		}
 	}
 	if len(sheets) == 0 {
@@ -250,7 +246,7 @@ func (r *run) pass(paths []string, opt Options, write bool) error {
 	rows := 0
 	for _, fs := range sheets {
 		sh := fs.sheet
-		if !write && !r.header(sh) {
+		if !r.header(sh) {
 			continue
 		}
 		err := sh.Each(func(row xlsx.Row) error {
@@ -276,8 +272,12 @@ func (r *run) pass(paths []string, opt Options, write bool) error {
 	return nil
 }
 
+// writing reports whether rows are being written: not a dry run, and no
+// problem so far.
+func (r *run) writing() bool { return r.write && !r.failed }
+
 func (r *run) phase() string {
-	if r.write {
+	if r.writing() {
 		return "write"
 	}
 	return "check"
@@ -308,9 +308,19 @@ func columnLabel(k *xlsx.Kind, key string) string {
 	return key
 }
 
-// fail records a problem. In pass 2 a problem means the database changed
-// since pass 1 checked the row: the import then rolls back (errRecheck).
+// fail records a problem; an error (not a warning) stops the writing.
+// A cell gets one problem, the first: a staff list's row is read twice (the
+// person, then the employment), and a bad ID number would otherwise also be
+// reported as an unknown person.
 func (r *run) fail(p xlsx.Problem) {
+	if !p.Warning {
+		r.failed = true
+	}
+	if n := len(r.rep.Problems); n > 0 && p.Ref != "" {
+		if last := r.rep.Problems[n-1]; last.Sheet == p.Sheet && last.Ref == p.Ref {
+			return
+		}
+	}
 	if len(r.rep.Problems) >= maxProblems {
 		r.rep.Truncated = true
 		return
@@ -346,7 +356,7 @@ func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key, msg string) xl
 	return xlsx.Problem{Sheet: sh.Name, Row: row.Num, Col: label, Ref: c.Ref, Value: c.Value, Message: msg}
 }
 
-// row checks (pass 1) or writes (pass 2) the record of kind k in row.
+// row checks the record of kind k in row and writes it while writing.
 func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 	o := opsByKind[k.Name]
 	rec := o.new()
@@ -429,16 +439,14 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		return nil
 	}
 	r.seen[key] = row.Num
-	if !r.write {
-		r.checkScope(sh, k, row, owner, rec)
-	}
+	r.checkScope(sh, k, row, owner, rec)
 
 	c := r.count(k, sh.Name)
 	c.Rows++
 	switch {
 	case existing == nil:
 		c.Created++
-		if !r.write {
+		if !r.writing() {
 			r.plan(k, rec, row)
 			return nil
 		}
@@ -451,7 +459,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		return nil
 	default:
 		c.Updated++
-		if !r.write {
+		if !r.writing() {
 			return nil
 		}
 		if err := o.replace(r.b, existing, rec); err != nil {

@@ -302,26 +302,28 @@ func TestExportImportRoundTrip(t *testing.T) {
 	}
 }
 
-// TestImportRollsBackWhenDataChangesMeanwhile changes the database between
-// the check and the write: the write finds a row's institution gone,
-// writes nothing and reports the row.
-func TestImportRollsBackWhenDataChangesMeanwhile(t *testing.T) {
+// TestProblemStopsWritingButNotChecking: after a problem the import writes
+// no more but checks on, and rows naming a parent filed earlier in the
+// files are not reported for it — whether that parent was written (then
+// rolled back) or only checked.
+func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	e := newEnv(t)
-	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
-	people := e.count("people")
-	e.im.Progress = func(phase string, rows int) {
-		if phase == "check" {
-			e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
-				_, err := tx.Exec("UPDATE institutions SET credit_code = ? WHERE credit_code = ?", credit(3), instCode)
-				return err
-			})
+	staff := staffCSV() + "王芳,123," + instCode + ",2A,技师,2019-01-01\n" // a bad ID number on row 5
+	rep := e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staff), e.file("剂量.csv", dosesCSV("0.100")))
+	if rep.Written || e.count("institutions") != 0 || e.count("people") != 0 || e.count("audit_events") != 0 {
+		t.Fatalf("written %v: %d institutions, %d people, %d audit events stored", rep.Written,
+			e.count("institutions"), e.count("people"), e.count("audit_events"))
+	}
+	var errs []string
+	for _, p := range rep.Problems {
+		if !p.Warning {
+			errs = append(errs, fmt.Sprintf("%s row %d: %s", p.Sheet, p.Row, p.Message))
 		}
 	}
-	rep := e.imp(nil, exchange.Options{}, e.file("人员.csv", staffCSV()))
-	if rep.Written || rep.OK() || e.count("people") != people {
-		t.Fatalf("written %v ok %v, %d people stored (were %d)", rep.Written, rep.OK(), e.count("people"), people)
+	if len(errs) != 1 || rep.Problems[0].Row != 5 {
+		t.Errorf("want one problem, on the staff list's row 5; got %q", errs)
 	}
-	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Message, instCode) {
-		t.Errorf("problem %+v, want row 3 naming %s", p, instCode)
+	if c := rep.Counts[len(rep.Counts)-1]; c.Kind != "doses" || c.Created != 2 {
+		t.Errorf("the dose rows after the problem were not checked: %+v", c)
 	}
 }

@@ -149,7 +149,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 	return inst, person, equip, owner, ok, nil
 }
 
-// plan notes a record the workbook files (pass 1), so that later rows may
+// plan notes a record the workbook files but does not write, so that later rows may
 // name it as their parent.
 func (r *run) plan(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
 	switch x := rec.(type) {
@@ -162,7 +162,7 @@ func (r *run) plan(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
 	}
 }
 
-// remember notes the id of a record just written (pass 2).
+// remember notes the id of a record just written.
 func (r *run) remember(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
 	switch x := rec.(type) {
 	case *domain.Institution:

@@ -25,7 +25,16 @@ type Tx struct {
 	actor Actor
 	now   time.Time
 	seen  func(string, []any)
+
+	// Statements run more than once in this transaction are prepared once:
+	// parsing dominates small statements (an import, a re-screening).
+	uses  map[string]int
+	stmts map[string]*sql.Stmt
 }
+
+// maxCounted bounds the statements a transaction counts for preparing;
+// queries with id lists of many lengths would otherwise grow it freely.
+const maxCounted = 512
 
 // Now is the time the transaction started; every timestamp it writes uses it.
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -71,15 +80,54 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool,
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(q, args); st != nil {
+		return st.ExecContext(tx.ctx, args...)
+	}
 	return tx.tx.ExecContext(tx.ctx, tx.sql(q, args), args...)
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(q, args); st != nil {
+		return st.QueryContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryContext(tx.ctx, tx.sql(q, args), args...)
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	if st := tx.stmt(q, args); st != nil {
+		return st.QueryRowContext(tx.ctx, args...)
+	}
 	return tx.tx.QueryRowContext(tx.ctx, tx.sql(q, args), args...)
+}
+
+// stmt returns q prepared on the transaction from its second use on, nil
+// before (a statement run once costs the same unprepared, and on PostgreSQL
+// preparing it would cost a round trip). The transaction closes its
+// statements when it ends.
+func (tx *Tx) stmt(q string, args []any) *sql.Stmt {
+	if st, ok := tx.stmts[q]; ok {
+		if tx.seen != nil {
+			tx.seen(tx.d.rebind(q), args)
+		}
+		return st
+	}
+	if tx.uses == nil {
+		tx.uses, tx.stmts = map[string]int{}, map[string]*sql.Stmt{}
+	}
+	n, counted := tx.uses[q]
+	if !counted && len(tx.uses) >= maxCounted {
+		return nil
+	}
+	tx.uses[q] = n + 1
+	if n == 0 {
+		return nil
+	}
+	st, err := tx.tx.PrepareContext(tx.ctx, tx.sql(q, args))
+	if err != nil {
+		return nil // the unprepared run reports the error
+	}
+	tx.stmts[q] = st
+	return st
 }
 
 // sql rebinds q for the dialect and shows it to the store's OnQuery.
