@@ -34,6 +34,7 @@ Usage:
   radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] FILE...   import .xlsx/.csv files, all or nothing
   radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
   radsup rules [-format table|json|csv]                    list the screening rules
+  radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup version
 
 Global flags (also accepted after the command; environment variables in brackets):
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runExport(ctx, cfg, rest, stdout)
 	case "rules":
 		return runRules(cfg.Format, stdout)
+	case "audit":
+		return runAudit(ctx, cfg, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "radsup", version)
 		return nil

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"io"
 	"log/slog"
 	"net/http"
@@ -12,6 +13,7 @@ import (
 	"testing"
 
 	"radsup/internal/config"
+	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
 
@@ -117,5 +119,44 @@ func TestCommands(t *testing.T) {
 	}
 	if err := run(context.Background(), []string{"frobnicate"}, getenv, nil, &out, &out); err == nil {
 		t.Error("unknown command accepted")
+	}
+}
+
+// TestAuditVerifyCommand: the chain of a working database verifies; after an
+// event is changed in the database, the command fails and names it.
+func TestAuditVerifyCommand(t *testing.T) {
+	db := "sqlite:" + filepath.Join(t.TempDir(), "audit.db")
+	getenv := func(k string) string {
+		if k == "RADSUP_DB" {
+			return db
+		}
+		return ""
+	}
+	var out bytes.Buffer
+	for _, args := range [][]string{{"user", "add", "-role", "supervisor", "zhang"}, {"user", "passwd", "zhang"}, {"audit", "verify"}} {
+		out.Reset()
+		if err := run(context.Background(), args, getenv, nil, &out, &out); err != nil {
+			t.Fatalf("radsup %s: %v\n%s", strings.Join(args, " "), err, out.String())
+		}
+	}
+	if !strings.Contains(out.String(), "audit chain OK: 2 events") {
+		t.Errorf("verify: %q", out.String())
+	}
+	s, err := store.Open(context.Background(), db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = s.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+		_, err := tx.Exec("UPDATE audit_events SET username = 'li' WHERE id = 1")
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	out.Reset()
+	err = run(context.Background(), []string{"audit", "verify"}, getenv, nil, &out, &out)
+	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "BROKEN at event 1") {
+		t.Errorf("verify after tampering: %v\n%s", err, out.String())
 	}
 }

@@ -41,10 +41,56 @@ func (s *Store) Migrate(ctx context.Context) error {
 			return fmt.Errorf("store.Migrate %s: %w", name, err)
 		}
 	}
+	if err := s.sealAudit(ctx); err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
+	}
 	if s.dialect.name == "sqlite" {
 		_, err = s.write.ExecContext(ctx, "PRAGMA optimize")
 	}
 	return err
+}
+
+// sealAudit chains the audit events written before the chain existed
+// (hash ''), in id order, after the head.
+func (s *Store) sealAudit(ctx context.Context) error {
+	for {
+		var n int
+		err := s.WithTx(ctx, Actor{}, func(tx *Tx) error {
+			if err := tx.chainHead(); err != nil {
+				return err
+			}
+			rows, err := tx.query("SELECT "+auditCols+" FROM audit_events WHERE hash = '' AND id > ? ORDER BY id LIMIT 1000", tx.chain.lastID)
+			if err != nil {
+				return err
+			}
+			var events []*AuditEvent
+			for rows.Next() {
+				e, err := scanAudit(rows)
+				if err != nil {
+					rows.Close()
+					return err
+				}
+				events = append(events, e)
+			}
+			rows.Close()
+			if err := rows.Err(); err != nil {
+				return err
+			}
+			for _, e := range events {
+				e.PrevHash = tx.chain.hash
+				e.Hash = e.chainHash()
+				if _, err := tx.exec("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", e.PrevHash, e.Hash, e.ID); err != nil {
+					return err
+				}
+				tx.chain.lastID, tx.chain.hash, tx.chain.moved = e.ID, e.Hash, true
+			}
+			n = len(events)
+			return nil
+		})
+		if err != nil || n == 0 {
+			return err
+		}
+	}
 }
 
 func (s *Store) migrate(ctx context.Context, name string) error {

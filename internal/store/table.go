@@ -1,7 +1,6 @@
 package store
 
 import (
-	"encoding/json"
 	"fmt"
 	"sort"
 	"strconv"
@@ -218,50 +217,6 @@ func setRetired[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int, ret
 		action = "restore"
 	}
 	return after, tx.audit(action, t.entity, id, before, after)
-}
-
-// auditSQL inserts one audit event; auditArgs gives its arguments.
-const auditSQL = `INSERT INTO audit_events (at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip)
-	VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
-
-// auditArgs returns the arguments of auditSQL for one change by the
-// transaction's actor, with before and after as JSON.
-func (tx *Tx) auditArgs(action, entity string, id int64, before, after any) ([]any, error) {
-	enc := func(v any) (any, error) {
-		if v == nil {
-			return nil, nil
-		}
-		b, err := json.Marshal(v)
-		return string(b), err
-	}
-	b, err := enc(before)
-	if err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
-	}
-	a, err := enc(after)
-	if err != nil {
-		return nil, fmt.Errorf("audit: %w", err)
-	}
-	var uid any
-	if tx.actor.UserID != 0 {
-		uid = tx.actor.UserID
-	}
-	return []any{tx.now, uid, tx.actor.Username, action, entity, id, b, a, tx.actor.RequestID, tx.actor.IP}, nil
-}
-
-// audit records one change with the actor of the transaction.
-func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
-	args, err := tx.auditArgs(action, entity, id, before, after)
-	if err != nil {
-		return err
-	}
-	_, err = tx.exec(auditSQL, args...)
-	return mapError("audit", err)
-}
-
-// Audit records an event that is not a record change (login, logout, export…).
-func (tx *Tx) Audit(action, entity string, id int64, detail any) error {
-	return tx.audit(action, entity, id, nil, detail)
 }
 
 // eq returns a filter for column = value.

@@ -30,6 +30,8 @@ type Tx struct {
 	// parsing dominates small statements (an import, a re-screening).
 	uses  map[string]int
 	stmts map[string]*sql.Stmt
+
+	chain chain // the audit chain, from the first event the transaction writes
 }
 
 // maxCounted bounds the statements a transaction counts for preparing;
@@ -67,6 +69,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool,
 		if p := recover(); p != nil {
 			stx.Rollback()
 			panic(p)
+		}
+		if err == nil {
+			err = tx.saveChainHead()
 		}
 		if err != nil {
 			stx.Rollback()

@@ -1,0 +1,219 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"time"
+)
+
+// The audit trail is a hash chain: every event stores the hash of the event
+// before it (in id order) and its own hash over its content and that link.
+// Changing, deleting or reordering a stored event breaks the chain at that
+// event or the next; deleting the newest events is caught by audit_head,
+// which holds the id and hash of the last event. A transaction that audits
+// takes the head first (locked on PostgreSQL; SQLite has one writer), so
+// audited transactions are chained in commit order.
+
+// auditSQL inserts one audit event; auditArgs gives its arguments.
+const auditSQL = `INSERT INTO audit_events (id, at, user_id, username, role, action, entity, entity_id, before_json, after_json,
+	request_id, ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
+
+// AuditEvent is one stored audit event.
+type AuditEvent struct {
+	ID        int64
+	At        time.Time
+	UserID    int64 // 0: no user (a failed login, the system)
+	Username  string
+	Role      string
+	Action    string
+	Entity    string
+	EntityID  int64
+	Before    *string // JSON; nil when there is none
+	After     *string
+	RequestID string
+	IP        string
+	PrevHash  string
+	Hash      string
+}
+
+// chainHash is the hash of an event: SHA-256 over its content and the hash
+// of the event before it, as a JSON array so that no field can bleed into
+// the next.
+func (e *AuditEvent) chainHash() string {
+	b, _ := json.Marshal([]any{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.Username, e.Role, e.Action,
+		e.Entity, e.EntityID, e.Before, e.After, e.RequestID, e.IP, e.PrevHash})
+	sum := sha256.Sum256(b)
+	return hex.EncodeToString(sum[:])
+}
+
+// chain is a transaction's position in the audit chain.
+type chain struct {
+	loaded bool
+	lastID int64
+	hash   string
+	moved  bool // events were added: write the head at commit
+}
+
+// chainHead reads (and on PostgreSQL locks until commit) the chain's head.
+func (tx *Tx) chainHead() error {
+	if tx.chain.loaded {
+		return nil
+	}
+	q := "SELECT last_id, hash FROM audit_head WHERE id = 1"
+	if tx.d.name == "postgres" {
+		q += " FOR UPDATE"
+	}
+	if err := tx.tx.QueryRowContext(tx.ctx, q).Scan(&tx.chain.lastID, &tx.chain.hash); err != nil {
+		return mapError("audit head", err)
+	}
+	tx.chain.loaded = true
+	return nil
+}
+
+// saveChainHead writes the head if the transaction added events.
+func (tx *Tx) saveChainHead() error {
+	if !tx.chain.moved {
+		return nil
+	}
+	_, err := tx.tx.ExecContext(tx.ctx, tx.d.rebind("UPDATE audit_head SET last_id = ?, hash = ? WHERE id = 1"),
+		tx.chain.lastID, tx.chain.hash)
+	return mapError("audit head", err)
+}
+
+// auditArgs returns the arguments of auditSQL for one change by the
+// transaction's actor, with before and after as JSON, and advances the chain.
+func (tx *Tx) auditArgs(action, entity string, id int64, before, after any) ([]any, error) {
+	enc := func(v any) (*string, error) {
+		if v == nil {
+			return nil, nil
+		}
+		b, err := json.Marshal(v)
+		s := string(b)
+		return &s, err
+	}
+	b, err := enc(before)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	a, err := enc(after)
+	if err != nil {
+		return nil, fmt.Errorf("audit: %w", err)
+	}
+	if err := tx.chainHead(); err != nil {
+		return nil, err
+	}
+	e := &AuditEvent{ID: tx.chain.lastID + 1, At: tx.now, UserID: tx.actor.UserID, Username: tx.actor.Username,
+		Role: tx.actor.Role, Action: action, Entity: entity, EntityID: id, Before: b, After: a,
+		RequestID: tx.actor.RequestID, IP: tx.actor.IP, PrevHash: tx.chain.hash}
+	e.Hash = e.chainHash()
+	tx.chain.lastID, tx.chain.hash, tx.chain.moved = e.ID, e.Hash, true
+	return []any{e.ID, e.At, nullID(e.UserID), e.Username, e.Role, e.Action, e.Entity, e.EntityID,
+		nullString(e.Before), nullString(e.After), e.RequestID, e.IP, e.PrevHash, e.Hash}, nil
+}
+
+func nullString(s *string) any {
+	if s == nil {
+		return nil
+	}
+	return *s
+}
+
+// audit records one change with the actor of the transaction.
+func (tx *Tx) audit(action, entity string, id int64, before, after any) error {
+	args, err := tx.auditArgs(action, entity, id, before, after)
+	if err != nil {
+		return err
+	}
+	_, err = tx.exec(auditSQL, args...)
+	return mapError("audit", err)
+}
+
+// Audit records an event that is not a record change (login, logout, export…).
+func (tx *Tx) Audit(action, entity string, id int64, detail any) error {
+	return tx.audit(action, entity, id, nil, detail)
+}
+
+const auditCols = "id, at, user_id, username, role, action, entity, entity_id, before_json, after_json, request_id, ip, prev_hash, hash"
+
+func scanAudit(row interface{ Scan(...any) error }) (*AuditEvent, error) {
+	e := &AuditEvent{}
+	var uid, eid sql.NullInt64
+	var before, after sql.NullString
+	err := row.Scan(&e.ID, timeCol{&e.At}, &uid, &e.Username, &e.Role, &e.Action, &e.Entity, &eid, &before, &after,
+		&e.RequestID, &e.IP, &e.PrevHash, &e.Hash)
+	e.UserID, e.EntityID = uid.Int64, eid.Int64
+	if before.Valid {
+		e.Before = &before.String
+	}
+	if after.Valid {
+		e.After = &after.String
+	}
+	return e, err
+}
+
+// ChainBreak says where the audit chain is broken.
+type ChainBreak struct {
+	ID     int64  // the first event that does not fit (the head's id for a break at the end)
+	Reason string // what does not fit, in English
+}
+
+func (b *ChainBreak) Error() string { return fmt.Sprintf("audit event %d: %s", b.ID, b.Reason) }
+
+// ChainReport is the result of verifying the audit chain.
+type ChainReport struct {
+	Events int64
+	LastID int64
+	Head   string      // the hash of the last event: record it elsewhere to detect a rewrite of the whole chain
+	Break  *ChainBreak // nil if the chain is whole
+}
+
+// VerifyAudit reads every audit event in id order and checks the chain:
+// ids without gaps, each event's link to the one before, each event's own
+// hash, and the head. It stops at the first break.
+func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
+	rep := &ChainReport{}
+	err := s.View(ctx, func(tx *Tx) error {
+		var headID int64
+		var headHash string
+		if err := tx.queryRow("SELECT last_id, hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash); err != nil {
+			return mapError("audit head", err)
+		}
+		rows, err := tx.query("SELECT " + auditCols + " FROM audit_events ORDER BY id")
+		if err != nil {
+			return mapError("verify audit", err)
+		}
+		defer rows.Close()
+		var prevID int64
+		var prevHash string
+		for rows.Next() {
+			e, err := scanAudit(rows)
+			if err != nil {
+				return mapError("verify audit", err)
+			}
+			switch {
+			case e.PrevHash != prevHash:
+				rep.Break = &ChainBreak{e.ID, "its link does not match the event before it (changed, replaced or reordered)"}
+			case e.chainHash() != e.Hash:
+				rep.Break = &ChainBreak{e.ID, "its content does not match its hash (the event was changed)"}
+			}
+			if rep.Break != nil {
+				return nil
+			}
+			rep.Events++
+			prevID, prevHash = e.ID, e.Hash
+		}
+		if err := rows.Err(); err != nil {
+			return mapError("verify audit", err)
+		}
+		rep.LastID, rep.Head = prevID, prevHash
+		if headID != prevID || headHash != prevHash {
+			rep.Break = &ChainBreak{headID, fmt.Sprintf("the chain ends at event %d but its head records event %d: the newest events were deleted or changed", prevID, headID)}
+		}
+		return nil
+	})
+	return rep, err
+}
