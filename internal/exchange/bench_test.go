@@ -60,7 +60,7 @@ func newDoseReport(b *testing.B, rows int) *doseReport {
 		}
 		for i := range people {
 			birth := domain.NewDate(1970, 1, 1).AddDate(0, 0, i%9000)
-			first17 := fmt.Sprintf("410102%s%03d", birth.Time().Format("20060102"), i%1000)
+			first17 := fmt.Sprintf("410102%s%03d", birth.Time().Format("20060102"), (i/9000)%1000) // unique up to 9 million
 			p := &domain.Person{IDNumber: first17 + string(domain.IDCheckChar(first17)), Name: fmt.Sprintf("工作人员%d", i)}
 			if _, dup := r.ids[p.IDNumber]; dup {
 				continue
@@ -111,6 +111,9 @@ func newDoseReport(b *testing.B, rows int) *doseReport {
 		b.Fatal(err)
 	}
 	f.Close()
+	if n != rows {
+		b.Fatalf("generated %d rows, want %d", n, rows)
+	}
 	r.rows = n
 	return r
 }

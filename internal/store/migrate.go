@@ -51,7 +51,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 }
 
 // sealAudit chains the audit events written before the chain existed
-// (hash ''), in id order, after the head.
+// (hash ”), in id order, after the head.
 func (s *Store) sealAudit(ctx context.Context) error {
 	for {
 		var n int
