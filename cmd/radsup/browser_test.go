@@ -39,6 +39,7 @@ func TestBrowserFileInstitution(t *testing.T) {
 	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
 	defer cancel()
 
+	const supervisorPassword = "Jiandu-2026-pw"
 	name := "中原区浏览器测试口腔诊所"
 	credit := storetest.CreditCode()
 	serial := "BRW-0001"
@@ -57,12 +58,31 @@ func TestBrowserFileInstitution(t *testing.T) {
 		return s
 	}
 
-	// An anonymous visit to a page leads to the login form.
-	do("log in",
-		chromedp.Navigate(base+"/institutions"),
+	// The system administrator opens an account for a supervisor (and sees
+	// no business data); an anonymous visit to a page leads to the login form.
+	do("log in as the administrator",
+		chromedp.Navigate(base+"/admin/users"),
 		chromedp.WaitVisible(css(`#username`)),
 		chromedp.SendKeys(css(`#username`), "admin"),
 		chromedp.SendKeys(css(`#password`), password),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`#f-username`)),
+	)
+	do("open a supervisor's account",
+		chromedp.SendKeys(css(`#f-username`), "jiandu"),
+		chromedp.SendKeys(css(`#f-display_name`), "张监督"),
+		chromedp.SetValue(css(`#f-role`), "supervisor"),
+		chromedp.SendKeys(css(`#f-password`), supervisorPassword),
+		chromedp.Submit(css(`#f-username`)),
+		chromedp.WaitVisible(css(`#users tbody tr:nth-child(2)`)),
+		chromedp.Click(css(`form[action="/logout"] button`)),
+		chromedp.WaitVisible(css(`#username`)),
+	)
+	do("log in as the supervisor",
+		chromedp.Navigate(base+"/institutions"),
+		chromedp.WaitVisible(css(`#username`)),
+		chromedp.SendKeys(css(`#username`), "jiandu"),
+		chromedp.SendKeys(css(`#password`), supervisorPassword),
 		chromedp.Click(css(`form[action="/login"] button`)),
 		chromedp.WaitVisible(css(`a[href="/institutions/new"]`)),
 	)

@@ -20,11 +20,12 @@ import (
 // errInvalidImport makes `radsup import` exit 1 after printing its report.
 var errInvalidImport = errors.New("导入未执行：文件有误，见上方问题清单 / nothing imported: the files have problems (listed above)")
 
-// cliUser returns the account named by -user, or nil to act with the
-// administrator's scope; and the actor that audit events name.
+// cliUser returns the account named by -user, or nil to act with a
+// supervisor's scope (whoever runs the command on the server already holds
+// the database); and the actor that audit events name.
 func cliUser(ctx context.Context, s *store.Store, name string) (*store.User, store.Actor, error) {
 	if name == "" {
-		return nil, store.Actor{Username: "cli", Role: store.RoleAdmin}, nil
+		return nil, store.Actor{Username: "cli", Role: store.RoleSupervisor}, nil
 	}
 	var u *store.User
 	err := s.View(ctx, func(tx *store.Tx) error {
@@ -130,7 +131,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	if u == nil {
-		u = &store.User{Username: "cli", Role: store.RoleAdmin}
+		u = &store.User{Username: "cli", Role: store.RoleSupervisor}
 	}
 	filter := store.Filter{Values: map[string]string{}}
 	ff := store.FindingFilter{}

@@ -8,6 +8,7 @@ package api
 import (
 	"log/slog"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -51,6 +52,8 @@ type server struct {
 	findings *findings.Service
 	log      *slog.Logger
 	mux      *http.ServeMux
+
+	routeList []Route // every endpoint with the roles that may use it
 }
 
 // handler is the shape of every API handler: it gets the token's user and
@@ -65,17 +68,47 @@ var (
 	errMethod       = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
 )
 
-// handle registers h for pattern behind the token check.
-func (s *server) handle(pattern string, h handler) {
+// Route is a registered endpoint and the roles that may use it.
+type Route struct {
+	Pattern string
+	Roles   auth.Roles
+}
+
+// Routes lists every endpoint registered, for the authorization tests.
+func (s *server) Routes() []Route { return slices.Clone(s.routeList) }
+
+// handle registers h for pattern behind the token check, for the roles
+// given; a token of another role gets 403 (audited).
+func (s *server) handle(pattern string, roles auth.Roles, h handler) {
+	if len(roles) == 0 {
+		panic("api: endpoint " + pattern + " declares no roles")
+	}
+	s.routeList = append(s.routeList, Route{pattern, roles})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
 		u, err := s.authenticate(r)
+		if err == nil && !roles.Allows(u.Role) {
+			err = auth.ErrForbidden
+		}
 		if err == nil {
 			err = h(w, r, u)
 		}
 		if err != nil {
+			if domain.ErrorCode(err) == domain.EFORBIDDEN && u != nil {
+				s.auditDenied(r, u)
+			}
 			s.fail(w, r, err)
 		}
 	})
+}
+
+// auditDenied records a permission denial: who tried what.
+func (s *server) auditDenied(r *http.Request, u *store.User) {
+	err := s.reg.Store.WithTx(r.Context(), actor(r, u), func(tx *store.Tx) error {
+		return tx.Audit("denied", "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
+	})
+	if err != nil {
+		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
+	}
 }
 
 // ServeHTTP answers a request. Paths no route matches get a JSON 404 (or

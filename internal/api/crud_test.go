@@ -96,7 +96,7 @@ func TestRoundTrip(t *testing.T) {
 		t.Run(res, func(t *testing.T) {
 			e.t = t
 			rt := trips[res]
-			r := e.do(admin, "POST", "/api/v1/"+res, rt.body)
+			r := e.do(supervisor, "POST", "/api/v1/"+res, rt.body)
 			if r.status != http.StatusCreated {
 				t.Fatalf("create: %d %s", r.status, r.body)
 			}
@@ -130,10 +130,10 @@ func checkSent(t *testing.T, sent, got map[string]any) {
 // matches, and the filter leaves out some record.
 func checkFilters(t *testing.T, e *env, res string, id int64, cases []filterCase) {
 	t.Helper()
-	_, all, _ := e.list(admin, "/api/v1/"+res+"?limit=500")
+	_, all, _ := e.list(supervisor, "/api/v1/"+res+"?limit=500")
 	for _, c := range cases {
 		u := "/api/v1/" + res + "?limit=500&" + url.Values{c.name: {c.value}}.Encode()
-		ids, total, r := e.list(admin, u)
+		ids, total, r := e.list(supervisor, u)
 		if ids == nil {
 			t.Errorf("%s: %d %s", u, r.status, r.body)
 			continue
@@ -148,28 +148,28 @@ func checkFilters(t *testing.T, e *env, res string, id int64, cases []filterCase
 // list, on the list with retired=true) and restores it.
 func updateRetireRestore(t *testing.T, e *env, res string, id int64, rec map[string]any, f filterCase) {
 	t.Helper()
-	r := e.do(admin, "PUT", path(res, id), edited(res, rec, "修改后"))
+	r := e.do(supervisor, "PUT", path(res, id), edited(res, rec, "修改后"))
 	if r.status != http.StatusOK {
 		t.Fatalf("update: %d %s", r.status, r.body)
 	}
 	if got := e.record(res, id); got["version"] != 2.0 || got[editField[res]] != "修改后" {
 		t.Errorf("after update: %v", got)
 	}
-	r = e.do(admin, "POST", path(res, id, "retire"), map[string]any{"version": 2})
+	r = e.do(supervisor, "POST", path(res, id, "retire"), map[string]any{"version": 2})
 	if r.status != http.StatusOK || r.obj(t)["retired"] != true {
 		t.Fatalf("retire: %d %s", r.status, r.body)
 	}
 	list := "/api/v1/" + res + "?limit=500&" + url.Values{f.name: {f.value}}.Encode()
-	if ids, _, _ := e.list(admin, list); ids[id] {
+	if ids, _, _ := e.list(supervisor, list); ids[id] {
 		t.Errorf("retired record on the default list %s", list)
 	}
-	if ids, _, _ := e.list(admin, list+"&retired=true"); !ids[id] {
+	if ids, _, _ := e.list(supervisor, list+"&retired=true"); !ids[id] {
 		t.Errorf("retired record missing with retired=true")
 	}
-	if r := e.do(admin, "POST", path(res, id, "restore"), map[string]any{"version": 3}); r.status != http.StatusOK {
+	if r := e.do(supervisor, "POST", path(res, id, "restore"), map[string]any{"version": 3}); r.status != http.StatusOK {
 		t.Fatalf("restore: %d %s", r.status, r.body)
 	}
-	if ids, _, _ := e.list(admin, list); !ids[id] {
+	if ids, _, _ := e.list(supervisor, list); !ids[id] {
 		t.Errorf("restored record missing from the default list")
 	}
 }
@@ -182,7 +182,7 @@ func TestOptimisticConcurrency(t *testing.T) {
 		t.Run(res, func(t *testing.T) {
 			e.t = t
 			read := e.record(res, e.a[res])
-			first := e.do(admin, "PUT", path(res, e.a[res]), edited(res, read, "第一次"))
+			first := e.do(supervisor, "PUT", path(res, e.a[res]), edited(res, read, "第一次"))
 			second := e.do(supervisor, "PUT", path(res, e.a[res]), edited(res, read, "第二次"))
 			if first.status != http.StatusOK {
 				t.Fatalf("first: %d %s", first.status, first.body)
@@ -194,7 +194,7 @@ func TestOptimisticConcurrency(t *testing.T) {
 			if got[editField[res]] != "第一次" || got["version"] != read["version"].(float64)+1 {
 				t.Errorf("stored: %s = %v, version %v", editField[res], got[editField[res]], got["version"])
 			}
-			stale := e.do(admin, "POST", path(res, e.a[res], "retire"), map[string]any{"version": read["version"]})
+			stale := e.do(supervisor, "POST", path(res, e.a[res], "retire"), map[string]any{"version": read["version"]})
 			if stale.status != http.StatusConflict || stale.err(t).Code != domain.ESTALE || e.record(res, e.a[res])["retired"] != false {
 				t.Errorf("retire at a stale version: %d %s", stale.status, stale.body)
 			}
@@ -206,15 +206,15 @@ func TestOptimisticConcurrency(t *testing.T) {
 func TestPagination(t *testing.T) {
 	e := newEnv(t)
 	for range 5 {
-		if r := e.do(admin, "POST", "/api/v1/institutions", newBody("institutions", nil)); r.status != http.StatusCreated {
+		if r := e.do(supervisor, "POST", "/api/v1/institutions", newBody("institutions", nil)); r.status != http.StatusCreated {
 			t.Fatalf("create: %d %s", r.status, r.body)
 		}
 	}
 	seen := map[int64]bool{}
 	for offset := 0; offset < 8; offset += 3 {
-		r := e.do(admin, "GET", fmt.Sprintf("/api/v1/institutions?limit=3&offset=%d", offset), nil)
+		r := e.do(supervisor, "GET", fmt.Sprintf("/api/v1/institutions?limit=3&offset=%d", offset), nil)
 		page := r.obj(t)
-		ids, _, _ := e.list(admin, fmt.Sprintf("/api/v1/institutions?limit=3&offset=%d", offset))
+		ids, _, _ := e.list(supervisor, fmt.Sprintf("/api/v1/institutions?limit=3&offset=%d", offset))
 		if page["total"] != 7.0 || page["limit"] != 3.0 || page["offset"] != float64(offset) || len(ids) != min(3, 7-offset) {
 			t.Errorf("offset %d: %v", offset, page)
 		}
@@ -228,14 +228,14 @@ func TestPagination(t *testing.T) {
 	if len(seen) != 7 {
 		t.Errorf("pages hold %d institutions, want 7", len(seen))
 	}
-	page := e.do(admin, "GET", "/api/v1/institutions", nil).obj(t)
+	page := e.do(supervisor, "GET", "/api/v1/institutions", nil).obj(t)
 	if page["limit"] != 50.0 || page["offset"] != 0.0 {
 		t.Errorf("default paging: %v", page)
 	}
-	if page := e.do(admin, "GET", "/api/v1/institutions?limit=10000", nil).obj(t); page["limit"] != 500.0 {
+	if page := e.do(supervisor, "GET", "/api/v1/institutions?limit=10000", nil).obj(t); page["limit"] != 500.0 {
 		t.Errorf("limit not capped at 500: %v", page["limit"])
 	}
-	if page := e.do(admin, "GET", "/api/v1/tests?kind=protection", nil).obj(t); page["total"] != 0.0 || len(page["items"].([]any)) != 0 {
+	if page := e.do(supervisor, "GET", "/api/v1/tests?kind=protection", nil).obj(t); page["total"] != 0.0 || len(page["items"].([]any)) != 0 {
 		t.Errorf("empty list: %v", page)
 	}
 }

@@ -95,7 +95,7 @@ func newScreened(t *testing.T) *screened {
 		e.b["institutions"]: domain.DefaultDivision + "001", e.c: otherStreet}
 	// A passed acceptance test filed through the API re-screens A's first
 	// device: its EQP-ACCEPTANCE-MISSING is resolved.
-	r := e.do(admin, "POST", "/api/v1/tests", map[string]any{"equipment_id": e.a["equipment"], "kind": "acceptance",
+	r := e.do(supervisor, "POST", "/api/v1/tests", map[string]any{"equipment_id": e.a["equipment"], "kind": "acceptance",
 		"tested_on": today.AddDate(0, 0, -10).String(), "result": "pass"})
 	if r.status != http.StatusCreated {
 		t.Fatalf("file acceptance test: %d %s", r.status, r.body)
@@ -117,10 +117,10 @@ func (e *env) page(caller, query string) findingPage {
 	return p
 }
 
-// finding reads one finding as the admin.
+// finding reads one finding as a supervisor.
 func (e *env) finding(id int64) finding {
 	e.t.Helper()
-	r := e.do(admin, "GET", path("findings", id), nil)
+	r := e.do(supervisor, "GET", path("findings", id), nil)
 	if r.status != http.StatusOK {
 		e.t.Fatalf("finding %d: %d %s", id, r.status, r.body)
 	}
@@ -131,14 +131,14 @@ func (e *env) finding(id int64) finding {
 	return f
 }
 
-// pick returns an open finding of an institution (any when 0), as the admin sees it.
+// pick returns an open finding of an institution (any when 0), as a supervisor sees it.
 func (e *env) pick(institutionID int64, rule string) finding {
 	e.t.Helper()
 	q := url.Values{"status": {"open"}, "rule": {rule}}
 	if institutionID != 0 {
 		q.Set("institution_id", strconv.FormatInt(institutionID, 10))
 	}
-	p := e.page(admin, q.Encode())
+	p := e.page(supervisor, q.Encode())
 	if len(p.Items) == 0 {
 		e.t.Fatalf("no open finding for %s", q.Encode())
 	}
@@ -312,7 +312,7 @@ func TestFindingsBadQuery(t *testing.T) {
 func TestFindingsScope(t *testing.T) {
 	e := newScreened(t)
 	a, b := e.a["institutions"], e.b["institutions"]
-	all := e.page(admin, "limit=500")
+	all := e.page(supervisor, "limit=500")
 	own := e.page(instA, "limit=500")
 	if len(own.Items) == 0 || own.Total != len(own.Items) {
 		t.Fatalf("institution user's list: %+v", own)
@@ -322,7 +322,7 @@ func TestFindingsScope(t *testing.T) {
 			t.Errorf("institution user sees finding %d of institution %d", f.ID, f.InstitutionID)
 		}
 	}
-	if want := e.page(admin, "limit=500&institution_id="+strconv.FormatInt(a, 10)); !slices.Equal(own.Items, want.Items) ||
+	if want := e.page(supervisor, "limit=500&institution_id="+strconv.FormatInt(a, 10)); !slices.Equal(own.Items, want.Items) ||
 		!maps.Equal(own.ByRule, want.ByRule) || !maps.Equal(own.BySeverity, want.BySeverity) {
 		t.Errorf("institution user's list %+v, want A's %+v", own, want)
 	}
@@ -344,7 +344,7 @@ func TestFindingsScope(t *testing.T) {
 		f            finding
 	}{
 		{"GET", path("findings", theirs.ID), nil, 404, theirs},
-		{"POST", path("findings", theirs.ID, "dismiss"), map[string]any{"version": theirs.Version, "reason": "不成立"}, 404, theirs},
+		{"POST", path("findings", theirs.ID, "dismiss"), map[string]any{"version": theirs.Version, "reason": "不成立"}, 403, theirs},
 		{"POST", path("findings", mine.ID, "dismiss"), map[string]any{"version": mine.Version, "reason": "不成立"}, 403, mine},
 	} {
 		r := e.do(instA, c.method, c.path, c.body)
@@ -421,12 +421,12 @@ func TestFindingDismiss(t *testing.T) {
 	}
 
 	// Dismissed or resolved: not open, nothing to dismiss.
-	resolved := e.page(admin, "status=resolved").Items[0]
+	resolved := e.page(supervisor, "status=resolved").Items[0]
 	for _, c := range []struct {
 		f    finding
 		lang string
 	}{{got, "zh-CN"}, {resolved, "en"}} {
-		r := e.do(admin, "POST", path("findings", c.f.ID, "dismiss"), map[string]any{"version": c.f.Version, "reason": "再次核销"},
+		r := e.do(supervisor, "POST", path("findings", c.f.ID, "dismiss"), map[string]any{"version": c.f.Version, "reason": "再次核销"},
 			"Accept-Language", c.lang)
 		if r.status != 409 || r.err(t).Code != "ECONFLICT" || r.err(t).Message != i18n.T(c.lang, "error.finding_not_open") {
 			t.Errorf("dismiss a %s finding: %d %s", c.f.Status, r.status, r.body)
@@ -445,10 +445,10 @@ func TestFindingRoutes(t *testing.T) {
 		rules, list    int
 		get, dismiss   int
 	}{
-		{admin, "B", 200, 200, 200, 200},
+		{admin, "B", 403, 403, 403, 403},
 		{supervisor, "A", 200, 200, 200, 200},
 		{instA, "A", 200, 200, 200, 403},
-		{instA, "B", 200, 200, 404, 404},
+		{instA, "B", 200, 200, 404, 403},
 		{noToken, "A", 401, 401, 401, 401},
 		{revoked, "A", 401, 401, 401, 401},
 	} {
@@ -476,11 +476,11 @@ func TestFindingRoutes(t *testing.T) {
 	}
 	for _, c := range [][2]string{{"DELETE", path("findings", 1)}, {"PUT", path("findings", 1)}, {"POST", "/api/v1/findings"},
 		{"POST", "/api/v1/rules"}, {"GET", path("findings", 1, "dismiss")}} {
-		if r := e.do(admin, c[0], c[1], "{}"); r.status != 405 || r.header.Get("Allow") == "" {
+		if r := e.do(supervisor, c[0], c[1], "{}"); r.status != 405 || r.header.Get("Allow") == "" {
 			t.Errorf("%s %s: %d, Allow %q", c[0], c[1], r.status, r.header.Get("Allow"))
 		}
 	}
-	if r := e.do(admin, "GET", "/api/v1/findings/1/resolve", nil); r.status != 404 {
+	if r := e.do(supervisor, "GET", "/api/v1/findings/1/resolve", nil); r.status != 404 {
 		t.Errorf("unknown action: %d", r.status)
 	}
 }

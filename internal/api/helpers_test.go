@@ -27,6 +27,9 @@ const (
 	admin      = "admin"
 	supervisor = "supervisor"
 	instA      = "instA" // an institution user of A
+	viewer     = "viewer"
+	security   = "security"
+	auditor    = "auditor"
 	noToken    = "none"
 	revoked    = "revoked"
 )
@@ -43,6 +46,7 @@ type env struct {
 	store    *store.Store
 	findings *findings.Service
 	h        http.Handler
+	api      http.Handler // the API itself, to ask it its routes
 	logs     *bytes.Buffer
 	tokens   map[string]string
 	users    map[string]*store.User
@@ -57,15 +61,18 @@ func newEnv(t *testing.T) *env {
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	reg := registry.New(s)
 	reg.AfterChange = e.findings.AfterChange(nil)
-	e.h = httplog.Handler(slog.New(slog.DiscardHandler),
-		api.New(api.Config{Registry: reg, Auth: &auth.Service{Store: s}, Findings: e.findings, Logger: log}))
+	e.api = api.New(api.Config{Registry: reg, Auth: &auth.Service{Store: s}, Findings: e.findings, Logger: log})
+	e.h = httplog.Handler(slog.New(slog.DiscardHandler), e.api)
 	err := s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = newFixture(t, tx), newFixture(t, tx)
 		for caller, u := range map[string]*store.User{
 			admin:      storetest.User(t, tx, store.RoleAdmin, 0),
 			supervisor: storetest.User(t, tx, store.RoleSupervisor, 0),
 			instA:      storetest.User(t, tx, store.RoleInstitution, e.a["institutions"]),
-			revoked:    storetest.User(t, tx, store.RoleAdmin, 0),
+			viewer:     storetest.User(t, tx, store.RoleViewer, 0),
+			security:   storetest.User(t, tx, store.RoleSecurity, 0),
+			auditor:    storetest.User(t, tx, store.RoleAuditor, 0),
+			revoked:    storetest.User(t, tx, store.RoleSupervisor, 0),
 		} {
 			e.users[caller], e.tokens[caller] = u, newToken(t, tx, u, caller == revoked)
 		}
@@ -172,12 +179,12 @@ func (e *env) do(caller, method, path string, body any, header ...string) *respo
 	return &response{status: rec.Code, header: rec.Header(), body: rec.Body.Bytes()}
 }
 
-// record returns a record as the admin reads it.
+// record returns a record as a supervisor reads it.
 func (e *env) record(res string, id int64) map[string]any {
 	e.t.Helper()
-	r := e.do(admin, "GET", path(res, id), nil)
+	r := e.do(supervisor, "GET", path(res, id), nil)
 	if r.status != http.StatusOK {
-		e.t.Fatalf("GET %s/%d as admin: %d %s", res, id, r.status, r.body)
+		e.t.Fatalf("GET %s/%d as supervisor: %d %s", res, id, r.status, r.body)
 	}
 	return r.obj(e.t)
 }
@@ -185,7 +192,7 @@ func (e *env) record(res string, id int64) map[string]any {
 // total returns how many records of res exist, retired ones included.
 func (e *env) total(res string) int {
 	e.t.Helper()
-	r := e.do(admin, "GET", "/api/v1/"+res+"?retired=true&limit=1", nil)
+	r := e.do(supervisor, "GET", "/api/v1/"+res+"?retired=true&limit=1", nil)
 	if r.status != http.StatusOK {
 		e.t.Fatalf("count %s: %d %s", res, r.status, r.body)
 	}

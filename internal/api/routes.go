@@ -1,12 +1,14 @@
 package api
 
+import "radsup/internal/auth"
+
 // routes registers every API route. Reading this file is reading the API:
 // /api/v1/me, and for each resource a list, one record, create, full update,
 // retire and restore (see crud). People are created with their first
 // employment by handlePersonCreate. The screening findings are read and
 // dismissed, never filed; the rule catalogue is read only.
 func (s *server) routes() {
-	s.handle("GET /api/v1/me", s.handleMe)
+	s.handle("GET /api/v1/me", auth.Everyone, s.handleMe)
 
 	crud(s, institutions, nil)
 	crud(s, licences, nil)
@@ -18,10 +20,10 @@ func (s *server) routes() {
 	crud(s, equipment, nil)
 	crud(s, tests, nil)
 
-	s.handle("GET /api/v1/rules", s.handleRules)
-	s.handle("GET /api/v1/findings", s.handleFindings)
-	s.handle("GET /api/v1/findings/{id}", s.handleFinding)
-	s.handle("POST /api/v1/findings/{id}/dismiss", s.handleFindingDismiss)
+	s.handle("GET /api/v1/rules", auth.Readers, s.handleRules)
+	s.handle("GET /api/v1/findings", auth.Readers, s.handleFindings)
+	s.handle("GET /api/v1/findings/{id}", auth.Readers, s.handleFinding)
+	s.handle("POST /api/v1/findings/{id}/dismiss", auth.Supervisors, s.handleFindingDismiss)
 }
 
 // crud registers the routes of one resource:
@@ -37,10 +39,14 @@ func crud[T any, P recordPtr[T]](s *server, res *resource[T, P], create handler)
 	if create == nil {
 		create = res.create(s)
 	}
-	s.handle("GET "+base, res.list(s))
-	s.handle("POST "+base, create)
-	s.handle("GET "+base+"/{id}", res.get(s))
-	s.handle("PUT "+base+"/{id}", res.update(s))
-	s.handle("POST "+base+"/{id}/retire", res.retire(s, false))
-	s.handle("POST "+base+"/{id}/restore", res.retire(s, true))
+	creators, retirers := auth.Filers, auth.Filers
+	if res.plural == "institutions" {
+		creators, retirers = auth.Supervisors, auth.Supervisors
+	}
+	s.handle("GET "+base, auth.Readers, res.list(s))
+	s.handle("POST "+base, creators, create)
+	s.handle("GET "+base+"/{id}", auth.Readers, res.get(s))
+	s.handle("PUT "+base+"/{id}", auth.Filers, res.update(s))
+	s.handle("POST "+base+"/{id}/retire", retirers, res.retire(s, false))
+	s.handle("POST "+base+"/{id}/restore", retirers, res.retire(s, true))
 }

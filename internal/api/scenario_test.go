@@ -26,14 +26,17 @@ var scenarios = []struct {
 	caller, target string
 	want           expect
 	institutions   expect // what differs for /institutions
+	health         expect // what differs for /exams and /doses
 }{
-	{admin, "B", all(200, 201), nil},
-	{supervisor, "B", all(200, 201), nil},
-	{instA, "A", all(200, 201), expect{"retire": 403, "restore": 403, "create": 403}},
+	{admin, "B", all(403, 403), nil, nil},
+	{supervisor, "B", all(200, 201), nil, nil},
+	{instA, "A", all(200, 201), expect{"retire": 403, "restore": 403, "create": 403}, nil},
 	{instA, "B", expect{"get": 404, "list": 200, "update": 404, "retire": 404, "restore": 404, "create": 404},
-		expect{"create": 403}},
-	{noToken, "A", all(401, 401), nil},
-	{revoked, "A", all(401, 401), nil},
+		expect{"create": 403, "retire": 403, "restore": 403}, nil},
+	{viewer, "B", expect{"get": 200, "list": 200, "update": 403, "retire": 403, "restore": 403, "create": 403}, nil,
+		expect{"get": 403, "list": 403}},
+	{noToken, "A", all(401, 401), nil, nil},
+	{revoked, "A", all(401, 401), nil, nil},
 }
 
 // TestScenarios runs every endpoint of every resource as each caller.
@@ -52,6 +55,9 @@ func TestScenarios(t *testing.T) {
 					want := sc.want[action]
 					if res == "institutions" && sc.institutions[action] != 0 {
 						want = sc.institutions[action]
+					}
+					if (res == "exams" || res == "doses") && sc.health[action] != 0 {
+						want = sc.health[action]
 					}
 					runAction(t, e, sc.caller, res, action, f, want)
 				}
@@ -147,7 +153,7 @@ func checkBody(t *testing.T, e *env, caller, res, action string, id int64, r *re
 func TestMe(t *testing.T) {
 	e := newEnv(t)
 	for caller, want := range map[string][2]any{
-		admin: {"admin", nil}, supervisor: {"supervisor", nil}, instA: {"institution", float64(e.a["institutions"])},
+		supervisor: {"supervisor", nil}, viewer: {"viewer", nil}, instA: {"institution", float64(e.a["institutions"])},
 	} {
 		r := e.do(caller, "GET", "/api/v1/me", nil)
 		if r.status != http.StatusOK {
@@ -177,7 +183,7 @@ func TestBadTokens(t *testing.T) {
 			t.Errorf("%s: %d %s", name, r.status, r.body)
 		}
 	}
-	if r := e.do(noToken, "GET", "/api/v1/institutions", nil, "Authorization", "bearer "+e.tokens[admin]); r.status != 200 {
+	if r := e.do(noToken, "GET", "/api/v1/institutions", nil, "Authorization", "bearer "+e.tokens[supervisor]); r.status != 200 {
 		t.Errorf("lower-case scheme: %d", r.status)
 	}
 	if _, err := e.store.DB().Exec(e.store.Rebind("UPDATE users SET disabled = ? WHERE role = ?"), true, "supervisor"); err != nil {

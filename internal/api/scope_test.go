@@ -50,8 +50,8 @@ func TestInstitutionUserFiltersOnB(t *testing.T) {
 		if r.status != http.StatusOK || len(ids) != 0 || total != 0 {
 			t.Errorf("%s as the user of A: %d, %d items, total %d", url, r.status, len(ids), total)
 		}
-		if ids, _, _ := e.list(admin, url); len(ids) == 0 {
-			t.Errorf("%s as admin: empty, so the check above proves nothing", url)
+		if ids, _, _ := e.list(supervisor, url); len(ids) == 0 {
+			t.Errorf("%s as a supervisor: empty, so the check above proves nothing", url)
 		}
 	}
 }

@@ -30,34 +30,34 @@ func TestValidation(t *testing.T) {
 		body              any
 		field, code, text string
 	}{
-		{"credit code checksum", admin, "institutions", with(newBody("institutions", e.a), "credit_code", badCheck(storetest.CreditCode())),
+		{"credit code checksum", supervisor, "institutions", with(newBody("institutions", e.a), "credit_code", badCheck(storetest.CreditCode())),
 			"credit_code", "credit_code.checksum", "统一社会信用代码校验位不正确，请核对是否有输错的字符（GB 32100-2015）。"},
-		{"licence valid before issued", admin, "licences", with(newBody("licences", e.a), "valid_until", "2023-12-31"),
+		{"licence valid before issued", supervisor, "licences", with(newBody("licences", e.a), "valid_until", "2023-12-31"),
 			"valid_until", "end_before_start", "结束日期不能早于开始日期。"},
-		{"dose period end before start", admin, "doses", with(newBody("doses", e.a), "period_start", "2020-02-01", "period_end", "2020-01-01"),
+		{"dose period end before start", supervisor, "doses", with(newBody("doses", e.a), "period_start", "2020-02-01", "period_end", "2020-01-01"),
 			"period_end", "end_before_start", zh("field.end_before_start")},
-		{"employment ended before started", admin, "employments", with(newBody("employments", e.a), "started_on", "2020-02-01", "ended_on", "2019-01-01"),
+		{"employment ended before started", supervisor, "employments", with(newBody("employments", e.a), "started_on", "2020-02-01", "ended_on", "2019-01-01"),
 			"ended_on", "end_before_start", zh("field.end_before_start")},
-		{"unknown institution kind", admin, "institutions", with(newBody("institutions", e.a), "kind", "hospital"),
+		{"unknown institution kind", supervisor, "institutions", with(newBody("institutions", e.a), "kind", "hospital"),
 			"kind", "enum", zh("field.enum")},
 		{"unknown equipment type", instA, "equipment", with(newBody("equipment", e.a), "type", "x-ray"),
 			"type", "enum", zh("field.enum")},
-		{"unknown licence item", admin, "licences", with(newBody("licences", e.a), "items", []string{"ct", "mri"}),
+		{"unknown licence item", supervisor, "licences", with(newBody("licences", e.a), "items", []string{"ct", "mri"}),
 			"items", "enum", zh("field.enum")},
-		{"unknown JSON field", admin, "institutions", with(newBody("institutions", e.a), "colour", "red"),
+		{"unknown JSON field", supervisor, "institutions", with(newBody("institutions", e.a), "colour", "red"),
 			"colour", "unknown_field", "未知字段。"},
-		{"field name in another case", admin, "institutions", with(newBody("institutions", e.a), "Name", "某医院"),
+		{"field name in another case", supervisor, "institutions", with(newBody("institutions", e.a), "Name", "某医院"),
 			"Name", "unknown_field", zh("field.unknown_field")},
-		{"date in another form", admin, "licences", with(newBody("licences", e.a), "issued_on", "2024/01/01"),
+		{"date in another form", supervisor, "licences", with(newBody("licences", e.a), "issued_on", "2024/01/01"),
 			"issued_on", "date", zh("field.date")},
-		{"beds as text", admin, "institutions", with(newBody("institutions", e.a), "beds", "many"),
+		{"beds as text", supervisor, "institutions", with(newBody("institutions", e.a), "beds", "many"),
 			"beds", "integer", zh("field.integer")},
-		{"negative dose", admin, "doses", with(newBody("doses", e.a), "hp10", -0.1), "hp10", "dose", zh("field.dose")},
-		{"dose with 4 decimals", admin, "doses", with(newBody("doses", e.a), "hp10", 0.0001), "hp10", "dose", zh("field.dose")},
-		{"missing dose", admin, "doses", with(newBody("doses", e.a), "hp10", nil), "hp10", "dose_lost", zh("field.dose_lost")},
-		{"bool as text", admin, "doses", with(newBody("doses", e.a), "lost", "maybe"), "lost", "bool", zh("field.bool")},
-		{"missing required", admin, "exams", with(newBody("exams", e.a), "conclusion", ""), "conclusion", "required", zh("field.required")},
-		{"bad ID number", admin, "people", with(newBody("people", e.a), "id_number", badCheck(storetest.IDNumber())),
+		{"negative dose", supervisor, "doses", with(newBody("doses", e.a), "hp10", -0.1), "hp10", "dose", zh("field.dose")},
+		{"dose with 4 decimals", supervisor, "doses", with(newBody("doses", e.a), "hp10", 0.0001), "hp10", "dose", zh("field.dose")},
+		{"missing dose", supervisor, "doses", with(newBody("doses", e.a), "hp10", nil), "hp10", "dose_lost", zh("field.dose_lost")},
+		{"bool as text", supervisor, "doses", with(newBody("doses", e.a), "lost", "maybe"), "lost", "bool", zh("field.bool")},
+		{"missing required", supervisor, "exams", with(newBody("exams", e.a), "conclusion", ""), "conclusion", "required", zh("field.required")},
+		{"bad ID number", supervisor, "people", with(newBody("people", e.a), "id_number", badCheck(storetest.IDNumber())),
 			"id_number", "id_number.checksum", zh("field.id_number.checksum")},
 		{"employment field of a new person", instA, "people", with(newBody("people", e.a),
 			"employment", map[string]any{"occupation": "2A", "started_on": "2020-13-01"}),
@@ -133,7 +133,7 @@ func TestBadRequests(t *testing.T) {
 		t.Run(c.name, func(t *testing.T) {
 			e.t = t
 			before := e.record("institutions", e.a["institutions"])
-			r := e.do(admin, c.method, c.url, c.body)
+			r := e.do(supervisor, c.method, c.url, c.body)
 			got := r.err(t)
 			if r.status != c.status || got.Code != c.code || got.Message == "" {
 				t.Errorf("status %d, want %d %s: %.300s", r.status, c.status, c.code, r.body)
@@ -146,7 +146,7 @@ func TestBadRequests(t *testing.T) {
 			}
 		})
 	}
-	if r := e.do(admin, "DELETE", inst, nil); !strings.Contains(r.header.Get("Allow"), "PUT") {
+	if r := e.do(supervisor, "DELETE", inst, nil); !strings.Contains(r.header.Get("Allow"), "PUT") {
 		t.Errorf("405 Allow = %q", r.header.Get("Allow"))
 	}
 }
@@ -155,11 +155,11 @@ func TestBadRequests(t *testing.T) {
 func TestLanguage(t *testing.T) {
 	e := newEnv(t)
 	body := with(newBody("institutions", nil), "kind", "hospital")
-	r := e.do(admin, "POST", "/api/v1/institutions", body, "Accept-Language", "en-US,en;q=0.9")
+	r := e.do(supervisor, "POST", "/api/v1/institutions", body, "Accept-Language", "en-US,en;q=0.9")
 	if got := r.err(t); got.Message != i18n.T("en", "error.invalid") || got.Fields["kind"] != i18n.T("en", "field.enum") {
 		t.Errorf("en: %s", r.body)
 	}
-	r = e.do(admin, "POST", "/api/v1/institutions", body, "Accept-Language", "fr")
+	r = e.do(supervisor, "POST", "/api/v1/institutions", body, "Accept-Language", "fr")
 	if got := r.err(t); got.Message != zh("error.invalid") {
 		t.Errorf("fr falls back to Chinese: %s", r.body)
 	}
@@ -170,7 +170,7 @@ func TestLanguage(t *testing.T) {
 func TestInternalError(t *testing.T) {
 	e := newEnv(t)
 	e.store.Close()
-	r := e.do(admin, "GET", "/api/v1/institutions", nil)
+	r := e.do(supervisor, "GET", "/api/v1/institutions", nil)
 	got := r.err(t)
 	if r.status != http.StatusInternalServerError || got.Code != "EINTERNAL" || got.Message != zh("error.internal") {
 		t.Fatalf("status %d: %s", r.status, r.body)
@@ -191,13 +191,13 @@ func TestInternalError(t *testing.T) {
 // could not be read and those that fail validation.
 func TestAllFieldsReported(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(admin, "POST", "/api/v1/institutions", `{"name": "x", "kind": "hospital", "beds": "many", "colour": 1}`)
+	r := e.do(supervisor, "POST", "/api/v1/institutions", `{"name": "x", "kind": "hospital", "beds": "many", "colour": 1}`)
 	want := map[string]string{"name": "too_short", "kind": "enum", "beds": "integer", "colour": "unknown_field",
 		"credit_code": "required", "address": "required", "status": "required", "division_code": "required"}
 	if got := r.err(t).FieldCodes; !reflect.DeepEqual(got, want) {
 		t.Errorf("institution: got %v\nwant %v", got, want)
 	}
-	r = e.do(admin, "POST", "/api/v1/people", `{"id_number": "1", "name": "某人", "employment": {"institution_id": "A", "started_on": "2020-01-01"}}`)
+	r = e.do(supervisor, "POST", "/api/v1/people", `{"id_number": "1", "name": "某人", "employment": {"institution_id": "A", "started_on": "2020-01-01"}}`)
 	want = map[string]string{"id_number": "id_number.length", "employment.institution_id": "integer", "employment.occupation": "required"}
 	if got := r.err(t).FieldCodes; !reflect.DeepEqual(got, want) {
 		t.Errorf("person: got %v\nwant %v", got, want)

@@ -141,7 +141,7 @@ func (s *Service) SetPassword(ctx context.Context, actor store.Actor, username, 
 // CheckRole reports whether the user's role and institution agree.
 func CheckRole(u *store.User) error {
 	switch u.Role {
-	case store.RoleAdmin, store.RoleSupervisor:
+	case store.RoleAdmin, store.RoleSecurity, store.RoleAuditor, store.RoleSupervisor, store.RoleViewer:
 		if u.InstitutionID != 0 {
 			return &domain.Error{Code: domain.EINVALID, Message: "error.role_institution"}
 		}

@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
@@ -68,6 +69,10 @@ func Export(ctx context.Context, s *store.Store, actor store.Actor, u *store.Use
 	if k == nil {
 		return 0, fmt.Errorf("exchange: unknown kind %q (want one of %s)", kind, kindNames())
 	}
+	if !auth.BusinessRole(u.Role) || ((kind == "doses" || kind == "exams") && !auth.SeesHealthData(u)) {
+		return 0, auth.ErrForbidden
+	}
+	mask := !auth.SeesIDNumbers(u)
 	t, err := newTable(w, f)
 	if err != nil {
 		return 0, err
@@ -89,7 +94,11 @@ func Export(ctx context.Context, s *store.Store, actor store.Actor, u *store.Use
 		}
 		emit := func(rec domain.Record) error {
 			n++
-			return t.row(exportRow(k, keys, rec, refs))
+			row := exportRow(k, keys, rec, refs)
+			if mask {
+				maskRow(keys, row)
+			}
+			return t.row(row)
 		}
 		return eachOf(tx, k.Name, u.Scope(), filter, emit)
 	})
@@ -102,6 +111,18 @@ func Export(ctx context.Context, s *store.Store, actor store.Actor, u *store.Use
 	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
 		return tx.Audit("export", k.Entity, 0, map[string]any{"kind": kind, "filter": filter.Values, "rows": n, "format": string(f)})
 	})
+}
+
+// maskRow hides ID and phone numbers from users who may not see them.
+func maskRow(keys, row []string) {
+	for i, key := range keys {
+		switch key {
+		case "id_number":
+			row[i] = domain.MaskIDNumber(row[i])
+		case "phone":
+			row[i] = domain.MaskPhone(row[i])
+		}
+	}
 }
 
 func kindNames() string {
@@ -270,6 +291,9 @@ var findingsKind = &xlsx.Kind{Name: "findings", Entity: "finding", Sheet: "ÂàùÁ≠
 // ExportFindings writes the findings u may see that match f (its limit is
 // ignored), most serious first, and audits the export.
 func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *store.User, f store.FindingFilter, w io.Writer, format Format) (int, error) {
+	if !auth.BusinessRole(u.Role) {
+		return 0, auth.ErrForbidden
+	}
 	t, err := newTable(w, format)
 	if err != nil {
 		return 0, err

@@ -269,7 +269,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := demo.Load(ctx, e.s, scale, 7, today); err != nil {
 		t.Fatal(err)
 	}
-	admin := &store.User{Username: "admin", Role: store.RoleAdmin}
+	super := &store.User{Username: "supervisor", Role: store.RoleSupervisor}
 	dir := t.TempDir()
 	var files []string
 	for i, k := range xlsx.Kinds {
@@ -282,7 +282,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := exchange.Export(ctx, e.s, clerk, admin, k.Name, store.Filter{Retired: true}, f, format)
+		n, err := exchange.Export(ctx, e.s, clerk, super, k.Name, store.Filter{Retired: true}, f, format)
 		f.Close()
 		if err != nil || n == 0 {
 			t.Fatalf("export %s: %d rows, %v", k.Name, n, err)
@@ -325,5 +325,33 @@ func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	}
 	if c := rep.Counts[len(rep.Counts)-1]; c.Kind != "doses" || c.Created != 2 {
 		t.Errorf("the dose rows after the problem were not checked: %+v", c)
+	}
+}
+
+// TestExportByRole: a viewer's export masks ID numbers and leaves out
+// health data; the administrators export no business data.
+func TestExportByRole(t *testing.T) {
+	e := newEnv(t)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()), e.file("剂量.csv", dosesCSV("0.100")))
+	export := func(role, kind string) (string, error) {
+		var b strings.Builder
+		u := &store.User{Username: role, Role: role}
+		_, err := exchange.Export(ctx, e.s, clerk, u, kind, store.Filter{}, &b, exchange.CSV)
+		return b.String(), err
+	}
+	out, err := export(store.RoleViewer, "people")
+	if err != nil || strings.Contains(out, idA) || !strings.Contains(out, domain.MaskIDNumber(idA)) {
+		t.Errorf("viewer's people export (%v) shows the ID number or lacks the masked one:\n%s", err, out)
+	}
+	if out, err := export(store.RoleSupervisor, "people"); err != nil || !strings.Contains(out, idA) {
+		t.Errorf("supervisor's people export (%v) lacks the ID number:\n%s", err, out)
+	}
+	for _, c := range []struct{ role, kind string }{
+		{store.RoleViewer, "doses"}, {store.RoleViewer, "exams"},
+		{store.RoleAdmin, "people"}, {store.RoleSecurity, "institutions"}, {store.RoleAuditor, "equipment"},
+	} {
+		if _, err := export(c.role, c.kind); domain.ErrorCode(err) != domain.EFORBIDDEN {
+			t.Errorf("%s exporting %s: %v, want forbidden", c.role, c.kind, err)
+		}
 	}
 }

@@ -185,7 +185,7 @@ const maxReason = 500
 // administrators may (EFORBIDDEN); the reason is required (EINVALID with a
 // field error on "reason"). The dismissal is audited.
 func (s *Service) Dismiss(ctx context.Context, actor store.Actor, user *store.User, id int64, version int, reason string) error {
-	if user == nil || (user.Role != store.RoleSupervisor && user.Role != store.RoleAdmin) {
+	if user == nil || user.Role != store.RoleSupervisor {
 		return errForbidden
 	}
 	reason = strings.TrimSpace(reason)

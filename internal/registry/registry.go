@@ -47,19 +47,25 @@ func Actor(u *store.User, requestID, ip string) store.Actor {
 // it may touch is the store scope's business.
 func allowed(u *store.User, action, entity string) bool {
 	switch u.Role {
-	case store.RoleAdmin, store.RoleSupervisor:
+	case store.RoleSupervisor:
 		return true
 	case store.RoleInstitution:
 		// An institution user files its own records but not institutions.
 		return entity != "institution" || action == "update" || action == "read"
+	case store.RoleViewer:
+		// A viewer reads, but not health data (exam conclusions, doses).
+		return action == "read" && entity != "exam" && entity != "dose"
 	}
-	return false
+	return false // the administrators see no business data
 }
 
 var errForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
 
 // Find returns one record the user may see.
 func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], id int64) (*T, error) {
+	if !allowed(u, "read", t.Entity()) {
+		return nil, errForbidden
+	}
 	var rec *T
 	err := r.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -71,6 +77,9 @@ func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table
 
 // List returns a page of records the user may see.
 func List[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], f store.Filter) ([]*T, int, error) {
+	if !allowed(u, "read", t.Entity()) {
+		return nil, 0, errForbidden
+	}
 	var recs []*T
 	var n int
 	err := r.Store.View(ctx, func(tx *store.Tx) error {

@@ -274,6 +274,9 @@ func (tx *Tx) FindFinding(sc Scope, id int64) (*Finding, error) {
 	if sc.InstitutionID != 0 {
 		q, args = q+" AND institution_id = ?", append(args, sc.InstitutionID)
 	}
+	if sc.NoHealth {
+		q, args = q+" AND subject_type <> ?", append(args, "person")
+	}
 	f, err := scanFinding(tx.queryRow(q, args...))
 	return f, mapError("find finding", err)
 }
@@ -342,6 +345,9 @@ func (f FindingFilter) where(sc Scope, skip string) (string, []any) {
 	add := func(c string, a any) { conds, args = append(conds, c), append(args, a) }
 	if sc.InstitutionID != 0 {
 		add("institution_id = ?", sc.InstitutionID)
+	}
+	if sc.NoHealth {
+		add("subject_type <> ?", "person")
 	}
 	if f.Rule != "" && skip != "rule" {
 		add("rule = ?", f.Rule)

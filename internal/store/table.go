@@ -13,6 +13,9 @@ import (
 // its institution. The zero Scope sees everything.
 type Scope struct {
 	InstitutionID int64
+	// NoHealth hides findings about people (they derive from exam
+	// conclusions and doses) from users who may not see health data.
+	NoHealth bool
 }
 
 // Filter selects and pages rows of a list. Values holds the filter's named

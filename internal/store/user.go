@@ -7,12 +7,20 @@ import (
 	"time"
 )
 
-// Roles.
+// Roles, separated (三权分立): the three administrators run the system and
+// see no business data; supervisors, institution users and viewers work
+// with it. internal/auth says which role may do what.
 const (
-	RoleAdmin       = "admin"
-	RoleSupervisor  = "supervisor"
-	RoleInstitution = "institution"
+	RoleAdmin       = "admin"       // 系统管理员: accounts
+	RoleSecurity    = "security"    // 安全管理员: security policy
+	RoleAuditor     = "auditor"     // 审计管理员: reads the audit trail
+	RoleSupervisor  = "supervisor"  // 监督员: business data of the jurisdiction
+	RoleInstitution = "institution" // 机构用户: its own institution's data
+	RoleViewer      = "viewer"      // 只读: reads the jurisdiction's data, masked
 )
+
+// AllRoles lists the roles in the order the UI offers them.
+var AllRoles = []string{RoleSupervisor, RoleInstitution, RoleViewer, RoleAdmin, RoleSecurity, RoleAuditor}
 
 // User is an account.
 type User struct {
@@ -30,8 +38,11 @@ type User struct {
 
 // Scope returns the data scope of the user.
 func (u *User) Scope() Scope {
-	if u.Role == RoleInstitution {
+	switch u.Role {
+	case RoleInstitution:
 		return Scope{InstitutionID: u.InstitutionID}
+	case RoleViewer:
+		return Scope{NoHealth: true}
 	}
 	return Scope{}
 }

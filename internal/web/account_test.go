@@ -28,11 +28,11 @@ func TestTokens(t *testing.T) {
 	if len(ids) != 1 || cells(list, ids[0])[0] != "接口甲" || cells(list, ids[0])[3] != "有效" {
 		t.Fatalf("token rows %v", ids)
 	}
-	if other := e.do("admin", "GET", "/account/tokens", nil).Body.String(); strings.Contains(other, "接口甲") {
+	if other := e.do("supervisor", "GET", "/account/tokens", nil).Body.String(); strings.Contains(other, "接口甲") {
 		t.Errorf("another user's token listed\n%s", excerpt(other))
 	}
 	tokID := strings.TrimPrefix(ids[0], "row-")
-	if w := e.do("admin", "POST", "/account/tokens/"+tokID+"/revoke", url.Values{}); w.Code != 404 {
+	if w := e.do("supervisor", "POST", "/account/tokens/"+tokID+"/revoke", url.Values{}); w.Code != 404 {
 		t.Errorf("revoke another user's token: %d", w.Code)
 	}
 	if w := e.do("inst", "POST", "/account/tokens/"+tokID+"/revoke", url.Values{}); w.Code != 303 {

@@ -13,7 +13,10 @@ import (
 var roles = &domain.Enum{Name: "role", Options: []domain.Option{
 	{Key: store.RoleSupervisor, ZH: "监督员", EN: "Supervisor"},
 	{Key: store.RoleInstitution, ZH: "机构用户", EN: "Institution user"},
-	{Key: store.RoleAdmin, ZH: "系统管理员", EN: "Administrator"},
+	{Key: store.RoleViewer, ZH: "只读用户", EN: "Viewer"},
+	{Key: store.RoleAdmin, ZH: "系统管理员", EN: "System administrator"},
+	{Key: store.RoleSecurity, ZH: "安全管理员", EN: "Security administrator"},
+	{Key: store.RoleAuditor, ZH: "审计管理员", EN: "Audit administrator"},
 }}
 
 // userFields are the inputs of the add-user form.
@@ -48,18 +51,8 @@ type userRow struct {
 	Institution string
 }
 
-func requireAdmin(r *http.Request) error {
-	if userOf(r).Role != store.RoleAdmin {
-		return errForbidden
-	}
-	return nil
-}
-
 // handleUsers lists the accounts with the add-user form.
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	var done string
 	if r.URL.Query().Get("done") == "password" {
 		done = i18n.T(s.lang(r), "users.password_done")
@@ -69,7 +62,7 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 
 // renderUsers shows the user page with the add-user form in state st.
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, st formState, msg, done string) error {
-	ctx, u, lang := r.Context(), userOf(r), s.lang(r)
+	ctx, dir, lang := r.Context(), directory(), s.lang(r)
 	var users []*store.User
 	if err := s.cfg.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -82,11 +75,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 	for i, x := range users {
 		ids[i] = x.InstitutionID
 	}
-	names, err := s.institutionNames(ctx, u, ids)
+	names, err := s.institutionNames(ctx, dir, ids)
 	if err != nil {
 		return err
 	}
-	ref, err := s.refInput(ctx, u, lang, st.Values["institution_id"])
+	ref, err := s.refInput(ctx, dir, lang, st.Values["institution_id"])
 	if err != nil {
 		return err
 	}
@@ -102,15 +95,12 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 
 // handleUserCreate adds an account.
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	if err := r.ParseForm(); err != nil {
 		return errBadRequest
 	}
 	var uf userForm
 	st := newFormState(nil)
-	readFields(r.PostForm, &uf, userFields, &st, s.resolver(r))
+	readFields(r.PostForm, &uf, userFields, &st, s.resolverFor(r.Context(), directory()))
 	uf.Password = r.PostForm.Get("password") // as typed: spaces are part of a password
 	if uf.Username == "" {
 		st.Errors.Add("username", domain.CodeRequired)
@@ -147,9 +137,6 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 
 // handleUserPassword sets a new password for an account (and ends its sessions).
 func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) error {
-	if err := requireAdmin(r); err != nil {
-		return err
-	}
 	id, err := pathID(r)
 	if err != nil {
 		return err

@@ -37,7 +37,7 @@ type kind[T any, P recordPtr[T]] struct {
 	defaults  map[string]string
 	// prefill returns further defaults of a new record under the parent.
 	prefill func(ctx context.Context, s *Server, u *store.User, parentID int64) map[string]string
-	// onlyRegulators: only supervisors and admins may create (institutions).
+	// onlyRegulators: only supervisors may create and retire (institutions).
 	onlyRegulators bool
 }
 

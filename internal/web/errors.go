@@ -8,6 +8,7 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/httplog"
 	"radsup/internal/i18n"
+	"radsup/internal/store"
 )
 
 // handler is the shape of every page handler: it returns an error instead of
@@ -76,6 +77,9 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	} else {
 		s.log.Info("page refused", attrs...)
 	}
+	if status == http.StatusForbidden && userOf(r) != nil {
+		s.auditDenied(r)
+	}
 	lang := s.lang(r)
 	data := errorPage{base: s.base(r, "", i18n.T(lang, "error.title")), Status: status, Message: i18n.T(lang, key)}
 	if status >= 500 {
@@ -90,4 +94,14 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 // handleNotFound answers every path no route matches.
 func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
 	return errNotFound
+}
+
+// auditDenied records a permission denial: who tried what.
+func (s *Server) auditDenied(r *http.Request) {
+	err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		return tx.Audit("denied", "route", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
+	})
+	if err != nil {
+		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
+	}
 }

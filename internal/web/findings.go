@@ -271,7 +271,7 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 		row.Evidence = append(row.Evidence, detail{Label: label, Value: f.Evidence[k]})
 	}
 	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
-		CanDismiss: f.Status == store.FindingOpen && u.Role != store.RoleInstitution}
+		CanDismiss: f.Status == store.FindingOpen && u.Role == store.RoleSupervisor}
 	if errKey != "" {
 		p.Error = i18n.T(lang, errKey)
 	}

@@ -116,7 +116,7 @@ func TestDismissFinding(t *testing.T) {
 	}
 
 	// Not open any more: a second dismissal is a conflict.
-	w = e.do("admin", "POST", path+"/dismiss", url.Values{"version": {id(int64(got.Version))}, "reason": {"重复"}})
+	w = e.do("supervisor", "POST", path+"/dismiss", url.Values{"version": {id(int64(got.Version))}, "reason": {"重复"}})
 	if w.Code != 409 {
 		t.Errorf("second dismissal: %d, want 409", w.Code)
 	}

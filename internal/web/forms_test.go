@@ -26,7 +26,7 @@ func badCheck(code string) string {
 
 func institutionCount(t *testing.T, e *env) int {
 	t.Helper()
-	_, n, err := registry.List(context.Background(), e.reg, e.admin(), store.Institutions, store.Filter{Retired: true})
+	_, n, err := registry.List(context.Background(), e.reg, e.super(), store.Institutions, store.Filter{Retired: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -154,7 +154,7 @@ func TestStaleEditKeepsFirst(t *testing.T) {
 	e := newEnv(t)
 	lic := e.a.licence
 	path := "/licences/" + id(lic.ID) + "/edit"
-	page := e.do("admin", "GET", path, nil).Body.String()
+	page := e.do("supervisor", "GET", path, nil).Body.String()
 	v, _ := inputValue(page, "version")
 
 	first := formOf("licence", lic, 0)
@@ -166,7 +166,7 @@ func TestStaleEditKeepsFirst(t *testing.T) {
 	second := formOf("licence", lic, 0)
 	second.Set("version", v)
 	second.Set("issuer", "第二次修改")
-	w := e.do("admin", "POST", path, second)
+	w := e.do("supervisor", "POST", path, second)
 	body := w.Body.String()
 	if w.Code != 409 {
 		t.Fatalf("second edit: %d, want 409\n%s", w.Code, excerpt(body))
@@ -194,7 +194,7 @@ func TestStaleEditKeepsFirst(t *testing.T) {
 	}
 	// Resubmitting with the new version replaces the stored values.
 	second.Set("version", newV)
-	if w := e.do("admin", "POST", path, second); w.Code != 303 {
+	if w := e.do("supervisor", "POST", path, second); w.Code != 303 {
 		t.Fatalf("resubmit: %d", w.Code)
 	}
 	if got := find(e, store.Licences, lic.ID).Issuer; got != "第二次修改" {
@@ -219,7 +219,7 @@ func TestDuplicateCreditCode(t *testing.T) {
 	e := newEnv(t)
 	form := url.Values{"name": {"另一家医院"}, "credit_code": {e.b.inst.CreditCode}, "kind": {"clinic"},
 		"division_code": {"410102"}, "address": {"a"}, "status": {"open"}}
-	w := e.do("admin", "POST", "/institutions/new", form)
+	w := e.do("supervisor", "POST", "/institutions/new", form)
 	body := w.Body.String()
 	if w.Code != 409 {
 		t.Fatalf("status %d\n%s", w.Code, excerpt(body))
@@ -300,7 +300,7 @@ func TestCreditCodeInput(t *testing.T) {
 	if w := e.do("supervisor", "POST", path, form); w.Code != 303 {
 		t.Fatalf("known code: %d\n%s", w.Code, excerpt(w.Body.String()))
 	}
-	emps, _, err := registry.List(context.Background(), e.reg, e.admin(), store.Employments,
+	emps, _, err := registry.List(context.Background(), e.reg, e.super(), store.Employments,
 		store.Filter{Values: map[string]string{"person_id": id(e.a.person.ID), "institution_id": id(e.b.inst.ID)}})
 	if err != nil || len(emps) != 1 {
 		t.Fatalf("employment at B: %v %v", emps, err)

@@ -52,6 +52,7 @@ type env struct {
 	auth   *auth.Service
 	svc    *findings.Service
 	h      http.Handler
+	srv    *web.Server
 	logs   *bytes.Buffer
 	a, b   fixture
 	users  map[string]*store.User
@@ -91,12 +92,15 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
-	e.h = httplog.Handler(slog.New(slog.NewTextHandler(io.Discard, nil)), srv.Handler())
+	e.srv, e.h = srv, httplog.Handler(slog.New(slog.NewTextHandler(io.Discard, nil)), srv.Handler())
 	err = s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = build(t, tx), build(t, tx)
 		e.users["admin"] = storetest.User(t, tx, store.RoleAdmin, 0)
+		e.users["security"] = storetest.User(t, tx, store.RoleSecurity, 0)
+		e.users["auditor"] = storetest.User(t, tx, store.RoleAuditor, 0)
 		e.users["supervisor"] = storetest.User(t, tx, store.RoleSupervisor, 0)
 		e.users["inst"] = storetest.User(t, tx, store.RoleInstitution, e.a.inst.ID)
+		e.users["viewer"] = storetest.User(t, tx, store.RoleViewer, 0)
 		return nil
 	})
 	if err != nil {
@@ -164,10 +168,13 @@ func (e *env) do(role, method, target string, form url.Values) *httptest.Respons
 // admin is the registry user used to read what is stored.
 func (e *env) admin() *store.User { return e.users["admin"] }
 
+// super is the supervisor, who reads and files everything.
+func (e *env) super() *store.User { return e.users["supervisor"] }
+
 // find reads a record as the admin sees it.
 func find[T any](e *env, t *store.Table[T], id int64) *T {
 	e.t.Helper()
-	rec, err := registry.Find(context.Background(), e.reg, e.admin(), t, id)
+	rec, err := registry.Find(context.Background(), e.reg, e.super(), t, id)
 	if err != nil {
 		e.t.Fatalf("find %s %d: %v", t.Entity(), id, err)
 	}
@@ -313,4 +320,17 @@ func rowIDs(body, tableID string) []string {
 		out = append(out, m[1])
 	}
 	return out
+}
+
+// count returns the number of rows of a table.
+func (e *env) count(table string) int {
+	e.t.Helper()
+	var n int
+	err := e.store.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
 }

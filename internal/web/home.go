@@ -3,6 +3,7 @@ package web
 import (
 	"net/http"
 
+	"radsup/internal/auth"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -23,6 +24,10 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
 	one := store.Filter{Limit: 1}
 	p := homePage{base: s.base(r, "home", i18n.T(s.lang(r), "nav.home"))}
+	if !auth.BusinessRole(u.Role) {
+		// The administrators see no business data: their home lists their tasks.
+		return s.render(w, r, http.StatusOK, "home", p)
+	}
 	var err error
 	if _, p.Institutions, err = registry.List(ctx, reg, u, store.Institutions, one); err != nil {
 		return err

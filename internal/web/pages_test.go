@@ -31,17 +31,17 @@ func contentScenarios(e *env) []scenario {
 			[]string{a.person.Name, b.person.Name}, nil},
 		{"search institutions by credit code", "supervisor", "GET", "/institutions?q=" + b.inst.CreditCode, nil, 200,
 			[]string{b.inst.Name, "共 1 条"}, []string{a.inst.Name}},
-		{"filter institutions by status", "admin", "GET", "/institutions?status=closed", nil, 200,
+		{"filter institutions by status", "supervisor", "GET", "/institutions?status=closed", nil, 200,
 			[]string{"没有符合条件的记录"}, []string{a.inst.Name, b.inst.Name}},
-		{"filter institutions by street", "admin", "GET", "/institutions?street=410102001", nil, 200,
+		{"filter institutions by street", "supervisor", "GET", "/institutions?street=410102001", nil, 200,
 			[]string{a.inst.Name, `<option value="410102001" selected>林山寨街道</option>`}, nil},
-		{"search people by ID number", "admin", "GET", "/people?q=" + a.person.IDNumber, nil, 200,
+		{"search people by ID number", "supervisor", "GET", "/people?q=" + a.person.IDNumber, nil, 200,
 			[]string{a.person.Name}, []string{b.person.Name}},
-		{"filter people by occupation", "admin", "GET", "/people?occupation=2D", nil, 200,
+		{"filter people by occupation", "supervisor", "GET", "/people?occupation=2D", nil, 200,
 			nil, []string{a.person.Name, b.person.Name}},
-		{"filter equipment by type", "admin", "GET", "/equipment?type=ct", nil, 200,
+		{"filter equipment by type", "supervisor", "GET", "/equipment?type=ct", nil, 200,
 			nil, []string{a.equip.SerialNo}},
-		{"filter equipment by status", "admin", "GET", "/equipment?status=in_use", nil, 200,
+		{"filter equipment by status", "supervisor", "GET", "/equipment?status=in_use", nil, 200,
 			[]string{a.equip.SerialNo, b.equip.SerialNo, "数字化X射线摄影系统"}, nil},
 		{"institution user cannot retire its institution", "inst", "GET", "/institutions/" + id(a.inst.ID), nil, 200,
 			[]string{"/institutions/" + id(a.inst.ID) + "/edit"}, []string{"/institutions/" + id(a.inst.ID) + "/retire"}},
@@ -51,9 +51,9 @@ func contentScenarios(e *env) []scenario {
 		{"supervisor has none", "supervisor", "GET", "/", nil, 200, []string{"监督员"}, []string{`href="/admin/users"`}},
 		{"institution user's nav", "inst", "GET", "/", nil, 200,
 			[]string{`href="/institutions/` + id(a.inst.ID) + `"`, "本机构"}, []string{`href="/institutions"`}},
-		{"labels in Chinese", "admin", "GET", "/equipment/" + id(a.equip.ID), nil, 200,
+		{"labels in Chinese", "supervisor", "GET", "/equipment/" + id(a.equip.ID), nil, 200,
 			[]string{"DR (数字化X射线摄影)", "在用", "状态检测", "合格"}, nil},
-		{"person page labels", "admin", "GET", "/people/" + id(a.person.ID), nil, 200,
+		{"person page labels", "supervisor", "GET", "/people/" + id(a.person.ID), nil, 200,
 			[]string{"诊断放射学", "在岗", "可继续原放射工作", a.inst.Name}, nil},
 		{"new institution form", "supervisor", "GET", "/institutions/new", nil, 200,
 			[]string{"机构名称<span class=\"req\"", `<option value="410102" selected>中原区</option>`, `<option value="open" selected>开业</option>`}, nil},
@@ -93,7 +93,7 @@ func TestHTMLIsEscaped(t *testing.T) {
 		storetest.Institution(t, tx, func(x *domain.Institution) { x.Name = `<script>alert("x")</script>医院` })
 		return nil
 	})
-	body := e.do("admin", "GET", "/institutions", nil).Body.String()
+	body := e.do("supervisor", "GET", "/institutions", nil).Body.String()
 	if strings.Contains(body, `<script>alert`) || !strings.Contains(body, `&lt;script&gt;alert`) {
 		t.Errorf("name not escaped\n%s", excerpt(body))
 	}
@@ -170,7 +170,7 @@ func TestYearSums(t *testing.T) {
 		_, err := store.Retire(tx, store.Doses, store.Scope{}, retired.ID, retired.Version)
 		return err
 	})
-	for role, want2021 := range map[string]string{"admin": "1.675", "inst": "1.375"} {
+	for role, want2021 := range map[string]string{"supervisor": "1.675", "inst": "1.375"} {
 		body := e.do(role, "GET", "/people/"+id(p.ID), nil).Body.String()
 		if got := cells(body, "year-2021"); len(got) != 3 || got[1] != want2021 {
 			t.Errorf("%s: 2021 row %q, want %s", role, got, want2021)
@@ -186,7 +186,7 @@ func TestYearSums(t *testing.T) {
 		}
 	}
 	// Shown with ?retired=1, and still not added up.
-	body := e.do("admin", "GET", "/people/"+id(p.ID)+"?retired=1", nil).Body.String()
+	body := e.do("supervisor", "GET", "/people/"+id(p.ID)+"?retired=1", nil).Body.String()
 	if got := cells(body, "row-"+id(retired.ID)); len(got) == 0 || !strings.Contains(got[0], "已注销") || !strings.Contains(got[len(got)-1], "恢复") {
 		t.Errorf("retired row %q", got)
 	}
@@ -238,7 +238,7 @@ func TestLicenceCurrentFirst(t *testing.T) {
 		_, err := store.Retire(tx, store.Licences, store.Scope{}, newer.ID, newer.Version)
 		return err
 	})
-	body := e.do("admin", "GET", "/institutions/"+id(e.b.inst.ID)+"?retired=1", nil).Body.String()
+	body := e.do("supervisor", "GET", "/institutions/"+id(e.b.inst.ID)+"?retired=1", nil).Body.String()
 	ids := rowIDs(body, "licences")
 	want := []string{"row-" + id(e.b.licence.ID), "row-" + id(newer.ID), "row-" + id(old.ID)}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {

@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"strings"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -50,6 +51,8 @@ type personPage struct {
 	Exams       []*domain.Exam
 	Doses       []doseRow
 	YearSums    []yearSum
+	// HealthHidden: the user may not see health exams and doses.
+	HealthHidden bool
 }
 
 type employmentRow struct {
@@ -122,12 +125,14 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
 	if p.Trainings, _, err = registry.List(ctx, reg, u, store.Trainings, f); err != nil {
 		return err
 	}
-	if p.Exams, _, err = registry.List(ctx, reg, u, store.Exams, f); err != nil {
-		return err
-	}
-	ds, _, err := registry.List(ctx, reg, u, store.Doses, f)
-	if err != nil {
-		return err
+	var ds []*domain.DoseRecord
+	if p.HealthHidden = !auth.SeesHealthData(u); !p.HealthHidden {
+		if p.Exams, _, err = registry.List(ctx, reg, u, store.Exams, f); err != nil {
+			return err
+		}
+		if ds, _, err = registry.List(ctx, reg, u, store.Doses, f); err != nil {
+			return err
+		}
 	}
 	var ids []int64
 	for _, e := range emps {

@@ -100,12 +100,17 @@ func (s *Server) refInput(ctx context.Context, u *store.User, lang string, ids .
 // resolver returns the function that turns a typed credit code into the id
 // of an institution u may see.
 func (s *Server) resolver(r *http.Request) func(string) (string, bool) {
+	return s.resolverFor(r.Context(), userOf(r))
+}
+
+// resolverFor is resolver for the institutions u may see.
+func (s *Server) resolverFor(ctx context.Context, u *store.User) func(string) (string, bool) {
 	return func(code string) (string, bool) {
 		code = domain.NormalizeCreditCode(code)
 		if code == "" {
 			return "", true // left empty: "required" is reported by validation
 		}
-		list, _, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.Institutions,
+		list, _, err := registry.List(ctx, s.cfg.Registry, u, store.Institutions,
 			store.Filter{Values: map[string]string{"credit_code": code}, Limit: 1})
 		if err != nil || len(list) == 0 {
 			return "", false
@@ -133,3 +138,8 @@ func (s *Server) institutionNames(ctx context.Context, u *store.User, ids []int6
 	}
 	return names, nil
 }
+
+// directory is the reader of the institution directory (names and credit
+// codes) for the account administrator, who binds institution users to
+// institutions but sees no other business data.
+func directory() *store.User { return &store.User{Username: "directory", Role: store.RoleViewer} }

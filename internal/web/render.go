@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
@@ -36,6 +37,17 @@ func (b base) Layout() base { return b }
 
 // IsAdmin reports whether the user is an administrator.
 func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
+
+// Role reports whether the user has the role; templates ask it to show
+// what the role may use.
+func (b base) Role(role string) bool { return b.User != nil && b.User.Role == role }
+
+// Business reports whether the user works with business data (not one of
+// the three administrators).
+func (b base) Business() bool { return b.User != nil && auth.BusinessRole(b.User.Role) }
+
+// Files reports whether the user may file and change business data.
+func (b base) Files() bool { return b.User != nil && auth.Filers.Allows(b.User.Role) }
 
 // IsInstitution reports whether the user is an institution user.
 func (b base) IsInstitution() bool { return b.User != nil && b.User.Role == store.RoleInstitution }

@@ -1,10 +1,15 @@
 package web
 
-import "net/http"
+import (
+	"net/http"
 
-// routes registers every page route. Reading this file is reading the UI:
-// lists and record pages, and for each entity …/new, /{id}/edit and
-// /{id}/retire|restore. Every change is a POST.
+	"radsup/internal/auth"
+)
+
+// routes registers every page route with the roles that may use it.
+// Reading this file is reading the UI and who may use it: lists and record
+// pages, and for each entity …/new, /{id}/edit and /{id}/retire|restore.
+// Every change is a POST.
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /static/{hash}/{file}", s.serveStatic)
@@ -12,37 +17,37 @@ func (s *Server) routes() http.Handler {
 	s.public(mux, "GET /login", s.handleLoginForm)
 	s.public(mux, "POST /login", s.handleLogin)
 	s.public(mux, "POST /lang", s.handleLang)
-	s.page(mux, "POST /logout", s.handleLogout)
+	s.page(mux, "POST /logout", auth.Everyone, s.handleLogout)
 
-	s.page(mux, "GET /{$}", s.handleHome)
-	s.page(mux, "GET /institutions", s.handleInstitutions)
-	s.page(mux, "GET /institutions/{id}", s.handleInstitution)
-	s.page(mux, "GET /people", s.handlePeople)
-	s.page(mux, "GET /people/{id}", s.handlePerson)
-	s.page(mux, "GET /equipment", s.handleEquipmentList)
-	s.page(mux, "GET /equipment/{id}", s.handleEquipment)
-	s.page(mux, "GET /findings", s.handleFindings)
-	s.page(mux, "GET /findings/{id}", s.handleFinding)
-	s.page(mux, "POST /findings/{id}/dismiss", s.handleFindingDismiss)
+	s.page(mux, "GET /{$}", auth.Everyone, s.handleHome)
+	s.page(mux, "GET /institutions", auth.Readers, s.handleInstitutions)
+	s.page(mux, "GET /institutions/{id}", auth.Readers, s.handleInstitution)
+	s.page(mux, "GET /people", auth.Readers, s.handlePeople)
+	s.page(mux, "GET /people/{id}", auth.Readers, s.handlePerson)
+	s.page(mux, "GET /equipment", auth.Readers, s.handleEquipmentList)
+	s.page(mux, "GET /equipment/{id}", auth.Readers, s.handleEquipment)
+	s.page(mux, "GET /findings", auth.Readers, s.handleFindings)
+	s.page(mux, "GET /findings/{id}", auth.Readers, s.handleFinding)
+	s.page(mux, "POST /findings/{id}/dismiss", auth.Supervisors, s.handleFindingDismiss)
 
-	s.page(mux, "GET /institutions/new", institutions.newForm(s))
-	s.page(mux, "POST /institutions/new", institutions.create(s))
-	s.page(mux, "GET /institutions/{id}/licences/new", licences.newForm(s))
-	s.page(mux, "POST /institutions/{id}/licences/new", licences.create(s))
-	s.page(mux, "GET /institutions/{id}/people/new", s.handlePersonNew)
-	s.page(mux, "POST /institutions/{id}/people/new", s.handlePersonCreate)
-	s.page(mux, "GET /institutions/{id}/equipment/new", equipment.newForm(s))
-	s.page(mux, "POST /institutions/{id}/equipment/new", equipment.create(s))
-	s.page(mux, "GET /people/{id}/employments/new", employments.newForm(s))
-	s.page(mux, "POST /people/{id}/employments/new", employments.create(s))
-	s.page(mux, "GET /people/{id}/trainings/new", trainings.newForm(s))
-	s.page(mux, "POST /people/{id}/trainings/new", trainings.create(s))
-	s.page(mux, "GET /people/{id}/exams/new", exams.newForm(s))
-	s.page(mux, "POST /people/{id}/exams/new", exams.create(s))
-	s.page(mux, "GET /people/{id}/doses/new", doses.newForm(s))
-	s.page(mux, "POST /people/{id}/doses/new", doses.create(s))
-	s.page(mux, "GET /equipment/{id}/tests/new", tests.newForm(s))
-	s.page(mux, "POST /equipment/{id}/tests/new", tests.create(s))
+	s.page(mux, "GET /institutions/new", auth.Supervisors, institutions.newForm(s))
+	s.page(mux, "POST /institutions/new", auth.Supervisors, institutions.create(s))
+	s.page(mux, "GET /institutions/{id}/licences/new", auth.Filers, licences.newForm(s))
+	s.page(mux, "POST /institutions/{id}/licences/new", auth.Filers, licences.create(s))
+	s.page(mux, "GET /institutions/{id}/people/new", auth.Filers, s.handlePersonNew)
+	s.page(mux, "POST /institutions/{id}/people/new", auth.Filers, s.handlePersonCreate)
+	s.page(mux, "GET /institutions/{id}/equipment/new", auth.Filers, equipment.newForm(s))
+	s.page(mux, "POST /institutions/{id}/equipment/new", auth.Filers, equipment.create(s))
+	s.page(mux, "GET /people/{id}/employments/new", auth.Filers, employments.newForm(s))
+	s.page(mux, "POST /people/{id}/employments/new", auth.Filers, employments.create(s))
+	s.page(mux, "GET /people/{id}/trainings/new", auth.Filers, trainings.newForm(s))
+	s.page(mux, "POST /people/{id}/trainings/new", auth.Filers, trainings.create(s))
+	s.page(mux, "GET /people/{id}/exams/new", auth.Filers, exams.newForm(s))
+	s.page(mux, "POST /people/{id}/exams/new", auth.Filers, exams.create(s))
+	s.page(mux, "GET /people/{id}/doses/new", auth.Filers, doses.newForm(s))
+	s.page(mux, "POST /people/{id}/doses/new", auth.Filers, doses.create(s))
+	s.page(mux, "GET /equipment/{id}/tests/new", auth.Filers, tests.newForm(s))
+	s.page(mux, "POST /equipment/{id}/tests/new", auth.Filers, tests.create(s))
 
 	editable(s, mux, institutions)
 	editable(s, mux, licences)
@@ -54,21 +59,21 @@ func (s *Server) routes() http.Handler {
 	editable(s, mux, equipment)
 	editable(s, mux, tests)
 
-	s.page(mux, "GET /import", s.handleImportForm)
-	s.page(mux, "POST /import", s.handleImport)
-	s.page(mux, "GET /import/jobs/{id}", s.handleImportJob)
-	s.page(mux, "GET /import/jobs/{id}/annotated.xlsx", s.handleImportAnnotated)
-	s.page(mux, "GET /templates/{file}", s.handleTemplate)
-	s.page(mux, "GET /export/{file}", s.handleExport)
+	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
+	s.page(mux, "POST /import", auth.Filers, s.handleImport)
+	s.page(mux, "GET /import/jobs/{id}", auth.Filers, s.handleImportJob)
+	s.page(mux, "GET /import/jobs/{id}/annotated.xlsx", auth.Filers, s.handleImportAnnotated)
+	s.page(mux, "GET /templates/{file}", auth.Filers, s.handleTemplate)
+	s.page(mux, "GET /export/{file}", auth.Readers, s.handleExport)
 
-	s.page(mux, "GET /account/tokens", s.handleTokens)
-	s.page(mux, "POST /account/tokens", s.handleTokenCreate)
-	s.page(mux, "POST /account/tokens/{id}/revoke", s.handleTokenRevoke)
-	s.page(mux, "GET /admin/users", s.handleUsers)
-	s.page(mux, "POST /admin/users", s.handleUserCreate)
-	s.page(mux, "POST /admin/users/{id}/password", s.handleUserPassword)
+	s.page(mux, "GET /account/tokens", auth.Readers, s.handleTokens)
+	s.page(mux, "POST /account/tokens", auth.Readers, s.handleTokenCreate)
+	s.page(mux, "POST /account/tokens/{id}/revoke", auth.Readers, s.handleTokenRevoke)
+	s.page(mux, "GET /admin/users", auth.AccountAdmins, s.handleUsers)
+	s.page(mux, "POST /admin/users", auth.AccountAdmins, s.handleUserCreate)
+	s.page(mux, "POST /admin/users/{id}/password", auth.AccountAdmins, s.handleUserPassword)
 
-	s.page(mux, "/", s.handleNotFound)
+	s.page(mux, "/", auth.Everyone, s.handleNotFound)
 	return mux
 }
 
@@ -76,8 +81,12 @@ func (s *Server) routes() http.Handler {
 // GET and POST /plural/{id}/edit, POST /plural/{id}/retire and /restore.
 func editable[T any, P recordPtr[T]](s *Server, mux *http.ServeMux, k *kind[T, P]) {
 	p := "/" + k.plural + "/{id}/"
-	s.page(mux, "GET "+p+"edit", k.edit(s))
-	s.page(mux, "POST "+p+"edit", k.update(s))
-	s.page(mux, "POST "+p+"retire", k.retire(s, false))
-	s.page(mux, "POST "+p+"restore", k.retire(s, true))
+	retirers := auth.Filers
+	if k.onlyRegulators {
+		retirers = auth.Supervisors
+	}
+	s.page(mux, "GET "+p+"edit", auth.Filers, k.edit(s))
+	s.page(mux, "POST "+p+"edit", auth.Filers, k.update(s))
+	s.page(mux, "POST "+p+"retire", retirers, k.retire(s, false))
+	s.page(mux, "POST "+p+"restore", retirers, k.retire(s, true))
 }

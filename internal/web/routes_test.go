@@ -21,23 +21,39 @@ type route struct {
 	cross        int            // an institution user of A with B's records; 0: not applicable
 	location     string         // prefix of the redirect, when 303
 	want         func(f fixture) []string
+	viewer       func(f fixture) []string // what a viewer sees instead of want
 }
 
-var roles = []string{"admin", "supervisor", "inst"}
+var roles = []string{"admin", "security", "auditor", "supervisor", "inst", "viewer"}
 
-func all(status int) map[string]int {
-	return map[string]int{"admin": status, "supervisor": status, "inst": status}
+// st gives the status of each role.
+func st(admin, security, auditor, supervisor, inst, viewer int) map[string]int {
+	return map[string]int{"admin": admin, "security": security, "auditor": auditor,
+		"supervisor": supervisor, "inst": inst, "viewer": viewer}
 }
 
-// regulators: admins and supervisors get ok, institution users inst.
-func regulators(ok, inst int) map[string]int {
-	return map[string]int{"admin": ok, "supervisor": ok, "inst": inst}
+// all: every signed-in role gets status.
+func all(status int) map[string]int { return st(status, status, status, status, status, status) }
+
+// readers: business data, read; the three administrators get 403.
+func readers(supervisor, inst, viewer int) map[string]int {
+	return st(403, 403, 403, supervisor, inst, viewer)
 }
 
-// adminOnly: admins get ok, everyone else 403.
-func adminOnly(ok int) map[string]int {
-	return map[string]int{"admin": ok, "supervisor": 403, "inst": 403}
-}
+// filers: business data, changed; viewers and administrators get 403.
+func filers(supervisor, inst int) map[string]int { return st(403, 403, 403, supervisor, inst, 403) }
+
+// supervisorOnly: the office's own acts.
+func supervisorOnly(ok int) map[string]int { return filers(ok, 403) }
+
+// adminOnly: account administration.
+func adminOnly(ok int) map[string]int { return st(ok, 403, 403, 403, 403, 403) }
+
+// securityOnly: the security policy.
+func securityOnly(ok int) map[string]int { return st(403, ok, 403, 403, 403, 403) }
+
+// auditorOnly: the audit trail.
+func auditorOnly(ok int) map[string]int { return st(403, 403, ok, 403, 403, 403) }
 
 func names(fs ...string) func(fixture) []string { return func(fixture) []string { return fs } }
 
@@ -124,114 +140,117 @@ var newForms = map[string]func(*env, fixture) url.Values{
 // edits, then retire and restore of each record, logout last.
 var routes = []route{
 	{method: "GET", path: "/", status: all(200), want: names("首页")},
-	{method: "GET", path: "/institutions", status: regulators(200, 303), location: "/institutions/{inst}",
+	{method: "GET", path: "/institutions", status: readers(200, 303, 200), location: "/institutions/{inst}",
 		want: func(f fixture) []string { return []string{f.inst.Name, f.inst.CreditCode} }},
-	{method: "GET", path: "/institutions/{inst}", status: all(200), cross: 404,
+	{method: "GET", path: "/institutions/{inst}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string { return []string{f.inst.Name, f.licence.LicenceNo} }},
-	{method: "GET", path: "/institutions/{inst}?tab=people", status: all(200), cross: 404,
+	{method: "GET", path: "/institutions/{inst}?tab=people", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string { return []string{f.person.Name} }},
-	{method: "GET", path: "/institutions/{inst}?tab=equipment", status: all(200), cross: 404,
+	{method: "GET", path: "/institutions/{inst}?tab=equipment", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
-	{method: "GET", path: "/people", status: all(200), want: func(f fixture) []string { return []string{f.person.Name} }},
-	{method: "GET", path: "/people/{person}", status: all(200), cross: 404,
+	{method: "GET", path: "/people", status: readers(200, 200, 200), want: func(f fixture) []string { return []string{f.person.Name} }},
+	{method: "GET", path: "/people/{person}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {
 			return []string{f.person.IDNumber, f.emp.PermitNo, f.training.CertificateNo, f.dose.ReportNo}
+		},
+		viewer: func(f fixture) []string {
+			return []string{f.emp.PermitNo, f.training.CertificateNo, `id="health-hidden"`}
 		}},
-	{method: "GET", path: "/equipment", status: all(200), want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
-	{method: "GET", path: "/equipment/{equip}", status: all(200), cross: 404,
+	{method: "GET", path: "/equipment", status: readers(200, 200, 200), want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
+	{method: "GET", path: "/equipment/{equip}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string { return []string{f.equip.SerialNo, f.test.ReportNo} }},
 
-	{method: "GET", path: "/institutions/new", status: regulators(200, 403), want: names(`name="credit_code"`)},
-	{method: "GET", path: "/institutions/{inst}/licences/new", status: all(200), cross: 404, want: names(`name="licence_no"`)},
-	{method: "GET", path: "/institutions/{inst}/people/new", status: all(200), cross: 404, want: names(`name="id_number"`, `name="occupation"`)},
-	{method: "GET", path: "/institutions/{inst}/equipment/new", status: all(200), cross: 404, want: names(`name="serial_no"`)},
-	{method: "GET", path: "/people/{person}/employments/new", status: all(200), cross: 404, want: names(`name="institution_id"`)},
-	{method: "GET", path: "/people/{person}/trainings/new", status: all(200), cross: 404, want: names(`name="taken_on"`)},
-	{method: "GET", path: "/people/{person}/exams/new", status: all(200), cross: 404, want: names(`name="conclusion"`)},
-	{method: "GET", path: "/people/{person}/doses/new", status: all(200), cross: 404, want: names(`name="hp10"`)},
-	{method: "GET", path: "/equipment/{equip}/tests/new", status: all(200), cross: 404, want: names(`name="tested_on"`)},
-	{method: "GET", path: "/institutions/{inst}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/licences/{licence}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/people/{person}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/employments/{emp}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/trainings/{training}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/exams/{exam}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/doses/{dose}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/equipment/{equip}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/tests/{test}/edit", status: all(200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/account/tokens", status: all(200), want: names("API")},
+	{method: "GET", path: "/institutions/new", status: supervisorOnly(200), want: names(`name="credit_code"`)},
+	{method: "GET", path: "/institutions/{inst}/licences/new", status: filers(200, 200), cross: 404, want: names(`name="licence_no"`)},
+	{method: "GET", path: "/institutions/{inst}/people/new", status: filers(200, 200), cross: 404, want: names(`name="id_number"`, `name="occupation"`)},
+	{method: "GET", path: "/institutions/{inst}/equipment/new", status: filers(200, 200), cross: 404, want: names(`name="serial_no"`)},
+	{method: "GET", path: "/people/{person}/employments/new", status: filers(200, 200), cross: 404, want: names(`name="institution_id"`)},
+	{method: "GET", path: "/people/{person}/trainings/new", status: filers(200, 200), cross: 404, want: names(`name="taken_on"`)},
+	{method: "GET", path: "/people/{person}/exams/new", status: filers(200, 200), cross: 404, want: names(`name="conclusion"`)},
+	{method: "GET", path: "/people/{person}/doses/new", status: filers(200, 200), cross: 404, want: names(`name="hp10"`)},
+	{method: "GET", path: "/equipment/{equip}/tests/new", status: filers(200, 200), cross: 404, want: names(`name="tested_on"`)},
+	{method: "GET", path: "/institutions/{inst}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/licences/{licence}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/people/{person}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/employments/{emp}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/trainings/{training}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/exams/{exam}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/doses/{dose}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/equipment/{equip}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/tests/{test}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/account/tokens", status: readers(200, 200, 200), want: names("API")},
 	{method: "GET", path: "/admin/users", status: adminOnly(200), want: names(`action="/admin/users"`)},
-	{method: "GET", path: "/findings", status: all(200),
+	{method: "GET", path: "/findings", status: readers(200, 200, 200),
 		want: func(f fixture) []string {
 			return []string{`id="finding-` + id(f.finding.ID) + `"`, "EQP-ACCEPTANCE-MISSING", f.inst.Name}
 		}},
-	{method: "GET", path: "/findings?rule=EQP-ACCEPTANCE-MISSING&severity=violation&status=all", status: all(200),
+	{method: "GET", path: "/findings?rule=EQP-ACCEPTANCE-MISSING&severity=violation&status=all", status: readers(200, 200, 200),
 		want: func(f fixture) []string {
 			return []string{`id="finding-` + id(f.finding.ID) + `"`, `id="rule-EQP-ACCEPTANCE-MISSING"`}
 		}},
-	{method: "GET", path: "/findings/{finding}", status: all(200), cross: 404,
+	{method: "GET", path: "/findings/{finding}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {
 			return []string{f.finding.Message, `id="basis"`, `href="/equipment/` + id(f.flawed.ID) + `"`}
 		}},
-	{method: "GET", path: "/equipment/{flawed}", status: all(200), cross: 404,
+	{method: "GET", path: "/equipment/{flawed}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {
 			return []string{`id="record-findings"`, `id="finding-` + id(f.finding.ID) + `"`}
 		}},
 	{method: "POST", path: "/findings/{finding}/dismiss", form: func(e *env, f fixture) url.Values {
 		return url.Values{"version": {id(int64(e.findingOf(f.flawed.ID).Version))}, "reason": {"经现场核实，验收检测报告已补交"}}
-	}, status: regulators(303, 403), cross: 404, location: "/findings/{finding}"},
-	{method: "GET", path: "/import", status: all(200), want: names(`enctype="multipart/form-data"`, `href="/templates/doses.xlsx"`)},
-	{method: "GET", path: "/import/jobs/{job}", status: all(404)},
-	{method: "GET", path: "/import/jobs/{job}/annotated.xlsx", status: all(404)},
-	{method: "GET", path: "/templates/{template}", status: all(200)},
-	{method: "GET", path: "/templates/nosuchkind.xlsx", status: all(404)},
-	{method: "GET", path: "/export/{export}", status: all(200)},
-	{method: "GET", path: "/export/nosuchkind.xlsx", status: all(404)},
-	{method: "POST", path: "/import", status: all(400)},
+	}, status: supervisorOnly(303), cross: 403, location: "/findings/{finding}"},
+	{method: "GET", path: "/import", status: filers(200, 200), want: names(`enctype="multipart/form-data"`, `href="/templates/doses.xlsx"`)},
+	{method: "GET", path: "/import/jobs/{job}", status: filers(404, 404)},
+	{method: "GET", path: "/import/jobs/{job}/annotated.xlsx", status: filers(404, 404)},
+	{method: "GET", path: "/templates/{template}", status: filers(200, 200)},
+	{method: "GET", path: "/templates/nosuchkind.xlsx", status: filers(404, 404)},
+	{method: "GET", path: "/export/{export}", status: readers(200, 200, 200)},
+	{method: "GET", path: "/export/nosuchkind.xlsx", status: readers(404, 404, 404)},
+	{method: "POST", path: "/import", status: filers(400, 400)},
 	{method: "GET", path: "/no/such/page", status: all(404)},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
-	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: regulators(303, 403), location: "/institutions/"},
-	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/institutions/{inst}/people/new", form: newForms["person"], status: all(303), cross: 404, location: "/people/"},
-	{method: "POST", path: "/institutions/{inst}/equipment/new", form: newForms["equipment"], status: all(303), cross: 404, location: "/equipment/"},
-	{method: "POST", path: "/people/{person}/employments/new", form: newForms["employment"], status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/trainings/new", form: newForms["training"], status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/exams/new", form: newForms["exam"], status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/doses/new", form: newForms["dose"], status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/equipment/{equip}/tests/new", form: newForms["test"], status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
+	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/institutions/{inst}/people/new", form: newForms["person"], status: filers(303, 303), cross: 404, location: "/people/"},
+	{method: "POST", path: "/institutions/{inst}/equipment/new", form: newForms["equipment"], status: filers(303, 303), cross: 404, location: "/equipment/"},
+	{method: "POST", path: "/people/{person}/employments/new", form: newForms["employment"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/trainings/new", form: newForms["training"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/exams/new", form: newForms["exam"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/doses/new", form: newForms["dose"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/equipment/{equip}/tests/new", form: newForms["test"], status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
-	{method: "POST", path: "/institutions/{inst}/edit", form: editForm("institution"), status: all(303), cross: 404, location: "/institutions/{inst}"},
-	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/people/{person}/edit", form: editForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/employments/{emp}/edit", form: editForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/trainings/{training}/edit", form: editForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/exams/{exam}/edit", form: editForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/doses/{dose}/edit", form: editForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/equipment/{equip}/edit", form: editForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
-	{method: "POST", path: "/tests/{test}/edit", form: editForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/institutions/{inst}/edit", form: editForm("institution"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}"},
+	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/people/{person}/edit", form: editForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/employments/{emp}/edit", form: editForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/trainings/{training}/edit", form: editForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/edit", form: editForm("exam"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/edit", form: editForm("dose"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/equipment/{equip}/edit", form: editForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/tests/{test}/edit", form: editForm("test"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
-	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: all(303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/trainings/{training}/retire", form: versionForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/trainings/{training}/restore", form: versionForm("training"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/exams/{exam}/retire", form: versionForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/exams/{exam}/restore", form: versionForm("exam"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/doses/{dose}/retire", form: versionForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/doses/{dose}/restore", form: versionForm("dose"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/tests/{test}/retire", form: versionForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
-	{method: "POST", path: "/tests/{test}/restore", form: versionForm("test"), status: all(303), cross: 404, location: "/equipment/{equip}"},
-	{method: "POST", path: "/equipment/{equip}/retire", form: versionForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
-	{method: "POST", path: "/equipment/{equip}/restore", form: versionForm("equipment"), status: all(303), cross: 404, location: "/equipment/{equip}"},
-	{method: "POST", path: "/employments/{emp}/retire", form: versionForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/employments/{emp}/restore", form: versionForm("employment"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/retire", form: versionForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: all(303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: regulators(303, 403), cross: 404, location: "/institutions/{inst}"},
-	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: regulators(303, 403), cross: 404, location: "/institutions/{inst}"},
+	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/trainings/{training}/retire", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/trainings/{training}/restore", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/retire", form: versionForm("exam"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/exams/{exam}/restore", form: versionForm("exam"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/retire", form: versionForm("dose"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/doses/{dose}/restore", form: versionForm("dose"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/tests/{test}/retire", form: versionForm("test"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/tests/{test}/restore", form: versionForm("test"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/equipment/{equip}/retire", form: versionForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/equipment/{equip}/restore", form: versionForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
+	{method: "POST", path: "/employments/{emp}/retire", form: versionForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/employments/{emp}/restore", form: versionForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/retire", form: versionForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
+	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 
-	{method: "POST", path: "/account/tokens", form: values("name", "报送接口"), status: all(200), want: names(`id="new-token"`, "报送接口")},
-	{method: "POST", path: "/account/tokens/{token}/revoke", status: all(303), cross: 404, location: "/account/tokens"},
+	{method: "POST", path: "/account/tokens", form: values("name", "报送接口"), status: readers(200, 200, 200), want: names(`id="new-token"`, "报送接口")},
+	{method: "POST", path: "/account/tokens/{token}/revoke", status: readers(303, 303, 303), cross: 404, location: "/account/tokens"},
 	{method: "POST", path: "/admin/users", form: values("username", "newuser", "role", "supervisor", "password", "longenough1"),
 		status: adminOnly(303), location: "/admin/users"},
 	{method: "POST", path: "/admin/users/{user}/password", form: values("password", "another-password"),
@@ -318,7 +337,11 @@ func (e *env) check(t *testing.T, role string, rt route, f fixture, cross bool, 
 			t.Errorf("%s %s %s: redirect to %q, want %q…", role, rt.method, path, loc, wantLoc)
 		}
 	case want == 200 && rt.want != nil:
-		for _, s := range rt.want(f) {
+		wants := rt.want
+		if role == "viewer" && rt.viewer != nil {
+			wants = rt.viewer
+		}
+		for _, s := range wants(f) {
 			if !strings.Contains(body, s) {
 				t.Errorf("%s %s %s: page lacks %q", role, rt.method, path, s)
 			}
@@ -330,6 +353,9 @@ func (e *env) check(t *testing.T, role string, rt route, f fixture, cross bool, 
 	}
 	if cross && strings.Contains(body, f.inst.Name) {
 		t.Errorf("%s %s %s: shows B's name", role, rt.method, path)
+	}
+	if role == "viewer" && rt.viewer != nil && strings.Contains(body, f.dose.ReportNo) {
+		t.Errorf("%s %s %s: shows a dose record to a viewer", role, rt.method, path)
 	}
 }
 
@@ -345,33 +371,56 @@ func excerpt(body string) string {
 }
 
 // TestRoutesCovered checks that the scenario table names every route the
-// server registers, so that a new route cannot go untested.
+// server registers (asked of the router itself), so that a new route cannot
+// go untested, and that every route declares its roles.
 func TestRoutesCovered(t *testing.T) {
-	src := readSource(t, "routes.go")
+	e := newEnv(t)
 	tested := map[string]bool{}
 	for _, rt := range routes {
 		p, _, _ := strings.Cut(rt.path, "?")
 		tested[rt.method+" "+normalizePath(p)] = true
 	}
-	for _, line := range strings.Split(src, "\n") {
-		i := strings.Index(line, `"GET /`)
-		if i < 0 {
-			i = strings.Index(line, `"POST /`)
+	for _, r := range e.srv.Routes() {
+		method, p, ok := strings.Cut(r.Pattern, " ")
+		if !ok || p == "/{$}" {
+			continue // the catch-all 404 and the home page (tested as GET /)
 		}
-		if i < 0 || strings.Contains(line, "static") {
-			continue
+		if !tested[method+" "+normalizePath(p)] {
+			t.Errorf("route %s is not in the scenario table", r.Pattern)
 		}
-		pattern := line[i+1:]
-		pattern = pattern[:strings.Index(pattern, `"`)]
-		method, p, _ := strings.Cut(pattern, " ")
-		if !tested[method+" "+normalizePath(p)] && p != "/{$}" {
-			t.Errorf("route %s is not in the scenario table", pattern)
+		if r.Roles == nil && r.Pattern != "GET /login" && r.Pattern != "POST /login" && r.Pattern != "POST /lang" &&
+			!strings.HasPrefix(p, "/login/") {
+			t.Errorf("route %s is public", r.Pattern)
 		}
 	}
-	for _, k := range []string{"institutions", "licences", "people", "employments", "trainings", "exams", "doses", "equipment", "tests"} {
-		for _, suffix := range []string{"GET /" + k + "/{}/edit", "POST /" + k + "/{}/edit", "POST /" + k + "/{}/retire", "POST /" + k + "/{}/restore"} {
-			if !tested[suffix] {
-				t.Errorf("route %s is not in the scenario table", suffix)
+}
+
+// TestDeclaredRolesEnforced asks every route of the router, as every role
+// the route does not declare, and expects 403 — whatever the handler would
+// do — and an audit event of the denial.
+func TestDeclaredRolesEnforced(t *testing.T) {
+	e := newEnv(t)
+	r := strings.NewReplacer("{id}", id(e.a.inst.ID), "{file}", "all.xlsx", "{$}", "")
+	for _, rt := range e.srv.Routes() {
+		method, p, ok := strings.Cut(rt.Pattern, " ")
+		if !ok || rt.Roles == nil {
+			continue
+		}
+		for _, role := range roles {
+			if rt.Roles.Allows(e.users[role].Role) {
+				continue
+			}
+			var form url.Values
+			if method == "POST" {
+				form = url.Values{}
+			}
+			before := e.count("audit_events")
+			w := e.do(role, method, r.Replace(p), form)
+			if w.Code != 403 {
+				t.Errorf("%s %s: status %d, want 403", role, rt.Pattern, w.Code)
+			}
+			if e.count("audit_events") != before+1 {
+				t.Errorf("%s %s: the denial was not audited", role, rt.Pattern)
 			}
 		}
 	}

@@ -49,6 +49,8 @@ type Server struct {
 	pages  map[string]map[string]*template.Template // language → page name → template
 	static map[string]staticFile                    // file name → content
 	jobs   jobs                                     // imports running or recently done
+
+	routeList []Route // every route with the roles that may use it
 }
 
 type staticFile struct {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"slices"
 	"time"
 
 	"radsup/internal/auth"
@@ -35,9 +36,22 @@ func actorOf(r *http.Request) store.Actor {
 // secure reports whether cookies must be Secure for this request.
 func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
 
-// page registers a handler that needs a logged-in user; others are sent
-// to the login page.
-func (s *Server) page(mux *http.ServeMux, pattern string, h handler) {
+// Route is a registered route and the roles that may use it.
+type Route struct {
+	Pattern string
+	Roles   auth.Roles // nil: public (login, language switch)
+}
+
+// Routes lists every route registered, for the authorization tests.
+func (s *Server) Routes() []Route { return slices.Clone(s.routeList) }
+
+// page registers a handler for a logged-in user of one of roles; others
+// are sent to the login page, and a user of another role gets 403 (audited).
+func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h handler) {
+	if len(roles) == 0 {
+		panic("web: route " + pattern + " declares no roles")
+	}
+	s.routeList = append(s.routeList, Route{pattern, roles})
 	mux.Handle(pattern, s.wrap(func(w http.ResponseWriter, r *http.Request) error {
 		u, err := s.sessionUser(r)
 		if err != nil {
@@ -54,7 +68,12 @@ func (s *Server) page(mux *http.ServeMux, pattern string, h handler) {
 		// Errors are reported here, with the user in the request, so that
 		// the error page keeps the navigation.
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
-		if err := h(w, r); err != nil {
+		if !roles.Allows(u.Role) {
+			err = auth.ErrForbidden
+		} else {
+			err = h(w, r)
+		}
+		if err != nil {
 			s.fail(w, r, err)
 		}
 		return nil
@@ -63,6 +82,7 @@ func (s *Server) page(mux *http.ServeMux, pattern string, h handler) {
 
 // public registers a handler open to everyone (login, language switch).
 func (s *Server) public(mux *http.ServeMux, pattern string, h handler) {
+	s.routeList = append(s.routeList, Route{pattern, nil})
 	mux.Handle(pattern, s.wrap(h))
 }
 

@@ -98,7 +98,7 @@ func TestLanguageSwitch(t *testing.T) {
 	}
 	r := newGet("/institutions/" + id(e.a.inst.ID))
 	r.AddCookie(c[0])
-	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["admin"]})
+	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["supervisor"]})
 	body := recordTo(e, r).Body.String()
 	for _, s := range []string{`<html lang="en">`, "Institutions", "General hospital", "Licences"} {
 		if !strings.Contains(body, s) {
@@ -108,7 +108,7 @@ func TestLanguageSwitch(t *testing.T) {
 	if strings.Contains(body, "综合医院") {
 		t.Error("English page shows a Chinese label")
 	}
-	if zh := e.do("admin", "GET", "/", nil).Body.String(); !strings.Contains(zh, `<html lang="zh-CN">`) {
+	if zh := e.do("supervisor", "GET", "/", nil).Body.String(); !strings.Contains(zh, `<html lang="zh-CN">`) {
 		t.Error("default language is not Chinese")
 	}
 }
@@ -116,7 +116,7 @@ func TestLanguageSwitch(t *testing.T) {
 func TestInternalErrorPage(t *testing.T) {
 	e := newEnv(t)
 	e.store.Close()
-	w := e.do("admin", "GET", "/people", nil)
+	w := e.do("supervisor", "GET", "/people", nil)
 	body := w.Body.String()
 	if w.Code != 500 || !strings.Contains(body, "系统内部错误") {
 		t.Fatalf("status %d\n%s", w.Code, excerpt(body))
@@ -154,7 +154,7 @@ func TestRefusalsLoggedAtInfo(t *testing.T) {
 
 func TestStaticFiles(t *testing.T) {
 	e := newEnv(t)
-	body := e.do("admin", "GET", "/", nil).Body.String()
+	body := e.do("supervisor", "GET", "/", nil).Body.String()
 	m := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/style\.css)"`).FindStringSubmatch(body)
 	if m == nil {
 		t.Fatal("no hashed stylesheet link")

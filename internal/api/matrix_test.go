@@ -1,0 +1,84 @@
+package api_test
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"strings"
+	"testing"
+
+	"radsup/internal/api"
+	"radsup/internal/store"
+)
+
+// routesOf asks the API for its endpoints.
+func routesOf(t *testing.T, h http.Handler) []api.Route {
+	t.Helper()
+	r, ok := h.(interface{ Routes() []api.Route })
+	if !ok {
+		t.Fatal("the API does not list its routes")
+	}
+	return r.Routes()
+}
+
+// TestEndpointsCovered: every endpoint the API registers is run by a
+// scenario test (the CRUD endpoints of each resource, the findings, rules
+// and me), so that a new endpoint cannot go untested.
+func TestEndpointsCovered(t *testing.T) {
+	e := newEnv(t)
+	tested := map[string]bool{
+		"GET /api/v1/me": true, "GET /api/v1/rules": true, "GET /api/v1/findings": true,
+		"GET /api/v1/findings/{id}": true, "POST /api/v1/findings/{id}/dismiss": true,
+	}
+	for _, res := range resources {
+		base := "/api/v1/" + res
+		for _, p := range []string{"GET " + base, "POST " + base, "GET " + base + "/{id}", "PUT " + base + "/{id}",
+			"POST " + base + "/{id}/retire", "POST " + base + "/{id}/restore"} {
+			tested[p] = true
+		}
+	}
+	for _, r := range routesOf(t, e.api) {
+		if !tested[r.Pattern] {
+			t.Errorf("endpoint %s is not run by any scenario", r.Pattern)
+		}
+	}
+}
+
+// TestEndpointRolesEnforced calls every endpoint with a token of every role
+// it does not declare and expects 403 and an audited denial.
+func TestEndpointRolesEnforced(t *testing.T) {
+	e := newEnv(t)
+	callers := []string{admin, security, auditor, supervisor, instA, viewer}
+	for _, r := range routesOf(t, e.api) {
+		method, p, _ := strings.Cut(r.Pattern, " ")
+		p = strings.ReplaceAll(p, "{id}", strconv.FormatInt(e.a["institutions"], 10))
+		for _, c := range callers {
+			if r.Roles.Allows(e.users[c].Role) {
+				continue
+			}
+			before := e.audits()
+			var body any
+			if method != "GET" {
+				body = map[string]any{}
+			}
+			if got := e.do(c, method, p, body); got.status != http.StatusForbidden {
+				t.Errorf("%s %s as %s: %d, want 403", method, p, c, got.status)
+			}
+			if e.audits() != before+1 {
+				t.Errorf("%s %s as %s: the denial was not audited", method, p, c)
+			}
+		}
+	}
+}
+
+func (e *env) audits() int {
+	e.t.Helper()
+	var n int
+	err := e.store.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'denied'").Scan(&n)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return n
+}
