@@ -10,6 +10,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"radsup/internal/auth"
 	"radsup/internal/store/storetest"
 )
 
@@ -36,17 +37,27 @@ func TestBrowserFileInstitution(t *testing.T) {
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
 	ctx, cancel := chromedp.NewContext(actx)
 	defer cancel()
-	ctx, cancel = context.WithTimeout(ctx, 90*time.Second)
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
 	defer cancel()
+	// Start the browser on ctx itself: the tab lives as long as the context
+	// that first used it, and each step below runs on a shorter one.
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
 
-	const supervisorPassword = "Jiandu-2026-pw"
+	const supervisorPassword = "Zhang-2026-pw!"
 	name := "中原区浏览器测试口腔诊所"
 	credit := storetest.CreditCode()
 	serial := "BRW-0001"
 	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
 		t.Helper()
-		if err := chromedp.Do(ctx, actions...); err != nil {
-			t.Fatalf("%s: %v", step, err)
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			// Say where the browser is, for a failure in CI.
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			body, _ := chromedp.Run(ctx, chromedp.Text(css(`body`)))
+			t.Fatalf("%s: %v\nat %s:\n%.2000s", step, err, loc, body)
 		}
 	}
 	text := func(sel string) string {
@@ -58,17 +69,46 @@ func TestBrowserFileInstitution(t *testing.T) {
 		return s
 	}
 
-	// The system administrator opens an account for a supervisor (and sees
-	// no business data); an anonymous visit to a page leads to the login form.
+	// firstLogin does what the policy asks of a new account: a new password,
+	// then the authenticator app (its code computed from the key on the page).
+	firstLogin := func(who, password, newPassword string) {
+		t.Helper()
+		do(who+": change the password",
+			chromedp.WaitVisible(css(`#f-old_password`)),
+			chromedp.SendKeys(css(`#f-old_password`), password),
+			chromedp.SendKeys(css(`#f-password`), newPassword),
+			chromedp.SendKeys(css(`#f-confirm`), newPassword),
+			chromedp.Submit(css(`#f-old_password`)),
+			chromedp.WaitVisible(css(`#done`)), // the page after the change, with a new key
+			chromedp.WaitVisible(css(`#totp-secret`)),
+		)
+		code, err := auth.TOTPCode(text(`#totp-secret`), time.Now())
+		if err != nil {
+			t.Fatal(err)
+		}
+		do(who+": turn on two-step verification",
+			chromedp.SendKeys(css(`#f-code`), code),
+			chromedp.Submit(css(`#f-code`)),
+			chromedp.WaitNotPresent(css(`#totp-secret`)),
+		)
+		if got := text(`#two-factor-status`); got != "已启用" {
+			t.Fatalf("%s: two-step verification %q", who, got)
+		}
+	}
+
+	// The system administrator's first login (the one-time password), then
+	// an account for a supervisor; an anonymous visit leads to the login form.
 	do("log in as the administrator",
 		chromedp.Navigate(base+"/admin/users"),
 		chromedp.WaitVisible(css(`#username`)),
 		chromedp.SendKeys(css(`#username`), "admin"),
 		chromedp.SendKeys(css(`#password`), password),
 		chromedp.Click(css(`form[action="/login"] button`)),
-		chromedp.WaitVisible(css(`#f-username`)),
 	)
+	firstLogin("admin", password, "Office-New-2026")
 	do("open a supervisor's account",
+		chromedp.Navigate(base+"/admin/users"),
+		chromedp.WaitVisible(css(`#f-username`)),
 		chromedp.SendKeys(css(`#f-username`), "jiandu"),
 		chromedp.SendKeys(css(`#f-display_name`), "张监督"),
 		chromedp.SetValue(css(`#f-role`), "supervisor"),
@@ -79,11 +119,13 @@ func TestBrowserFileInstitution(t *testing.T) {
 		chromedp.WaitVisible(css(`#username`)),
 	)
 	do("log in as the supervisor",
-		chromedp.Navigate(base+"/institutions"),
-		chromedp.WaitVisible(css(`#username`)),
 		chromedp.SendKeys(css(`#username`), "jiandu"),
 		chromedp.SendKeys(css(`#password`), supervisorPassword),
 		chromedp.Click(css(`form[action="/login"] button`)),
+	)
+	firstLogin("jiandu", supervisorPassword, "Supervisor-New-2026")
+	do("open the institutions",
+		chromedp.Navigate(base+"/institutions"),
 		chromedp.WaitVisible(css(`a[href="/institutions/new"]`)),
 	)
 	do("file the institution",

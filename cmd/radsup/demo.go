@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
@@ -40,5 +41,66 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintf(out, "loaded %s demo data (seed %d): %s in %s\n", scale.Name, cfg.Seed, counts, time.Since(start).Round(time.Millisecond))
+	return demoAccounts(ctx, s, out)
+}
+
+// demoAccount is an account the demo makes for one role.
+type demoAccount struct {
+	username, name, role string
+}
+
+var demoAccountList = []demoAccount{
+	{"jiandu", "张监督（演示）", store.RoleSupervisor},
+	{"jigou", "演示机构用户", store.RoleInstitution},
+	{"chakan", "市级查看（演示）", store.RoleViewer},
+	{"anquan", "安全管理员（演示）", store.RoleSecurity},
+	{"shenji", "审计管理员（演示）", store.RoleAuditor},
+}
+
+// demoAccounts gives the demo one account per working role, each with a
+// one-time password printed here, and a policy that does not insist on a
+// second factor (a visitor may have no authenticator app at hand; a real
+// installation keeps the default, which does). The institution user belongs
+// to the first demo institution.
+func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
+	svc := &auth.Service{Store: s}
+	var instID int64
+	err := s.View(ctx, func(tx *store.Tx) error {
+		list, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Limit: 1})
+		if err == nil && len(list) > 0 {
+			instID = list[0].ID
+		}
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	actor := store.Actor{Username: "demo"}
+	pol := auth.DefaultPolicy()
+	pol.TwoFactorRoles = nil
+	if err := svc.SetPolicy(ctx, actor, pol); err != nil {
+		return err
+	}
+	fmt.Fprintln(out, "\n演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）/ demo accounts (passwords shown once; change at first login; two-step verification not required in the demo):")
+	for _, a := range demoAccountList {
+		u := &store.User{Username: a.username, DisplayName: a.name, Role: a.role}
+		if a.role == store.RoleInstitution {
+			if instID == 0 {
+				continue
+			}
+			u.InstitutionID = instID
+		}
+		password := auth.RandomPassword(16)
+		if err := svc.AddUser(ctx, actor, u, password); err != nil {
+			return fmt.Errorf("demo account %s: %w", a.username, err)
+		}
+		fmt.Fprintf(out, "  %-8s %-10s %s\n", a.username, roleLabel(a.role), password)
+	}
 	return nil
+}
+
+// roleLabel names a role in Chinese for the console.
+func roleLabel(role string) string {
+	return map[string]string{store.RoleAdmin: "系统管理员", store.RoleSecurity: "安全管理员", store.RoleAuditor: "审计管理员",
+		store.RoleSupervisor: "监督员", store.RoleInstitution: "机构用户", store.RoleViewer: "只读用户"}[role]
 }

@@ -25,10 +25,11 @@ Usage:
   radsup [-db URL] serve [-addr 127.0.0.1:8080] [-demo]   run the web server (and API)
   radsup [-db URL] migrate                                 apply database migrations
   radsup [-db URL] demo [-scale district|province] [-seed N]   load demo data into an empty database
-  radsup [-db URL] user add -role admin|supervisor|institution [-institution CREDIT_CODE] NAME
+  radsup [-db URL] user add -role supervisor|institution|viewer|admin|security|auditor [-institution CREDIT_CODE] NAME
   radsup [-db URL] user passwd NAME                        set a new random password
   radsup [-db URL] user list
   radsup [-db URL] user token NAME [LABEL]                 create an API token
+  radsup [-db URL] user unlock NAME | user reset-2fa NAME  lift a lockout, remove a second factor
   radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save]
                                                            screen (初筛) as of a date; -save updates the stored findings
   radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] FILE...   import .xlsx/.csv files, all or nothing

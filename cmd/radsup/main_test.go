@@ -112,6 +112,17 @@ func TestCommands(t *testing.T) {
 	if out := runOK("user", "list"); !strings.Contains(out, "zhang") || !strings.Contains(out, "supervisor") {
 		t.Errorf("user list: %q", out)
 	}
+	if out := runOK("user", "unlock", "zhang"); !strings.Contains(out, "unlock done") {
+		t.Errorf("user unlock: %q", out)
+	}
+	if out := runOK("user", "reset-2fa", "zhang"); !strings.Contains(out, "reset-2fa done") {
+		t.Errorf("user reset-2fa: %q", out)
+	}
+	runOK("user", "add", "-role", "auditor", "shenji")
+	var tokOut bytes.Buffer
+	if err := run(context.Background(), []string{"user", "token", "shenji"}, getenv, nil, &tokOut, &tokOut); err == nil {
+		t.Errorf("an API token for an auditor: %s", tokOut.String())
+	}
 	var out bytes.Buffer
 	err := run(context.Background(), []string{"user", "add", "-role", "institution", "-institution", "12430621446197071C", "li"}, getenv, nil, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "no institution") {

@@ -184,5 +184,5 @@ func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out
 		return fmt.Errorf("demo data: %w", err)
 	}
 	fmt.Fprintf(out, "已载入演示数据（中原区）/ demo district loaded: %s in %s\n", counts, time.Since(start).Round(time.Millisecond))
-	return nil
+	return demoAccounts(ctx, s, out)
 }

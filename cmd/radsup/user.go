@@ -17,7 +17,7 @@ var cliActor = store.Actor{Username: "cli"}
 // runUser manages accounts: add, passwd, list, token.
 func runUser(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
 	if len(args) == 0 {
-		return fmt.Errorf("user: want add, passwd, list or token")
+		return fmt.Errorf("user: want add, passwd, list, token, unlock or reset-2fa")
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
@@ -42,14 +42,37 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 		return userList(ctx, s, out)
 	case "token":
 		return userToken(ctx, s, args[1:], out)
+	case "unlock", "reset-2fa":
+		// For the operator on the server when the only administrator is
+		// locked out or has lost the phone.
+		if len(args) != 2 {
+			return fmt.Errorf("usage: radsup user %s NAME", args[0])
+		}
+		var u *store.User
+		if err := s.View(ctx, func(tx *store.Tx) error {
+			var err error
+			u, err = tx.FindUserByUsername(args[1])
+			return err
+		}); err != nil {
+			return err
+		}
+		if args[0] == "unlock" {
+			err = s.WithTx(ctx, cliActor, func(tx *store.Tx) error { return tx.Unlock(u.ID) })
+		} else {
+			err = svc.ResetTOTP(ctx, cliActor, u.ID)
+		}
+		if err == nil {
+			fmt.Fprintf(out, "%s: %s done\n", args[1], args[0])
+		}
+		return err
 	}
-	return fmt.Errorf("user: unknown action %q (want add, passwd, list or token)", args[0])
+	return fmt.Errorf("user: unknown action %q (want add, passwd, list, token, unlock or reset-2fa)", args[0])
 }
 
 func userAdd(ctx context.Context, svc *auth.Service, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(out)
-	role := fs.String("role", store.RoleSupervisor, "admin, supervisor or institution")
+	role := fs.String("role", store.RoleSupervisor, "supervisor, institution, viewer, admin, security or auditor")
 	inst := fs.String("institution", "", "credit code of the institution (institution users)")
 	display := fs.String("name", "", "display name")
 	if err := fs.Parse(args); err != nil {
@@ -105,15 +128,19 @@ func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer
 	if len(args) == 2 {
 		label = args[1]
 	}
-	token, hash := auth.NewToken()
-	err := s.WithTx(ctx, cliActor, func(tx *store.Tx) error {
-		u, err := tx.FindUserByUsername(args[0])
-		if err != nil {
-			return err
-		}
-		_, err = tx.CreateAPIToken(u.ID, label, hash)
+	var u *store.User
+	err := s.View(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = tx.FindUserByUsername(args[0])
 		return err
 	})
+	if err != nil {
+		return err
+	}
+	token, _, err := (&auth.Service{Store: s}).CreateToken(ctx, cliActor, u, label)
+	if auth.IsForbidden(err) {
+		return fmt.Errorf("user token: %s is a %s; only supervisors, institution users and viewers hold API tokens", u.Username, u.Role)
+	}
 	if err != nil {
 		return err
 	}

@@ -54,23 +54,24 @@ func TestLoginLogout(t *testing.T) {
 	if again, err := svc.EnsureAdmin(ctx); again != "" || err != nil {
 		t.Errorf("second EnsureAdmin made another account: %q %v", again, err)
 	}
-	if _, _, err := svc.Login(ctx, "admin", "wrong", store.Actor{IP: "127.0.0.1"}); !errors.Is(err, auth.ErrLogin) {
+	if _, err := svc.Login(ctx, "admin", "wrong", store.Actor{IP: "127.0.0.1"}); !errors.Is(err, auth.ErrLogin) {
 		t.Errorf("wrong password: %v", err)
 	}
-	if _, _, err := svc.Login(ctx, "nobody", pw, store.Actor{}); !errors.Is(err, auth.ErrLogin) {
+	if _, err := svc.Login(ctx, "nobody", pw, store.Actor{}); !errors.Is(err, auth.ErrLogin) {
 		t.Errorf("unknown user: %v", err)
 	}
-	token, u, err := svc.Login(ctx, "admin", pw, store.Actor{IP: "127.0.0.1"})
-	if err != nil || u.Role != store.RoleAdmin {
-		t.Fatalf("login: %v", err)
+	login, err := svc.Login(ctx, "admin", pw, store.Actor{IP: "127.0.0.1"})
+	if err != nil || login.User.Role != store.RoleAdmin || login.Stage != "" {
+		t.Fatalf("login: %+v, %v", login, err)
 	}
-	if got, err := svc.SessionUser(ctx, token); err != nil || got.ID != u.ID {
+	u := login.User
+	if _, got, err := svc.Session(ctx, login.Token); err != nil || got.ID != u.ID {
 		t.Fatalf("session user: %v", err)
 	}
-	if err := svc.Logout(ctx, token, store.Actor{UserID: u.ID, Username: u.Username}); err != nil {
+	if err := svc.Logout(ctx, login.Token, store.Actor{UserID: u.ID, Username: u.Username}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := svc.SessionUser(ctx, token); !store.IsNotFound(err) {
+	if _, _, err := svc.Session(ctx, login.Token); !store.IsNotFound(err) {
 		t.Errorf("session after logout: %v", err)
 	}
 	var actions []string
@@ -102,7 +103,9 @@ func TestAddUserChecksRoleAndPassword(t *testing.T) {
 		{store.User{Username: "a", Role: "root"}, "Password1"},
 		{store.User{Username: "b", Role: store.RoleInstitution}, "Password1"},
 		{store.User{Username: "c", Role: store.RoleSupervisor, InstitutionID: 3}, "Password1"},
-		{store.User{Username: "d", Role: store.RoleSupervisor}, "short"},
+		{store.User{Username: "d", Role: store.RoleSupervisor}, "Short1!"},
+		{store.User{Username: "e", Role: store.RoleSupervisor}, "alllowercase"},
+		{store.User{Username: "fang", Role: store.RoleSupervisor}, "Fang2026!"},
 	} {
 		if err := svc.AddUser(ctx, store.Actor{}, &tc.u, tc.pw); err == nil {
 			t.Errorf("AddUser(%+v, %q) accepted", tc.u, tc.pw)
@@ -112,7 +115,7 @@ func TestAddUserChecksRoleAndPassword(t *testing.T) {
 	if err := svc.AddUser(ctx, store.Actor{}, u, "Password1"); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := svc.Login(ctx, "wang", "Password1", store.Actor{}); err != nil {
+	if _, err := svc.Login(ctx, "wang", "Password1", store.Actor{}); err != nil {
 		t.Errorf("new user cannot log in: %v", err)
 	}
 }

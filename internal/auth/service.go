@@ -4,23 +4,41 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"radsup/internal/domain"
 	"radsup/internal/store"
 )
 
-// SessionLifetime is how long a session lasts after login.
+// SessionLifetime is the longest a session may last; the policy may make it
+// shorter. The cookie lives as long.
 const SessionLifetime = 12 * time.Hour
 
-// ErrLogin is returned for a wrong username or password (the same error for
-// both, so that usernames cannot be probed).
-var ErrLogin = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.login"}
+// mfaWindow is how long the second step of a login may wait for its code.
+const mfaWindow = 5 * time.Minute
 
-// Service logs users in and out and finds the user of a session or token.
+// touchEvery bounds how often a session's activity is written.
+const touchEvery = time.Minute
+
+var (
+	// ErrLogin is returned for a wrong username or password (the same error
+	// for both, so that usernames cannot be probed).
+	ErrLogin = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.login"}
+	// ErrLocked is returned while an account is locked after failed logins.
+	ErrLocked = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.locked"}
+	// ErrCode is returned for a wrong, expired or reused second-factor code.
+	ErrCode = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.totp_code", Fields: domain.FieldErrors{"code": "totp_code"}}
+)
+
+// Service logs users in and out, keeps their sessions, passwords and second
+// factors, and holds the security policy.
 type Service struct {
 	Store *store.Store
+	cache policyCache
 }
 
 // dummyHash is verified when the user does not exist, so that a wrong
@@ -29,50 +47,202 @@ type Service struct {
 // which commands that never log anyone in should not pay.
 var dummyHash = sync.OnceValue(func() string { return HashPassword("radsup-dummy-password") })
 
-// Login checks the password and opens a session; it returns the session token.
-func (s *Service) Login(ctx context.Context, username, password string, actor store.Actor) (string, *store.User, error) {
+// Login is an opened session.
+type Login struct {
+	Token string
+	User  *store.User
+	Stage string // "": signed in; store.SessionMFA: the second factor is awaited
+	// MaxAge is how long the session cookie may live.
+	MaxAge time.Duration
+}
+
+// Login checks the password and opens a session: a full one, or, for a user
+// with a second factor, one that waits for the code (SecondFactor). A locked
+// account cannot log in, even with the right password; failures count
+// towards the lockout.
+func (s *Service) Login(ctx context.Context, username, password string, actor store.Actor) (*Login, error) {
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
 	var user *store.User
-	err := s.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		user, err = tx.FindUserByUsername(username)
-		return err
-	})
-	if err != nil && !store.IsNotFound(err) {
-		return "", nil, err
+	if plausibleUsername(username) { // others cannot exist, and PostgreSQL refuses some
+		err = s.Store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			user, err = tx.FindUserByUsername(username)
+			return err
+		})
+		if err != nil && !store.IsNotFound(err) {
+			return nil, err
+		}
 	}
 	hash := dummyHash()
 	if user != nil {
 		hash = user.PasswordHash
 	}
 	ok, verr := VerifyPassword(hash, password)
-	if user == nil || user.Disabled || !ok || verr != nil {
-		actor.Username = username
-		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("login_failed", "user", 0, nil) })
-		return "", nil, ErrLogin
-	}
-	token, th := NewToken()
-	actor.UserID, actor.Username, actor.Role = user.ID, user.Username, user.Role
-	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-		if err := tx.CreateSession(th, user.ID, tx.Now().Add(SessionLifetime)); err != nil {
-			return err
+	if user == nil || user.Disabled {
+		actor.Username = strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "\uFFFD")
+		if len(actor.Username) > 100 {
+			actor.Username = actor.Username[:100]
 		}
-		return tx.Audit("login", "user", user.ID, nil)
-	})
-	if err != nil {
-		return "", nil, fmt.Errorf("auth.Login: %w", err)
+		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("login_failed", "user", 0, nil) })
+		return nil, ErrLogin
 	}
-	return token, user, nil
+	actor.UserID, actor.Username, actor.Role = user.ID, user.Username, user.Role
+	now := s.Store.Now()
+	if now.Before(user.LockedUntil) {
+		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+			return tx.Audit("login_failed", "user", user.ID, map[string]any{"locked_until": user.LockedUntil})
+		})
+		return nil, ErrLocked
+	}
+	if !ok || verr != nil {
+		var locked bool
+		err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+			var err error
+			locked, err = tx.LoginFailed(user, pol.LockThreshold, time.Duration(pol.LockMinutes)*time.Minute)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if locked {
+			return nil, ErrLocked
+		}
+		return nil, ErrLogin
+	}
+	if user.TOTPSecret != "" {
+		return s.open(ctx, actor, user, store.SessionMFA, mfaWindow, "login_password")
+	}
+	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
 }
 
-// SessionUser returns the user of a session token, or ErrNotFound.
-func (s *Service) SessionUser(ctx context.Context, token string) (*store.User, error) {
-	var u *store.User
-	err := s.Store.View(ctx, func(tx *store.Tx) error {
+// plausibleUsername reports whether s could be a username: valid UTF-8,
+// no control characters, not absurdly long.
+func plausibleUsername(s string) bool {
+	if s == "" || len(s) > 100 || !utf8.ValidString(s) {
+		return false
+	}
+	for _, r := range s {
+		if unicode.IsControl(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// open clears the user's failures and stores a new session.
+func (s *Service) open(ctx context.Context, actor store.Actor, user *store.User, stage string, life time.Duration, action string) (*Login, error) {
+	token, th := NewToken()
+	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := tx.LoginSucceeded(user.ID); err != nil {
+			return err
+		}
+		if err := tx.CreateSession(th, user.ID, tx.Now().Add(life), stage); err != nil {
+			return err
+		}
+		return tx.Audit(action, "user", user.ID, nil)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("auth.Login: %w", err)
+	}
+	return &Login{Token: token, User: user, Stage: stage, MaxAge: life}, nil
+}
+
+// SecondFactor completes a login waiting for its code: on a right code the
+// waiting session is replaced by a new, full one (a new token, so that a
+// token seen before the login completed is worth nothing). A wrong code
+// counts towards the lockout like a wrong password.
+func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor store.Actor) (*Login, error) {
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var ses *store.Session
+	var user *store.User
+	err = s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
-		u, err = tx.FindSessionUser(HashToken(token))
+		ses, user, err = tx.FindSession(HashToken(pending))
 		return err
 	})
-	return u, err
+	if err != nil || ses.Stage != store.SessionMFA || !s.Store.Now().Before(ses.ExpiresAt) {
+		return nil, ErrLogin
+	}
+	actor.UserID, actor.Username, actor.Role = user.ID, user.Username, user.Role
+	step := totpStep(user.TOTPSecret, code, s.Store.Now())
+	var fresh, locked bool
+	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if step != 0 {
+			var err error
+			if fresh, err = tx.UseTOTPStep(user.ID, step); err != nil || fresh {
+				return err
+			}
+		}
+		var err error
+		locked, err = tx.LoginFailed(user, pol.LockThreshold, time.Duration(pol.LockMinutes)*time.Minute)
+		if locked && err == nil {
+			err = tx.DeleteSession(HashToken(pending))
+		}
+		return err
+	})
+	switch {
+	case err != nil:
+		return nil, err
+	case locked:
+		return nil, ErrLocked
+	case !fresh:
+		return nil, ErrCode
+	}
+	if err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.DeleteSession(HashToken(pending)) }); err != nil {
+		return nil, err
+	}
+	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
+}
+
+// Session returns a live session and its user, or ErrNotFound. A session
+// idle longer than the policy allows, or older than its lifetime, is ended.
+func (s *Service) Session(ctx context.Context, token string) (*store.Session, *store.User, error) {
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	th := HashToken(token)
+	var ses *store.Session
+	var u *store.User
+	err = s.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		ses, u, err = tx.FindSession(th)
+		return err
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	now := s.Store.Now()
+	idle := time.Duration(pol.IdleMinutes) * time.Minute
+	life := time.Duration(pol.SessionHours) * time.Hour
+	if !now.Before(ses.ExpiresAt) || now.Sub(ses.CreatedAt) >= life || (ses.Stage == "" && now.Sub(ses.LastSeenAt) >= idle) {
+		actor := store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role}
+		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+			if err := tx.DeleteSession(th); err != nil {
+				return err
+			}
+			return tx.Audit("session_expired", "user", u.ID, nil)
+		})
+		return nil, nil, fmt.Errorf("auth: session expired: %w", store.ErrNotFound)
+	}
+	if ses.Stage == "" && now.Sub(ses.LastSeenAt) >= touchEvery {
+		if err := s.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.TouchSession(th) }); err != nil {
+			return nil, nil, err
+		}
+	}
+	return ses, u, nil
+}
+
+// MustChangePassword reports whether u must choose a new password before
+// anything else: one set by an administrator, or one older than the policy allows.
+func (s *Service) MustChangePassword(pol Policy, u *store.User) bool {
+	return u.MustChange || s.Store.Now().Sub(u.PasswordChangedAt) >= time.Duration(pol.MaxAgeDays)*24*time.Hour
 }
 
 // TokenUser returns the user of an API token, or ErrNotFound.
@@ -86,6 +256,28 @@ func (s *Service) TokenUser(ctx context.Context, token string) (*store.User, err
 	return u, err
 }
 
+// CreateToken makes an API token for u; only roles that work with business
+// data hold tokens (the API serves nothing else).
+func (s *Service) CreateToken(ctx context.Context, actor store.Actor, u *store.User, name string) (string, *store.APIToken, error) {
+	if !BusinessRole(u.Role) {
+		return "", nil, ErrForbidden
+	}
+	token, hash := NewToken()
+	var t *store.APIToken
+	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		var err error
+		t, err = tx.CreateAPIToken(u.ID, name, hash)
+		return err
+	})
+	return token, t, err
+}
+
+// Discard ends a session without a trace in the audit trail: a stale
+// cookie replaced by a new login.
+func (s *Service) Discard(ctx context.Context, token string) {
+	s.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.DeleteSession(HashToken(token)) })
+}
+
 // Logout ends the session.
 func (s *Service) Logout(ctx context.Context, token string, actor store.Actor) error {
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
@@ -97,45 +289,96 @@ func (s *Service) Logout(ctx context.Context, token string, actor store.Actor) e
 }
 
 // EnsureAdmin creates the account "admin" with a random password if the
-// database has no account yet, and returns that password ("" if none was made).
+// database has no system administrator yet, and returns that password (""
+// if none was made). The password must be changed at the first login.
 func (s *Service) EnsureAdmin(ctx context.Context) (string, error) {
 	var password string
 	err := s.Store.WithTx(ctx, store.Actor{Username: "system"}, func(tx *store.Tx) error {
-		n, err := tx.CountUsers()
+		n, err := tx.CountUsers(store.RoleAdmin)
 		if err != nil || n > 0 {
 			return err
 		}
 		password = RandomPassword(16)
 		return tx.CreateUser(&store.User{Username: "admin", DisplayName: "系统管理员", Role: store.RoleAdmin,
-			PasswordHash: HashPassword(password)})
+			PasswordHash: HashPassword(password), MustChange: true})
 	})
 	return password, err
 }
 
-// AddUser creates an account with the given password.
+// AddUser creates an account with a password the administrator chose; the
+// user must change it at the first login.
 func (s *Service) AddUser(ctx context.Context, actor store.Actor, u *store.User, password string) error {
 	if err := CheckRole(u); err != nil {
 		return err
 	}
-	if len(password) < 8 {
-		return &domain.Error{Code: domain.EINVALID, Message: "error.password_short", Fields: domain.FieldErrors{"password": "too_short"}}
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return err
 	}
-	u.PasswordHash = HashPassword(password)
+	if err := pol.CheckPassword(u.Username, password); err != nil {
+		return err
+	}
+	u.PasswordHash, u.MustChange = HashPassword(password), true
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.CreateUser(u) })
 }
 
-// SetPassword replaces the password of the named user.
+// SetPassword replaces the password of the named user (an administrator's
+// reset): the user's sessions end and the user must change it at the next login.
 func (s *Service) SetPassword(ctx context.Context, actor store.Actor, username, password string) error {
-	if len(password) < 8 {
-		return &domain.Error{Code: domain.EINVALID, Message: "error.password_short", Fields: domain.FieldErrors{"password": "too_short"}}
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return err
+	}
+	if err := pol.CheckPassword(username, password); err != nil {
+		return err
 	}
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		u, err := tx.FindUserByUsername(username)
 		if err != nil {
 			return err
 		}
-		return tx.SetPassword(u.ID, HashPassword(password))
+		return tx.SetPassword(u.ID, HashPassword(password), true)
 	})
+}
+
+// ChangePassword sets the user's own new password after checking the old
+// one. Every session of the user ends; the returned login is a new one.
+func (s *Service) ChangePassword(ctx context.Context, actor store.Actor, u *store.User, old, password string) (*Login, error) {
+	pol, err := s.Policy(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if ok, err := VerifyPassword(u.PasswordHash, old); err != nil || !ok {
+		return nil, &domain.Error{Code: domain.EINVALID, Message: "error.invalid", Fields: domain.FieldErrors{"old_password": "password_wrong"}}
+	}
+	if err := pol.CheckPassword(u.Username, password); err != nil {
+		return nil, err
+	}
+	if password == old {
+		return nil, &domain.Error{Code: domain.EINVALID, Message: "error.invalid", Fields: domain.FieldErrors{"password": "password_same"}}
+	}
+	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetPassword(u.ID, HashPassword(password), false) })
+	if err != nil {
+		return nil, err
+	}
+	u.MustChange, u.PasswordChangedAt = false, s.Store.Now()
+	return s.open(ctx, actor, u, "", time.Duration(pol.SessionHours)*time.Hour, "session_renewed")
+}
+
+// EnrolTOTP stores the user's second factor once a code from the app proves
+// the secret was copied right.
+func (s *Service) EnrolTOTP(ctx context.Context, actor store.Actor, u *store.User, secret, code string) error {
+	step := totpStep(secret, code, s.Store.Now())
+	if step == 0 {
+		return ErrCode
+	}
+	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetTOTP(u.ID, secret, step) })
+}
+
+// ResetTOTP removes a user's second factor (a lost phone); the user enrols
+// again at the next login if the policy asks for one.
+func (s *Service) ResetTOTP(ctx context.Context, actor store.Actor, userID int64) error {
+	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetTOTP(userID, "", 0) })
 }
 
 // CheckRole reports whether the user's role and institution agree.

@@ -34,6 +34,13 @@ type User struct {
 	Version       int
 	CreatedAt     time.Time
 	UpdatedAt     time.Time
+
+	FailedLogins      int       // failed logins since the last success or lockout
+	LockedUntil       time.Time // zero: not locked
+	PasswordChangedAt time.Time
+	MustChange        bool   // the password must be changed before anything else (first login, reset)
+	TOTPSecret        string // base32; "" when no second factor is enrolled
+	TOTPStep          int64  // the last TOTP time step accepted, so that a code works once
 }
 
 // Scope returns the data scope of the user.
@@ -47,13 +54,15 @@ func (u *User) Scope() Scope {
 	return Scope{}
 }
 
-const userCols = "id, username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at"
+const userCols = "id, username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at, " +
+	"failed_logins, locked_until, password_changed_at, must_change, totp_secret, totp_step"
 
 func scanUser(row interface{ Scan(...any) error }) (*User, error) {
 	u := &User{}
 	var inst sql.NullInt64
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &inst, &u.PasswordHash, &u.Disabled, &u.Version,
-		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt})
+		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.FailedLogins, timeCol{&u.LockedUntil}, timeCol{&u.PasswordChangedAt},
+		&u.MustChange, &u.TOTPSecret, &u.TOTPStep)
 	u.InstitutionID = inst.Int64
 	return u, err
 }
@@ -68,8 +77,10 @@ func nullID(id int64) any {
 // CreateUser adds an account; ErrConflict if the username is taken.
 func (tx *Tx) CreateUser(u *User) error {
 	u.Version, u.CreatedAt, u.UpdatedAt = 1, tx.now, tx.now
-	id, err := tx.insertID(`INSERT INTO users (username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?)`, u.Username, u.DisplayName, u.Role, nullID(u.InstitutionID), u.PasswordHash, u.Disabled, tx.now, tx.now)
+	u.PasswordChangedAt = tx.now
+	id, err := tx.insertID(`INSERT INTO users (username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at,
+		password_changed_at, must_change) VALUES (?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?)`,
+		u.Username, u.DisplayName, u.Role, nullID(u.InstitutionID), u.PasswordHash, u.Disabled, tx.now, tx.now, tx.now, u.MustChange)
 	if err != nil {
 		return mapError("create user", err)
 	}
@@ -107,16 +118,19 @@ func (tx *Tx) FindUsers() ([]*User, error) {
 	return out, mapError("list users", rows.Err())
 }
 
-// CountUsers returns the number of accounts.
-func (tx *Tx) CountUsers() (int, error) {
+// CountUsers returns the number of accounts of a role.
+func (tx *Tx) CountUsers(role string) (int, error) {
 	var n int
-	err := tx.queryRow("SELECT COUNT(*) FROM users").Scan(&n)
+	err := tx.queryRow("SELECT COUNT(*) FROM users WHERE role = ?", role).Scan(&n)
 	return n, mapError("count users", err)
 }
 
 // SetPassword replaces a user's password hash and ends the user's sessions.
-func (tx *Tx) SetPassword(userID int64, hash string) error {
-	res, err := tx.exec("UPDATE users SET password_hash = ?, version = version + 1, updated_at = ? WHERE id = ?", hash, tx.now, userID)
+// mustChange asks the user to choose a new one at the next login (a
+// password set by an administrator).
+func (tx *Tx) SetPassword(userID int64, hash string, mustChange bool) error {
+	res, err := tx.exec(`UPDATE users SET password_hash = ?, must_change = ?, password_changed_at = ?, failed_logins = 0,
+		locked_until = NULL, version = version + 1, updated_at = ? WHERE id = ?`, hash, mustChange, tx.now, tx.now, userID)
 	if err != nil {
 		return mapError("set password", err)
 	}
@@ -126,28 +140,127 @@ func (tx *Tx) SetPassword(userID int64, hash string) error {
 	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return mapError("set password", err)
 	}
-	return tx.audit("password", "user", userID, nil, nil)
+	return tx.audit("password", "user", userID, nil, map[string]any{"must_change": mustChange})
 }
 
+// LoginFailed counts a failed login of the user and locks the account for
+// lockFor once threshold failures are reached; it reports whether it did.
+func (tx *Tx) LoginFailed(u *User, threshold int, lockFor time.Duration) (locked bool, err error) {
+	n := u.FailedLogins + 1
+	var until any
+	if n >= threshold {
+		locked, until, n = true, tx.now.Add(lockFor), 0
+	}
+	if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, until, u.ID); err != nil {
+		return false, mapError("login failed", err)
+	}
+	if err := tx.audit("login_failed", "user", u.ID, nil, map[string]any{"failures": u.FailedLogins + 1}); err != nil {
+		return false, err
+	}
+	if locked {
+		return true, tx.audit("lockout", "user", u.ID, nil, map[string]any{"until": tx.now.Add(lockFor)})
+	}
+	return false, nil
+}
+
+// LoginSucceeded clears the failure count and any lock.
+func (tx *Tx) LoginSucceeded(userID int64) error {
+	_, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID)
+	return mapError("login succeeded", err)
+}
+
+// Unlock lifts a lockout (an administrator's act).
+func (tx *Tx) Unlock(userID int64) error {
+	if _, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID); err != nil {
+		return mapError("unlock", err)
+	}
+	return tx.audit("unlock", "user", userID, nil, nil)
+}
+
+// SetTOTP enrols (secret) or removes ("") the user's second factor; step is
+// the time step of the code that confirmed it.
+func (tx *Tx) SetTOTP(userID int64, secret string, step int64) error {
+	if _, err := tx.exec("UPDATE users SET totp_secret = ?, totp_step = ?, version = version + 1, updated_at = ? WHERE id = ?",
+		secret, step, tx.now, userID); err != nil {
+		return mapError("set totp", err)
+	}
+	action := "totp_enrol"
+	if secret == "" {
+		action = "totp_reset"
+	}
+	return tx.audit(action, "user", userID, nil, nil)
+}
+
+// UseTOTPStep records that the code of time step was used; false if that
+// step or a later one was used already (a replayed code).
+func (tx *Tx) UseTOTPStep(userID, step int64) (bool, error) {
+	res, err := tx.exec("UPDATE users SET totp_step = ? WHERE id = ? AND totp_step < ?", step, userID, step)
+	if err != nil {
+		return false, mapError("use totp", err)
+	}
+	n, _ := res.RowsAffected()
+	return n == 1, nil
+}
+
+// SetUserAccess changes an account's role, institution and whether it is
+// disabled, ending its sessions if anything changed, and audits the change.
+func (tx *Tx) SetUserAccess(userID int64, role string, institutionID int64, disabled bool) error {
+	before, err := tx.FindUserByID(userID)
+	if err != nil {
+		return err
+	}
+	if before.Role == role && before.InstitutionID == institutionID && before.Disabled == disabled {
+		return nil
+	}
+	if _, err := tx.exec("UPDATE users SET role = ?, institution_id = ?, disabled = ?, version = version + 1, updated_at = ? WHERE id = ?",
+		role, nullID(institutionID), disabled, tx.now, userID); err != nil {
+		return mapError("set access", err)
+	}
+	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
+		return mapError("set access", err)
+	}
+	access := func(u *User) map[string]any {
+		return map[string]any{"role": u.Role, "institution_id": u.InstitutionID, "disabled": u.Disabled}
+	}
+	return tx.audit("access", "user", userID, access(before), access(&User{Role: role, InstitutionID: institutionID, Disabled: disabled}))
+}
+
+// Session is a login.
+type Session struct {
+	UserID     int64
+	CreatedAt  time.Time
+	LastSeenAt time.Time
+	ExpiresAt  time.Time
+	Stage      string // "": signed in; SessionMFA: the password was right, the second factor is awaited
+}
+
+// SessionMFA is the stage of a session awaiting its second factor.
+const SessionMFA = "mfa"
+
 // CreateSession stores a session by the hash of its token.
-func (tx *Tx) CreateSession(tokenHash string, userID int64, expires time.Time) error {
-	_, err := tx.exec("INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?, ?, ?, ?)",
-		tokenHash, userID, tx.now, expires.UTC())
+func (tx *Tx) CreateSession(tokenHash string, userID int64, expires time.Time, stage string) error {
+	_, err := tx.exec("INSERT INTO sessions (token_hash, user_id, created_at, last_seen_at, expires_at, stage) VALUES (?, ?, ?, ?, ?, ?)",
+		tokenHash, userID, tx.now, tx.now, expires.UTC(), stage)
 	return mapError("create session", err)
 }
 
-// FindSessionUser returns the enabled user of an unexpired session.
-func (tx *Tx) FindSessionUser(tokenHash string) (*User, error) {
-	var uid int64
-	var exp time.Time
-	err := tx.queryRow("SELECT user_id, expires_at FROM sessions WHERE token_hash = ?", tokenHash).Scan(&uid, timeCol{&exp})
+// FindSession returns a session with its enabled user, or ErrNotFound.
+// Whether it has expired is the caller's policy.
+func (tx *Tx) FindSession(tokenHash string) (*Session, *User, error) {
+	ses := &Session{}
+	err := tx.queryRow("SELECT user_id, created_at, last_seen_at, expires_at, stage FROM sessions WHERE token_hash = ?", tokenHash).
+		Scan(&ses.UserID, timeCol{&ses.CreatedAt}, timeCol{&ses.LastSeenAt}, timeCol{&ses.ExpiresAt}, &ses.Stage)
 	if err != nil {
-		return nil, mapError("find session", err)
+		return nil, nil, mapError("find session", err)
 	}
-	if !tx.now.Before(exp) {
-		return nil, fmt.Errorf("find session: expired: %w", ErrNotFound)
-	}
-	return tx.enabledUser(uid)
+	u, err := tx.enabledUser(ses.UserID)
+	return ses, u, err
+}
+
+// TouchSession records activity on a session (for the idle timeout).
+func (tx *Tx) TouchSession(tokenHash string) error {
+	_, err := tx.exec("UPDATE sessions SET last_seen_at = ? WHERE token_hash = ?", tx.now, tokenHash)
+	return mapError("touch session", err)
 }
 
 func (tx *Tx) enabledUser(id int64) (*User, error) {
@@ -168,46 +281,69 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 }
 
 // APIToken is a per-user token for the JSON API; only its hash is stored.
+// It is bound to the role and institution its user had when it was made:
+// if either changes, the token stops working.
 type APIToken struct {
-	ID         int64
-	UserID     int64
-	Name       string
-	CreatedAt  time.Time
-	LastUsedAt time.Time
-	RevokedAt  time.Time
+	ID            int64
+	UserID        int64
+	Name          string
+	Role          string
+	InstitutionID int64
+	CreatedAt     time.Time
+	LastUsedAt    time.Time
+	RevokedAt     time.Time
 }
 
-// CreateAPIToken stores a new token by its hash.
+// CreateAPIToken stores a new token of the user by its hash, bound to the
+// user's current role and institution.
 func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*APIToken, error) {
-	id, err := tx.insertID("INSERT INTO api_tokens (user_id, name, token_hash, created_at) VALUES (?, ?, ?, ?)",
-		userID, name, tokenHash, tx.now)
+	u, err := tx.FindUserByID(userID)
+	if err != nil {
+		return nil, err
+	}
+	id, err := tx.insertID("INSERT INTO api_tokens (user_id, name, token_hash, created_at, role, institution_id) VALUES (?, ?, ?, ?, ?, ?)",
+		userID, name, tokenHash, tx.now, u.Role, nullID(u.InstitutionID))
 	if err != nil {
 		return nil, mapError("create token", err)
 	}
-	return &APIToken{ID: id, UserID: userID, Name: name, CreatedAt: tx.now}, tx.audit("create", "api_token", id, nil, map[string]any{"user_id": userID, "name": name})
+	t := &APIToken{ID: id, UserID: userID, Name: name, Role: u.Role, InstitutionID: u.InstitutionID, CreatedAt: tx.now}
+	return t, tx.audit("create", "api_token", id, nil, map[string]any{"user_id": userID, "name": name, "role": u.Role, "institution_id": u.InstitutionID})
 }
 
-// FindTokenUser returns the enabled user of an unrevoked token and records its use.
+// FindTokenUser returns the enabled user of an unrevoked token whose role
+// and institution are still the user's, and records its use (at most once a
+// minute, so that a busy client does not write on every request).
 func (tx *Tx) FindTokenUser(tokenHash string) (*User, error) {
 	var id, uid int64
-	var revoked sql.NullString
-	err := tx.queryRow("SELECT id, user_id, CASE WHEN revoked_at IS NULL THEN NULL ELSE 'y' END FROM api_tokens WHERE token_hash = ?", tokenHash).
-		Scan(&id, &uid, &revoked)
+	var inst sql.NullInt64
+	var role string
+	var revoked, lastUsed time.Time
+	err := tx.queryRow("SELECT id, user_id, role, institution_id, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?", tokenHash).
+		Scan(&id, &uid, &role, &inst, timeCol{&revoked}, timeCol{&lastUsed})
 	if err != nil {
 		return nil, mapError("find token", err)
 	}
-	if revoked.Valid {
+	if !revoked.IsZero() {
 		return nil, fmt.Errorf("find token: revoked: %w", ErrNotFound)
 	}
-	if _, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.now, id); err != nil {
-		return nil, mapError("find token", err)
+	u, err := tx.enabledUser(uid)
+	if err != nil {
+		return nil, err
 	}
-	return tx.enabledUser(uid)
+	if u.Role != role || u.InstitutionID != inst.Int64 {
+		return nil, fmt.Errorf("find token: issued for another role or institution: %w", ErrNotFound)
+	}
+	if tx.now.Sub(lastUsed) >= time.Minute {
+		if _, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.now, id); err != nil {
+			return nil, mapError("find token", err)
+		}
+	}
+	return u, nil
 }
 
 // FindAPITokens lists a user's tokens, newest first.
 func (tx *Tx) FindAPITokens(userID int64) ([]*APIToken, error) {
-	rows, err := tx.query("SELECT id, user_id, name, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
+	rows, err := tx.query("SELECT id, user_id, name, role, institution_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
 		return nil, mapError("list tokens", err)
 	}
@@ -215,9 +351,11 @@ func (tx *Tx) FindAPITokens(userID int64) ([]*APIToken, error) {
 	var out []*APIToken
 	for rows.Next() {
 		t := &APIToken{}
-		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, timeCol{&t.CreatedAt}, timeCol{&t.LastUsedAt}, timeCol{&t.RevokedAt}); err != nil {
+		var inst sql.NullInt64
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Role, &inst, timeCol{&t.CreatedAt}, timeCol{&t.LastUsedAt}, timeCol{&t.RevokedAt}); err != nil {
 			return nil, mapError("list tokens", err)
 		}
+		t.InstitutionID = inst.Int64
 		out = append(out, t)
 	}
 	return out, mapError("list tokens", rows.Err())

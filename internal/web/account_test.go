@@ -48,7 +48,7 @@ func TestTokens(t *testing.T) {
 
 func TestAdminUsers(t *testing.T) {
 	e := newEnv(t)
-	form := url.Values{"username": {"zhangsan"}, "display_name": {"张三"}, "role": {"institution"}, "password": {"long-password"}}
+	form := url.Values{"username": {"zhangsan"}, "display_name": {"张三"}, "role": {"institution"}, "password": {"Long-Pass2026"}}
 	w := e.do("admin", "POST", "/admin/users", form)
 	if w.Code != 422 || !strings.Contains(fieldError(w.Body.String(), "institution_id"), "机构用户必须选择所属机构") {
 		t.Fatalf("institution user without institution: %d %q", w.Code, fieldError(w.Body.String(), "institution_id"))
@@ -79,20 +79,23 @@ func TestAdminUsers(t *testing.T) {
 	if uid == "" {
 		t.Fatal("new user not listed")
 	}
-	tok, _, err := e.auth.Login(context.Background(), "zhangsan", "long-password", store.Actor{})
+	login, err := e.auth.Login(context.Background(), "zhangsan", "Long-Pass2026", store.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}
 	if w := e.do("admin", "POST", "/admin/users/"+uid+"/password", url.Values{"password": {"short"}}); w.Code != 422 || !strings.Contains(w.Body.String(), "密码至少8个字符") {
 		t.Errorf("short password: %d", w.Code)
 	}
-	if w := e.do("admin", "POST", "/admin/users/"+uid+"/password", url.Values{"password": {"new-long-password"}}); w.Code != 303 {
+	if w := e.do("admin", "POST", "/admin/users/"+uid+"/password", url.Values{"password": {"alllowercase"}}); w.Code != 422 || !strings.Contains(w.Body.String(), "至少三类") {
+		t.Errorf("password of one class: %d", w.Code)
+	}
+	if w := e.do("admin", "POST", "/admin/users/"+uid+"/password", url.Values{"password": {"New-Long-2026"}}); w.Code != 303 {
 		t.Errorf("reset: %d", w.Code)
 	}
-	if _, err := e.auth.SessionUser(context.Background(), tok); err == nil {
+	if _, _, err := e.auth.Session(context.Background(), login.Token); err == nil {
 		t.Error("session survives a password reset")
 	}
-	if w := e.do("", "POST", "/login", url.Values{"username": {"zhangsan"}, "password": {"new-long-password"}}); w.Code != 303 {
+	if w := e.do("", "POST", "/login", url.Values{"username": {"zhangsan"}, "password": {"New-Long-2026"}}); w.Code != 303 {
 		t.Errorf("login with the new password: %d", w.Code)
 	}
 }

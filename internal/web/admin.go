@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
@@ -40,22 +41,24 @@ type userForm struct {
 // usersPage is the data of the user administration page.
 type usersPage struct {
 	base
-	Users   []userRow
-	Form    formSection
-	Message string
-	Done    string
+	RoleOptions []string
+	Users       []userRow
+	Form        formSection
+	Message     string
+	Done        string
 }
 
 type userRow struct {
 	*store.User
 	Institution string
+	Locked      bool
 }
 
 // handleUsers lists the accounts with the add-user form.
 func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	var done string
-	if r.URL.Query().Get("done") == "password" {
-		done = i18n.T(s.lang(r), "users.password_done")
+	if d := r.URL.Query().Get("done"); d != "" && i18n.Has("users."+d+"_done") {
+		done = i18n.T(s.lang(r), "users."+d+"_done")
 	}
 	return s.renderUsers(w, r, http.StatusOK, newFormState(map[string]string{"role": store.RoleSupervisor}), "", done)
 }
@@ -84,11 +87,11 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	st.Values["password"] = "" // never sent back
-	p := usersPage{base: s.base(r, "users", i18n.T(lang, "nav.users")), Message: msg, Done: done,
+	p := usersPage{base: s.base(r, "users", i18n.T(lang, "nav.users")), Message: msg, Done: done, RoleOptions: store.AllRoles,
 		Form: formSection{Fields: buildFields(lang, userFields, st, ref)}}
 	p.Form.Fields[len(p.Form.Fields)-1].Input = "password"
 	for _, x := range users {
-		p.Users = append(p.Users, userRow{x, names[x.InstitutionID]})
+		p.Users = append(p.Users, userRow{x, names[x.InstitutionID], s.cfg.Store.Now().Before(x.LockedUntil)})
 	}
 	return s.render(w, r, status, "users", p)
 }
@@ -153,14 +156,93 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 		return err
 	}
 	err = s.cfg.Auth.SetPassword(r.Context(), actorOf(r), target.Username, r.PostForm.Get("password"))
-	if domain.ErrorCode(err) == domain.EINVALID {
+	var de *domain.Error
+	if errors.As(err, &de) && de.Code == domain.EINVALID {
 		lang := s.lang(r)
-		msg := i18n.T(lang, "users.password_failed", target.Username) + fieldMessage(lang, "password", "too_short")
+		msg := i18n.T(lang, "users.password_failed", target.Username) + fieldMessage(lang, "password", de.Fields["password"])
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": store.RoleSupervisor}), msg, "")
 	}
 	if err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users?done=password", http.StatusSeeOther)
+	return nil
+}
+
+// targetUser reads the account named by the path.
+func (s *Server) targetUser(r *http.Request) (*store.User, error) {
+	id, err := pathID(r)
+	if err != nil {
+		return nil, err
+	}
+	var u *store.User
+	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
+		var err error
+		u, err = tx.FindUserByID(id)
+		return err
+	})
+	return u, err
+}
+
+// handleUserAccess changes an account's role and whether it is disabled;
+// the account's sessions end. An administrator cannot change their own.
+func (s *Server) handleUserAccess(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	if target.ID == userOf(r).ID {
+		return errForbidden
+	}
+	role := r.PostForm.Get("role")
+	if !roles.Has(role) {
+		return errBadRequest
+	}
+	inst := target.InstitutionID
+	if role != store.RoleInstitution {
+		inst = 0
+	}
+	if err := auth.CheckRole(&store.User{Role: role, InstitutionID: inst}); err != nil {
+		lang := s.lang(r)
+		msg := i18n.T(lang, "users.access_failed", target.Username) + fieldMessage(lang, "institution_id", "role_institution")
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": store.RoleSupervisor}), msg, "")
+	}
+	disabled := r.PostForm.Get("disabled") == "true"
+	err = s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		return tx.SetUserAccess(target.ID, role, inst, disabled)
+	})
+	if err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/users?done=access", http.StatusSeeOther)
+	return nil
+}
+
+// handleUserUnlock lifts a lockout.
+func (s *Server) handleUserUnlock(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.Unlock(target.ID) }); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/users?done=unlock", http.StatusSeeOther)
+	return nil
+}
+
+// handleUserTOTPReset removes an account's second factor (a lost phone).
+func (s *Server) handleUserTOTPReset(w http.ResponseWriter, r *http.Request) error {
+	target, err := s.targetUser(r)
+	if err != nil {
+		return err
+	}
+	if err := s.cfg.Auth.ResetTOTP(r.Context(), actorOf(r), target.ID); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/users?done=totp", http.StatusSeeOther)
 	return nil
 }

@@ -20,6 +20,7 @@ var (
 	errForbidden   = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
 	errBadRequest  = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
 	errCrossOrigin = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.cross_origin"}
+	errConflict    = &domain.Error{Code: domain.ECONFLICT, Message: "error.conflict"}
 )
 
 // wrap runs h and reports its error, if any.

@@ -93,6 +93,13 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.srv, e.h = srv, httplog.Handler(slog.New(slog.NewTextHandler(io.Discard, nil)), srv.Handler())
+	// Two-step login has its own tests (accounts_test.go); the route tests
+	// sign in with passwords only.
+	pol := auth.DefaultPolicy()
+	pol.TwoFactorRoles = nil
+	if err := e.auth.SetPolicy(context.Background(), store.Actor{Username: "test"}, pol); err != nil {
+		t.Fatal(err)
+	}
 	err = s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = build(t, tx), build(t, tx)
 		e.users["admin"] = storetest.User(t, tx, store.RoleAdmin, 0)
@@ -135,11 +142,11 @@ func (e *env) findingOf(equipID int64) *store.Finding {
 // login opens a session for username and returns its token.
 func (e *env) login(username string) string {
 	e.t.Helper()
-	token, _, err := e.auth.Login(context.Background(), username, storetest.Password, store.Actor{})
+	login, err := e.auth.Login(context.Background(), username, storetest.Password, store.Actor{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	return token
+	return login.Token
 }
 
 // do sends a request as role ("" for no session); POSTs carry a form and
@@ -333,4 +340,10 @@ func (e *env) count(table string) int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+// sessionUser returns the user of a live session token.
+func (e *env) sessionUser(token string) (*store.User, error) {
+	_, u, err := e.auth.Session(context.Background(), token)
+	return u, err
 }

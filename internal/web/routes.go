@@ -17,7 +17,12 @@ func (s *Server) routes() http.Handler {
 	s.public(mux, "GET /login", s.handleLoginForm)
 	s.public(mux, "POST /login", s.handleLogin)
 	s.public(mux, "POST /lang", s.handleLang)
+	s.public(mux, "GET /login/2fa", s.handleCodeForm)
+	s.public(mux, "POST /login/2fa", s.handleCode)
 	s.page(mux, "POST /logout", auth.Everyone, s.handleLogout)
+	s.page(mux, "GET /account", auth.Everyone, s.handleAccount)
+	s.page(mux, "POST /account/password", auth.Everyone, s.handlePasswordChange)
+	s.page(mux, "POST /account/2fa", auth.Everyone, s.handleEnrol)
 
 	s.page(mux, "GET /{$}", auth.Everyone, s.handleHome)
 	s.page(mux, "GET /institutions", auth.Readers, s.handleInstitutions)
@@ -72,6 +77,11 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "GET /admin/users", auth.AccountAdmins, s.handleUsers)
 	s.page(mux, "POST /admin/users", auth.AccountAdmins, s.handleUserCreate)
 	s.page(mux, "POST /admin/users/{id}/password", auth.AccountAdmins, s.handleUserPassword)
+	s.page(mux, "POST /admin/users/{id}/access", auth.AccountAdmins, s.handleUserAccess)
+	s.page(mux, "POST /admin/users/{id}/unlock", auth.AccountAdmins, s.handleUserUnlock)
+	s.page(mux, "POST /admin/users/{id}/totp-reset", auth.AccountAdmins, s.handleUserTOTPReset)
+	s.page(mux, "GET /admin/security", auth.SecurityAdmins, s.handleSecurity)
+	s.page(mux, "POST /admin/security", auth.SecurityAdmins, s.handleSecuritySave)
 
 	s.page(mux, "/", auth.Everyone, s.handleNotFound)
 	return mux

@@ -50,7 +50,8 @@ type Server struct {
 	static map[string]staticFile                    // file name → content
 	jobs   jobs                                     // imports running or recently done
 
-	routeList []Route // every route with the roles that may use it
+	routeList []Route      // every route with the roles that may use it
+	limiter   loginLimiter // login attempts per client address
 }
 
 type staticFile struct {
@@ -105,6 +106,7 @@ func securityHeaders(next http.Handler) http.Handler {
 var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
+	"account", "security",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

@@ -5,6 +5,7 @@ import (
 	"net/http"
 	"net/url"
 	"slices"
+	"sync"
 	"time"
 
 	"radsup/internal/auth"
@@ -47,17 +48,19 @@ func (s *Server) Routes() []Route { return slices.Clone(s.routeList) }
 
 // page registers a handler for a logged-in user of one of roles; others
 // are sent to the login page, and a user of another role gets 403 (audited).
+// Before anything else a user must finish what the policy asks: change a
+// password set by an administrator or expired, enrol a second factor.
 func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h handler) {
 	if len(roles) == 0 {
 		panic("web: route " + pattern + " declares no roles")
 	}
 	s.routeList = append(s.routeList, Route{pattern, roles})
 	mux.Handle(pattern, s.wrap(func(w http.ResponseWriter, r *http.Request) error {
-		u, err := s.sessionUser(r)
+		ses, u, err := s.session(r)
 		if err != nil {
 			return err
 		}
-		if u == nil {
+		if u == nil || ses.Stage != "" {
 			next := "/"
 			if r.Method == http.MethodGet || r.Method == http.MethodHead {
 				next = r.URL.RequestURI()
@@ -68,6 +71,14 @@ func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h ha
 		// Errors are reported here, with the user in the request, so that
 		// the error page keeps the navigation.
 		r = r.WithContext(context.WithValue(r.Context(), userKey{}, u))
+		if s.pending(r, u) != "" {
+			switch r.URL.Path {
+			case "/account", "/account/password", "/account/2fa", "/logout":
+			default:
+				http.Redirect(w, r, "/account", http.StatusSeeOther)
+				return nil
+			}
+		}
 		if !roles.Allows(u.Role) {
 			err = auth.ErrForbidden
 		} else {
@@ -80,24 +91,41 @@ func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h ha
 	}))
 }
 
+// pending returns what u must do before anything else, as the i18n key of
+// its message: change the password, then enrol a second factor; "" when
+// nothing is pending. Until then every page leads to /account.
+func (s *Server) pending(r *http.Request, u *store.User) string {
+	pol, err := s.cfg.Auth.Policy(r.Context())
+	if err != nil {
+		return ""
+	}
+	switch {
+	case s.cfg.Auth.MustChangePassword(pol, u):
+		return "account.pending_password"
+	case pol.NeedsTwoFactor(u.Role) && u.TOTPSecret == "":
+		return "account.pending_2fa"
+	}
+	return ""
+}
+
 // public registers a handler open to everyone (login, language switch).
 func (s *Server) public(mux *http.ServeMux, pattern string, h handler) {
 	s.routeList = append(s.routeList, Route{pattern, nil})
 	mux.Handle(pattern, s.wrap(h))
 }
 
-// sessionUser returns the user of the session cookie, nil if there is none
-// or it has expired.
-func (s *Server) sessionUser(r *http.Request) (*store.User, error) {
+// session returns the session of the cookie and its user; nil if there is
+// none or it has ended (expired, idle too long).
+func (s *Server) session(r *http.Request) (*store.Session, *store.User, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
-		return nil, nil
+		return nil, nil, nil
 	}
-	u, err := s.cfg.Auth.SessionUser(r.Context(), c.Value)
+	ses, u, err := s.cfg.Auth.Session(r.Context(), c.Value)
 	if store.IsNotFound(err) {
-		return nil, nil
+		return nil, nil, nil
 	}
-	return u, err
+	return ses, u, err
 }
 
 func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string, maxAge int) {
@@ -107,17 +135,18 @@ func (s *Server) setSession(w http.ResponseWriter, r *http.Request, token string
 	})
 }
 
-// loginPage is the data of the login page.
+// loginPage is the data of the login page and of its second step.
 type loginPage struct {
 	base
 	Next     string
 	Username string
 	Message  string
+	Code     bool // the second step: the code of the authenticator app
 }
 
 func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"))
-	if u, err := s.sessionUser(r); err == nil && u != nil {
+	if ses, u, err := s.session(r); err == nil && u != nil && ses.Stage == "" {
 		http.Redirect(w, r, next, http.StatusSeeOther)
 		return nil
 	}
@@ -129,17 +158,72 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest
 	}
 	username, next := r.PostForm.Get("username"), localPath(r.PostForm.Get("next"))
+	lang := s.lang(r)
+	page := loginPage{base: s.base(r, "", i18n.T(lang, "login.title")), Next: next, Username: username}
 	actor := store.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
-	token, _, err := s.cfg.Auth.Login(r.Context(), username, r.PostForm.Get("password"), actor)
+	if !s.allowLogin(r.Context(), actor.IP) {
+		actor.Username = username
+		s.cfg.Store.WithTx(r.Context(), actor, func(tx *store.Tx) error { return tx.Audit("login_throttled", "user", 0, nil) })
+		page.Message = i18n.T(lang, "error.login_throttled")
+		return s.render(w, r, http.StatusTooManyRequests, "login", page)
+	}
+	// A session the browser brought along ends here: the login makes a new
+	// one, so that a planted token is worth nothing (session fixation).
+	if c, err := r.Cookie(sessionCookie); err == nil && c.Value != "" {
+		s.cfg.Auth.Discard(r.Context(), c.Value)
+	}
+	login, err := s.cfg.Auth.Login(r.Context(), username, r.PostForm.Get("password"), actor)
 	if domain.ErrorCode(err) == domain.EUNAUTHORIZED {
-		lang := s.lang(r)
-		return s.render(w, r, http.StatusUnauthorized, "login", loginPage{
-			base: s.base(r, "", i18n.T(lang, "login.title")), Next: next, Username: username, Message: i18n.T(lang, "error.login")})
+		page.Message = i18n.T(lang, err.(*domain.Error).Message)
+		return s.render(w, r, http.StatusUnauthorized, "login", page)
 	}
 	if err != nil {
 		return err
 	}
-	s.setSession(w, r, token, int(auth.SessionLifetime/time.Second))
+	s.setSession(w, r, login.Token, int(login.MaxAge/time.Second))
+	if login.Stage == store.SessionMFA {
+		next = "/login/2fa?next=" + url.QueryEscape(next)
+	}
+	http.Redirect(w, r, next, http.StatusSeeOther)
+	return nil
+}
+
+// handleCodeForm asks for the second factor of a login.
+func (s *Server) handleCodeForm(w http.ResponseWriter, r *http.Request) error {
+	next := localPath(r.URL.Query().Get("next"))
+	if ses, u, err := s.session(r); err != nil || u == nil || ses.Stage != store.SessionMFA {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return err
+	}
+	lang := s.lang(r)
+	return s.render(w, r, http.StatusOK, "login", loginPage{base: s.base(r, "", i18n.T(lang, "login.code_title")), Next: next, Code: true})
+}
+
+// handleCode checks the second factor and completes the login.
+func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return errBadRequest
+	}
+	next, lang := localPath(r.PostForm.Get("next")), s.lang(r)
+	c, err := r.Cookie(sessionCookie)
+	if err != nil || c.Value == "" {
+		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+		return nil
+	}
+	actor := store.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
+	login, err := s.cfg.Auth.SecondFactor(r.Context(), c.Value, r.PostForm.Get("code"), actor)
+	switch {
+	case err == auth.ErrCode:
+		page := loginPage{base: s.base(r, "", i18n.T(lang, "login.code_title")), Next: next, Code: true, Message: i18n.T(lang, "error.totp_code")}
+		return s.render(w, r, http.StatusUnauthorized, "login", page)
+	case domain.ErrorCode(err) == domain.EUNAUTHORIZED:
+		s.setSession(w, r, "", -1)
+		page := loginPage{base: s.base(r, "", i18n.T(lang, "login.title")), Next: next, Message: i18n.T(lang, err.(*domain.Error).Message)}
+		return s.render(w, r, http.StatusUnauthorized, "login", page)
+	case err != nil:
+		return err
+	}
+	s.setSession(w, r, login.Token, int(login.MaxAge/time.Second))
 	http.Redirect(w, r, next, http.StatusSeeOther)
 	return nil
 }
@@ -166,4 +250,39 @@ func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) error {
 	})
 	http.Redirect(w, r, localPath(r.PostForm.Get("next")), http.StatusSeeOther)
 	return nil
+}
+
+// loginLimiter counts login attempts per client address over the last
+// minute, in this process (the per-account lockout is in the database).
+type loginLimiter struct {
+	mu    sync.Mutex
+	tries map[string][]time.Time
+}
+
+// allowLogin counts an attempt from ip and reports whether it is within the
+// policy's rate.
+func (s *Server) allowLogin(ctx context.Context, ip string) bool {
+	pol, err := s.cfg.Auth.Policy(ctx)
+	if err != nil {
+		return true
+	}
+	now := s.cfg.Store.Now()
+	l := &s.limiter
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	if l.tries == nil || len(l.tries) > 10000 {
+		l.tries = map[string][]time.Time{} // forget everyone rather than grow without bound
+	}
+	recent := l.tries[ip][:0]
+	for _, t := range l.tries[ip] {
+		if now.Sub(t) < time.Minute {
+			recent = append(recent, t)
+		}
+	}
+	if len(recent) >= pol.LoginsPerMinute {
+		l.tries[ip] = recent
+		return false
+	}
+	l.tries[ip] = append(recent, now)
+	return true
 }

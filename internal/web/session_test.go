@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -48,7 +47,7 @@ func TestLoginAndRedirects(t *testing.T) {
 	// Logging out ends the session on the server.
 	tok := e.tokens["supervisor"]
 	e.do("supervisor", "POST", "/logout", url.Values{})
-	if _, err := e.auth.SessionUser(context.Background(), tok); !store.IsNotFound(err) {
+	if _, err := e.sessionUser(tok); !store.IsNotFound(err) {
 		t.Errorf("session alive after logout: %v", err)
 	}
 	if w := e.do("supervisor", "GET", "/", nil); w.Code != 303 {
@@ -68,7 +67,7 @@ func TestSessionCookie(t *testing.T) {
 		if c.Name != "radsup_session" || !c.HttpOnly || c.SameSite != http.SameSiteLaxMode || c.Path != "/" || c.Secure != secure || len(c.Value) < 40 {
 			t.Errorf("secure=%v: cookie %+v", secure, c)
 		}
-		if _, err := e.auth.SessionUser(context.Background(), c.Value); err != nil {
+		if _, err := e.sessionUser(c.Value); err != nil {
 			t.Errorf("cookie holds no session token: %v", err)
 		}
 	}
@@ -79,7 +78,7 @@ func TestCrossOriginRefused(t *testing.T) {
 	form := url.Values{"version": {id(int64(e.a.training.Version))}}
 	r := newPost("/trainings/"+id(e.a.training.ID)+"/retire", form)
 	r.Header.Set("Sec-Fetch-Site", "cross-site")
-	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["admin"]})
+	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["supervisor"]})
 	w := recordTo(e, r)
 	if w.Code != 403 || !strings.Contains(w.Body.String(), "请求来源不被允许") {
 		t.Errorf("cross-site POST: %d", w.Code)

@@ -5,7 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
@@ -51,11 +50,8 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 		}
 		return s.renderTokens(w, r, http.StatusUnprocessableEntity, tokensPage{Name: r.PostForm.Get("name"), Error: fieldMessage(lang, "name", code)})
 	}
-	token, hash := auth.NewToken()
-	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		_, err := tx.CreateAPIToken(userOf(r).ID, name, hash)
-		return err
-	}); err != nil {
+	token, _, err := s.cfg.Auth.CreateToken(r.Context(), actorOf(r), userOf(r), name)
+	if err != nil {
 		return err
 	}
 	return s.renderTokens(w, r, http.StatusOK, tokensPage{NewToken: token, Name: strings.TrimSpace(name)})
