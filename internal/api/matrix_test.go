@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"radsup/internal/api"
+	"radsup/internal/domain"
 	"radsup/internal/store"
 )
 
@@ -81,4 +82,18 @@ func (e *env) audits() int {
 		e.t.Fatal(err)
 	}
 	return n
+}
+
+// TestViewerSeesMaskedNumbers: ID and phone numbers reach a viewer masked.
+func TestViewerSeesMaskedNumbers(t *testing.T) {
+	e := newEnv(t)
+	whole := e.record("people", e.a["people"])["id_number"].(string)
+	got := e.do(viewer, "GET", path("people", e.a["people"]), nil).obj(t)["id_number"]
+	if got != domain.MaskIDNumber(whole) {
+		t.Errorf("viewer reads ID number %v, want %s", got, domain.MaskIDNumber(whole))
+	}
+	ids, _, r := e.list(viewer, "/api/v1/people?limit=500")
+	if len(ids) == 0 || strings.Contains(string(r.body), whole) {
+		t.Errorf("viewer's list shows a whole ID number")
+	}
 }

@@ -8,6 +8,7 @@ import (
 	"errors"
 	"time"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/store"
 )
@@ -72,7 +73,24 @@ func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table
 		rec, err = store.Find(tx, t, u.Scope(), id)
 		return err
 	})
+	if err == nil {
+		mask(u, rec)
+	}
 	return rec, err
+}
+
+// mask hides ID and phone numbers from users who may not see them (they
+// read only, so a masked record is never written back).
+func mask(u *store.User, rec any) {
+	if auth.SeesIDNumbers(u) {
+		return
+	}
+	switch x := rec.(type) {
+	case *domain.Person:
+		x.IDNumber = domain.MaskIDNumber(x.IDNumber)
+	case *domain.Institution:
+		x.Phone = domain.MaskPhone(x.Phone)
+	}
 }
 
 // List returns a page of records the user may see.
@@ -87,6 +105,9 @@ func List[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table
 		recs, n, err = store.List(tx, t, u.Scope(), f)
 		return err
 	})
+	for _, rec := range recs {
+		mask(u, rec)
+	}
 	return recs, n, err
 }
 

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -216,4 +217,103 @@ func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 		return nil
 	})
 	return rep, err
+}
+
+// AuditFilter selects audit events. Empty fields select everything.
+type AuditFilter struct {
+	Username string    // exact
+	Action   string    // exact
+	Entity   string    // exact
+	EntityID int64     // with Entity
+	From, To time.Time // at >= From, at < To
+	Limit    int       // 0: no limit
+	Offset   int
+}
+
+func (f AuditFilter) where() (string, []any) {
+	var conds []string
+	var args []any
+	add := func(c string, a any) { conds, args = append(conds, c), append(args, a) }
+	if f.Username != "" {
+		add("username = ?", f.Username)
+	}
+	if f.Action != "" {
+		add("action = ?", f.Action)
+	}
+	if f.Entity != "" {
+		add("entity = ?", f.Entity)
+	}
+	if f.EntityID != 0 {
+		add("entity_id = ?", f.EntityID)
+	}
+	if !f.From.IsZero() {
+		add("at >= ?", f.From.UTC())
+	}
+	if !f.To.IsZero() {
+		add("at < ?", f.To.UTC())
+	}
+	if len(conds) == 0 {
+		return "", nil
+	}
+	return " WHERE " + strings.Join(conds, " AND "), args
+}
+
+// FindAuditEvents returns a page of the events matching f, newest first,
+// and how many match.
+func (tx *Tx) FindAuditEvents(f AuditFilter) ([]*AuditEvent, int, error) {
+	where, args := f.where()
+	var total int
+	if err := tx.queryRow("SELECT COUNT(*) FROM audit_events"+where, args...).Scan(&total); err != nil {
+		return nil, 0, mapError("audit events", err)
+	}
+	q := "SELECT " + auditCols + " FROM audit_events" + where + " ORDER BY id DESC"
+	if f.Limit > 0 {
+		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
+	}
+	var out []*AuditEvent
+	err := tx.eachAudit(q, args, func(e *AuditEvent) error { out = append(out, e); return nil })
+	return out, total, err
+}
+
+// EachAuditEvent streams the events matching f (its limit ignored), newest
+// first, for exports.
+func (tx *Tx) EachAuditEvent(f AuditFilter, fn func(*AuditEvent) error) error {
+	where, args := f.where()
+	return tx.eachAudit("SELECT "+auditCols+" FROM audit_events"+where+" ORDER BY id DESC", args, fn)
+}
+
+func (tx *Tx) eachAudit(q string, args []any, fn func(*AuditEvent) error) error {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return mapError("audit events", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		e, err := scanAudit(rows)
+		if err != nil {
+			return mapError("audit events", err)
+		}
+		if err := fn(e); err != nil {
+			return err
+		}
+	}
+	return mapError("audit events", rows.Err())
+}
+
+// AuditActions lists the actions recorded so far, for the filter.
+func (tx *Tx) AuditActions() ([]string, error) {
+	rows, err := tx.query("SELECT DISTINCT action FROM audit_events ORDER BY action")
+	if err != nil {
+		return nil, mapError("audit actions", err)
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var a string
+		if err := rows.Scan(&a); err != nil {
+			return nil, mapError("audit actions", err)
+		}
+		out = append(out, a)
+	}
+	return out, mapError("audit actions", rows.Err())
 }

@@ -43,7 +43,8 @@ func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) erro
 
 // detail is one labelled value of a record's header.
 type detail struct {
-	Label, Value string
+	Key, Label, Value string
+	Reveal            string // where to POST to see the whole value (an ID number), "" if not offered
 }
 
 // details lists a record's fields with their labels and readable values.
@@ -53,7 +54,7 @@ func details(lang, entity string, rec any) []detail {
 		if f.Type == domain.RefField {
 			continue // shown by the page with the institution's name
 		}
-		out = append(out, detail{Label: fieldLabel(lang, f), Value: display(lang, f, domain.Value(rec, f))})
+		out = append(out, detail{Key: f.Key, Label: fieldLabel(lang, f), Value: display(lang, f, domain.Value(rec, f))})
 	}
 	return out
 }

@@ -107,8 +107,29 @@ type yearSum struct {
 	Records int
 }
 
-// handlePerson shows a person with employments, trainings, exams and doses.
+// handlePerson shows a person with employments, trainings, exams and doses;
+// the ID number masked.
 func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
+	return s.personPage(w, r, false)
+}
+
+// handlePersonReveal shows the person's page with the whole ID number, and
+// records who looked.
+func (s *Server) handlePersonReveal(w http.ResponseWriter, r *http.Request) error {
+	x, err := people.find(s, r)
+	if err != nil {
+		return err
+	}
+	err = s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
+		return tx.Audit("reveal", "person", x.ID, map[string]string{"field": "id_number"})
+	})
+	if err != nil {
+		return err
+	}
+	return s.personPage(w, r, true)
+}
+
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, reveal bool) error {
 	x, err := people.find(s, r)
 	if err != nil {
 		return err
@@ -116,6 +137,15 @@ func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
 	show := r.URL.Query().Get("retired") == "1"
 	p := personPage{base: s.base(r, "people", x.Name), Person: x, Details: details(s.lang(r), "person", x),
 		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show)}
+	for i, d := range p.Details {
+		if d.Key != "id_number" || reveal {
+			continue
+		}
+		p.Details[i].Value = domain.MaskIDNumber(x.IDNumber)
+		if auth.SeesIDNumbers(userOf(r)) {
+			p.Details[i].Reveal = idURL("/people/", x.ID) + "/reveal"
+		}
+	}
 	f := store.Filter{Values: map[string]string{"person_id": strconv.FormatInt(x.ID, 10)}, Retired: show}
 	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
 	emps, _, err := registry.List(ctx, reg, u, store.Employments, f)

@@ -180,6 +180,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		},
 		"role":     func(role string) string { return i18n.T(lang, "role."+role) },
 		"datetime": formatTime,
+		"maskid":   domain.MaskIDNumber, // lists never show whole ID numbers
 		"static":   s.staticURL,
 		"yesno": func(b bool) string {
 			if b {

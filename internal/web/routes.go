@@ -29,6 +29,7 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "GET /institutions/{id}", auth.Readers, s.handleInstitution)
 	s.page(mux, "GET /people", auth.Readers, s.handlePeople)
 	s.page(mux, "GET /people/{id}", auth.Readers, s.handlePerson)
+	s.page(mux, "POST /people/{id}/reveal", auth.Filers, s.handlePersonReveal)
 	s.page(mux, "GET /equipment", auth.Readers, s.handleEquipmentList)
 	s.page(mux, "GET /equipment/{id}", auth.Readers, s.handleEquipment)
 	s.page(mux, "GET /findings", auth.Readers, s.handleFindings)
@@ -80,6 +81,8 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "POST /admin/users/{id}/access", auth.AccountAdmins, s.handleUserAccess)
 	s.page(mux, "POST /admin/users/{id}/unlock", auth.AccountAdmins, s.handleUserUnlock)
 	s.page(mux, "POST /admin/users/{id}/totp-reset", auth.AccountAdmins, s.handleUserTOTPReset)
+	s.page(mux, "GET /audit", auth.Auditors, s.handleAudit)
+	s.page(mux, "GET /audit/export.xlsx", auth.Auditors, s.handleAuditExport)
 	s.page(mux, "GET /admin/security", auth.SecurityAdmins, s.handleSecurity)
 	s.page(mux, "POST /admin/security", auth.SecurityAdmins, s.handleSecuritySave)
 

@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"radsup/internal/auth"
+	"radsup/internal/domain"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
@@ -151,11 +152,14 @@ var routes = []route{
 	{method: "GET", path: "/people", status: readers(200, 200, 200), want: func(f fixture) []string { return []string{f.person.Name} }},
 	{method: "GET", path: "/people/{person}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {
-			return []string{f.person.IDNumber, f.emp.PermitNo, f.training.CertificateNo, f.dose.ReportNo}
+			return []string{domain.MaskIDNumber(f.person.IDNumber), `action="/people/` + id(f.person.ID) + `/reveal"`,
+				f.emp.PermitNo, f.training.CertificateNo, f.dose.ReportNo}
 		},
 		viewer: func(f fixture) []string {
-			return []string{f.emp.PermitNo, f.training.CertificateNo, `id="health-hidden"`}
+			return []string{domain.MaskIDNumber(f.person.IDNumber), f.emp.PermitNo, f.training.CertificateNo, `id="health-hidden"`}
 		}},
+	{method: "POST", path: "/people/{person}/reveal", status: filers(200, 200), cross: 404,
+		want: func(f fixture) []string { return []string{f.person.IDNumber} }},
 	{method: "GET", path: "/equipment", status: readers(200, 200, 200), want: func(f fixture) []string { return []string{f.equip.SerialNo} }},
 	{method: "GET", path: "/equipment/{equip}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string { return []string{f.equip.SerialNo, f.test.ReportNo} }},
@@ -262,6 +266,9 @@ var routes = []route{
 	{method: "POST", path: "/admin/users/{user}/access", form: values("role", "institution"), status: adminOnly(303), location: "/admin/users?done=access"},
 	{method: "POST", path: "/admin/users/{user}/unlock", status: adminOnly(303), location: "/admin/users?done=unlock"},
 	{method: "POST", path: "/admin/users/{user}/totp-reset", status: adminOnly(303), location: "/admin/users?done=totp"},
+	{method: "GET", path: "/audit", status: auditorOnly(200), want: names(`id="audit"`, `id="audit-filters"`, "login")},
+	{method: "GET", path: "/audit?verify=1&action=login", status: auditorOnly(200), want: names(`id="chain"`, "审计链完整")},
+	{method: "GET", path: "/audit/export.xlsx?action=login", status: auditorOnly(200)},
 	{method: "GET", path: "/admin/security", status: securityOnly(200), want: names(`name="idle_minutes"`, `name="two_factor_roles"`)},
 	{method: "POST", path: "/admin/security", form: values("min_length", "10", "min_classes", "3", "max_age_days", "90", "lock_threshold", "5",
 		"lock_minutes", "15", "idle_minutes", "30", "session_hours", "12", "logins_per_minute", "20", "retention_days", "180"),
@@ -369,6 +376,9 @@ func (e *env) check(t *testing.T, role string, rt route, f fixture, cross bool, 
 	}
 	if role == "viewer" && rt.viewer != nil && strings.Contains(body, f.dose.ReportNo) {
 		t.Errorf("%s %s %s: shows a dose record to a viewer", role, rt.method, path)
+	}
+	if rt.method == "GET" && strings.Contains(body, f.person.IDNumber) && !strings.Contains(path, "/edit") {
+		t.Errorf("%s %s %s: shows a whole ID number", role, rt.method, path)
 	}
 }
 

@@ -106,7 +106,7 @@ func securityHeaders(next http.Handler) http.Handler {
 var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
-	"account", "security",
+	"account", "security", "audit",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

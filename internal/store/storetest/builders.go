@@ -71,7 +71,7 @@ func Institution(tb testing.TB, tx *store.Tx, mods ...func(*domain.Institution))
 	tb.Helper()
 	n := next()
 	return create(tb, tx, store.Institutions, &domain.Institution{
-		Name: fmt.Sprintf("测试医院%d", n), CreditCode: CreditCode(), Kind: "general_hospital",
+		Name: fmt.Sprintf("测试医院%d号院", n), CreditCode: CreditCode(), Kind: "general_hospital",
 		DivisionCode: domain.DefaultDivision, Street: domain.DefaultDivision + "001",
 		Address: fmt.Sprintf("中原区建设西路%d号", n), Status: "open",
 	}, mods)

@@ -1,0 +1,102 @@
+package web_test
+
+import (
+	"context"
+	"net/url"
+	"os"
+	"strings"
+	"testing"
+
+	"github.com/xuri/excelize/v2"
+
+	"radsup/internal/store"
+)
+
+// TestAuditLog: the auditor filters the log, exports it (audited), and the
+// verification names an event altered in the database.
+func TestAuditLog(t *testing.T) {
+	e := newEnv(t)
+	sup := e.users["supervisor"].Username
+	e.do("supervisor", "GET", "/nosuchpage", nil)
+	e.do("viewer", "GET", "/import", nil) // a denial
+	page := e.do("auditor", "GET", "/audit?action=denied", nil).Body.String()
+	if !strings.Contains(page, "/import") || !strings.Contains(page, e.users["viewer"].Username) {
+		t.Errorf("the denial is not listed:\n%s", excerpt(page))
+	}
+	page = e.do("auditor", "GET", "/audit?user="+sup+"&action=login", nil).Body.String()
+	for _, r := range rowIDs(page, "audit") {
+		if c := cells(page, r); c[2] != sup || c[4] != "login" {
+			t.Errorf("filtered row %q", c)
+		}
+	}
+	if w := e.do("auditor", "GET", "/audit?from=2026-13-01", nil); w.Code != 200 || !strings.Contains(w.Body.String(), "field-error") {
+		t.Errorf("a bad date: %d", w.Code)
+	}
+
+	w := e.do("auditor", "GET", "/audit/export.xlsx?action=login", nil)
+	if w.Code != 200 || !strings.Contains(w.Header().Get("Content-Disposition"), "audit-") {
+		t.Fatalf("export: %d %v", w.Code, w.Header())
+	}
+	path := t.TempDir() + "/audit.xlsx"
+	writeFile(t, path, w.Body.Bytes())
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, err := f.GetRows("审计日志")
+	f.Close()
+	if err != nil || len(rows) < 2 || rows[0][4] != "操作" {
+		t.Fatalf("exported rows %v, %v", rows, err)
+	}
+	for _, row := range rows[1:] {
+		if row[4] != "login" {
+			t.Errorf("exported row %q is not a login", row)
+		}
+	}
+	var exports int
+	e.store.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'export' AND entity = 'audit'").Scan(&exports)
+	})
+	if exports != 1 {
+		t.Errorf("%d audit exports recorded, want 1", exports)
+	}
+
+	if p := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(p, "审计链完整") {
+		t.Fatalf("whole chain not reported:\n%s", excerpt(p))
+	}
+	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+		_, err := tx.Exec("UPDATE audit_events SET username = 'someone' WHERE id = 3")
+		return err
+	})
+	if p := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(p, "审计链在第 3 条事件处断开") {
+		t.Errorf("tampering not reported:\n%s", excerpt(p))
+	}
+}
+
+func writeFile(t *testing.T, path string, b []byte) {
+	t.Helper()
+	if err := os.WriteFile(path, b, 0o600); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestRevealIsAudited: the whole ID number is shown on request, and the
+// request is recorded.
+func TestRevealIsAudited(t *testing.T) {
+	e := newEnv(t)
+	w := e.do("supervisor", "POST", "/people/"+id(e.a.person.ID)+"/reveal", url.Values{})
+	if w.Code != 200 || !strings.Contains(w.Body.String(), e.a.person.IDNumber) {
+		t.Fatalf("reveal: %d", w.Code)
+	}
+	var n int
+	e.store.View(context.Background(), func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'reveal' AND entity = 'person' AND entity_id = ? AND username = ?",
+			e.a.person.ID, e.users["supervisor"].Username).Scan(&n)
+	})
+	if n != 1 {
+		t.Errorf("%d reveal events, want 1", n)
+	}
+	if w := e.do("viewer", "POST", "/people/"+id(e.a.person.ID)+"/reveal", url.Values{}); w.Code != 403 {
+		t.Errorf("a viewer's reveal: %d", w.Code)
+	}
+}
