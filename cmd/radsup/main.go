@@ -36,6 +36,7 @@ Usage:
   radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
   radsup rules [-format table|json|csv]                    list the screening rules
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
+  radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup version
 
 Global flags (also accepted after the command; environment variables in brackets):

@@ -153,6 +153,10 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if !strings.Contains(out.String(), "audit chain OK: 2 events") {
 		t.Errorf("verify: %q", out.String())
 	}
+	out.Reset()
+	if err := run(context.Background(), []string{"audit", "prune"}, getenv, nil, &out, &out); err != nil || !strings.Contains(out.String(), "deleted: 0 (retention 180 days)") {
+		t.Errorf("prune of a fresh trail: %v %q", err, out.String())
+	}
 	s, err := store.Open(context.Background(), db)
 	if err != nil {
 		t.Fatal(err)

@@ -179,8 +179,8 @@ func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 	rep := &ChainReport{}
 	err := s.View(ctx, func(tx *Tx) error {
 		var headID int64
-		var headHash string
-		if err := tx.queryRow("SELECT last_id, hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash); err != nil {
+		var headHash, baseHash string
+		if err := tx.queryRow("SELECT last_id, hash, base_hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash, &baseHash); err != nil {
 			return mapError("audit head", err)
 		}
 		rows, err := tx.query("SELECT " + auditCols + " FROM audit_events ORDER BY id")
@@ -189,7 +189,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 		}
 		defer rows.Close()
 		var prevID int64
-		var prevHash string
+		prevHash := baseHash // the link of the oldest event kept after a pruning
 		for rows.Next() {
 			e, err := scanAudit(rows)
 			if err != nil {
@@ -316,4 +316,37 @@ func (tx *Tx) AuditActions() ([]string, error) {
 		out = append(out, a)
 	}
 	return out, mapError("audit actions", rows.Err())
+}
+
+// PruneAudit deletes the events older than before, keeping at least the
+// newest, and records the link the oldest remaining event carries so that
+// the rest of the chain still verifies. The pruning is itself an event.
+func (s *Store) PruneAudit(ctx context.Context, actor Actor, before time.Time) (int64, error) {
+	var n int64
+	err := s.WithTx(ctx, actor, func(tx *Tx) error {
+		if err := tx.chainHead(); err != nil {
+			return err
+		}
+		var through sql.NullInt64
+		if err := tx.queryRow("SELECT MAX(id) FROM audit_events WHERE at < ? AND id < ?", before.UTC(), tx.chain.lastID).Scan(&through); err != nil {
+			return mapError("prune audit", err)
+		}
+		if !through.Valid {
+			return nil
+		}
+		var link string
+		if err := tx.queryRow("SELECT prev_hash FROM audit_events WHERE id > ? ORDER BY id LIMIT 1", through.Int64).Scan(&link); err != nil {
+			return mapError("prune audit", err)
+		}
+		res, err := tx.exec("DELETE FROM audit_events WHERE id <= ?", through.Int64)
+		if err != nil {
+			return mapError("prune audit", err)
+		}
+		n, _ = res.RowsAffected()
+		if _, err := tx.exec("UPDATE audit_head SET base_hash = ? WHERE id = 1", link); err != nil {
+			return mapError("prune audit", err)
+		}
+		return tx.audit("audit_prune", "audit", 0, nil, map[string]any{"before": before.UTC(), "through_id": through.Int64, "deleted": n})
+	})
+	return n, err
 }

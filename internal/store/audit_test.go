@@ -5,6 +5,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"radsup/internal/store"
 )
@@ -128,5 +129,29 @@ func TestAuditTamper(t *testing.T) {
 				t.Errorf("break %+v, want event %d (%s)", rep.Break, c.id, c.reason)
 			}
 		})
+	}
+}
+
+// TestAuditPrune: events past the retention go, the rest still verifies,
+// and deleting the oldest remaining one is still found.
+func TestAuditPrune(t *testing.T) {
+	s := open(t)
+	auditTrail(t, s, 4) // at t0
+	setClock(s, t0.Add(200*24*time.Hour))
+	auditTrail(t, s, 3)
+	n, err := s.PruneAudit(ctx, tester, t0.Add(180*24*time.Hour))
+	if err != nil || n != 4 {
+		t.Fatalf("pruned %d, %v; want 4", n, err)
+	}
+	rep := verify(t, s)
+	if rep.Break != nil || rep.Events != 4 { // three kept and the pruning itself
+		t.Fatalf("after pruning: %+v", rep)
+	}
+	if n, _ := s.PruneAudit(ctx, tester, t0.Add(180*24*time.Hour)); n != 0 {
+		t.Errorf("a second pruning deleted %d", n)
+	}
+	exec(t, s, "DELETE FROM audit_events WHERE id = 5")
+	if rep := verify(t, s); rep.Break == nil || rep.Break.ID != 6 {
+		t.Errorf("deleting the oldest kept event: %+v", rep.Break)
 	}
 }
