@@ -1,7 +1,10 @@
 package xlsx
 
 import (
+	"bytes"
 	"errors"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -178,6 +181,60 @@ func FuzzParseIDNumberText(f *testing.F) {
 		}
 		if again, err := ParseIDNumberText(id); err != nil || again != id {
 			t.Fatalf("ParseIDNumberText(%q) = %q, but ParseIDNumberText(%q) = %q, %v", raw, id, id, again, err)
+		}
+	})
+}
+
+// FuzzOpen reads arbitrary bytes as a workbook (.xlsx) or a CSV file,
+// through every sheet and row: errors are fine, panics are not.
+func FuzzOpen(f *testing.F) {
+	var wb bytes.Buffer
+	w := NewWriter(&wb)
+	k := KindByName("doses")
+	if err := w.Sheet(k, []string{"id_number", "credit_code", "period", "hp10"}); err != nil {
+		f.Fatal(err)
+	}
+	w.Row([]string{"41010219850315123X", "12410102MB1234567X", "2025年第1季度", "0.12"})
+	if err := w.Close(); err != nil {
+		f.Fatal(err)
+	}
+	good := wb.Bytes()
+	f.Add(good, false)
+	f.Add(good[:len(good)/2], false) // a truncated zip
+	f.Add(append([]byte("PK\x03\x04"), good[4:200]...), false)
+	f.Add([]byte("身份证号,统一社会信用代码,监测周期,Hp(10) (mSv)\n41010219850315123X,12410102MB1234567X,2025Q1,0.1\n"), true)
+	f.Add([]byte("\xef\xbb\xbf标题\n\n姓名,身份证号\n\"张,伟\",4.10102E+17\n"), true)
+	f.Add([]byte("\xd0\xd5\xc3\xfb,\xc9\xed\xb7\xdd\xd6\xa4\xba\xc5\n"), true) // GB18030
+	f.Add([]byte("\"unterminated,\n\x00\x01"), true)
+	f.Fuzz(func(t *testing.T, data []byte, csv bool) {
+		name := "f.xlsx"
+		if csv {
+			name = "f.csv"
+		}
+		path := filepath.Join(t.TempDir(), name)
+		if err := os.WriteFile(path, data, 0o600); err != nil {
+			t.Fatal(err)
+		}
+		book, err := Open(path, "")
+		if err != nil {
+			return
+		}
+		defer book.Close()
+		for _, sh := range book.Sheets() {
+			rows := 0
+			err := sh.Each(func(r Row) error {
+				rows++
+				for key, c := range r.Cells {
+					if key == "" || !utf8.ValidString(c.Value) {
+						t.Fatalf("row %d: cell %q = %q", r.Num, key, c.Value)
+					}
+				}
+				return nil
+			})
+			_ = err // a broken sheet may end in an error
+			if rows > len(data) {
+				t.Fatalf("%d rows from %d bytes", rows, len(data))
+			}
 		}
 	})
 }
