@@ -44,6 +44,10 @@ Global flags (also accepted after the command; environment variables in brackets
   -addr ADDR         HTTP listen address (default 127.0.0.1:8080) [RADSUP_ADDR]
   -demo              with serve: load the demo district into an empty database [RADSUP_DEMO]
   -secure-cookies    mark cookies Secure (TLS terminated by a proxy) [RADSUP_SECURE_COOKIES]
+  -tls-cert FILE     with serve: TLS certificate (PEM); with -tls-key, serve HTTPS [RADSUP_TLS_CERT]
+  -tls-key FILE      with serve: TLS private key (PEM) [RADSUP_TLS_KEY]
+  -trusted-proxies CIDR,CIDR
+                     with serve: believe X-Forwarded-For/-Proto only from these peers (default none) [RADSUP_TRUSTED_PROXIES]
   -log text|json     log format (default text) [RADSUP_LOG]
 `
 

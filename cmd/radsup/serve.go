@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/tls"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
+	"strings"
 	"time"
 
 	"radsup/internal/api"
@@ -17,6 +20,7 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
+	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
 	"radsup/internal/web"
@@ -53,6 +57,16 @@ func openStore(ctx context.Context, cfg config.Config) (*store.Store, error) {
 // Start opens the database, loads demo data and the first admin account if
 // needed, and starts serving; it returns once the server listens.
 func (m *Main) Start(ctx context.Context) error {
+	var tlsConfig *tls.Config
+	if m.Config.TLS() {
+		// Loaded first, so that a wrong file stops the start before anything runs.
+		cert, err := tls.LoadX509KeyPair(m.Config.TLSCert, m.Config.TLSKey)
+		if err != nil {
+			return fmt.Errorf("-tls-cert, -tls-key: %w", err)
+		}
+		// Go's default cipher suites: ECDHE only, AEAD first; no RSA key exchange, 3DES or RC4.
+		tlsConfig = &tls.Config{MinVersion: tls.VersionTLS12, Certificates: []tls.Certificate{cert}}
+	}
 	s, err := openStore(ctx, m.Config)
 	if err != nil {
 		return err
@@ -88,11 +102,15 @@ func (m *Main) Start(ctx context.Context) error {
 	}
 	m.server = &http.Server{
 		Handler: h, ReadHeaderTimeout: 10 * time.Second, ReadTimeout: 60 * time.Second,
-		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second,
-		ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
+		WriteTimeout: 120 * time.Second, IdleTimeout: 120 * time.Second, MaxHeaderBytes: maxHeaderBytes,
+		TLSConfig: tlsConfig, ErrorLog: slog.NewLogLogger(m.Logger.Handler(), slog.LevelWarn),
 	}
 	m.done = make(chan error, 1)
-	go func() { m.done <- m.server.Serve(m.listener) }()
+	if tlsConfig != nil {
+		go func() { m.done <- m.server.ServeTLS(m.listener, "", "") }()
+	} else {
+		go func() { m.done <- m.server.Serve(m.listener) }()
+	}
 	m.Logger.Info("radsup listening", "url", m.URL(), "db", s.Dialect())
 	fmt.Fprintf(m.Stdout, "radsup 已启动 / listening on %s\n", m.URL())
 	return nil
@@ -105,9 +123,13 @@ func (m *Main) handler(s *store.Store, authSvc *auth.Service) (http.Handler, err
 	reg := registry.New(s)
 	reg.AfterChange = m.Findings.AfterChange(nil)
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger,
-		SecureCookies: m.Config.SecureCookies})
+		SecureCookies: m.Config.SecureCookies || m.Config.TLS()})
 	if err != nil {
 		return nil, err
+	}
+	trusted, err := config.ParseCIDRs(m.Config.TrustedProxies)
+	if err != nil {
+		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
 	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger}))
@@ -119,11 +141,81 @@ func (m *Main) handler(s *store.Store, authSvc *auth.Service) (http.Handler, err
 		rw.Write([]byte("ok\n"))
 	})
 	mux.Handle("/", w.Handler())
-	return httplog.Handler(m.Logger, mux), nil
+	return httplog.Proxies(trusted).Handler(m.Logger, baseHeaders(limitBody(mux))), nil
 }
 
 // URL returns the server's base URL.
-func (m *Main) URL() string { return "http://" + m.listener.Addr().String() }
+func (m *Main) URL() string {
+	if m.Config.TLS() {
+		return "https://" + m.listener.Addr().String()
+	}
+	return "http://" + m.listener.Addr().String()
+}
+
+const (
+	// maxHeaderBytes bounds a request's header; the largest legitimate one
+	// is a session cookie and a bearer token.
+	maxHeaderBytes = 64 << 10
+	// maxBody bounds every request body but the import upload.
+	maxBody = 1 << 20
+	// hsts asks browsers to use HTTPS only, for a year.
+	hsts = "max-age=31536000"
+)
+
+// baseHeaders gives every response, the API's JSON, /healthz, static files
+// and plain errors included, the protection the pages have: no sniffing, no
+// framing, no referrer to other sites. The pages replace the policy with
+// their own, which allows their embedded scripts and styles. Over HTTPS
+// (direct, or at a trusted proxy) it adds HSTS; the pages then mark their
+// cookies Secure (httplog.HTTPS).
+func baseHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		if httplog.HTTPS(r) {
+			h.Set("Strict-Transport-Security", hsts)
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// limitBody refuses a request body over maxBody with 413 Request Entity Too
+// Large, before any handler runs when the client declares its length, and
+// cuts a longer body without one. The import upload (POST /import) is left
+// to its handler, which allows more (maxUpload in internal/web) and answers
+// with a page.
+func limitBody(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodPost && r.URL.Path == "/import" {
+			next.ServeHTTP(w, r)
+			return
+		}
+		if r.ContentLength > maxBody {
+			tooLarge(w, r)
+			return
+		}
+		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
+		next.ServeHTTP(w, r)
+	})
+}
+
+// tooLarge answers 413 as the API does (a JSON error) under /api/, and as
+// plain text elsewhere. The connection is closed: the body is not read.
+func tooLarge(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Connection", "close")
+	if !strings.HasPrefix(r.URL.Path, "/api/") {
+		http.Error(w, "请求体过大 / request body too large", http.StatusRequestEntityTooLarge)
+		return
+	}
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusRequestEntityTooLarge)
+	json.NewEncoder(w).Encode(map[string]string{"code": domain.EINVALID, "message": i18n.T(lang, "error.bad_request")})
+}
 
 // Run starts the server and serves until ctx is cancelled (SIGTERM, Ctrl-C),
 // then shuts down gracefully.

@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/netip"
 	"strings"
 	"time"
 )
@@ -21,6 +22,11 @@ type Config struct {
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
 	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
+
+	// TLS and reverse proxies (serve).
+	TLSCert        string // certificate file (PEM); with TLSKey, serve speaks HTTPS itself
+	TLSKey         string // private key file (PEM)
+	TrustedProxies string // comma-separated CIDRs whose forwarding headers are believed
 
 	// Options of single commands (screen, rules).
 	Format      string // output format: table, json or csv
@@ -44,6 +50,7 @@ func Default() Config {
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
 	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT",
+	"tls-cert": "RADSUP_TLS_CERT", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
 
 // FlagSet returns a flag set bound to c, with defaults taken from the environment.
@@ -59,6 +66,9 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.Int64Var(&c.Seed, "seed", c.Seed, "demo data seed ($RADSUP_SEED)")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
+	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "with serve: TLS certificate file, PEM; needs -tls-key ($RADSUP_TLS_CERT)")
+	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "with serve: TLS private key file, PEM; needs -tls-cert ($RADSUP_TLS_KEY)")
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with serve: reverse proxies whose X-Forwarded-* headers are believed, CIDR,CIDR ($RADSUP_TRUSTED_PROXIES)")
 	fs.StringVar(&c.Format, "format", c.Format, "output format: table, json or csv")
 	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
@@ -96,6 +106,15 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("screen-at"); v != "" {
 		c.ScreenAt = v
 	}
+	if v := get("tls-cert"); v != "" {
+		c.TLSCert = v
+	}
+	if v := get("tls-key"); v != "" {
+		c.TLSKey = v
+	}
+	if v := get("trusted-proxies"); v != "" {
+		c.TrustedProxies = v
+	}
 }
 
 // Validate reports a setting that cannot work.
@@ -118,12 +137,56 @@ func (c *Config) Validate() error {
 			errs = append(errs, fmt.Errorf("-screen-at %q: want a time HH:MM such as 02:30, or off", c.ScreenAt))
 		}
 	}
+	if (c.TLSCert == "") != (c.TLSKey == "") {
+		errs = append(errs, errors.New("-tls-cert and -tls-key go together: give both files, or neither"))
+	}
+	if _, err := ParseCIDRs(c.TrustedProxies); err != nil {
+		errs = append(errs, fmt.Errorf("-trusted-proxies: %w", err))
+	}
 	if c.AsOf != "" {
 		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {
 			errs = append(errs, fmt.Errorf("-as-of %q: want a date YYYY-MM-DD", c.AsOf))
 		}
 	}
 	return errors.Join(errs...)
+}
+
+// TLS reports whether serve speaks HTTPS itself.
+func (c *Config) TLS() bool { return c.TLSCert != "" && c.TLSKey != "" }
+
+// ParseCIDRs parses a comma-separated list of networks such as
+// "10.0.0.0/8, 192.168.1.10, ::1/128"; a bare address stands for itself.
+// IPv4-mapped IPv6 networks become plain IPv4 ones, so that they match the
+// addresses a dual-stack listener reports.
+func ParseCIDRs(s string) ([]netip.Prefix, error) {
+	var out []netip.Prefix
+	for item := range strings.SplitSeq(s, ",") {
+		item = strings.TrimSpace(item)
+		if item == "" {
+			continue
+		}
+		var p netip.Prefix
+		var err error
+		if strings.Contains(item, "/") {
+			p, err = netip.ParsePrefix(item)
+		} else {
+			var a netip.Addr
+			if a, err = netip.ParseAddr(item); err == nil && a.Zone() == "" {
+				p = netip.PrefixFrom(a, a.BitLen())
+			}
+		}
+		if err != nil || !p.IsValid() {
+			return nil, fmt.Errorf("%q: want a network such as 10.0.0.0/8 or an address", item)
+		}
+		if a := p.Addr(); a.Is4In6() {
+			if p.Bits() < 96 {
+				return nil, fmt.Errorf("%q: an IPv4-mapped network needs at least 96 bits", item)
+			}
+			p = netip.PrefixFrom(a.Unmap(), p.Bits()-96)
+		}
+		out = append(out, p.Masked())
+	}
+	return out, nil
 }
 
 // Load parses global flags, the command name and the command's own flags

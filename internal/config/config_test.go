@@ -42,3 +42,52 @@ func TestLoadDefaultsAndErrors(t *testing.T) {
 		t.Error("want an error for an unknown flag")
 	}
 }
+
+func TestLoadTLSAndProxies(t *testing.T) {
+	envs := map[string]string{"RADSUP_TLS_CERT": "env.crt", "RADSUP_TLS_KEY": "env.key", "RADSUP_TRUSTED_PROXIES": "10.0.0.0/8"}
+	c, _, _, err := Load([]string{"serve"}, func(k string) string { return envs[k] })
+	if err != nil || c.TLSCert != "env.crt" || c.TLSKey != "env.key" || c.TrustedProxies != "10.0.0.0/8" || !c.TLS() {
+		t.Errorf("from the environment: %+v %v", c, err)
+	}
+	c, _, _, err = Load([]string{"serve", "-tls-cert", "a.crt", "-tls-key", "a.key", "-trusted-proxies", "192.168.1.10, ::1/128"}, func(k string) string { return envs[k] })
+	if err != nil || c.TLSCert != "a.crt" || c.TLSKey != "a.key" || c.TrustedProxies != "192.168.1.10, ::1/128" {
+		t.Errorf("flags over the environment: %+v %v", c, err)
+	}
+	none := func(string) string { return "" }
+	if c, _, _, err := Load([]string{"serve"}, none); err != nil || c.TLS() || c.TrustedProxies != "" {
+		t.Errorf("default: no TLS, no trusted proxy: %+v %v", c, err)
+	}
+	for _, args := range [][]string{
+		{"serve", "-tls-cert", "a.crt"},
+		{"serve", "-tls-key", "a.key"},
+		{"serve", "-trusted-proxies", "10.0.0.0/33"},
+		{"serve", "-trusted-proxies", "10.0.0.1,proxy.example"},
+		{"serve", "-trusted-proxies", "fe80::1%eth0"},
+	} {
+		if _, _, _, err := Load(args, none); err == nil {
+			t.Errorf("%v: want an error", args)
+		}
+	}
+}
+
+func TestParseCIDRs(t *testing.T) {
+	got, err := ParseCIDRs(" 10.1.2.3/8, 192.168.1.10 ,, 2001:db8::/32, ::ffff:172.16.0.0/108, ::1 ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"10.0.0.0/8", "192.168.1.10/32", "2001:db8::/32", "172.16.0.0/12", "::1/128"}
+	if len(got) != len(want) {
+		t.Fatalf("got %v, want %v", got, want)
+	}
+	for i := range want {
+		if got[i].String() != want[i] {
+			t.Errorf("%d: got %s, want %s", i, got[i], want[i])
+		}
+	}
+	if got, err := ParseCIDRs(""); err != nil || len(got) != 0 {
+		t.Errorf("empty: %v %v", got, err)
+	}
+	if _, err := ParseCIDRs("::ffff:10.0.0.0/8"); err == nil {
+		t.Error("want an error for an IPv4-mapped network shorter than 96 bits")
+	}
+}

@@ -311,34 +311,34 @@ func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*APIToken, e
 }
 
 // FindTokenUser returns the enabled user of an unrevoked token whose role
-// and institution are still the user's, and records its use (at most once a
-// minute, so that a busy client does not write on every request).
-func (tx *Tx) FindTokenUser(tokenHash string) (*User, error) {
-	var id, uid int64
+// and institution are still the user's, with the token's id and when it was
+// last used.
+func (tx *Tx) FindTokenUser(tokenHash string) (u *User, tokenID int64, lastUsed time.Time, err error) {
+	var uid int64
 	var inst sql.NullInt64
 	var role string
-	var revoked, lastUsed time.Time
-	err := tx.queryRow("SELECT id, user_id, role, institution_id, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?", tokenHash).
-		Scan(&id, &uid, &role, &inst, timeCol{&revoked}, timeCol{&lastUsed})
+	var revoked time.Time
+	err = tx.queryRow("SELECT id, user_id, role, institution_id, revoked_at, last_used_at FROM api_tokens WHERE token_hash = ?", tokenHash).
+		Scan(&tokenID, &uid, &role, &inst, timeCol{&revoked}, timeCol{&lastUsed})
 	if err != nil {
-		return nil, mapError("find token", err)
+		return nil, 0, lastUsed, mapError("find token", err)
 	}
 	if !revoked.IsZero() {
-		return nil, fmt.Errorf("find token: revoked: %w", ErrNotFound)
+		return nil, 0, lastUsed, fmt.Errorf("find token: revoked: %w", ErrNotFound)
 	}
-	u, err := tx.enabledUser(uid)
-	if err != nil {
-		return nil, err
+	if u, err = tx.enabledUser(uid); err != nil {
+		return nil, 0, lastUsed, err
 	}
 	if u.Role != role || u.InstitutionID != inst.Int64 {
-		return nil, fmt.Errorf("find token: issued for another role or institution: %w", ErrNotFound)
+		return nil, 0, lastUsed, fmt.Errorf("find token: issued for another role or institution: %w", ErrNotFound)
 	}
-	if tx.now.Sub(lastUsed) >= time.Minute {
-		if _, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.now, id); err != nil {
-			return nil, mapError("find token", err)
-		}
-	}
-	return u, nil
+	return u, tokenID, lastUsed, nil
+}
+
+// TouchAPIToken records that the token was used now.
+func (tx *Tx) TouchAPIToken(id int64) error {
+	_, err := tx.exec("UPDATE api_tokens SET last_used_at = ? WHERE id = ?", tx.now, id)
+	return mapError("touch token", err)
 }
 
 // FindAPITokens lists a user's tokens, newest first.

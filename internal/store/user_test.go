@@ -193,8 +193,11 @@ func TestAPITokens(t *testing.T) {
 		var got *store.User
 		err := try(s, func(tx *store.Tx) error {
 			var err error
-			got, err = tx.FindTokenUser(hash)
-			return err
+			var id int64
+			if got, id, _, err = tx.FindTokenUser(hash); err != nil {
+				return err
+			}
+			return tx.TouchAPIToken(id)
 		})
 		return got, err
 	}

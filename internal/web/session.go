@@ -34,8 +34,9 @@ func actorOf(r *http.Request) store.Actor {
 	return registry.Actor(userOf(r), httplog.ID(r.Context()), httplog.ClientIP(r))
 }
 
-// secure reports whether cookies must be Secure for this request.
-func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || r.TLS != nil }
+// secure reports whether cookies must be Secure for this request: over
+// TLS, directly or at a trusted proxy.
+func (s *Server) secure(r *http.Request) bool { return s.cfg.SecureCookies || httplog.HTTPS(r) }
 
 // Route is a registered route and the roles that may use it.
 type Route struct {
