@@ -37,6 +37,8 @@ Usage:
   radsup rules [-format table|json|csv]                    list the screening rules
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
+  radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
+  radsup [-db URL] restore [-force] FILE                   replace the database with a backup (stop the server first)
   radsup version
 
 Global flags (also accepted after the command; environment variables in brackets):
@@ -99,6 +101,10 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRules(cfg.Format, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, rest, stdout)
+	case "backup":
+		return runBackup(ctx, cfg, rest, stdout)
+	case "restore":
+		return runRestore(ctx, cfg, rest, stdout)
 	case "version":
 		fmt.Fprintln(stdout, "radsup", version)
 		return nil

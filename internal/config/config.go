@@ -37,6 +37,7 @@ type Config struct {
 	// Options of import and export.
 	Kind   string // the kind of records (institutions, people, doses …)
 	DryRun bool   // import: check and report, write nothing
+	Force  bool   // restore: replace a database that holds data
 	Output string // export: the file to write (.xlsx or .csv)
 	User   string // import, export: act as this account, within its scope
 }
@@ -75,6 +76,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
 	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
+	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
 	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
 	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
 	return fs
