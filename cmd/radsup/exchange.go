@@ -53,7 +53,11 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 	if err != nil {
 		return err
 	}
-	bar := newProgress(stderr)
+	total := 0
+	for _, f := range files {
+		total += xlsx.RowCount(f)
+	}
+	bar := newProgress(stderr, total)
 	im := &exchange.Importer{Store: s, Findings: &findings.Service{Store: s}, Progress: bar.update}
 	start := time.Now()
 	rep, err := im.Import(ctx, actor, u, files, exchange.Options{DryRun: cfg.DryRun, Kind: cfg.Kind})
@@ -175,14 +179,19 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	return nil
 }
 
-// progress shows how many rows an import has read, on one line of a terminal.
+// progress draws an import's progress bar on one line of a terminal:
+// rows read of the rows the files hold (estimated beforehand from their
+// size, xlsx.RowCount), or, when that is unknown, a moving bar.
 type progress struct {
 	w     io.Writer
+	total int
 	start time.Time
 	shown bool
 }
 
-func newProgress(w io.Writer) *progress { return &progress{w: w, start: time.Now()} }
+func newProgress(w io.Writer, total int) *progress {
+	return &progress{w: w, total: total, start: time.Now()}
+}
 
 func (p *progress) update(phase string, rows int) {
 	label := map[string]string{"check": "校验", "write": "写入"}[phase]
@@ -191,15 +200,29 @@ func (p *progress) update(phase string, rows int) {
 	if elapsed > 0 {
 		rate = float64(rows) / elapsed
 	}
-	fmt.Fprintf(p.w, "\r%s %s %8d 行  %6.0f 行/秒 ", label, bar(rows), rows, rate)
+	if p.total > 0 {
+		fmt.Fprintf(p.w, "\r%s %s %3d%% %8d/%d 行  %6.0f 行/秒 ", label, fillBar(rows, p.total), percent(rows, p.total), rows, p.total, rate)
+	} else {
+		fmt.Fprintf(p.w, "\r%s %s %8d 行  %6.0f 行/秒 ", label, bar(rows), rows, rate)
+	}
 	p.shown = true
 }
 
-// bar draws a moving bar for a count whose total is not known yet.
+// percent is rows of total, below 100 until the end (the total is an estimate).
+func percent(rows, total int) int { return min(99, rows*100/max(total, 1)) }
+
+const barWidth = 30
+
+// fillBar draws a bar filled to rows/total.
+func fillBar(rows, total int) string {
+	n := percent(rows, total) * barWidth / 100
+	return "[" + strings.Repeat("=", n) + ">" + strings.Repeat(" ", barWidth-n) + "]"
+}
+
+// bar draws a moving bar for a count whose total is not known.
 func bar(rows int) string {
-	const width = 20
-	pos := (rows / 1000) % width
-	return "[" + strings.Repeat("=", pos) + ">" + strings.Repeat(" ", width-pos) + "]"
+	pos := (rows / 1000) % barWidth
+	return "[" + strings.Repeat("=", pos) + ">" + strings.Repeat(" ", barWidth-pos) + "]"
 }
 
 func (p *progress) done() {

@@ -175,3 +175,24 @@ func TestAuditVerifyCommand(t *testing.T) {
 		t.Errorf("verify after tampering: %v\n%s", err, out.String())
 	}
 }
+
+// TestProgressBar: with an estimated total the bar fills and says how far;
+// without one it moves.
+func TestProgressBar(t *testing.T) {
+	var b bytes.Buffer
+	p := newProgress(&b, 1000)
+	p.update("write", 500)
+	if s := b.String(); !strings.Contains(s, "写入 [===============>") || !strings.Contains(s, " 50%") || !strings.Contains(s, "500/1000") {
+		t.Errorf("half way: %q", s)
+	}
+	b.Reset()
+	p.update("write", 1200) // the total was an estimate
+	if s := b.String(); !strings.Contains(s, " 99%") {
+		t.Errorf("past the estimate: %q", s)
+	}
+	b.Reset()
+	newProgress(&b, 0).update("check", 3000)
+	if s := b.String(); !strings.Contains(s, "校验 [===>") || strings.Contains(s, "%") {
+		t.Errorf("unknown total: %q", s)
+	}
+}

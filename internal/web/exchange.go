@@ -44,6 +44,7 @@ type importJob struct {
 	mu     sync.Mutex
 	phase  string
 	rows   int
+	total  int // rows the files hold, estimated (xlsx.RowCount)
 	done   bool
 	report *exchange.Report
 	err    error
@@ -100,6 +101,7 @@ type jobView struct {
 	DryRun, Done  bool
 	Phase         string
 	Rows          int
+	Percent       int // of the rows the files hold (estimated); 0 if unknown
 	Report        *exchange.Report
 	Errors        int
 	Failed        string
@@ -188,6 +190,13 @@ func (s *Server) runImport(job *importJob, actor store.Actor, u *store.User, kin
 			job.phase, job.rows = phase, rows
 			job.mu.Unlock()
 		}}
+	total := 0
+	for _, p := range job.paths {
+		total += xlsx.RowCount(p)
+	}
+	job.mu.Lock()
+	job.total = total
+	job.mu.Unlock()
 	rep, err := im.Import(context.Background(), actor, u, job.paths, exchange.Options{DryRun: job.DryRun, Kind: kind})
 	if err != nil {
 		s.log.Error("import failed", "request_id", actor.RequestID, "err", err)
@@ -207,6 +216,9 @@ func (s *Server) handleImportJob(w http.ResponseWriter, r *http.Request) error {
 	job.mu.Lock()
 	v := &jobView{ID: job.ID, Names: strings.Join(job.Names, "、"), DryRun: job.DryRun, Done: job.done,
 		Phase: job.phase, Rows: job.rows, Report: job.report}
+	if job.total > 0 {
+		v.Percent = min(99, job.rows*100/job.total)
+	}
 	if job.err != nil {
 		v.Failed = i18n.T(lang, "import.failed")
 		if errors.Is(job.err, exchange.ErrNoSheets) {

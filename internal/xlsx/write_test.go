@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"os"
@@ -222,5 +223,31 @@ func BenchmarkRead100k(b *testing.B) {
 			b.Fatal(n, err)
 		}
 		wb.Close()
+	}
+}
+
+func TestRowCount(t *testing.T) {
+	dir := t.TempDir()
+	var b bytes.Buffer
+	w := NewWriter(&b)
+	w.Sheet(KindByName("doses"), []string{"id_number", "hp10"})
+	for range 5000 {
+		w.Row([]string{"41010219850315123X", "0.1"})
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	x := filepath.Join(dir, "a.xlsx")
+	os.WriteFile(x, b.Bytes(), 0o600)
+	c := filepath.Join(dir, "a.csv")
+	os.WriteFile(c, []byte("a,b\n1,2\n3,4\n"), 0o600)
+	// 5,001 rows in a sheet longer than what is read of it: an estimate.
+	if got := RowCount(x); got < 4500 || got > 5500 {
+		t.Errorf("RowCount(a.xlsx) = %d, want about 5001", got)
+	}
+	for path, want := range map[string]int{c: 3, filepath.Join(dir, "none.csv"): 0, filepath.Join(dir, "a.txt"): 0} {
+		if got := RowCount(path); got != want {
+			t.Errorf("RowCount(%s) = %d, want %d", filepath.Base(path), got, want)
+		}
 	}
 }
