@@ -210,7 +210,8 @@ func openXLSX(path string, hint *Kind) (*Workbook, error) {
 			return nil, err
 		}
 		if sh == nil {
-			if visible, _ := f.GetSheetVisible(name); visible {
+			// The instructions of our own template are not data: no warning.
+			if visible, _ := f.GetSheetVisible(name); visible && name != instructionsSheet {
 				w.skipped = append(w.skipped, name)
 			}
 			continue

@@ -211,7 +211,7 @@ func TestTemplateReadsBack(t *testing.T) {
 	if !slices.Equal(kinds, kindNames(Kinds...)) {
 		t.Errorf("kinds %v", kinds)
 	}
-	if !slices.Equal(wb.Skipped(), []string{instructionsSheet}) {
+	if len(wb.Skipped()) != 0 { // the instructions sheet is passed over without a warning
 		t.Errorf("skipped %v", wb.Skipped())
 	}
 }
