@@ -82,6 +82,7 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 		return err
 	}
 	fmt.Fprintln(out, "\n演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）/ demo accounts (passwords shown once; change at first login; two-step verification not required in the demo):")
+	rows := [][]string{{"用户名", "角色", "初始密码"}}
 	for _, a := range demoAccountList {
 		u := &store.User{Username: a.username, DisplayName: a.name, Role: a.role}
 		if a.role == store.RoleInstitution {
@@ -94,9 +95,9 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 		if err := svc.AddUser(ctx, actor, u, password); err != nil {
 			return fmt.Errorf("demo account %s: %w", a.username, err)
 		}
-		fmt.Fprintf(out, "  %-8s %-10s %s\n", a.username, roleLabel(a.role), password)
+		rows = append(rows, []string{a.username, roleLabel(a.role), password})
 	}
-	return nil
+	return writeColumns(out, rows)
 }
 
 // roleLabel names a role in Chinese for the console.
