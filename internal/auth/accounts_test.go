@@ -31,14 +31,16 @@ func newService(t testing.TB) (*auth.Service, *clock) {
 	if err := svc.AddUser(ctx, store.Actor{}, u, pw); err != nil {
 		t.Fatal(err)
 	}
-	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.SetPassword(u.ID, auth.HashPassword(pw), false) })
+	// A cheap hash of the same password (storetest's parameters), so that
+	// the many logins of these tests and fuzzers stay fast.
+	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.SetPassword(u.ID, storetest.PasswordHash, false) })
 	if err != nil {
 		t.Fatal(err)
 	}
 	return svc, c
 }
 
-const pw = "Jiandu-2026-pass"
+const pw = storetest.Password // wang's password, stored with storetest's cheap hash
 
 func audits(t *testing.T, svc *auth.Service, action string) int {
 	t.Helper()
