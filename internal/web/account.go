@@ -69,8 +69,8 @@ func (s *Server) handleAccount(w http.ResponseWriter, r *http.Request) error {
 // handlePasswordChange changes the user's own password; the session is
 // renewed (all the user's other sessions end).
 func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	f := r.PostForm
 	if f.Get("password") != f.Get("confirm") {
@@ -92,8 +92,8 @@ func (s *Server) handlePasswordChange(w http.ResponseWriter, r *http.Request) er
 // handleEnrol enrols the second factor whose secret the page showed, once
 // the app's code proves it was set up.
 func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	u := userOf(r)
 	if u.TOTPSecret != "" {

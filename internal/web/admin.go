@@ -98,8 +98,8 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 
 // handleUserCreate adds an account.
 func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	var uf userForm
 	st := newFormState(nil)
@@ -144,8 +144,8 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	var target *store.User
 	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
@@ -191,8 +191,8 @@ func (s *Server) handleUserAccess(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	if target.ID == userOf(r).ID {
 		return errForbidden

@@ -158,8 +158,8 @@ func (k *kind[T, P]) create(s *Server) handler {
 		if err := k.mayCreate(r); err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return errBadRequest
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		rec := P(new(T))
 		if k.setParent != nil {
@@ -201,8 +201,8 @@ func (k *kind[T, P]) update(s *Server) handler {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return errBadRequest
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		version, err := readVersion(r)
 		if err != nil {
@@ -242,8 +242,8 @@ func (k *kind[T, P]) retire(s *Server, restore bool) handler {
 		if err != nil {
 			return err
 		}
-		if err := r.ParseForm(); err != nil {
-			return errBadRequest
+		if err := parseForm(r); err != nil {
+			return err
 		}
 		version, err := readVersion(r)
 		if err != nil {

@@ -21,6 +21,7 @@ var (
 	errBadRequest  = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
 	errCrossOrigin = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.cross_origin"}
 	errConflict    = &domain.Error{Code: domain.ECONFLICT, Message: "error.conflict"}
+	errTooLarge    = &domain.Error{Code: domain.EINVALID, Message: "error.too_large"}
 )
 
 // wrap runs h and reports its error, if any.
@@ -50,6 +51,9 @@ func errorStatus(err error) (int, string) {
 		status, key = http.StatusConflict, "error.conflict"
 	case domain.EINVALID:
 		status, key = http.StatusBadRequest, "error.bad_request"
+	}
+	if err == errTooLarge {
+		status = http.StatusRequestEntityTooLarge
 	}
 	var de *domain.Error
 	if status < 500 && errors.As(err, &de) && de.Message != "" && i18n.Has(de.Message) {
@@ -105,4 +109,17 @@ func (s *Server) auditDenied(r *http.Request) {
 	if err != nil {
 		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
 	}
+}
+
+// parseForm reads a form; a body over the server's limit is 413, any other
+// unreadable body 400.
+func parseForm(r *http.Request) error {
+	err := r.ParseForm()
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return errTooLarge
+	}
+	if err != nil {
+		return errBadRequest
+	}
+	return nil
 }

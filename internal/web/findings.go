@@ -294,8 +294,8 @@ func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	reason := r.PostFormValue("reason")
 	version, err := strconv.Atoi(r.PostFormValue("version"))

@@ -256,8 +256,8 @@ func (s *Server) handlePersonCreate(w http.ResponseWriter, r *http.Request) erro
 	if err != nil {
 		return err
 	}
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	secs := personSections(s.lang(r))
 	person, emp := &domain.Person{}, &domain.Employment{InstitutionID: instID}

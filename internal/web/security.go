@@ -86,8 +86,8 @@ func (s *Server) handleSecurity(w http.ResponseWriter, r *http.Request) error {
 // handleSecuritySave stores a new policy; values outside the bounds of the
 // assessment are refused field by field.
 func (s *Server) handleSecuritySave(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	var p auth.Policy
 	errs := domain.FieldErrors{}

@@ -155,8 +155,8 @@ func (s *Server) handleLoginForm(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	username, next := r.PostForm.Get("username"), localPath(r.PostForm.Get("next"))
 	lang := s.lang(r)
@@ -202,8 +202,8 @@ func (s *Server) handleCodeForm(w http.ResponseWriter, r *http.Request) error {
 
 // handleCode checks the second factor and completes the login.
 func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	next, lang := localPath(r.PostForm.Get("next")), s.lang(r)
 	c, err := r.Cookie(sessionCookie)
@@ -242,8 +242,8 @@ func (s *Server) handleLogout(w http.ResponseWriter, r *http.Request) error {
 
 // handleLang stores the chosen language in a cookie and goes back to the page.
 func (s *Server) handleLang(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	http.SetCookie(w, &http.Cookie{
 		Name: langCookie, Value: i18n.Match(r.PostForm.Get("lang")), Path: "/", MaxAge: 365 * 24 * 3600,

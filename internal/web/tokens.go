@@ -38,8 +38,8 @@ func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int
 
 // handleTokenCreate makes a token and shows it once; only its hash is kept.
 func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return errBadRequest
+	if err := parseForm(r); err != nil {
+		return err
 	}
 	name := domain.Clean(r.PostForm.Get("name"))
 	lang := s.lang(r)
