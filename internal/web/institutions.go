@@ -37,7 +37,7 @@ func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) erro
 	return s.render(w, r, http.StatusOK, "institutions", institutionsPage{
 		base: s.base(r, "institutions", i18n.T(s.lang(r), "nav.institutions")),
 		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
-		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: true,
+		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: u.Role == store.RoleSupervisor,
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 	p := institutionPage{
 		base: s.base(r, "institutions", inst.Name), Inst: inst, Details: details(lang, "institution", inst),
 		Actions:   rowActions("institutions", inst.ID, inst.Version, inst.Retired),
-		CanRetire: userOf(r).Role != store.RoleInstitution,
+		CanRetire: userOf(r).Role == store.RoleSupervisor,
 		Tab:       q.Get("tab"), ShowRetired: q.Get("retired") == "1",
 	}
 	if !contains(institutionTabs, p.Tab) {

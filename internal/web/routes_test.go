@@ -377,6 +377,9 @@ func (e *env) check(t *testing.T, role string, rt route, f fixture, cross bool, 
 	if role == "viewer" && rt.viewer != nil && strings.Contains(body, f.dose.ReportNo) {
 		t.Errorf("%s %s %s: shows a dose record to a viewer", role, rt.method, path)
 	}
+	if role == "viewer" && w.Code == 200 && rt.method == "GET" && (strings.Contains(body, `/retire"`) || strings.Contains(body, `/new"`) || strings.Contains(body, `/edit"`)) {
+		t.Errorf("%s %s %s: offers a viewer controls it may not use", role, rt.method, path)
+	}
 	if rt.method == "GET" && strings.Contains(body, f.person.IDNumber) && !strings.Contains(path, "/edit") {
 		t.Errorf("%s %s %s: shows a whole ID number", role, rt.method, path)
 	}
