@@ -210,6 +210,9 @@ func (r *Registry) after(tx *store.Tx, entity string, id int64) error {
 
 // conflictOn turns a unique-key conflict into a field error on the record's key.
 func conflictOn(entity string, err error) error {
+	if errors.Is(err, store.ErrReference) {
+		return &domain.Error{Code: domain.ECONFLICT, Message: "error.reference"}
+	}
 	if !errors.Is(err, store.ErrConflict) {
 		return err
 	}

@@ -15,6 +15,9 @@ var (
 	ErrNotFound = &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found"}
 	ErrConflict = &domain.Error{Code: domain.ECONFLICT, Message: "error.conflict"}
 	ErrStale    = &domain.Error{Code: domain.ESTALE, Message: "error.stale"}
+	// ErrReference marks a conflict with a record referred to (a foreign
+	// key): it is also an ErrConflict.
+	ErrReference = &domain.Error{Code: domain.ECONFLICT, Message: "error.reference"}
 )
 
 // mapError turns driver errors into ErrNotFound or ErrConflict, keeping
@@ -33,8 +36,10 @@ func mapError(op string, err error) error {
 	msg := err.Error()
 	// SQLite: "UNIQUE constraint failed", "FOREIGN KEY constraint failed";
 	// PostgreSQL: SQLSTATE 23505 (unique), 23503 (foreign key).
-	if strings.Contains(msg, "UNIQUE constraint") || strings.Contains(msg, "FOREIGN KEY constraint") ||
-		strings.Contains(msg, "SQLSTATE 23505") || strings.Contains(msg, "SQLSTATE 23503") {
+	if strings.Contains(msg, "FOREIGN KEY constraint") || strings.Contains(msg, "SQLSTATE 23503") {
+		return fmt.Errorf("%s: %w: %w (%s)", op, ErrConflict, ErrReference, msg)
+	}
+	if strings.Contains(msg, "UNIQUE constraint") || strings.Contains(msg, "SQLSTATE 23505") {
 		return fmt.Errorf("%s: %w (%s)", op, ErrConflict, msg)
 	}
 	return fmt.Errorf("%s: %w", op, err)
