@@ -178,6 +178,14 @@ type ChainReport struct {
 func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 	rep := &ChainReport{}
 	err := s.View(ctx, func(tx *Tx) error {
+		if tx.d.name == "postgres" {
+			// One snapshot for the head and every event, so that events
+			// committed meanwhile do not look like a broken end. (SQLite's
+			// read transaction is one snapshot already.)
+			if _, err := tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
+				return mapError("verify audit", err)
+			}
+		}
 		var headID int64
 		var headHash, baseHash string
 		if err := tx.queryRow("SELECT last_id, hash, base_hash FROM audit_head WHERE id = 1").Scan(&headID, &headHash, &baseHash); err != nil {

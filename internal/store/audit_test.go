@@ -76,6 +76,12 @@ func TestAuditChainConcurrent(t *testing.T) {
 			}
 		})
 	}
+	// Verifying while they write sees one consistent moment.
+	for range 5 {
+		if rep := verify(t, s); rep.Break != nil {
+			t.Errorf("verified during writes: %v", rep.Break)
+		}
+	}
 	wg.Wait()
 	if rep := verify(t, s); rep.Break != nil || rep.Events != 40 {
 		t.Fatalf("report %+v, want 40 whole events", rep)
