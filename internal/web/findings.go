@@ -85,7 +85,7 @@ func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs
 			ID: f.ID, SubjectID: f.SubjectID, Version: f.Version,
 			Severity: string(f.Severity), SeverityLabel: severityLabel(lang, f.Severity),
 			Rule: f.Rule, RuleTitle: title, Message: f.Message,
-			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType), SubjectKey: f.SubjectKey,
+			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType), SubjectKey: subjectKey(f),
 			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
 			DueOn: f.DueOn, Overdue: f.Status == store.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
 			Status: f.Status, StatusLabel: statusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
@@ -364,4 +364,13 @@ func findingsURL(params ...string) string {
 		q.Set(params[i], params[i+1])
 	}
 	return "/findings?" + q.Encode()
+}
+
+// subjectKey is how a finding names its subject on a page: a person by a
+// masked ID number (the person's page reveals it, audited).
+func subjectKey(f *store.Finding) string {
+	if f.SubjectType == screening.SubjectPerson {
+		return domain.MaskIDNumber(f.SubjectKey)
+	}
+	return f.SubjectKey
 }

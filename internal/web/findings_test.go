@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
 	"radsup/internal/screening"
 	"radsup/internal/store"
 )
@@ -67,6 +68,22 @@ func TestHighDoseOpensFinding(t *testing.T) {
 	// And it is on the institution user's to-do list.
 	if home := e.do("inst", "GET", "/", nil).Body.String(); !strings.Contains(home, screening.PerDoseAnnualHigh) {
 		t.Errorf("home page to-do list lacks the finding")
+	}
+	// The finding names the person by a masked ID number, on its page and in
+	// the list; a viewer does not see it at all (it derives from a dose).
+	list := e.do("supervisor", "GET", "/findings?rule="+screening.PerDoseAnnualHigh, nil).Body.String()
+	ids := rowIDs(list, "findings")
+	if len(ids) == 0 {
+		t.Fatalf("the finding is not listed\n%s", excerpt(list))
+	}
+	page := e.do("supervisor", "GET", "/findings/"+strings.TrimPrefix(ids[0], "finding-"), nil).Body.String()
+	for _, b := range []string{list, page} {
+		if strings.Contains(b, e.a.person.IDNumber) || !strings.Contains(page, domain.MaskIDNumber(e.a.person.IDNumber)) {
+			t.Errorf("a finding shows a whole ID number or not the masked one\n%s", excerpt(b))
+		}
+	}
+	if w := e.do("viewer", "GET", "/findings/"+strings.TrimPrefix(ids[0], "finding-"), nil); w.Code != 404 {
+		t.Errorf("a viewer reads a dose finding: %d", w.Code)
 	}
 }
 
