@@ -6,7 +6,7 @@ import (
 	"fmt"
 	"io"
 
-	"radsup/internal/auth"
+	"radsup/internal/accounts"
 	"radsup/internal/config"
 	"radsup/internal/store"
 )
@@ -47,7 +47,7 @@ func runAudit(ctx context.Context, cfg config.Config, args []string, out io.Writ
 // pruneAudit deletes the audit events older than the policy's retention
 // (at least 180 days); the chain of the rest still verifies.
 func pruneAudit(ctx context.Context, s *store.Store, out io.Writer) error {
-	pol, err := (&auth.Service{Store: s}).Policy(ctx)
+	pol, err := (&accounts.Service{Store: s}).Policy(ctx)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/demo"
@@ -95,7 +96,7 @@ func newBenchEnv(b *testing.B) (*benchEnv, error) {
 			return nil, err
 		}
 	}
-	authSvc := &auth.Service{Store: s}
+	authSvc := &accounts.Service{Store: s}
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	h, err := m.handler(s, authSvc)
 	if err != nil {
@@ -104,18 +105,18 @@ func newBenchEnv(b *testing.B) (*benchEnv, error) {
 	// A supervisor with a second factor, signed in: the session is made
 	// here as the login's second step would make it.
 	name := fmt.Sprintf("bench%d", time.Now().UnixNano())
-	actor := store.Actor{Username: "bench"}
+	actor := domain.Actor{Username: "bench"}
 	session, sessionHash := auth.NewToken()
 	token, hash := auth.NewToken()
 	err = s.WithTx(ctx, actor, func(tx *store.Tx) error {
-		u := &store.User{Username: name, DisplayName: "基准测试", Role: store.RoleSupervisor, PasswordHash: storetest.PasswordHash}
+		u := &domain.User{Username: name, DisplayName: "基准测试", Role: domain.RoleSupervisor, PasswordHash: storetest.PasswordHash}
 		if err := tx.CreateUser(u); err != nil {
 			return err
 		}
 		if err := tx.SetTOTP(u.ID, "JBSWY3DPEHPK3PXP", 0); err != nil {
 			return err
 		}
-		if err := tx.CreateSession(sessionHash, u.ID, tx.Now().Add(auth.SessionLifetime), ""); err != nil {
+		if err := tx.CreateSession(sessionHash, u.ID, tx.Now().Add(accounts.SessionLifetime), ""); err != nil {
 			return err
 		}
 		_, err := tx.CreateAPIToken(u.ID, "bench", hash)

@@ -6,6 +6,7 @@ import (
 	"io"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/demo"
@@ -26,7 +27,7 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 	defer s.Close()
 	var n int
 	if err := s.View(ctx, func(tx *store.Tx) error {
-		_, total, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Retired: true, Limit: 1})
+		_, total, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 1})
 		n = total
 		return err
 	}); err != nil {
@@ -50,11 +51,11 @@ type demoAccount struct {
 }
 
 var demoAccountList = []demoAccount{
-	{"jiandu", "张监督（演示）", store.RoleSupervisor},
-	{"jigou", "演示机构用户", store.RoleInstitution},
-	{"chakan", "市级查看（演示）", store.RoleViewer},
-	{"anquan", "安全管理员（演示）", store.RoleSecurity},
-	{"shenji", "审计管理员（演示）", store.RoleAuditor},
+	{"jiandu", "张监督（演示）", domain.RoleSupervisor},
+	{"jigou", "演示机构用户", domain.RoleInstitution},
+	{"chakan", "市级查看（演示）", domain.RoleViewer},
+	{"anquan", "安全管理员（演示）", domain.RoleSecurity},
+	{"shenji", "审计管理员（演示）", domain.RoleAuditor},
 }
 
 // demoAccounts gives the demo one account per working role, each with a
@@ -63,10 +64,10 @@ var demoAccountList = []demoAccount{
 // installation keeps the default, which does). The institution user belongs
 // to the first demo institution.
 func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
-	svc := &auth.Service{Store: s}
+	svc := &accounts.Service{Store: s}
 	var instID int64
 	err := s.View(ctx, func(tx *store.Tx) error {
-		list, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Limit: 1})
+		list, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Limit: 1})
 		if err == nil && len(list) > 0 {
 			instID = list[0].ID
 		}
@@ -75,7 +76,7 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	actor := store.Actor{Username: "demo"}
+	actor := domain.Actor{Username: "demo"}
 	pol := auth.DefaultPolicy()
 	pol.TwoFactorRoles = nil
 	if err := svc.SetPolicy(ctx, actor, pol); err != nil {
@@ -84,8 +85,8 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 	fmt.Fprintln(out, "\n演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）/ demo accounts (passwords shown once; change at first login; two-step verification not required in the demo):")
 	rows := [][]string{{"用户名", "角色", "初始密码"}}
 	for _, a := range demoAccountList {
-		u := &store.User{Username: a.username, DisplayName: a.name, Role: a.role}
-		if a.role == store.RoleInstitution {
+		u := &domain.User{Username: a.username, DisplayName: a.name, Role: a.role}
+		if a.role == domain.RoleInstitution {
 			if instID == 0 {
 				continue
 			}
@@ -102,6 +103,6 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 
 // roleLabel names a role in Chinese for the console.
 func roleLabel(role string) string {
-	return map[string]string{store.RoleAdmin: "系统管理员", store.RoleSecurity: "安全管理员", store.RoleAuditor: "审计管理员",
-		store.RoleSupervisor: "监督员", store.RoleInstitution: "机构用户", store.RoleViewer: "只读用户"}[role]
+	return map[string]string{domain.RoleAdmin: "系统管理员", domain.RoleSecurity: "安全管理员", domain.RoleAuditor: "审计管理员",
+		domain.RoleSupervisor: "监督员", domain.RoleInstitution: "机构用户", domain.RoleViewer: "只读用户"}[role]
 }

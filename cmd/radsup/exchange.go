@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/config"
 	"radsup/internal/exchange"
 	"radsup/internal/findings"
@@ -23,20 +25,20 @@ var errInvalidImport = errors.New("导入未执行：文件有误，见上方问
 // cliUser returns the account named by -user, or nil to act with a
 // supervisor's scope (whoever runs the command on the server already holds
 // the database); and the actor that audit events name.
-func cliUser(ctx context.Context, s *store.Store, name string) (*store.User, store.Actor, error) {
+func cliUser(ctx context.Context, s *store.Store, name string) (*domain.User, domain.Actor, error) {
 	if name == "" {
-		return nil, store.Actor{Username: "cli", Role: store.RoleSupervisor}, nil
+		return nil, domain.Actor{Username: "cli", Role: domain.RoleSupervisor}, nil
 	}
-	var u *store.User
+	var u *domain.User
 	err := s.View(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = tx.FindUserByUsername(name)
 		return err
 	})
 	if err != nil {
-		return nil, store.Actor{}, fmt.Errorf("-user %q: %w", name, err)
+		return nil, domain.Actor{}, fmt.Errorf("-user %q: %w", name, err)
 	}
-	return u, store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: "cli"}, nil
+	return u, domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: "cli"}, nil
 }
 
 // runImport imports the files all or nothing and prints the report.
@@ -135,7 +137,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	if u == nil {
-		u = &store.User{Username: "cli", Role: store.RoleSupervisor}
+		u = &domain.User{Username: "cli", Role: domain.RoleSupervisor}
 	}
 	filter := store.Filter{Values: map[string]string{}}
 	ff := store.FindingFilter{}

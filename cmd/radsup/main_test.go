@@ -12,6 +12,8 @@ import (
 	"strings"
 	"testing"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/config"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -161,7 +163,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	err = s.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		_, err := tx.Exec("UPDATE audit_events SET username = 'li' WHERE id = 1")
 		return err
 	})

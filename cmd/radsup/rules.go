@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 
+	"radsup/internal/i18n"
 	"radsup/internal/screening"
 )
 
@@ -29,7 +30,7 @@ func runRules(format string, out io.Writer) error {
 	case "table":
 		rows := [][]string{{"规则编号", "级别", "对象", "名称", "依据"}}
 		for _, r := range rules {
-			rows = append(rows, []string{r.ID, r.Severity.Label(), subjectLabel(r.Subject), r.TitleZH, r.Basis})
+			rows = append(rows, []string{r.ID, i18n.T(i18n.Default, "severity."+string(r.Severity)), subjectLabel(r.Subject), r.TitleZH, r.Basis})
 		}
 		return writeColumns(out, rows)
 	}

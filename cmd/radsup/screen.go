@@ -17,6 +17,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
+	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
 )
@@ -212,7 +213,7 @@ func noInstitution(code string) error {
 func institutionByCode(ctx context.Context, s *store.Store, code string) (*domain.Institution, error) {
 	var inst *domain.Institution
 	err := s.View(ctx, func(tx *store.Tx) error {
-		found, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Values: map[string]string{"credit_code": code}, Retired: true})
+		found, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Values: map[string]string{"credit_code": code}, Retired: true})
 		if err != nil {
 			return err
 		}
@@ -235,7 +236,7 @@ func institutionByCode(ctx context.Context, s *store.Store, code string) (*domai
 func rescreenInstitution(ctx context.Context, svc *findings.Service, instID int64, asOf domain.Date) (findings.RunStats, error) {
 	start := time.Now()
 	stats := findings.RunStats{AsOf: asOf}
-	err := svc.Store.WithTx(ctx, store.Actor{Username: "system"}, func(tx *store.Tx) error {
+	err := svc.Store.WithTx(ctx, domain.Actor{Username: "system"}, func(tx *store.Tx) error {
 		ins, eq, ppl, err := tx.SubjectsOf("institution", instID)
 		if err != nil {
 			return err
@@ -245,8 +246,8 @@ func rescreenInstitution(ctx context.Context, svc *findings.Service, instID int6
 			typ string
 			ids []int64
 		}{{screening.SubjectInstitution, ins}, {screening.SubjectEquipment, eq}, {screening.SubjectPerson, ppl}}
-		snapshot := func() (map[store.FindingKey]*store.Finding, error) {
-			m := map[store.FindingKey]*store.Finding{}
+		snapshot := func() (map[domain.FindingKey]*domain.Finding, error) {
+			m := map[domain.FindingKey]*domain.Finding{}
 			for _, sub := range subjects {
 				if len(sub.ids) == 0 {
 					continue
@@ -275,11 +276,11 @@ func rescreenInstitution(ctx context.Context, svc *findings.Service, instID int6
 		for k, a := range after {
 			b := before[k]
 			switch {
-			case a.Status == store.FindingOpen && (b == nil || b.Status != store.FindingOpen):
+			case a.Status == domain.FindingOpen && (b == nil || b.Status != domain.FindingOpen):
 				stats.Opened++
-			case a.Status == store.FindingOpen:
+			case a.Status == domain.FindingOpen:
 				stats.StillOpen++
-			case a.Status == store.FindingResolved && b != nil && b.Status == store.FindingOpen:
+			case a.Status == domain.FindingResolved && b != nil && b.Status == domain.FindingOpen:
 				stats.Resolved++
 			}
 		}
@@ -300,15 +301,15 @@ func countSubjects(ctx context.Context, s *store.Store, inst *domain.Institution
 			return err
 		}
 		f := store.Filter{Limit: 1}
-		_, a, err := store.List(tx, store.Institutions, store.Scope{}, f)
+		_, a, err := store.List(tx, store.Institutions, domain.Scope{}, f)
 		if err != nil {
 			return err
 		}
-		_, b, err := store.List(tx, store.Equipment, store.Scope{}, f)
+		_, b, err := store.List(tx, store.Equipment, domain.Scope{}, f)
 		if err != nil {
 			return err
 		}
-		_, c, err := store.List(tx, store.People, store.Scope{}, f)
+		_, c, err := store.List(tx, store.People, domain.Scope{}, f)
 		n = a + b + c
 		return err
 	})
@@ -319,7 +320,7 @@ func countSubjects(ctx context.Context, s *store.Store, inst *domain.Institution
 func institutionNames(ctx context.Context, s *store.Store) (map[string]string, error) {
 	names := map[string]string{}
 	err := s.View(ctx, func(tx *store.Tx) error {
-		all, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Retired: true})
+		all, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true})
 		for _, inst := range all {
 			names[inst.CreditCode] = inst.Name
 		}
@@ -352,21 +353,21 @@ func writeFindingsCSV(out io.Writer, fs []screening.Finding) error {
 // line. The message comes last, as it is long.
 func writeFindingsTable(out io.Writer, fs []screening.Finding, names map[string]string) error {
 	rows := [][]string{{"机构", "规则", "级别", "对象", "整改期限", "问题"}}
-	count := map[screening.Severity]int{}
+	count := map[domain.Severity]int{}
 	for _, f := range fs {
 		count[f.Severity]++
 		inst := names[f.Institution]
 		if inst == "" {
 			inst = f.Institution
 		}
-		rows = append(rows, []string{inst, f.Rule, f.Severity.Label(), subjectLabel(f.SubjectType) + " " + f.SubjectKey, f.DueOn.String(), f.Message})
+		rows = append(rows, []string{inst, f.Rule, i18n.T(i18n.Default, "severity."+string(f.Severity)), subjectLabel(f.SubjectType) + " " + f.SubjectKey, f.DueOn.String(), f.Message})
 	}
 	if err := writeColumns(out, rows); err != nil {
 		return err
 	}
 	_, err := fmt.Fprintf(out, "\n合计 %d 条：违法 %d 条，警示 %d 条，提示 %d 条 / total %d: %d violations, %d warnings, %d notices\n",
-		len(fs), count[screening.Violation], count[screening.Warning], count[screening.Notice],
-		len(fs), count[screening.Violation], count[screening.Warning], count[screening.Notice])
+		len(fs), count[domain.Violation], count[domain.Warning], count[domain.Notice],
+		len(fs), count[domain.Violation], count[domain.Warning], count[domain.Notice])
 	return err
 }
 

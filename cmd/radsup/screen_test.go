@@ -16,6 +16,7 @@ import (
 	"radsup/internal/demo"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
+	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -196,18 +197,18 @@ func TestScreenPreviewWritesNothing(t *testing.T) {
 			t.Errorf("table header %q lacks %s", lines[0], h)
 		}
 	}
-	count := map[screening.Severity]int{}
+	count := map[domain.Severity]int{}
 	for _, f := range want {
 		count[f.Severity]++
 	}
-	summary := fmt.Sprintf("合计 %d 条：违法 %d 条，警示 %d 条，提示 %d 条", len(want), count[screening.Violation], count[screening.Warning], count[screening.Notice])
+	summary := fmt.Sprintf("合计 %d 条：违法 %d 条，警示 %d 条，提示 %d 条", len(want), count[domain.Violation], count[domain.Warning], count[domain.Notice])
 	if !strings.Contains(out, summary) {
 		t.Errorf("table lacks the summary %q:\n%s", summary, out)
 	}
 	if len(lines) != 1+len(want)+2 { // header, findings, blank, summary
 		t.Errorf("table has %d lines for %d findings", len(lines), len(want))
 	}
-	if !strings.Contains(lines[1], want[0].Rule) || !strings.Contains(lines[1], want[0].Message) || !strings.Contains(lines[1], want[0].Severity.Label()) {
+	if !strings.Contains(lines[1], want[0].Rule) || !strings.Contains(lines[1], want[0].Message) || !strings.Contains(lines[1], i18n.T(i18n.Default, "severity."+string(want[0].Severity))) {
 		t.Errorf("first table row %q, want the first finding %+v", lines[1], want[0])
 	}
 	if after := findingRows(t, s); after != before {
@@ -232,7 +233,7 @@ func TestScreenInstitution(t *testing.T) {
 	}
 	var clean string
 	s.View(context.Background(), func(tx *store.Tx) error {
-		insts, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{})
+		insts, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{})
 		for _, inst := range insts {
 			if perInst[inst.CreditCode] == 0 {
 				clean = inst.CreditCode
@@ -283,7 +284,7 @@ func TestScreenInstitution(t *testing.T) {
 	}
 	stored := map[string]int{}
 	s.View(context.Background(), func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Status: store.FindingOpen})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Status: domain.FindingOpen})
 		for _, f := range p.Findings {
 			stored[f.InstitutionCode]++
 		}

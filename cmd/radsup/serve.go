@@ -13,8 +13,8 @@ import (
 	"strings"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/api"
-	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
@@ -77,7 +77,7 @@ func (m *Main) Start(ctx context.Context) error {
 			return err
 		}
 	}
-	authSvc := &auth.Service{Store: s}
+	authSvc := &accounts.Service{Store: s}
 	password, err := authSvc.EnsureAdmin(ctx)
 	if err != nil {
 		return err
@@ -118,7 +118,7 @@ func (m *Main) Start(ctx context.Context) error {
 
 // handler wires the web pages, the JSON API and /healthz. Every change made
 // through them re-screens what it touched in the same transaction.
-func (m *Main) handler(s *store.Store, authSvc *auth.Service) (http.Handler, error) {
+func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler, error) {
 	m.Findings = &findings.Service{Store: s, Logger: m.Logger}
 	reg := registry.New(s)
 	reg.AfterChange = m.Findings.AfterChange(nil)
@@ -262,7 +262,7 @@ func (m *Main) Close() error {
 func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out io.Writer) error {
 	var n int
 	err := s.View(ctx, func(tx *store.Tx) error {
-		_, total, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Retired: true, Limit: 1})
+		_, total, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 1})
 		n = total
 		return err
 	})

@@ -26,6 +26,9 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
+
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/store"
@@ -349,15 +352,15 @@ func TestServeSecurityHeaders(t *testing.T) {
 	// A supervisor with a second factor, signed in, and an API token.
 	token, hash := auth.NewToken()
 	session, sessionHash := auth.NewToken()
-	err := m.Store.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
-		u := &store.User{Username: "headers", DisplayName: "头部测试", Role: store.RoleSupervisor, PasswordHash: storetest.PasswordHash}
+	err := m.Store.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		u := &domain.User{Username: "headers", DisplayName: "头部测试", Role: domain.RoleSupervisor, PasswordHash: storetest.PasswordHash}
 		if err := tx.CreateUser(u); err != nil {
 			return err
 		}
 		if err := tx.SetTOTP(u.ID, "JBSWY3DPEHPK3PXP", 0); err != nil {
 			return err
 		}
-		if err := tx.CreateSession(sessionHash, u.ID, tx.Now().Add(auth.SessionLifetime), ""); err != nil {
+		if err := tx.CreateSession(sessionHash, u.ID, tx.Now().Add(accounts.SessionLifetime), ""); err != nil {
 			return err
 		}
 		_, err := tx.CreateAPIToken(u.ID, "headers", hash)

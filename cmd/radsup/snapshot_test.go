@@ -54,7 +54,7 @@ func TestBackupRestore(t *testing.T) {
 				return
 			default:
 			}
-			s.WithTx(ctx, store.Actor{Username: "writer"}, func(tx *store.Tx) error { return tx.Audit("export", "person", 1, nil) })
+			s.WithTx(ctx, domain.Actor{Username: "writer"}, func(tx *store.Tx) error { return tx.Audit("export", "person", 1, nil) })
 		}
 	})
 	file := filepath.Join(t.TempDir(), "radsup.backup")

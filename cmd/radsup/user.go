@@ -7,12 +7,15 @@ import (
 	"io"
 	"text/tabwriter"
 
+	"radsup/internal/domain"
+
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/config"
 	"radsup/internal/store"
 )
 
-var cliActor = store.Actor{Username: "cli"}
+var cliActor = domain.Actor{Username: "cli"}
 
 // runUser manages accounts: add, passwd, list, token.
 func runUser(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
@@ -24,7 +27,7 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 		return err
 	}
 	defer s.Close()
-	svc := &auth.Service{Store: s}
+	svc := &accounts.Service{Store: s}
 	switch args[0] {
 	case "add":
 		return userAdd(ctx, svc, args[1:], out)
@@ -48,7 +51,7 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 		if len(args) != 2 {
 			return fmt.Errorf("usage: radsup user %s NAME", args[0])
 		}
-		var u *store.User
+		var u *domain.User
 		if err := s.View(ctx, func(tx *store.Tx) error {
 			var err error
 			u, err = tx.FindUserByUsername(args[1])
@@ -69,10 +72,10 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 	return fmt.Errorf("user: unknown action %q (want add, passwd, list, token, unlock or reset-2fa)", args[0])
 }
 
-func userAdd(ctx context.Context, svc *auth.Service, args []string, out io.Writer) error {
+func userAdd(ctx context.Context, svc *accounts.Service, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(out)
-	role := fs.String("role", store.RoleSupervisor, "supervisor, institution, viewer, admin, security or auditor")
+	role := fs.String("role", domain.RoleSupervisor, "supervisor, institution, viewer, admin, security or auditor")
 	inst := fs.String("institution", "", "credit code of the institution (institution users)")
 	display := fs.String("name", "", "display name")
 	if err := fs.Parse(args); err != nil {
@@ -81,10 +84,10 @@ func userAdd(ctx context.Context, svc *auth.Service, args []string, out io.Write
 	if fs.NArg() != 1 {
 		return fmt.Errorf("usage: radsup user add -role ROLE [-institution CREDIT_CODE] NAME")
 	}
-	u := &store.User{Username: fs.Arg(0), DisplayName: *display, Role: *role}
+	u := &domain.User{Username: fs.Arg(0), DisplayName: *display, Role: *role}
 	if *inst != "" {
 		err := svc.Store.View(ctx, func(tx *store.Tx) error {
-			found, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Values: map[string]string{"credit_code": *inst}})
+			found, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Values: map[string]string{"credit_code": *inst}})
 			if err == nil && len(found) == 0 {
 				err = fmt.Errorf("no institution with credit code %s", *inst)
 			}
@@ -128,7 +131,7 @@ func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer
 	if len(args) == 2 {
 		label = args[1]
 	}
-	var u *store.User
+	var u *domain.User
 	err := s.View(ctx, func(tx *store.Tx) error {
 		var err error
 		u, err = tx.FindUserByUsername(args[0])
@@ -137,7 +140,7 @@ func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer
 	if err != nil {
 		return err
 	}
-	token, _, err := (&auth.Service{Store: s}).CreateToken(ctx, cliActor, u, label)
+	token, _, err := (&accounts.Service{Store: s}).CreateToken(ctx, cliActor, u, label)
 	if auth.IsForbidden(err) {
 		return fmt.Errorf("user token: %s is a %s; only supervisors, institution users and viewers hold API tokens", u.Username, u.Role)
 	}

@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
@@ -24,7 +25,7 @@ import (
 // a logger.
 type Config struct {
 	Registry *registry.Registry
-	Auth     *auth.Service
+	Auth     *accounts.Service
 	Findings *findings.Service // screening findings and their dismissal; nil: one on Registry.Store
 	Logger   *slog.Logger
 }
@@ -48,7 +49,7 @@ func New(cfg Config) http.Handler {
 // server routes API requests; every request carries a bearer token.
 type server struct {
 	reg      *registry.Registry
-	auth     *auth.Service
+	auth     *accounts.Service
 	findings *findings.Service
 	log      *slog.Logger
 	mux      *http.ServeMux
@@ -58,7 +59,7 @@ type server struct {
 
 // handler is the shape of every API handler: it gets the token's user and
 // returns an error instead of writing one; fail turns it into a response.
-type handler func(w http.ResponseWriter, r *http.Request, u *store.User) error
+type handler func(w http.ResponseWriter, r *http.Request, u *domain.User) error
 
 var (
 	errUnauthorized = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.unauthorized"}
@@ -102,7 +103,7 @@ func (s *server) handle(pattern string, roles auth.Roles, h handler) {
 }
 
 // auditDenied records a permission denial: who tried what.
-func (s *server) auditDenied(r *http.Request, u *store.User) {
+func (s *server) auditDenied(r *http.Request, u *domain.User) {
 	err := s.reg.Store.WithTx(r.Context(), actor(r, u), func(tx *store.Tx) error {
 		return tx.Audit("denied", "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
 	})
@@ -151,7 +152,7 @@ func (p *statusProbe) Write(b []byte) (int, error) { return len(b), nil }
 func (p *statusProbe) WriteHeader(status int)      { p.status = status }
 
 // authenticate returns the user of the request's bearer token.
-func (s *server) authenticate(r *http.Request) (*store.User, error) {
+func (s *server) authenticate(r *http.Request) (*domain.User, error) {
 	scheme, token, ok := strings.Cut(strings.TrimSpace(r.Header.Get("Authorization")), " ")
 	token = strings.TrimSpace(token)
 	if !ok || !strings.EqualFold(scheme, "Bearer") || token == "" {
@@ -168,8 +169,8 @@ func (s *server) authenticate(r *http.Request) (*store.User, error) {
 }
 
 // actor returns the audit actor of a request made by u.
-func actor(r *http.Request, u *store.User) store.Actor {
-	return registry.Actor(u, httplog.ID(r.Context()), httplog.ClientIP(r))
+func actor(r *http.Request, u *domain.User) domain.Actor {
+	return domain.ActorOf(u, httplog.ID(r.Context()), httplog.ClientIP(r))
 }
 
 // pathID reads the {id} of the path; anything but a positive integer is an
@@ -192,7 +193,7 @@ type meResponse struct {
 }
 
 // handleMe answers who the token belongs to.
-func (s *server) handleMe(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handleMe(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	me := meResponse{ID: u.ID, Username: u.Username, DisplayName: u.DisplayName, Role: u.Role}
 	if u.InstitutionID != 0 {
 		me.InstitutionID = &u.InstitutionID

@@ -23,7 +23,7 @@ type rulesResponse struct {
 }
 
 // handleRules answers GET /api/v1/rules: the rule catalogue, in its order.
-func (s *server) handleRules(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handleRules(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	rules := screening.Catalog()
 	return writeJSON(w, http.StatusOK, rulesResponse{Items: rules, Total: len(rules)})
 }
@@ -31,9 +31,9 @@ func (s *server) handleRules(w http.ResponseWriter, r *http.Request, u *store.Us
 // findingsResponse is the body of GET /api/v1/findings: a list page with the
 // counts by rule and by severity (each ignoring its own filter).
 type findingsResponse struct {
-	listResponse[store.Finding]
-	ByRule     map[string]int             `json:"by_rule"`
-	BySeverity map[screening.Severity]int `json:"by_severity"`
+	listResponse[domain.Finding]
+	ByRule     map[string]int          `json:"by_rule"`
+	BySeverity map[domain.Severity]int `json:"by_severity"`
 }
 
 // The values the enumerated findings filters accept.
@@ -45,8 +45,8 @@ var (
 		}
 		return ids
 	}()
-	severities     = []string{string(screening.Violation), string(screening.Warning), string(screening.Notice)}
-	findingStatus  = []string{store.FindingOpen, store.FindingResolved, store.FindingDismissed, "all"}
+	severities     = []string{string(domain.Violation), string(domain.Warning), string(domain.Notice)}
+	findingStatus  = []string{domain.FindingOpen, domain.FindingResolved, domain.FindingDismissed, "all"}
 	findingSubject = []string{screening.SubjectInstitution, screening.SubjectEquipment, screening.SubjectPerson}
 )
 
@@ -67,7 +67,7 @@ func parseFindingFilter(q url.Values) (store.FindingFilter, error) {
 		case "rule":
 			f.Rule = oneOf(key, v, ruleIDs, errs)
 		case "severity":
-			f.Severity = screening.Severity(oneOf(key, v, severities, errs))
+			f.Severity = domain.Severity(oneOf(key, v, severities, errs))
 		case "status":
 			if f.Status = oneOf(key, v, findingStatus, errs); v == "all" {
 				f.Status = "" // as on the page: every status, the default here
@@ -105,7 +105,7 @@ func oneOf(key, v string, values []string, errs domain.FieldErrors) string {
 
 // handleFindings answers GET /api/v1/findings: a page of the findings the
 // user may see, most serious first, then by due date.
-func (s *server) handleFindings(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handleFindings(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	f, err := parseFindingFilter(r.URL.Query())
 	if err != nil {
 		return err
@@ -121,17 +121,17 @@ func (s *server) handleFindings(w http.ResponseWriter, r *http.Request, u *store
 	}
 	items := page.Findings
 	if items == nil {
-		items = []*store.Finding{}
+		items = []*domain.Finding{}
 	}
 	return writeJSON(w, http.StatusOK, findingsResponse{
-		listResponse: listResponse[store.Finding]{Items: items, Total: page.Total, Limit: f.Limit, Offset: f.Offset},
+		listResponse: listResponse[domain.Finding]{Items: items, Total: page.Total, Limit: f.Limit, Offset: f.Offset},
 		ByRule:       page.ByRule, BySeverity: page.BySeverity,
 	})
 }
 
 // finding returns the finding with id if the user may see it.
-func (s *server) finding(ctx context.Context, u *store.User, id int64) (*store.Finding, error) {
-	var f *store.Finding
+func (s *server) finding(ctx context.Context, u *domain.User, id int64) (*domain.Finding, error) {
+	var f *domain.Finding
 	err := s.reg.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		f, err = tx.FindFinding(u.Scope(), id)
@@ -141,7 +141,7 @@ func (s *server) finding(ctx context.Context, u *store.User, id int64) (*store.F
 }
 
 // handleFinding answers GET /api/v1/findings/{id}.
-func (s *server) handleFinding(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handleFinding(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -159,7 +159,7 @@ var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_n
 
 // handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
 // is {"version": N, "reason": "…"}; the answer is the dismissed finding.
-func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err

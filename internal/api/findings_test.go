@@ -60,7 +60,7 @@ func newScreened(t *testing.T) *screened {
 	e := &screened{env: newEnv(t)}
 	today := domain.DateOf(time.Now())
 	ctx := context.Background()
-	err := e.store.WithTx(ctx, store.Actor{Username: "test"}, func(tx *store.Tx) error {
+	err := e.store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
 		// A: a device whose status test is a year overdue, one whose test
 		// is due in two weeks (both with a current protection test).
 		for _, d := range []struct {

@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 	"testing"
 
+	"radsup/internal/accounts"
 	"radsup/internal/api"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -49,7 +50,7 @@ type env struct {
 	api      http.Handler // the API itself, to ask it its routes
 	logs     *bytes.Buffer
 	tokens   map[string]string
-	users    map[string]*store.User
+	users    map[string]*domain.User
 	a, b     fixture
 }
 
@@ -57,22 +58,22 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	s := storetest.Open(t)
 	e := &env{t: t, store: s, findings: &findings.Service{Store: s}, logs: &bytes.Buffer{},
-		tokens: map[string]string{}, users: map[string]*store.User{}}
+		tokens: map[string]string{}, users: map[string]*domain.User{}}
 	log := slog.New(slog.NewTextHandler(e.logs, nil))
 	reg := registry.New(s)
 	reg.AfterChange = e.findings.AfterChange(nil)
-	e.api = api.New(api.Config{Registry: reg, Auth: &auth.Service{Store: s}, Findings: e.findings, Logger: log})
+	e.api = api.New(api.Config{Registry: reg, Auth: &accounts.Service{Store: s}, Findings: e.findings, Logger: log})
 	e.h = httplog.Handler(slog.New(slog.DiscardHandler), e.api)
-	err := s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+	err := s.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = newFixture(t, tx), newFixture(t, tx)
-		for caller, u := range map[string]*store.User{
-			admin:      storetest.User(t, tx, store.RoleAdmin, 0),
-			supervisor: storetest.User(t, tx, store.RoleSupervisor, 0),
-			instA:      storetest.User(t, tx, store.RoleInstitution, e.a["institutions"]),
-			viewer:     storetest.User(t, tx, store.RoleViewer, 0),
-			security:   storetest.User(t, tx, store.RoleSecurity, 0),
-			auditor:    storetest.User(t, tx, store.RoleAuditor, 0),
-			revoked:    storetest.User(t, tx, store.RoleSupervisor, 0),
+		for caller, u := range map[string]*domain.User{
+			admin:      storetest.User(t, tx, domain.RoleAdmin, 0),
+			supervisor: storetest.User(t, tx, domain.RoleSupervisor, 0),
+			instA:      storetest.User(t, tx, domain.RoleInstitution, e.a["institutions"]),
+			viewer:     storetest.User(t, tx, domain.RoleViewer, 0),
+			security:   storetest.User(t, tx, domain.RoleSecurity, 0),
+			auditor:    storetest.User(t, tx, domain.RoleAuditor, 0),
+			revoked:    storetest.User(t, tx, domain.RoleSupervisor, 0),
 		} {
 			e.users[caller], e.tokens[caller] = u, newToken(t, tx, u, caller == revoked)
 		}
@@ -103,7 +104,7 @@ func newFixture(t *testing.T, tx *store.Tx) fixture {
 }
 
 // newToken gives u an API token, revoked if asked, and returns it.
-func newToken(t *testing.T, tx *store.Tx, u *store.User, revoke bool) string {
+func newToken(t *testing.T, tx *store.Tx, u *domain.User, revoke bool) string {
 	token, hash := auth.NewToken()
 	tok, err := tx.CreateAPIToken(u.ID, "test", hash)
 	if err == nil && revoke {

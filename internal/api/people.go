@@ -26,7 +26,7 @@ type personCreated struct {
 // already registered (with any employer), the employment is added to that
 // person. Institution users must send an employment (a person they cannot
 // see would be outside their scope); its institution_id defaults to theirs.
-func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *store.User) error {
+func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	obj, err := readObject(w, r)
 	if err != nil {
 		return err
@@ -34,7 +34,7 @@ func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *s
 	p, errs := &domain.Person{}, domain.FieldErrors{}
 	decodeRecord(obj, p, map[string]bool{"employment": true}, "", errs)
 	e := readEmployment(obj["employment"], u, errs)
-	if e == nil && u.Role == store.RoleInstitution {
+	if e == nil && u.Role == domain.RoleInstitution {
 		errs.Add("employment", domain.CodeRequired)
 	}
 	if len(errs) > 0 {
@@ -61,7 +61,7 @@ func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *s
 
 // readEmployment decodes the optional "employment" object of a new person
 // (nil when absent). Its person_id is the new person's and is ignored.
-func readEmployment(raw json.RawMessage, u *store.User, errs domain.FieldErrors) *domain.Employment {
+func readEmployment(raw json.RawMessage, u *domain.User, errs domain.FieldErrors) *domain.Employment {
 	if rawNull(raw) {
 		return nil
 	}
@@ -72,7 +72,7 @@ func readEmployment(raw json.RawMessage, u *store.User, errs domain.FieldErrors)
 	}
 	e := &domain.Employment{}
 	decodeRecord(obj, e, map[string]bool{"person_id": true}, "employment.", errs)
-	if e.InstitutionID == 0 && u.Role == store.RoleInstitution {
+	if e.InstitutionID == 0 && u.Role == domain.RoleInstitution {
 		e.InstitutionID = u.InstitutionID
 	}
 	return e

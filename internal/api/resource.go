@@ -30,12 +30,12 @@ type resource[T any, P recordPtr[T]] struct {
 type parent struct {
 	field string
 	id    int64
-	find  func(ctx context.Context, reg *registry.Registry, u *store.User, id int64) error
+	find  func(ctx context.Context, reg *registry.Registry, u *domain.User, id int64) error
 }
 
 // parentIn returns the parent with the given id in table t.
 func parentIn[T any](field string, t *store.Table[T], id int64) parent {
-	return parent{field: field, id: id, find: func(ctx context.Context, reg *registry.Registry, u *store.User, id int64) error {
+	return parent{field: field, id: id, find: func(ctx context.Context, reg *registry.Registry, u *domain.User, id int64) error {
 		_, err := registry.Find(ctx, reg, u, t, id)
 		return err
 	}}
@@ -43,7 +43,7 @@ func parentIn[T any](field string, t *store.Table[T], id int64) parent {
 
 // checkParents reports a parent that does not exist or that the user may not
 // see as ENOTFOUND on its field. An id left empty is for validation to report.
-func (s *server) checkParents(ctx context.Context, u *store.User, ps []parent) error {
+func (s *server) checkParents(ctx context.Context, u *domain.User, ps []parent) error {
 	for _, p := range ps {
 		if p.id <= 0 {
 			continue
@@ -68,7 +68,7 @@ func (res *resource[T, P]) parentsOf(rec P) []parent {
 
 // list answers GET /api/v1/{plural}: a page of the records the user may see.
 func (res *resource[T, P]) list(s *server) handler {
-	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 		f, err := parseFilter(r.URL.Query(), res.filters)
 		if err != nil {
 			return err
@@ -86,7 +86,7 @@ func (res *resource[T, P]) list(s *server) handler {
 
 // get answers GET /api/v1/{plural}/{id}.
 func (res *resource[T, P]) get(s *server) handler {
-	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err
@@ -101,7 +101,7 @@ func (res *resource[T, P]) get(s *server) handler {
 
 // create answers POST /api/v1/{plural}: the body is the new record.
 func (res *resource[T, P]) create(s *server) handler {
-	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 		obj, err := readObject(w, r)
 		if err != nil {
 			return err
@@ -147,7 +147,7 @@ func writeCreated(w http.ResponseWriter, plural string, id int64, v any) error {
 // update answers PUT /api/v1/{plural}/{id}: the body is the whole record
 // with the version it was read at; fields left out become empty.
 func (res *resource[T, P]) update(s *server) handler {
-	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err
@@ -177,7 +177,7 @@ func (res *resource[T, P]) update(s *server) handler {
 // retire answers POST /api/v1/{plural}/{id}/retire (or /restore, with
 // restore set); the body is {"version": N}.
 func (res *resource[T, P]) retire(s *server, restore bool) handler {
-	return func(w http.ResponseWriter, r *http.Request, u *store.User) error {
+	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 		id, err := pathID(r)
 		if err != nil {
 			return err

@@ -1,16 +1,11 @@
 package auth
 
 import (
-	"context"
-	"encoding/json"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 	"unicode"
 
 	"radsup/internal/domain"
-	"radsup/internal/store"
 )
 
 // Policy is the security policy the security administrator sets. Each
@@ -34,7 +29,7 @@ type Policy struct {
 func DefaultPolicy() Policy {
 	return Policy{MinLength: 8, MinClasses: 3, MaxAgeDays: 90, LockThreshold: 5, LockMinutes: 15, IdleMinutes: 30,
 		SessionHours: 12, LoginsPerMinute: 20, RetentionDays: 180,
-		TwoFactorRoles: []string{store.RoleAdmin, store.RoleSecurity, store.RoleAuditor, store.RoleSupervisor}}
+		TwoFactorRoles: []string{domain.RoleAdmin, domain.RoleSecurity, domain.RoleAuditor, domain.RoleSupervisor}}
 }
 
 // Check reports the fields outside their bounds.
@@ -55,7 +50,7 @@ func (p Policy) Check() error {
 	bound("logins_per_minute", p.LoginsPerMinute, 5, 60)
 	bound("retention_days", p.RetentionDays, 180, 3650)
 	for _, r := range p.TwoFactorRoles {
-		if !slices.Contains(store.AllRoles, r) {
+		if !slices.Contains(domain.AllRoles, r) {
 			errs.Add("two_factor_roles", "enum")
 		}
 	}
@@ -67,53 +62,6 @@ func (p Policy) Check() error {
 
 // NeedsTwoFactor reports whether the role must use a second factor.
 func (p Policy) NeedsTwoFactor(role string) bool { return slices.Contains(p.TwoFactorRoles, role) }
-
-const policySetting = "security_policy"
-
-// policyCache keeps the policy for a short while: every page asks for it.
-type policyCache struct {
-	mu     sync.Mutex
-	policy Policy
-	read   time.Time
-}
-
-// policyTTL is how long another server's policy change may take to be seen.
-const policyTTL = 30 * time.Second
-
-// Policy returns the security policy in force.
-func (s *Service) Policy(ctx context.Context) (Policy, error) {
-	s.cache.mu.Lock()
-	defer s.cache.mu.Unlock()
-	if !s.cache.read.IsZero() && time.Since(s.cache.read) < policyTTL {
-		return s.cache.policy, nil
-	}
-	p := DefaultPolicy()
-	err := s.Store.View(ctx, func(tx *store.Tx) error {
-		v, err := tx.Setting(policySetting)
-		if err != nil || v == "" {
-			return err
-		}
-		return json.Unmarshal([]byte(v), &p)
-	})
-	if err != nil {
-		return p, err
-	}
-	s.cache.policy, s.cache.read = p, time.Now()
-	return p, nil
-}
-
-// SetPolicy checks and stores a new policy (audited with before and after).
-func (s *Service) SetPolicy(ctx context.Context, actor store.Actor, p Policy) error {
-	if err := p.Check(); err != nil {
-		return err
-	}
-	b, _ := json.Marshal(p)
-	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.PutSetting(policySetting, string(b)) })
-	s.cache.mu.Lock()
-	s.cache.read = time.Time{}
-	s.cache.mu.Unlock()
-	return err
-}
 
 // CheckPassword reports what is wrong with a new password under the
 // policy: too short, too few kinds of characters, or the username in it.

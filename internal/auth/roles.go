@@ -1,9 +1,10 @@
 package auth
 
 import (
+	"errors"
 	"slices"
 
-	"radsup/internal/store"
+	"radsup/internal/domain"
 )
 
 // Roles is the set of roles allowed to use a route or an endpoint. Every
@@ -16,36 +17,59 @@ func (rs Roles) Allows(role string) bool { return slices.Contains(rs, role) }
 // The sets routes declare.
 var (
 	// Everyone: any signed-in user (home, own account, logout).
-	Everyone = Roles(store.AllRoles)
+	Everyone = Roles(domain.AllRoles)
 	// Readers read business data: the jurisdiction's (supervisors; viewers,
 	// masked) or their own institution's.
-	Readers = Roles{store.RoleSupervisor, store.RoleInstitution, store.RoleViewer}
+	Readers = Roles{domain.RoleSupervisor, domain.RoleInstitution, domain.RoleViewer}
 	// Filers file and change business data, the institution user its own.
-	Filers = Roles{store.RoleSupervisor, store.RoleInstitution}
+	Filers = Roles{domain.RoleSupervisor, domain.RoleInstitution}
 	// Supervisors act for the office: create or retire institutions,
 	// dismiss findings.
-	Supervisors = Roles{store.RoleSupervisor}
+	Supervisors = Roles{domain.RoleSupervisor}
 	// AccountAdmins manage accounts.
-	AccountAdmins = Roles{store.RoleAdmin}
+	AccountAdmins = Roles{domain.RoleAdmin}
 	// SecurityAdmins set the security policy.
-	SecurityAdmins = Roles{store.RoleSecurity}
+	SecurityAdmins = Roles{domain.RoleSecurity}
 	// Auditors read and export the audit trail.
-	Auditors = Roles{store.RoleAuditor}
+	Auditors = Roles{domain.RoleAuditor}
 )
 
 // SeesHealthData reports whether u may see health exam conclusions and
 // doses (PIPL sensitive personal information): supervisors, and institution
 // users for their own staff (the store scope limits them to those).
-func SeesHealthData(u *store.User) bool {
-	return u.Role == store.RoleSupervisor || u.Role == store.RoleInstitution
+func SeesHealthData(u *domain.User) bool {
+	return u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution
 }
 
 // SeesIDNumbers reports whether u sees ID and phone numbers unmasked in
 // lists and exports without revealing them one by one.
-func SeesIDNumbers(u *store.User) bool {
-	return u.Role == store.RoleSupervisor || u.Role == store.RoleInstitution
+func SeesIDNumbers(u *domain.User) bool {
+	return u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution
 }
 
 // BusinessRole reports whether the role works with business data (and so
 // may hold API tokens).
 func BusinessRole(role string) bool { return Readers.Allows(role) }
+
+// CheckRole reports whether the user's role and institution agree.
+func CheckRole(u *domain.User) error {
+	switch u.Role {
+	case domain.RoleAdmin, domain.RoleSecurity, domain.RoleAuditor, domain.RoleSupervisor, domain.RoleViewer:
+		if u.InstitutionID != 0 {
+			return &domain.Error{Code: domain.EINVALID, Message: "error.role_institution"}
+		}
+	case domain.RoleInstitution:
+		if u.InstitutionID == 0 {
+			return &domain.Error{Code: domain.EINVALID, Message: "error.role_institution"}
+		}
+	default:
+		return &domain.Error{Code: domain.EINVALID, Message: "error.role"}
+	}
+	return nil
+}
+
+// ErrForbidden is returned when a user may not do what was asked.
+var ErrForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
+
+// IsForbidden reports whether err is ErrForbidden.
+func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }

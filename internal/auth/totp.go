@@ -63,9 +63,9 @@ func enrolmentOf(key *otp.Key) (*Enrolment, error) {
 	return &Enrolment{Secret: key.Secret(), URL: key.URL(), QR: "data:image/png;base64," + base64.StdEncoding.EncodeToString(b.Bytes())}, nil
 }
 
-// totpStep returns the time step of a valid code for secret at now (within
+// TOTPStep returns the time step of a valid code for secret at now (within
 // the allowed drift), or 0 if the code is not valid.
-func totpStep(secret, code string, now time.Time) int64 {
+func TOTPStep(secret, code string, now time.Time) int64 {
 	code = strings.TrimSpace(code)
 	if len(code) != 6 || strings.Trim(code, "0123456789") != "" || secret == "" {
 		return 0

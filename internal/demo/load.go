@@ -27,7 +27,7 @@ func (c Counts) String() string {
 // records one audit event for the whole load.
 func Load(ctx context.Context, s *store.Store, scale Scale, seed int64, asOf domain.Date) (Counts, error) {
 	var c Counts
-	err := s.WithTx(ctx, store.Actor{Username: "system"}, func(tx *store.Tx) error {
+	err := s.WithTx(ctx, domain.Actor{Username: "system"}, func(tx *store.Tx) error {
 		l := tx.Loader()
 		defer l.Close()
 		if err := Generate(scale, seed, asOf, &storeSink{l: l, c: &c}); err != nil {

@@ -36,7 +36,7 @@ func TestLoadDistrict(t *testing.T) {
 		if audits != 1 {
 			t.Errorf("%d demo_load audit events", audits)
 		}
-		people, _, err := store.List(tx, store.People, store.Scope{}, store.Filter{Limit: 5})
+		people, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Limit: 5})
 		if err != nil || len(people) != 5 {
 			t.Fatalf("people: %v", err)
 		}

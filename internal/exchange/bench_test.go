@@ -241,7 +241,7 @@ func BenchmarkExport100k(b *testing.B) {
 	if rep, err := im.Import(ctx, clerk, nil, []string{r.path}, exchange.Options{}); err != nil || !rep.OK() {
 		b.Fatal(err)
 	}
-	super := &store.User{Username: "supervisor", Role: store.RoleSupervisor}
+	super := &domain.User{Username: "supervisor", Role: domain.RoleSupervisor}
 	var peak uint64
 	for b.Loop() {
 		stop := peakHeap()

@@ -64,7 +64,7 @@ func newTable(w io.Writer, f Format) (table, error) {
 // Export writes the records of kind that u may see and that match filter,
 // in the columns import reads (so that exporting and importing again
 // changes nothing), and audits the export. It returns the number of rows.
-func Export(ctx context.Context, s *store.Store, actor store.Actor, u *store.User, kind string, filter store.Filter, w io.Writer, f Format) (int, error) {
+func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, kind string, filter store.Filter, w io.Writer, f Format) (int, error) {
 	k := xlsx.KindByName(kind)
 	if k == nil {
 		return 0, fmt.Errorf("exchange: unknown kind %q (want one of %s)", kind, kindNames())
@@ -134,7 +134,7 @@ func kindNames() string {
 }
 
 // eachOf streams the records of a kind.
-func eachOf(tx *store.Tx, kind string, sc store.Scope, f store.Filter, fn func(domain.Record) error) error {
+func eachOf(tx *store.Tx, kind string, sc domain.Scope, f store.Filter, fn func(domain.Record) error) error {
 	switch kind {
 	case "institutions":
 		return store.Each(tx, store.Institutions, sc, f, func(x *domain.Institution) error { return fn(x) })
@@ -167,7 +167,7 @@ type refs struct {
 }
 
 // loadRefs reads the references the rows of a kind need, within the scope.
-func loadRefs(tx *store.Tx, sc store.Scope, kind string) (refs, error) {
+func loadRefs(tx *store.Tx, sc domain.Scope, kind string) (refs, error) {
 	r := refs{codes: map[int64]string{}, ids: map[int64]string{}, devices: map[int64][2]string{}}
 	need := parents[kind]
 	all := store.Filter{Retired: true}
@@ -290,7 +290,7 @@ var findingsKind = &xlsx.Kind{Name: "findings", Entity: "finding", Sheet: "ÂàùÁ≠
 
 // ExportFindings writes the findings u may see that match f (its limit is
 // ignored), most serious first, and audits the export.
-func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *store.User, f store.FindingFilter, w io.Writer, format Format) (int, error) {
+func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, f store.FindingFilter, w io.Writer, format Format) (int, error) {
 	if !auth.BusinessRole(u.Role) {
 		return 0, auth.ErrForbidden
 	}
@@ -315,7 +315,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor store.Actor, u *s
 	}
 	for _, x := range page.Findings {
 		rule, _ := screening.RuleByID(x.Rule)
-		err := t.row([]string{x.Rule, rule.TitleZH, x.Severity.Label(), i18n.T(i18n.Default, "finding_status."+x.Status),
+		err := t.row([]string{x.Rule, rule.TitleZH, i18n.T(i18n.Default, "severity."+string(x.Severity)), i18n.T(i18n.Default, "finding_status."+x.Status),
 			x.InstitutionCode, i18n.T(i18n.Default, "subject."+x.SubjectType), x.SubjectKey, x.Message,
 			x.DueOn.String(), x.FirstSeen.String(), rule.Basis})
 		if err != nil {

@@ -91,7 +91,7 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 // not a dry run, writes them in one transaction as actor on behalf of u.
 // A returned error is a failure of the system or an unreadable file; bad
 // data is in the report.
-func (im *Importer) Import(ctx context.Context, actor store.Actor, u *store.User, paths []string, opt Options) (*Report, error) {
+func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
 	rep := &Report{DryRun: opt.DryRun}
 	r := &run{im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
 		instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
@@ -166,7 +166,7 @@ func baseNames(paths []string) []string {
 // run is the state of one import.
 type run struct {
 	im     *Importer
-	u      *store.User
+	u      *domain.User
 	rep    *Report
 	today  domain.Date
 	b      *store.Bulk
@@ -201,10 +201,10 @@ type pendingPerson struct {
 
 // scope reads the institution user's own institution.
 func (r *run) scope(tx *store.Tx) error {
-	if r.u == nil || r.u.Role != store.RoleInstitution {
+	if r.u == nil || r.u.Role != domain.RoleInstitution {
 		return nil
 	}
-	inst, err := store.Find(tx, store.Institutions, store.Scope{}, r.u.InstitutionID)
+	inst, err := store.Find(tx, store.Institutions, domain.Scope{}, r.u.InstitutionID)
 	if err != nil {
 		return err
 	}

@@ -23,7 +23,7 @@ import (
 
 var ctx = context.Background()
 
-var clerk = store.Actor{Username: "clerk", Role: store.RoleSupervisor, RequestID: "req-imp"}
+var clerk = domain.Actor{Username: "clerk", Role: domain.RoleSupervisor, RequestID: "req-imp"}
 
 // today is the date the tests import as of.
 var today = domain.DateOf(time.Now())
@@ -49,7 +49,7 @@ func (e *env) file(name, content string) string {
 	return p
 }
 
-func (e *env) imp(u *store.User, opt exchange.Options, paths ...string) *exchange.Report {
+func (e *env) imp(u *domain.User, opt exchange.Options, paths ...string) *exchange.Report {
 	e.t.Helper()
 	rep, err := e.im.Import(ctx, clerk, u, paths, opt)
 	if err != nil {
@@ -219,11 +219,11 @@ func TestInstitutionUserImportsOnlyItsOwn(t *testing.T) {
 	other := credit(2)
 	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()+
 		"郑州市中原区其他医院,"+other+",综合医院,410102,中原区建设西路2号,开业\n"), e.file("人员.csv", staffCSV()))
-	var u *store.User
+	var u *domain.User
 	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
 		var id int64
 		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
-		u = storetest.User(t, tx, store.RoleInstitution, id)
+		u = storetest.User(t, tx, domain.RoleInstitution, id)
 		return nil
 	})
 	y := today.Year() - 1
@@ -269,7 +269,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := demo.Load(ctx, e.s, scale, 7, today); err != nil {
 		t.Fatal(err)
 	}
-	super := &store.User{Username: "supervisor", Role: store.RoleSupervisor}
+	super := &domain.User{Username: "supervisor", Role: domain.RoleSupervisor}
 	dir := t.TempDir()
 	var files []string
 	for i, k := range xlsx.Kinds {
@@ -335,20 +335,20 @@ func TestExportByRole(t *testing.T) {
 	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()), e.file("剂量.csv", dosesCSV("0.100")))
 	export := func(role, kind string) (string, error) {
 		var b strings.Builder
-		u := &store.User{Username: role, Role: role}
+		u := &domain.User{Username: role, Role: role}
 		_, err := exchange.Export(ctx, e.s, clerk, u, kind, store.Filter{}, &b, exchange.CSV)
 		return b.String(), err
 	}
-	out, err := export(store.RoleViewer, "people")
+	out, err := export(domain.RoleViewer, "people")
 	if err != nil || strings.Contains(out, idA) || !strings.Contains(out, domain.MaskIDNumber(idA)) {
 		t.Errorf("viewer's people export (%v) shows the ID number or lacks the masked one:\n%s", err, out)
 	}
-	if out, err := export(store.RoleSupervisor, "people"); err != nil || !strings.Contains(out, idA) {
+	if out, err := export(domain.RoleSupervisor, "people"); err != nil || !strings.Contains(out, idA) {
 		t.Errorf("supervisor's people export (%v) lacks the ID number:\n%s", err, out)
 	}
 	for _, c := range []struct{ role, kind string }{
-		{store.RoleViewer, "doses"}, {store.RoleViewer, "exams"},
-		{store.RoleAdmin, "people"}, {store.RoleSecurity, "institutions"}, {store.RoleAuditor, "equipment"},
+		{domain.RoleViewer, "doses"}, {domain.RoleViewer, "exams"},
+		{domain.RoleAdmin, "people"}, {domain.RoleSecurity, "institutions"}, {domain.RoleAuditor, "equipment"},
 	} {
 		if _, err := export(c.role, c.kind); domain.ErrorCode(err) != domain.EFORBIDDEN {
 			t.Errorf("%s exporting %s: %v, want forbidden", c.role, c.kind, err)

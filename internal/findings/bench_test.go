@@ -108,13 +108,13 @@ func BenchmarkRescreenPerson(b *testing.B) {
 	var took []time.Duration
 	for b.Loop() {
 		start := time.Now()
-		err := s.WithTx(ctx, store.Actor{Username: "bench"}, func(tx *store.Tx) error {
-			p, err := store.Find(tx, store.People, store.Scope{}, id)
+		err := s.WithTx(ctx, domain.Actor{Username: "bench"}, func(tx *store.Tx) error {
+			p, err := store.Find(tx, store.People, domain.Scope{}, id)
 			if err != nil {
 				return err
 			}
 			p.Name = strings.TrimSuffix(p.Name, "*") + strings.Repeat("*", p.Version%2)
-			if err := store.Update(tx, store.People, store.Scope{}, p); err != nil {
+			if err := store.Update(tx, store.People, domain.Scope{}, p); err != nil {
 				return err
 			}
 			return svc.Rescreen(tx, "person", []int64{id}, asOf)
@@ -141,7 +141,7 @@ func BenchmarkRescreenInstitution(b *testing.B) {
 	})
 	var people int
 	for b.Loop() {
-		err := s.WithTx(ctx, store.Actor{Username: "bench"}, func(tx *store.Tx) error {
+		err := s.WithTx(ctx, domain.Actor{Username: "bench"}, func(tx *store.Tx) error {
 			_, _, ppl, err := tx.SubjectsOf("institution", id)
 			people = len(ppl)
 			if err != nil {

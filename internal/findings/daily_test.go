@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/store"
 )
 
@@ -39,7 +41,7 @@ func TestDailyCatchesUp(t *testing.T) {
 	if n := runsOn(t, s); n != 1 {
 		t.Fatalf("%d runs", n)
 	}
-	var last *store.ScreeningRun
+	var last *domain.ScreeningRun
 	s.View(context.Background(), func(tx *store.Tx) error {
 		var err error
 		last, err = tx.LastScreeningRun("full")

@@ -29,7 +29,7 @@ func snapshot(t *testing.T, s *store.Store) []string {
 	t.Helper()
 	var out []string
 	err := s.View(context.Background(), func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{})
 		for _, f := range p.Findings {
 			out = append(out, fmt.Sprintf("%+v", *f))
 		}
@@ -43,11 +43,11 @@ func snapshot(t *testing.T, s *store.Store) []string {
 }
 
 // openFindings returns the stored open findings as key → message.
-func openFindings(t *testing.T, s *store.Store) map[store.FindingKey]string {
+func openFindings(t *testing.T, s *store.Store) map[domain.FindingKey]string {
 	t.Helper()
-	out := map[store.FindingKey]string{}
+	out := map[domain.FindingKey]string{}
 	s.View(context.Background(), func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Status: store.FindingOpen})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Status: domain.FindingOpen})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,20 +60,20 @@ func openFindings(t *testing.T, s *store.Store) map[store.FindingKey]string {
 }
 
 // preview returns what a fresh screening finds, as key → message.
-func preview(t *testing.T, svc *findings.Service, asOf domain.Date) map[store.FindingKey]string {
+func preview(t *testing.T, svc *findings.Service, asOf domain.Date) map[domain.FindingKey]string {
 	t.Helper()
 	fs, err := svc.Preview(context.Background(), asOf, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	out := map[store.FindingKey]string{}
+	out := map[domain.FindingKey]string{}
 	for _, f := range fs {
 		out[store.FindingOf(f).Key()] = f.Message
 	}
 	return out
 }
 
-func diffFindings(t *testing.T, got, want map[store.FindingKey]string) {
+func diffFindings(t *testing.T, got, want map[domain.FindingKey]string) {
 	t.Helper()
 	n := 0
 	for k, m := range want {
@@ -105,7 +105,7 @@ func TestDemoDistrict(t *testing.T) {
 	t.Logf("first run: %+v", stats)
 	var byRule map[string]int
 	s.View(ctx, func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Status: store.FindingOpen, Limit: 1})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Status: domain.FindingOpen, Limit: 1})
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -20,8 +20,8 @@ type editor struct {
 	s     *store.Store
 	reg   *registry.Registry
 	rng   *rand.Rand
-	user  *store.User
-	actor store.Actor
+	user  *domain.User
+	actor domain.Actor
 	n     int
 }
 
@@ -30,7 +30,7 @@ func newEditor(t *testing.T, s *store.Store, svc *findings.Service, seed uint64)
 	reg.Today = func() domain.Date { return day0 }
 	reg.AfterChange = svc.AfterChange(func() domain.Date { return day0 })
 	return &editor{t: t, s: s, reg: reg, rng: rand.New(rand.NewPCG(seed, 1)),
-		user: &store.User{ID: 1, Username: "sup", Role: store.RoleSupervisor}, actor: store.Actor{Username: "sup"}}
+		user: &domain.User{ID: 1, Username: "sup", Role: domain.RoleSupervisor}, actor: domain.Actor{Username: "sup"}}
 }
 
 var errSkip = errors.New("no record to edit")

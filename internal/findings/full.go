@@ -12,7 +12,7 @@ import (
 
 // system is the actor of the full runs' transactions (they write no audit
 // events; the screening_runs row is their record).
-var system = store.Actor{Username: "system"}
+var system = domain.Actor{Username: "system"}
 
 // RunFull screens every subject as of asOf and reconciles all stored
 // findings: findings of subjects that were retired or no longer exist are
@@ -30,7 +30,7 @@ var system = store.Actor{Username: "system"}
 func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, error) {
 	start := time.Now()
 	stats := RunStats{AsOf: asOf}
-	run := &store.ScreeningRun{AsOf: asOf, Kind: "full"}
+	run := &domain.ScreeningRun{AsOf: asOf, Kind: "full"}
 	if err := s.Store.WithTx(ctx, system, func(tx *store.Tx) error { return tx.StartScreeningRun(run) }); err != nil {
 		return stats, fmt.Errorf("findings.RunFull: %w", err)
 	}

@@ -52,7 +52,7 @@ func newLCFixture(t *testing.T, s *store.Store) lcFixture {
 
 func mustTx(t testing.TB, s *store.Store, fn func(tx *store.Tx) error) {
 	t.Helper()
-	if err := s.WithTx(context.Background(), store.Actor{Username: "sup"}, fn); err != nil {
+	if err := s.WithTx(context.Background(), domain.Actor{Username: "sup"}, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -63,11 +63,11 @@ func rescreen(t *testing.T, svc *findings.Service, entity string, id int64, asOf
 }
 
 // stored returns the stored finding of a rule for a subject.
-func stored(t *testing.T, s *store.Store, rule, subjectType string, subjectID int64) *store.Finding {
+func stored(t *testing.T, s *store.Store, rule, subjectType string, subjectID int64) *domain.Finding {
 	t.Helper()
-	var f *store.Finding
+	var f *domain.Finding
 	s.View(context.Background(), func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Rule: rule, SubjectType: subjectType, SubjectID: subjectID})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Rule: rule, SubjectType: subjectType, SubjectID: subjectID})
 		if err != nil || len(p.Findings) != 1 {
 			t.Fatalf("%s of %s %d: %d stored, %v", rule, subjectType, subjectID, len(p.Findings), err)
 		}
@@ -84,7 +84,7 @@ func TestEquipmentFindingLifeCycle(t *testing.T) {
 
 	rescreen(t, svc, "equipment", f.dr.ID, day0)
 	first := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
-	if first.Status != store.FindingOpen || !first.FirstSeen.Equal(day0) || !first.LastSeen.Equal(day0) ||
+	if first.Status != domain.FindingOpen || !first.FirstSeen.Equal(day0) || !first.LastSeen.Equal(day0) ||
 		!first.DueOn.Equal(day0.AddDate(0, 0, 30)) || first.InstitutionID != f.inst.ID || first.FactsHash == "" {
 		t.Fatalf("opened: %+v", first)
 	}
@@ -102,29 +102,29 @@ func TestEquipmentFindingLifeCycle(t *testing.T) {
 		return svc.Rescreen(tx, "test", []int64{test.ID}, day1)
 	})
 	fixed := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
-	if fixed.Status != store.FindingResolved || fixed.ResolvedAt.IsZero() || fixed.Version != still.Version+1 {
+	if fixed.Status != domain.FindingResolved || fixed.ResolvedAt.IsZero() || fixed.Version != still.Version+1 {
 		t.Errorf("resolved: %+v", fixed)
 	}
 
 	mustTx(t, s, func(tx *store.Tx) error {
-		if _, err := store.Retire(tx, store.Tests, store.Scope{}, test.ID, test.Version); err != nil {
+		if _, err := store.Retire(tx, store.Tests, domain.Scope{}, test.ID, test.Version); err != nil {
 			return err
 		}
 		return svc.Rescreen(tx, "test", []int64{test.ID}, day2)
 	})
 	again := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID)
-	if again.Status != store.FindingOpen || !again.FirstSeen.Equal(day2) || !again.DueOn.Equal(day2.AddDate(0, 0, 30)) ||
+	if again.Status != domain.FindingOpen || !again.FirstSeen.Equal(day2) || !again.DueOn.Equal(day2.AddDate(0, 0, 30)) ||
 		!again.ResolvedAt.IsZero() || again.ID != first.ID {
 		t.Errorf("reopened: %+v", again)
 	}
 
 	mustTx(t, s, func(tx *store.Tx) error {
-		if _, err := store.Retire(tx, store.Equipment, store.Scope{}, f.dr.ID, f.dr.Version); err != nil {
+		if _, err := store.Retire(tx, store.Equipment, domain.Scope{}, f.dr.ID, f.dr.Version); err != nil {
 			return err
 		}
 		return svc.Rescreen(tx, "equipment", []int64{f.dr.ID}, day2)
 	})
-	if gone := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); gone.Status != store.FindingResolved {
+	if gone := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); gone.Status != domain.FindingResolved {
 		t.Errorf("finding of a retired device: %+v", gone)
 	}
 }
@@ -136,12 +136,12 @@ func TestDismiss(t *testing.T) {
 	rescreen(t, svc, "person", f.p.ID, day0)
 	fnd := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
 
-	var sup, iu *store.User
+	var sup, iu *domain.User
 	mustTx(t, s, func(tx *store.Tx) error {
-		sup, iu = storetest.User(t, tx, store.RoleSupervisor, 0), storetest.User(t, tx, store.RoleInstitution, f.inst.ID)
+		sup, iu = storetest.User(t, tx, domain.RoleSupervisor, 0), storetest.User(t, tx, domain.RoleInstitution, f.inst.ID)
 		return nil
 	})
-	actor := store.Actor{UserID: sup.ID, Username: sup.Username}
+	actor := domain.Actor{UserID: sup.ID, Username: sup.Username}
 	if err := svc.Dismiss(ctx, actor, iu, fnd.ID, fnd.Version, "已核实"); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("institution user dismisses: %v", err)
 	}
@@ -156,14 +156,14 @@ func TestDismiss(t *testing.T) {
 		t.Fatal(err)
 	}
 	dismissed := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
-	if dismissed.Status != store.FindingDismissed || dismissed.DismissedBy != sup.Username || dismissed.DismissReason != "已核实，人员证在办理中" {
+	if dismissed.Status != domain.FindingDismissed || dismissed.DismissedBy != sup.Username || dismissed.DismissReason != "已核实，人员证在办理中" {
 		t.Fatalf("dismissed: %+v", dismissed)
 	}
 
 	// Unchanged facts, a new day, a renamed person: it stays dismissed.
 	mustTx(t, s, func(tx *store.Tx) error {
 		f.p.Name = "改名后"
-		if err := store.Update(tx, store.People, store.Scope{}, f.p); err != nil {
+		if err := store.Update(tx, store.People, domain.Scope{}, f.p); err != nil {
 			return err
 		}
 		return svc.Rescreen(tx, "person", []int64{f.p.ID}, day0.AddDate(0, 0, 1))
@@ -172,20 +172,20 @@ func TestDismiss(t *testing.T) {
 		t.Fatal(err)
 	}
 	kept := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
-	if kept.Status != store.FindingDismissed || !kept.LastSeen.Equal(day0.AddDate(0, 0, 2)) || kept.Version != dismissed.Version {
+	if kept.Status != domain.FindingDismissed || !kept.LastSeen.Equal(day0.AddDate(0, 0, 2)) || kept.Version != dismissed.Version {
 		t.Errorf("dismissed finding on unchanged facts: %+v", kept)
 	}
 
 	// The facts change (another start date): it reopens.
 	mustTx(t, s, func(tx *store.Tx) error {
 		f.emp.StartedOn = f.emp.StartedOn.AddDate(0, -1, 0)
-		if err := store.Update(tx, store.Employments, store.Scope{}, f.emp); err != nil {
+		if err := store.Update(tx, store.Employments, domain.Scope{}, f.emp); err != nil {
 			return err
 		}
 		return svc.Rescreen(tx, "employment", []int64{f.emp.ID}, day0.AddDate(0, 0, 3))
 	})
 	reopened := stored(t, s, screening.PerPermitMissing, screening.SubjectPerson, f.p.ID)
-	if reopened.Status != store.FindingOpen || !reopened.FirstSeen.Equal(day0.AddDate(0, 0, 3)) || reopened.DismissReason != "" {
+	if reopened.Status != domain.FindingOpen || !reopened.FirstSeen.Equal(day0.AddDate(0, 0, 3)) || reopened.DismissReason != "" {
 		t.Errorf("reopened on new facts: %+v", reopened)
 	}
 	var audits int
@@ -210,13 +210,13 @@ func TestRunFullResolvesVanishedSubjects(t *testing.T) {
 		if err := svc.Rescreen(tx, "employment", []int64{e.ID}, day0); err != nil {
 			return err
 		}
-		_, err := store.Retire(tx, store.People, store.Scope{}, retired.ID, retired.Version)
+		_, err := store.Retire(tx, store.People, domain.Scope{}, retired.ID, retired.Version)
 		if err != nil {
 			return err
 		}
-		ghost := store.FindingOf(screening.Finding{Rule: screening.PerMultiSite, Severity: screening.Notice,
+		ghost := store.FindingOf(screening.Finding{Rule: screening.PerMultiSite, Severity: domain.Notice,
 			SubjectType: screening.SubjectPerson, SubjectKey: "x", SubjectID: 1 << 40, InstitutionID: inst.ID, Message: "m"})
-		ghost.Status, ghost.DueOn, ghost.FirstSeen, ghost.LastSeen = store.FindingOpen, day0, day0, day0
+		ghost.Status, ghost.DueOn, ghost.FirstSeen, ghost.LastSeen = domain.FindingOpen, day0, day0, day0
 		return tx.PutFinding(ghost)
 	})
 	stats, err := svc.RunFull(ctx, day0)
@@ -227,7 +227,7 @@ func TestRunFullResolvesVanishedSubjects(t *testing.T) {
 		t.Errorf("run resolved %d findings, want the ghost's and the retired person's: %+v", stats.Resolved, stats)
 	}
 	s.View(ctx, func(tx *store.Tx) error {
-		p, err := tx.FindFindings(store.Scope{}, store.FindingFilter{Status: store.FindingOpen, SubjectType: screening.SubjectPerson})
+		p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Status: domain.FindingOpen, SubjectType: screening.SubjectPerson})
 		if err != nil || p.Total != 0 {
 			t.Errorf("open person findings after the run: %d, %v", p.Total, err)
 		}
@@ -253,7 +253,7 @@ func TestMoveEquipment(t *testing.T) {
 	}
 	mustTx(t, s, func(tx *store.Tx) error {
 		moved.InstitutionID = to.ID
-		if err := store.Update(tx, store.Equipment, store.Scope{}, moved); err != nil {
+		if err := store.Update(tx, store.Equipment, domain.Scope{}, moved); err != nil {
 			return err
 		}
 		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)

@@ -15,8 +15,8 @@ import (
 
 // changes are what reconciling the findings of some subjects writes.
 type changes struct {
-	puts  []*store.Finding // rows to write by key
-	touch []int64          // rows whose only change is last_seen
+	puts  []*domain.Finding // rows to write by key
+	touch []int64           // rows whose only change is last_seen
 	stats RunStats
 }
 
@@ -40,13 +40,13 @@ type reconciler struct {
 //   - a resolved finding firing again reopens with a new first_seen;
 //   - an open finding no longer firing is resolved. A dismissed one that
 //     stops firing stays dismissed: the supervisor's decision stands.
-func (r reconciler) reconcile(computed []screening.Finding, stored []*store.Finding) changes {
+func (r reconciler) reconcile(computed []screening.Finding, stored []*domain.Finding) changes {
 	var c changes
-	old := make(map[store.FindingKey]*store.Finding, len(stored))
+	old := make(map[domain.FindingKey]*domain.Finding, len(stored))
 	for _, f := range stored {
 		old[f.Key()] = f
 	}
-	firing := make(map[store.FindingKey]bool, len(computed))
+	firing := make(map[domain.FindingKey]bool, len(computed))
 	for _, sf := range computed {
 		n := store.FindingOf(sf)
 		k := n.Key()
@@ -58,8 +58,8 @@ func (r reconciler) reconcile(computed []screening.Finding, stored []*store.Find
 		r.fired(&c, old[k], n)
 	}
 	for _, f := range stored {
-		if f.Status == store.FindingOpen && !firing[f.Key()] {
-			f.Status, f.ResolvedAt, f.Version = store.FindingResolved, r.now, f.Version+1
+		if f.Status == domain.FindingOpen && !firing[f.Key()] {
+			f.Status, f.ResolvedAt, f.Version = domain.FindingResolved, r.now, f.Version+1
 			c.puts = append(c.puts, f)
 			c.stats.Resolved++
 		}
@@ -69,14 +69,14 @@ func (r reconciler) reconcile(computed []screening.Finding, stored []*store.Find
 
 // fired decides what becomes of the stored finding o (nil if none) of a
 // rule that fires now with the new finding n.
-func (r reconciler) fired(c *changes, o, n *store.Finding) {
+func (r reconciler) fired(c *changes, o, n *domain.Finding) {
 	switch {
 	case o == nil:
 		r.open(n, 1)
 		c.puts = append(c.puts, n)
 		c.stats.Opened++
-	case o.Status == store.FindingOpen || (o.Status == store.FindingDismissed && o.FactsHash == n.FactsHash):
-		if o.Status == store.FindingOpen {
+	case o.Status == domain.FindingOpen || (o.Status == domain.FindingDismissed && o.FactsHash == n.FactsHash):
+		if o.Status == domain.FindingOpen {
 			c.stats.StillOpen++
 		} else {
 			c.stats.Dismissed++
@@ -91,8 +91,8 @@ func (r reconciler) fired(c *changes, o, n *store.Finding) {
 }
 
 // open makes n a newly opened finding.
-func (r reconciler) open(n *store.Finding, version int) {
-	n.Status, n.FirstSeen, n.LastSeen, n.Version = store.FindingOpen, r.asOf, r.asOf, version
+func (r reconciler) open(n *domain.Finding, version int) {
+	n.Status, n.FirstSeen, n.LastSeen, n.Version = domain.FindingOpen, r.asOf, r.asOf, version
 	if n.DueOn.IsZero() {
 		n.DueOn = r.asOf.AddDate(0, 0, r.days)
 	}
@@ -101,7 +101,7 @@ func (r reconciler) open(n *store.Finding, version int) {
 // still updates o, which keeps firing as n. The version moves only when the
 // facts do: a supervisor's dismissal (checked against the version) should
 // not fail because a message now counts one more overdue day.
-func (r reconciler) still(c *changes, o, n *store.Finding) {
+func (r reconciler) still(c *changes, o, n *domain.Finding) {
 	lastSeen := o.LastSeen
 	if r.asOf.After(lastSeen) {
 		lastSeen = r.asOf

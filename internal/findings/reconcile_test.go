@@ -6,7 +6,6 @@ import (
 
 	"radsup/internal/domain"
 	"radsup/internal/screening"
-	"radsup/internal/store"
 )
 
 var d0 = domain.MustDate("2026-06-30")
@@ -87,7 +86,7 @@ func TestReconcileKeepsDueDate(t *testing.T) {
 	stored.ID = 9
 	r.asOf = d0.AddDate(0, 0, 1)
 	f2 := only(t, screening.CheckPerson(gapFacts("张三"), r.asOf, screening.DefaultThresholds()), screening.PerDoseGap)
-	c = r.reconcile([]screening.Finding{f2}, []*store.Finding{stored})
+	c = r.reconcile([]screening.Finding{f2}, []*domain.Finding{stored})
 	if c.stats.StillOpen != 1 || len(c.puts) != 1 || !c.puts[0].DueOn.Equal(d0.AddDate(0, 0, 30)) ||
 		!c.puts[0].FirstSeen.Equal(d0) || !c.puts[0].LastSeen.Equal(r.asOf) || c.puts[0].Version != 1 {
 		t.Errorf("a day later: %+v %+v", c.stats, c.puts[0])

@@ -184,8 +184,8 @@ const maxReason = 500
 // version is current (store.ErrStale otherwise). Only supervisors and
 // administrators may (EFORBIDDEN); the reason is required (EINVALID with a
 // field error on "reason"). The dismissal is audited.
-func (s *Service) Dismiss(ctx context.Context, actor store.Actor, user *store.User, id int64, version int, reason string) error {
-	if user == nil || user.Role != store.RoleSupervisor {
+func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.User, id int64, version int, reason string) error {
+	if user == nil || user.Role != domain.RoleSupervisor {
 		return errForbidden
 	}
 	reason = strings.TrimSpace(reason)
@@ -290,7 +290,7 @@ func (s *Service) preview(tx *store.Tx, asOf domain.Date, instID int64) ([]scree
 }
 
 func institutionByCode(tx *store.Tx, code string) (int64, error) {
-	found, _, err := store.List(tx, store.Institutions, store.Scope{}, store.Filter{Values: map[string]string{"credit_code": code}, Retired: true})
+	found, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Values: map[string]string{"credit_code": code}, Retired: true})
 	if err != nil {
 		return 0, err
 	}

@@ -40,20 +40,20 @@ var keyField = map[string]string{
 }
 
 // Actor returns the audit actor for a user.
-func Actor(u *store.User, requestID, ip string) store.Actor {
-	return store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: requestID, IP: ip}
+func Actor(u *domain.User, requestID, ip string) domain.Actor {
+	return domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: requestID, IP: ip}
 }
 
 // allowed reports whether u may perform action on entity at all; which rows
 // it may touch is the store scope's business.
-func allowed(u *store.User, action, entity string) bool {
+func allowed(u *domain.User, action, entity string) bool {
 	switch u.Role {
-	case store.RoleSupervisor:
+	case domain.RoleSupervisor:
 		return true
-	case store.RoleInstitution:
+	case domain.RoleInstitution:
 		// An institution user files its own records but not institutions.
 		return entity != "institution" || action == "update" || action == "read"
-	case store.RoleViewer:
+	case domain.RoleViewer:
 		// A viewer reads, but not health data (exam conclusions, doses).
 		return action == "read" && entity != "exam" && entity != "dose"
 	}
@@ -63,7 +63,7 @@ func allowed(u *store.User, action, entity string) bool {
 var errForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
 
 // Find returns one record the user may see.
-func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], id int64) (*T, error) {
+func Find[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Table[T], id int64) (*T, error) {
 	if !allowed(u, "read", t.Entity()) {
 		return nil, errForbidden
 	}
@@ -81,7 +81,7 @@ func Find[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table
 
 // mask hides ID and phone numbers from users who may not see them (they
 // read only, so a masked record is never written back).
-func mask(u *store.User, rec any) {
+func mask(u *domain.User, rec any) {
 	if auth.SeesIDNumbers(u) {
 		return
 	}
@@ -94,7 +94,7 @@ func mask(u *store.User, rec any) {
 }
 
 // List returns a page of records the user may see.
-func List[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table[T], f store.Filter) ([]*T, int, error) {
+func List[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Table[T], f store.Filter) ([]*T, int, error) {
 	if !allowed(u, "read", t.Entity()) {
 		return nil, 0, errForbidden
 	}
@@ -112,7 +112,7 @@ func List[T any](ctx context.Context, r *Registry, u *store.User, t *store.Table
 }
 
 // Create validates rec and files it.
-func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], rec P) error {
+func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], rec P) error {
 	if !allowed(u, "create", t.Entity()) {
 		return errForbidden
 	}
@@ -128,7 +128,7 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store
 }
 
 // Update validates rec and stores it if its version is current (ErrStale otherwise).
-func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], rec P) error {
+func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], rec P) error {
 	if !allowed(u, "update", t.Entity()) {
 		return errForbidden
 	}
@@ -144,7 +144,7 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor store
 }
 
 // Retire retires (or, with restore, brings back) a record at the given version.
-func Retire[T any](ctx context.Context, r *Registry, actor store.Actor, u *store.User, t *store.Table[T], id int64, version int, restore bool) error {
+func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], id int64, version int, restore bool) error {
 	if !allowed(u, "retire", t.Entity()) {
 		return errForbidden
 	}
@@ -166,7 +166,7 @@ func Retire[T any](ctx context.Context, r *Registry, actor store.Actor, u *store
 // people register is shared across employers: if a person with the same ID
 // number exists, the employment is added to that person (the person's other
 // fields are left as they are).
-func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor store.Actor, u *store.User, p *domain.Person, e *domain.Employment) error {
+func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor domain.Actor, u *domain.User, p *domain.Person, e *domain.Employment) error {
 	p.Normalize()
 	e.Normalize()
 	errs := p.Validate(r.Today())
@@ -179,13 +179,13 @@ func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor store.A
 		return err
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-		found, _, err := store.List(tx, store.People, store.Scope{}, store.Filter{Values: map[string]string{"id_number": p.IDNumber}, Retired: true})
+		found, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Values: map[string]string{"id_number": p.IDNumber}, Retired: true})
 		if err != nil {
 			return err
 		}
 		if len(found) > 0 {
 			*p = *found[0]
-		} else if err := store.Create(tx, store.People, store.Scope{}, p); err != nil {
+		} else if err := store.Create(tx, store.People, domain.Scope{}, p); err != nil {
 			return conflictOn("person", err)
 		}
 		e.PersonID = p.ID

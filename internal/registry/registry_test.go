@@ -11,14 +11,14 @@ import (
 	"radsup/internal/store/storetest"
 )
 
-func setup(t *testing.T) (*registry.Registry, *store.User, *domain.Institution) {
+func setup(t *testing.T) (*registry.Registry, *domain.User, *domain.Institution) {
 	t.Helper()
 	s := storetest.Open(t)
 	reg := registry.New(s)
-	sup := &store.User{ID: 1, Username: "sup", Role: store.RoleSupervisor}
+	sup := &domain.User{ID: 1, Username: "sup", Role: domain.RoleSupervisor}
 	inst := &domain.Institution{Name: "中原区林山寨社区卫生服务中心", CreditCode: "12430621446197071C", Kind: "community_centre",
 		DivisionCode: "410102", Address: "建设西路1号", Status: "open"}
-	if err := registry.Create(context.Background(), reg, store.Actor{Username: "sup"}, sup, store.Institutions, inst); err != nil {
+	if err := registry.Create(context.Background(), reg, domain.Actor{Username: "sup"}, sup, store.Institutions, inst); err != nil {
 		t.Fatal(err)
 	}
 	return reg, sup, inst
@@ -27,13 +27,13 @@ func setup(t *testing.T) (*registry.Registry, *store.User, *domain.Institution) 
 func TestCreateValidates(t *testing.T) {
 	reg, sup, _ := setup(t)
 	bad := &domain.Institution{Name: "x", CreditCode: "12430621446197071D", Kind: "clinic", DivisionCode: "410102", Address: "a", Status: "open"}
-	err := registry.Create(context.Background(), reg, store.Actor{}, sup, store.Institutions, bad)
+	err := registry.Create(context.Background(), reg, domain.Actor{}, sup, store.Institutions, bad)
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code != domain.EINVALID || de.Fields["credit_code"] != "credit_code.checksum" || de.Fields["name"] != domain.CodeTooShort {
 		t.Fatalf("got %v", err)
 	}
 	dup := &domain.Institution{Name: "另一家", CreditCode: "12430621446197071C", Kind: "clinic", DivisionCode: "410102", Address: "a", Status: "open"}
-	err = registry.Create(context.Background(), reg, store.Actor{}, sup, store.Institutions, dup)
+	err = registry.Create(context.Background(), reg, domain.Actor{}, sup, store.Institutions, dup)
 	if !errors.As(err, &de) || de.Code != domain.ECONFLICT || de.Fields["credit_code"] != "duplicate" {
 		t.Fatalf("duplicate: %v", err)
 	}
@@ -41,16 +41,16 @@ func TestCreateValidates(t *testing.T) {
 
 func TestInstitutionUserCannotFileInstitutions(t *testing.T) {
 	reg, _, inst := setup(t)
-	iu := &store.User{ID: 2, Username: "iu", Role: store.RoleInstitution, InstitutionID: inst.ID}
+	iu := &domain.User{ID: 2, Username: "iu", Role: domain.RoleInstitution, InstitutionID: inst.ID}
 	other := &domain.Institution{Name: "郑州某诊所", CreditCode: "91350100M000100Y43", Kind: "clinic", DivisionCode: "410102", Address: "a", Status: "open"}
-	if err := registry.Create(context.Background(), reg, store.Actor{}, iu, store.Institutions, other); domain.ErrorCode(err) != domain.EFORBIDDEN {
+	if err := registry.Create(context.Background(), reg, domain.Actor{}, iu, store.Institutions, other); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("create institution as institution user: %v", err)
 	}
-	if err := registry.Retire(context.Background(), reg, store.Actor{}, iu, store.Institutions, inst.ID, inst.Version, false); domain.ErrorCode(err) != domain.EFORBIDDEN {
+	if err := registry.Retire(context.Background(), reg, domain.Actor{}, iu, store.Institutions, inst.ID, inst.Version, false); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("retire own institution as institution user: %v", err)
 	}
 	inst.Phone = "13912345678"
-	if err := registry.Update(context.Background(), reg, store.Actor{}, iu, store.Institutions, inst); err != nil {
+	if err := registry.Update(context.Background(), reg, domain.Actor{}, iu, store.Institutions, inst); err != nil {
 		t.Errorf("institution user cannot update its own institution: %v", err)
 	}
 }
@@ -59,14 +59,14 @@ func TestPersonIsSharedAcrossEmployers(t *testing.T) {
 	ctx := context.Background()
 	reg, sup, a := setup(t)
 	b := &domain.Institution{Name: "郑州某口腔门诊部", CreditCode: "91350100M000100Y43", Kind: "dental_clinic", DivisionCode: "410102", Address: "a", Status: "open"}
-	if err := registry.Create(ctx, reg, store.Actor{}, sup, store.Institutions, b); err != nil {
+	if err := registry.Create(ctx, reg, domain.Actor{}, sup, store.Institutions, b); err != nil {
 		t.Fatal(err)
 	}
 	for _, inst := range []*domain.Institution{a, b} {
-		iu := &store.User{ID: inst.ID + 10, Role: store.RoleInstitution, InstitutionID: inst.ID}
+		iu := &domain.User{ID: inst.ID + 10, Role: domain.RoleInstitution, InstitutionID: inst.ID}
 		p := &domain.Person{IDNumber: "11010519491231002x", Name: "王芳"}
 		e := &domain.Employment{InstitutionID: inst.ID, Occupation: "2A", StartedOn: domain.MustDate("2020-03-01")}
-		if err := reg.CreatePersonWithEmployment(ctx, store.Actor{}, iu, p, e); err != nil {
+		if err := reg.CreatePersonWithEmployment(ctx, domain.Actor{}, iu, p, e); err != nil {
 			t.Fatalf("%s: %v", inst.Name, err)
 		}
 	}
@@ -79,10 +79,10 @@ func TestPersonIsSharedAcrossEmployers(t *testing.T) {
 		t.Errorf("employments %d", n)
 	}
 	// An institution user cannot file an employment at another institution.
-	iu := &store.User{ID: 20, Role: store.RoleInstitution, InstitutionID: a.ID}
+	iu := &domain.User{ID: 20, Role: domain.RoleInstitution, InstitutionID: a.ID}
 	p := &domain.Person{IDNumber: "440524188001010014", Name: "陈明"}
 	e := &domain.Employment{InstitutionID: b.ID, Occupation: "2A", StartedOn: domain.MustDate("2020-03-01")}
-	if err := reg.CreatePersonWithEmployment(ctx, store.Actor{}, iu, p, e); domain.ErrorCode(err) != domain.ENOTFOUND {
+	if err := reg.CreatePersonWithEmployment(ctx, domain.Actor{}, iu, p, e); domain.ErrorCode(err) != domain.ENOTFOUND {
 		t.Errorf("cross-institution employment: %v", err)
 	}
 	if _, n, _ := registry.List(ctx, reg, sup, store.People, store.Filter{}); n != 1 {
@@ -96,7 +96,7 @@ func TestMissingParentIsNotADuplicate(t *testing.T) {
 	reg, sup, _ := setup(t)
 	lic := &domain.Licence{InstitutionID: 999999, LicenceNo: "豫卫放证字〔2024〕第000999号", Issuer: "郑州市中原区卫生健康委员会",
 		IssuedOn: domain.NewDate(2024, 1, 2), ValidUntil: domain.NewDate(2029, 1, 1), Items: []string{"ct"}}
-	err := registry.Create(context.Background(), reg, store.Actor{}, sup, store.Licences, lic)
+	err := registry.Create(context.Background(), reg, domain.Actor{}, sup, store.Licences, lic)
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Message != "error.reference" || de.Fields["licence_no"] != "" {
 		t.Fatalf("got %v", err)

@@ -227,14 +227,6 @@ func TestTemplates(t *testing.T) {
 	}
 }
 
-func TestSeverityLabel(t *testing.T) {
-	for s, want := range map[Severity]string{Violation: "违法", Warning: "警示", Notice: "提示", "other": "other"} {
-		if got := s.Label(); got != want {
-			t.Errorf("%q.Label() = %q, want %q", s, got, want)
-		}
-	}
-}
-
 func TestExpand(t *testing.T) {
 	ev := map[string]string{"a": "甲", "b": "乙"}
 	for in, want := range map[string]string{

@@ -2,37 +2,21 @@ package screening
 
 import "radsup/internal/domain"
 
-// Severity is how serious a finding is.
-type Severity string
+// Severity is how serious a finding is; the severities are domain's.
+type Severity = domain.Severity
 
 // The severities of spec/rules.md.
 const (
-	// Violation breaks a rule that carries a penalty (违法).
-	Violation Severity = "violation"
-	// Warning needs action or investigation (警示).
-	Warning Severity = "warning"
-	// Notice is something coming due, or information (提示).
-	Notice Severity = "notice"
+	Violation = domain.Violation
+	Warning   = domain.Warning
+	Notice    = domain.Notice
 )
 
-// Label returns the Chinese name of the severity.
-func (s Severity) Label() string {
-	switch s {
-	case Violation:
-		return "违法"
-	case Warning:
-		return "警示"
-	case Notice:
-		return "提示"
-	}
-	return string(s)
-}
-
-// Subject types of rules and findings (spec/data-model.md, Findings).
+// Subject types of rules and findings.
 const (
-	SubjectInstitution = "institution"
-	SubjectEquipment   = "equipment"
-	SubjectPerson      = "person"
+	SubjectInstitution = domain.SubjectInstitution
+	SubjectEquipment   = domain.SubjectEquipment
+	SubjectPerson      = domain.SubjectPerson
 )
 
 // Rule is one entry of the catalogue: what a supervisor reads about a rule.

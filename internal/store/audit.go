@@ -9,6 +9,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"radsup/internal/domain"
 )
 
 // The audit trail is a hash chain: every event stores the hash of the event
@@ -23,28 +25,10 @@ import (
 const auditSQL = `INSERT INTO audit_events (id, at, user_id, username, role, action, entity, entity_id, before_json, after_json,
 	request_id, ip, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`
 
-// AuditEvent is one stored audit event.
-type AuditEvent struct {
-	ID        int64
-	At        time.Time
-	UserID    int64 // 0: no user (a failed login, the system)
-	Username  string
-	Role      string
-	Action    string
-	Entity    string
-	EntityID  int64
-	Before    *string // JSON; nil when there is none
-	After     *string
-	RequestID string
-	IP        string
-	PrevHash  string
-	Hash      string
-}
-
 // chainHash is the hash of an event: SHA-256 over its content and the hash
 // of the event before it, as a JSON array so that no field can bleed into
 // the next.
-func (e *AuditEvent) chainHash() string {
+func chainHash(e *domain.AuditEvent) string {
 	b, _ := json.Marshal([]any{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.UserID, e.Username, e.Role, e.Action,
 		e.Entity, e.EntityID, e.Before, e.After, e.RequestID, e.IP, e.PrevHash})
 	sum := sha256.Sum256(b)
@@ -107,10 +91,10 @@ func (tx *Tx) auditArgs(action, entity string, id int64, before, after any) ([]a
 	if err := tx.chainHead(); err != nil {
 		return nil, err
 	}
-	e := &AuditEvent{ID: tx.chain.lastID + 1, At: tx.now, UserID: tx.actor.UserID, Username: tx.actor.Username,
+	e := &domain.AuditEvent{ID: tx.chain.lastID + 1, At: tx.now, UserID: tx.actor.UserID, Username: tx.actor.Username,
 		Role: tx.actor.Role, Action: action, Entity: entity, EntityID: id, Before: b, After: a,
 		RequestID: tx.actor.RequestID, IP: tx.actor.IP, PrevHash: tx.chain.hash}
-	e.Hash = e.chainHash()
+	e.Hash = chainHash(e)
 	tx.chain.lastID, tx.chain.hash, tx.chain.moved = e.ID, e.Hash, true
 	return []any{e.ID, e.At, nullID(e.UserID), e.Username, e.Role, e.Action, e.Entity, e.EntityID,
 		nullString(e.Before), nullString(e.After), e.RequestID, e.IP, e.PrevHash, e.Hash}, nil
@@ -140,8 +124,8 @@ func (tx *Tx) Audit(action, entity string, id int64, detail any) error {
 
 const auditCols = "id, at, user_id, username, role, action, entity, entity_id, before_json, after_json, request_id, ip, prev_hash, hash"
 
-func scanAudit(row interface{ Scan(...any) error }) (*AuditEvent, error) {
-	e := &AuditEvent{}
+func scanAudit(row interface{ Scan(...any) error }) (*domain.AuditEvent, error) {
+	e := &domain.AuditEvent{}
 	var uid, eid sql.NullInt64
 	var before, after sql.NullString
 	err := row.Scan(&e.ID, timeCol{&e.At}, &uid, &e.Username, &e.Role, &e.Action, &e.Entity, &eid, &before, &after,
@@ -206,7 +190,7 @@ func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 			switch {
 			case e.PrevHash != prevHash:
 				rep.Break = &ChainBreak{e.ID, "its link does not match the event before it (changed, replaced or reordered)"}
-			case e.chainHash() != e.Hash:
+			case chainHash(e) != e.Hash:
 				rep.Break = &ChainBreak{e.ID, "its content does not match its hash (the event was changed)"}
 			}
 			if rep.Break != nil {
@@ -268,7 +252,7 @@ func (f AuditFilter) where() (string, []any) {
 
 // FindAuditEvents returns a page of the events matching f, newest first,
 // and how many match.
-func (tx *Tx) FindAuditEvents(f AuditFilter) ([]*AuditEvent, int, error) {
+func (tx *Tx) FindAuditEvents(f AuditFilter) ([]*domain.AuditEvent, int, error) {
 	where, args := f.where()
 	var total int
 	if err := tx.queryRow("SELECT COUNT(*) FROM audit_events"+where, args...).Scan(&total); err != nil {
@@ -278,19 +262,19 @@ func (tx *Tx) FindAuditEvents(f AuditFilter) ([]*AuditEvent, int, error) {
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
-	var out []*AuditEvent
-	err := tx.eachAudit(q, args, func(e *AuditEvent) error { out = append(out, e); return nil })
+	var out []*domain.AuditEvent
+	err := tx.eachAudit(q, args, func(e *domain.AuditEvent) error { out = append(out, e); return nil })
 	return out, total, err
 }
 
 // EachAuditEvent streams the events matching f (its limit ignored), newest
 // first, for exports.
-func (tx *Tx) EachAuditEvent(f AuditFilter, fn func(*AuditEvent) error) error {
+func (tx *Tx) EachAuditEvent(f AuditFilter, fn func(*domain.AuditEvent) error) error {
 	where, args := f.where()
 	return tx.eachAudit("SELECT "+auditCols+" FROM audit_events"+where+" ORDER BY id DESC", args, fn)
 }
 
-func (tx *Tx) eachAudit(q string, args []any, fn func(*AuditEvent) error) error {
+func (tx *Tx) eachAudit(q string, args []any, fn func(*domain.AuditEvent) error) error {
 	rows, err := tx.query(q, args...)
 	if err != nil {
 		return mapError("audit events", err)
@@ -329,7 +313,7 @@ func (tx *Tx) AuditActions() ([]string, error) {
 // PruneAudit deletes the events older than before, keeping at least the
 // newest, and records the link the oldest remaining event carries so that
 // the rest of the chain still verifies. The pruning is itself an event.
-func (s *Store) PruneAudit(ctx context.Context, actor Actor, before time.Time) (int64, error) {
+func (s *Store) PruneAudit(ctx context.Context, actor domain.Actor, before time.Time) (int64, error) {
 	var n int64
 	err := s.WithTx(ctx, actor, func(tx *Tx) error {
 		if err := tx.chainHead(); err != nil {

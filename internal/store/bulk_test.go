@@ -19,7 +19,7 @@ func TestBulk(t *testing.T) {
 		inst = storetest.Institution(t, tx)
 		p := storetest.Person(t, tx)
 		dose = storetest.Dose(t, tx, p.ID, inst.ID)
-		_, err := store.Retire(tx, store.Doses, store.Scope{}, dose.ID, dose.Version)
+		_, err := store.Retire(tx, store.Doses, domain.Scope{}, dose.ID, dose.Version)
 		return err
 	})
 	if err != nil {
@@ -61,7 +61,7 @@ func TestBulk(t *testing.T) {
 		t.Errorf("%d audit events, want 2 (one update, one create)", n)
 	}
 	s.View(ctx, func(tx *store.Tx) error {
-		d, err := store.Find(tx, store.Doses, store.Scope{}, dose.ID)
+		d, err := store.Find(tx, store.Doses, domain.Scope{}, dose.ID)
 		if err != nil || d.Retired || d.Hp10.MicroSv != 777 || d.Version != dose.Version+2 {
 			t.Errorf("replaced dose: %+v %v", d, err)
 		}
@@ -90,7 +90,7 @@ func TestEach(t *testing.T) {
 	})
 	var got []int64
 	err := s.View(ctx, func(tx *store.Tx) error {
-		return store.Each(tx, store.Equipment, store.Scope{InstitutionID: b.ID}, store.Filter{Limit: 1}, func(x *domain.Equipment) error {
+		return store.Each(tx, store.Equipment, domain.Scope{InstitutionID: b.ID}, store.Filter{Limit: 1}, func(x *domain.Equipment) error {
 			got = append(got, x.InstitutionID)
 			return nil
 		})

@@ -8,29 +8,31 @@ import (
 
 // Find returns the record with id, or ErrNotFound if it does not exist or is
 // outside the scope.
-func Find[T any](tx *Tx, t *Table[T], sc Scope, id int64) (*T, error) { return get(tx, t, sc, id) }
+func Find[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
+	return get(tx, t, sc, id)
+}
 
 // List returns a page of records matching f within the scope, and the total count.
-func List[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
+func List[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
 	return list(tx, t, sc, f)
 }
 
 // Create inserts rec (setting its id, version and timestamps) and audits it.
 // It returns ErrConflict on a duplicate natural key or a missing parent, and
 // ErrNotFound if the new record would be outside the scope.
-func Create[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error { return insert(tx, t, sc, rec) }
+func Create[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error { return insert(tx, t, sc, rec) }
 
 // Update stores rec if rec's version is the stored version (ErrStale otherwise)
 // and audits the change with the record before and after.
-func Update[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error { return update(tx, t, sc, rec) }
+func Update[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error { return update(tx, t, sc, rec) }
 
 // Retire marks the record retired (it stays stored and audited) if version is current.
-func Retire[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int) (*T, error) {
+func Retire[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64, version int) (*T, error) {
 	return setRetired(tx, t, sc, id, version, true)
 }
 
 // Restore undoes Retire.
-func Restore[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int) (*T, error) {
+func Restore[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64, version int) (*T, error) {
 	return setRetired(tx, t, sc, id, version, false)
 }
 
@@ -237,7 +239,7 @@ func personSearch(d dialect, v string) (string, []any) {
 
 // Each calls fn with every record matching f within the scope, in the list
 // order, streaming: for exports of any size. f's limit and offset are ignored.
-func Each[T any](tx *Tx, t *Table[T], sc Scope, f Filter, fn func(*T) error) error {
+func Each[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter, fn func(*T) error) error {
 	where, args := t.where(tx.d, sc, f)
 	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.order, args...)
 	if err != nil {

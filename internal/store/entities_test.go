@@ -69,7 +69,7 @@ func TestLifecycle(t *testing.T) {
 			minimal: func(tb testing.TB, tx *store.Tx, _ parents) *domain.Person {
 				// Without the builder, which derives gender and birth date.
 				x := &domain.Person{IDNumber: storetest.IDNumber(), Name: "赵六"}
-				if err := store.Create(tx, store.People, store.Scope{}, x); err != nil {
+				if err := store.Create(tx, store.People, domain.Scope{}, x); err != nil {
 					tb.Fatal(err)
 				}
 				return x
@@ -190,7 +190,7 @@ func lifecycle[T any, P interface {
 			if errs := P(rec).Validate(domain.DateOf(created)); len(errs) > 0 {
 				t.Errorf("test record is invalid: %v", errs)
 			}
-			if d := cmp.Diff(rec, mustFind(t, s, c.table, store.Scope{}, m.ID)); d != "" {
+			if d := cmp.Diff(rec, mustFind(t, s, c.table, domain.Scope{}, m.ID)); d != "" {
 				t.Errorf("stored %s differs (-created +found):\n%s", entity, d)
 			}
 			checkAudit(t, s, n, created, "create", entity, m.ID, nil, rec)
@@ -206,13 +206,13 @@ func lifecycle[T any, P interface {
 			t.Fatal("the edit changes nothing")
 		}
 		n := count(t, s, "audit_events", "")
-		if err := try(s, func(tx *store.Tx) error { return store.Update(tx, c.table, store.Scope{}, rec) }); err != nil {
+		if err := try(s, func(tx *store.Tx) error { return store.Update(tx, c.table, domain.Scope{}, rec) }); err != nil {
 			t.Fatalf("update: %v", err)
 		}
 		if m := P(rec).Base(); m.Version != 2 || !m.UpdatedAt.Equal(updated) || !m.CreatedAt.Equal(created) {
 			t.Errorf("updated meta %+v, want version 2 updated at %v", *m, updated)
 		}
-		if d := cmp.Diff(rec, mustFind(t, s, c.table, store.Scope{}, id)); d != "" {
+		if d := cmp.Diff(rec, mustFind(t, s, c.table, domain.Scope{}, id)); d != "" {
 			t.Errorf("updated %s differs (-want +found):\n%s", entity, d)
 		}
 		checkAudit(t, s, n, updated, "update", entity, id, &before, rec)
@@ -230,7 +230,7 @@ func lifecycle[T any, P interface {
 			var after *T
 			if err := try(s, func(tx *store.Tx) error {
 				var err error
-				after, err = op(tx, c.table, store.Scope{}, id, P(rec).Base().Version)
+				after, err = op(tx, c.table, domain.Scope{}, id, P(rec).Base().Version)
 				return err
 			}); err != nil {
 				t.Fatalf("%s: %v", action, err)
@@ -240,17 +240,17 @@ func lifecycle[T any, P interface {
 			if d := cmp.Diff(rec, after); d != "" {
 				t.Errorf("%s returned (-want +got):\n%s", action, d)
 			}
-			if d := cmp.Diff(rec, mustFind(t, s, c.table, store.Scope{}, id)); d != "" {
+			if d := cmp.Diff(rec, mustFind(t, s, c.table, domain.Scope{}, id)); d != "" {
 				t.Errorf("after %s (-want +found):\n%s", action, d)
 			}
 			checkAudit(t, s, n, at, action, entity, id, &prev, rec)
-			listed, _ := listIDs[T, P](t, s, c.table, store.Scope{}, store.Filter{})
-			all, _ := listIDs[T, P](t, s, c.table, store.Scope{}, store.Filter{Retired: true})
+			listed, _ := listIDs[T, P](t, s, c.table, domain.Scope{}, store.Filter{})
+			all, _ := listIDs[T, P](t, s, c.table, domain.Scope{}, store.Filter{Retired: true})
 			if slices.Contains(listed, id) == retire || !slices.Contains(all, id) {
 				t.Errorf("after %s: default list %v, list with retired %v (id %d)", action, listed, all, id)
 			}
 		}
-		if _, err := find(t, s, c.table, store.Scope{}, id+1000); !errors.Is(err, store.ErrNotFound) {
+		if _, err := find(t, s, c.table, domain.Scope{}, id+1000); !errors.Is(err, store.ErrNotFound) {
 			t.Errorf("find a missing %s: %v, want ErrNotFound", entity, err)
 		}
 	}
@@ -260,7 +260,7 @@ func lifecycle[T any, P interface {
 func checkList[T any, P interface {
 	*T
 	domain.Record
-}](t *testing.T, s *store.Store, table *store.Table[T], sc store.Scope, cases []listCase) {
+}](t *testing.T, s *store.Store, table *store.Table[T], sc domain.Scope, cases []listCase) {
 	t.Helper()
 	for _, c := range cases {
 		got, total := listIDs[T, P](t, s, table, sc, c.f)
@@ -306,12 +306,12 @@ func TestListInstitutions(t *testing.T) {
 			x.DivisionCode = "410105"
 		})
 		i4 = storetest.Institution(t, tx, func(x *domain.Institution) { x.Name, x.Kind = "中原区妇幼保健院", "maternal_child" })
-		if _, err := store.Retire(tx, store.Institutions, store.Scope{}, i4.ID, 1); err != nil {
+		if _, err := store.Retire(tx, store.Institutions, domain.Scope{}, i4.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 	})
 	id := ids[domain.Institution]
-	checkList[domain.Institution](t, s, store.Institutions, store.Scope{}, []listCase{
+	checkList[domain.Institution](t, s, store.Institutions, domain.Scope{}, []listCase{
 		{"all", store.Filter{}, id(i1, i2, i3)},
 		{"with retired", store.Filter{Retired: true}, id(i1, i2, i3, i4)},
 		{"q name", values("q", "中原区"), id(i1, i2)},
@@ -368,36 +368,36 @@ func TestListLicencesEmploymentsTrainingsExamsTests(t *testing.T) {
 	})
 	str := func(id int64) string { return fmt.Sprint(id) }
 	all := store.Filter{}
-	checkList[domain.Licence](t, s, store.Licences, store.Scope{}, []listCase{
+	checkList[domain.Licence](t, s, store.Licences, domain.Scope{}, []listCase{
 		{"all", all, ids[domain.Licence](la1, la2, lb)},
 		{"institution", values("institution_id", str(a.ID)), ids[domain.Licence](la1, la2)},
 		{"institution not a number", values("institution_id", "x"), nil},
 	})
-	checkList[domain.Employment](t, s, store.Employments, store.Scope{}, []listCase{
+	checkList[domain.Employment](t, s, store.Employments, domain.Scope{}, []listCase{
 		{"all", all, ids[domain.Employment](epa, epb, eqa)},
 		{"person", values("person_id", str(p.ID)), ids[domain.Employment](epa, epb)},
 		{"institution", values("institution_id", str(a.ID)), ids[domain.Employment](epa, eqa)},
 		{"occupation", values("occupation", "2C"), ids[domain.Employment](epb)},
 		{"person and institution", values("person_id", str(p.ID), "institution_id", str(b.ID)), ids[domain.Employment](epb)},
 	})
-	checkList[domain.Training](t, s, store.Trainings, store.Scope{}, []listCase{
+	checkList[domain.Training](t, s, store.Trainings, domain.Scope{}, []listCase{
 		{"all", all, ids[domain.Training](tp1, tp2, tq)},
 		{"person", values("person_id", str(p.ID)), ids[domain.Training](tp1, tp2)},
 		{"kind", values("kind", "periodic"), ids[domain.Training](tp2, tq)},
 		{"person and kind", values("person_id", str(p.ID), "kind", "prejob"), ids[domain.Training](tp1)},
 	})
-	checkList[domain.Exam](t, s, store.Exams, store.Scope{}, []listCase{
+	checkList[domain.Exam](t, s, store.Exams, domain.Scope{}, []listCase{
 		{"all", all, ids[domain.Exam](xp1, xp2, xq)},
 		{"person", values("person_id", str(q.ID)), ids[domain.Exam](xq)},
 		{"kind", values("kind", "prejob"), ids[domain.Exam](xp1)},
 	})
-	checkList[domain.EquipmentTest](t, s, store.Tests, store.Scope{}, []listCase{
+	checkList[domain.EquipmentTest](t, s, store.Tests, domain.Scope{}, []listCase{
 		{"all", all, ids[domain.EquipmentTest](ta1, ta2, tb1)},
 		{"equipment", values("equipment_id", str(ea.ID)), ids[domain.EquipmentTest](ta1, ta2)},
 		{"kind", values("kind", "status"), ids[domain.EquipmentTest](ta2, tb1)},
 	})
 	// Licences come newest first.
-	if got, _ := listIDs[domain.Licence](t, s, store.Licences, store.Scope{}, values("institution_id", str(a.ID))); !slices.Equal(got, []int64{la1.ID, la2.ID}) {
+	if got, _ := listIDs[domain.Licence](t, s, store.Licences, domain.Scope{}, values("institution_id", str(a.ID))); !slices.Equal(got, []int64{la1.ID, la2.ID}) {
 		t.Errorf("licences in order %v, want newest first %v", got, []int64{la1.ID, la2.ID})
 	}
 }
@@ -418,17 +418,17 @@ func TestListPeople(t *testing.T) {
 		storetest.Employment(t, tx, p2.ID, b.ID, func(x *domain.Employment) { x.Occupation = "2C" })
 		storetest.Employment(t, tx, p3.ID, a.ID, func(x *domain.Employment) { x.Occupation = "2E" })
 		old := storetest.Employment(t, tx, p3.ID, b.ID, func(x *domain.Employment) { x.Occupation = "2C" })
-		if _, err := store.Retire(tx, store.Employments, store.Scope{}, old.ID, 1); err != nil {
+		if _, err := store.Retire(tx, store.Employments, domain.Scope{}, old.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 		storetest.Employment(t, tx, p5.ID, a.ID)
-		if _, err := store.Retire(tx, store.People, store.Scope{}, p5.ID, 1); err != nil {
+		if _, err := store.Retire(tx, store.People, domain.Scope{}, p5.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 	})
 	id := ids[domain.Person]
 	str := func(id int64) string { return fmt.Sprint(id) }
-	checkList[domain.Person](t, s, store.People, store.Scope{}, []listCase{
+	checkList[domain.Person](t, s, store.People, domain.Scope{}, []listCase{
 		{"all", store.Filter{}, id(p1, p2, p3, p4)},
 		{"with retired", store.Filter{Retired: true}, id(p1, p2, p3, p4, p5)},
 		{"q name prefix", values("q", "王"), id(p1, p2)},
@@ -462,12 +462,12 @@ func TestListEquipment(t *testing.T) {
 			x.Type, x.Name, x.Manufacturer, x.Model, x.SerialNo = "ct", "CT", "GE", "Revolution", "CT-001"
 		})
 		e4 = storetest.Equipment(t, tx, b.ID, func(x *domain.Equipment) { x.Type, x.Model = "dental_cbct", "SOMATOM" })
-		if _, err := store.Retire(tx, store.Equipment, store.Scope{}, e4.ID, 1); err != nil {
+		if _, err := store.Retire(tx, store.Equipment, domain.Scope{}, e4.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 	})
 	id := ids[domain.Equipment]
-	checkList[domain.Equipment](t, s, store.Equipment, store.Scope{}, []listCase{
+	checkList[domain.Equipment](t, s, store.Equipment, domain.Scope{}, []listCase{
 		{"all", store.Filter{}, id(e1, e2, e3)},
 		{"q model, any case", values("q", "somatom"), id(e1)},
 		{"q model with retired", store.Filter{Values: map[string]string{"q": "somatom"}, Retired: true}, id(e1, e4)},
@@ -482,7 +482,7 @@ func TestListEquipment(t *testing.T) {
 		{"type and institution", values("type", "ct", "institution_id", fmt.Sprint(a.ID)), id(e1)},
 	})
 	// Equipment comes by institution, type, id.
-	if got, _ := listIDs[domain.Equipment](t, s, store.Equipment, store.Scope{}, store.Filter{Retired: true}); !slices.Equal(got, id(e1, e2, e3, e4)) {
+	if got, _ := listIDs[domain.Equipment](t, s, store.Equipment, domain.Scope{}, store.Filter{Retired: true}); !slices.Equal(got, id(e1, e2, e3, e4)) {
 		t.Errorf("equipment in order %v, want %v", got, id(e1, e2, e3, e4))
 	}
 }
@@ -506,7 +506,7 @@ func TestListDoses(t *testing.T) {
 	})
 	id := ids[domain.DoseRecord]
 	str := func(id int64) string { return fmt.Sprint(id) }
-	checkList[domain.DoseRecord](t, s, store.Doses, store.Scope{}, []listCase{
+	checkList[domain.DoseRecord](t, s, store.Doses, domain.Scope{}, []listCase{
 		{"person", values("person_id", str(p.ID)), id(d1, d2, d3)},
 		{"institution", values("institution_id", str(a.ID)), id(d1, d2, d4)},
 		{"person and institution", values("person_id", str(p.ID), "institution_id", str(b.ID)), id(d3)},
@@ -521,7 +521,7 @@ func TestListDoses(t *testing.T) {
 		{"person not a number", values("person_id", str(p.ID)+"x"), nil},
 	})
 	// Doses come newest period first.
-	if got, _ := listIDs[domain.DoseRecord](t, s, store.Doses, store.Scope{}, store.Filter{}); !slices.Equal(got, id(d4, d3, d2, d1)) {
+	if got, _ := listIDs[domain.DoseRecord](t, s, store.Doses, domain.Scope{}, store.Filter{}); !slices.Equal(got, id(d4, d3, d2, d1)) {
 		t.Errorf("doses in order %v, want %v", got, id(d4, d3, d2, d1))
 	}
 }
@@ -540,7 +540,7 @@ func TestPagination(t *testing.T) {
 		}
 		// One retired and one of another kind, which the filtered pages must leave out.
 		x := storetest.Institution(t, tx, func(x *domain.Institution) { x.Name = "机构99" })
-		if _, err := store.Retire(tx, store.Institutions, store.Scope{}, x.ID, 1); err != nil {
+		if _, err := store.Retire(tx, store.Institutions, domain.Scope{}, x.ID, 1); err != nil {
 			t.Fatal(err)
 		}
 		storetest.Institution(t, tx, func(x *domain.Institution) { x.Name, x.Kind = "机构98", "clinic" })
@@ -556,14 +556,14 @@ func TestPagination(t *testing.T) {
 		{7, 0, 0, 7}, {10, 0, 0, 7}, {10, 5, 5, 7}, {1, 6, 6, 7}, {0, 0, 0, 7}, {0, 2, 0, 7},
 	} {
 		f.Limit, f.Offset = c.limit, c.offset
-		got, total := listIDs[domain.Institution](t, s, store.Institutions, store.Scope{}, f)
+		got, total := listIDs[domain.Institution](t, s, store.Institutions, domain.Scope{}, f)
 		if !slices.Equal(got, want[c.from:c.to]) || total != 7 {
 			t.Errorf("limit %d offset %d: ids %v total %d, want %v total 7", c.limit, c.offset, got, total, want[c.from:c.to])
 		}
 	}
 	// With retired rows and no kind filter the total counts all nine.
 	for _, offset := range []int{0, 4, 9, 20} {
-		got, total := listIDs[domain.Institution](t, s, store.Institutions, store.Scope{}, store.Filter{Retired: true, Limit: 4, Offset: offset})
+		got, total := listIDs[domain.Institution](t, s, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 4, Offset: offset})
 		if total != 9 || len(got) != max(0, min(4, 9-offset)) {
 			t.Errorf("with retired, offset %d: %d ids, total %d; want total 9", offset, len(got), total)
 		}

@@ -33,7 +33,7 @@ type factsFixture struct {
 func newFactsFixture(t *testing.T, s *store.Store) *factsFixture {
 	t.Helper()
 	f := &factsFixture{}
-	err := s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+	err := s.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
 		f.a, f.b = storetest.Institution(t, tx), storetest.Institution(t, tx)
 		f.lic = storetest.Licence(t, tx, f.a.ID)
 		old := storetest.Licence(t, tx, f.a.ID)
@@ -56,11 +56,11 @@ func newFactsFixture(t *testing.T, s *store.Store) *factsFixture {
 				t.Fatal(err)
 			}
 		}
-		must(store.Retire(tx, store.Licences, store.Scope{}, old.ID, old.Version))
-		must(store.Retire(tx, store.Equipment, store.Scope{}, f.retired.ID, f.retired.Version))
-		must(store.Retire(tx, store.Tests, store.Scope{}, gone.ID, gone.Version))
-		must(store.Retire(tx, store.Trainings, store.Scope{}, goneTraining.ID, goneTraining.Version))
-		must(store.Retire(tx, store.Doses, store.Scope{}, goneDose.ID, goneDose.Version))
+		must(store.Retire(tx, store.Licences, domain.Scope{}, old.ID, old.Version))
+		must(store.Retire(tx, store.Equipment, domain.Scope{}, f.retired.ID, f.retired.Version))
+		must(store.Retire(tx, store.Tests, domain.Scope{}, gone.ID, gone.Version))
+		must(store.Retire(tx, store.Trainings, domain.Scope{}, goneTraining.ID, goneTraining.Version))
+		must(store.Retire(tx, store.Doses, domain.Scope{}, goneDose.ID, goneDose.Version))
 		return nil
 	})
 	if err != nil {
@@ -118,8 +118,8 @@ func TestRetiredSubjectFacts(t *testing.T) {
 	s := storetest.Open(t)
 	f := newFactsFixture(t, s)
 	ctx := context.Background()
-	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error {
-		_, err := store.Retire(tx, store.People, store.Scope{}, f.p.ID, f.p.Version)
+	err := s.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
+		_, err := store.Retire(tx, store.People, domain.Scope{}, f.p.ID, f.p.Version)
 		return err
 	})
 	if err != nil {
@@ -152,7 +152,7 @@ func TestFactsIterators(t *testing.T) {
 	if _, err := demo.Load(ctx, s, demo.District, 1, domain.MustDate("2026-06-30")); err != nil {
 		t.Fatal(err)
 	}
-	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error {
+	err := s.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
 		write := func() error {
 			_, err := tx.Exec("UPDATE screening_runs SET subjects = subjects + 1 WHERE id = 0")
 			return err
@@ -220,7 +220,7 @@ func TestSubjectsOf(t *testing.T) {
 	ctx := context.Background()
 	s := storetest.Open(t)
 	f := newFactsFixture(t, s)
-	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error {
+	err := s.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
 		all := []int64{f.dr.ID, f.retired.ID}
 		check := func(entity string, id int64, ins, eq, ppl []int64) {
 			t.Helper()
@@ -245,7 +245,7 @@ func TestSubjectsOf(t *testing.T) {
 		}
 		// Moving a device to another institution touches both.
 		f.dr.InstitutionID = f.b.ID
-		if err := store.Update(tx, store.Equipment, store.Scope{}, f.dr); err != nil {
+		if err := store.Update(tx, store.Equipment, domain.Scope{}, f.dr); err != nil {
 			return err
 		}
 		check("equipment", f.dr.ID, []int64{f.a.ID, f.b.ID}, []int64{f.dr.ID}, nil)

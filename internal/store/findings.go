@@ -12,83 +12,20 @@ import (
 	"radsup/internal/screening"
 )
 
-// Finding statuses (spec/data-model.md, Findings).
-const (
-	FindingOpen      = "open"      // 待整改
-	FindingResolved  = "resolved"  // 已整改: the rule no longer fires
-	FindingDismissed = "dismissed" // 已核销 by a supervisor, with a reason
-)
-
-// Finding is a stored screening finding (初筛结果) and its life cycle. The
-// findings package decides the life cycle; the store keeps the rows.
-type Finding struct {
-	ID          int64              `json:"id"`
-	Rule        string             `json:"rule"`
-	Severity    screening.Severity `json:"severity"`
-	SubjectType string             `json:"subject_type"`
-	SubjectKey  string             `json:"subject_key"`
-	SubjectID   int64              `json:"subject_id"`
-	// InstitutionID is 0 when the finding names no known institution.
-	InstitutionID   int64             `json:"institution_id"`
-	InstitutionCode string            `json:"institution"`
-	Message         string            `json:"message"`
-	Evidence        map[string]string `json:"evidence"`
-	DueOn           domain.Date       `json:"due_on"`
-	Status          string            `json:"status"`
-	FirstSeen       domain.Date       `json:"first_seen"`
-	LastSeen        domain.Date       `json:"last_seen"`
-	ResolvedAt      time.Time         `json:"resolved_at,omitzero"`
-	// FactsHash identifies the facts behind the finding; a dismissal holds
-	// while it is unchanged.
-	FactsHash     string    `json:"facts_hash"`
-	DismissedBy   string    `json:"dismissed_by,omitempty"`
-	DismissReason string    `json:"dismiss_reason,omitempty"`
-	DismissedAt   time.Time `json:"dismissed_at,omitzero"`
-	Version       int       `json:"version"`
-	CreatedAt     time.Time `json:"created_at"`
-	UpdatedAt     time.Time `json:"updated_at"`
-}
-
-// FindingKey identifies a finding: there is one per rule, subject and institution.
-type FindingKey struct {
-	Rule          string
-	SubjectType   string
-	SubjectID     int64
-	InstitutionID int64
-}
-
-// Key returns the finding's key.
-func (f *Finding) Key() FindingKey {
-	return FindingKey{f.Rule, f.SubjectType, f.SubjectID, f.InstitutionID}
-}
-
 // FindingOf maps a finding of the screening engine to a stored finding; the
 // life-cycle fields are left for the caller.
-func FindingOf(f screening.Finding) *Finding {
-	return &Finding{Rule: f.Rule, Severity: f.Severity, SubjectType: f.SubjectType, SubjectKey: f.SubjectKey,
+func FindingOf(f screening.Finding) *domain.Finding {
+	return &domain.Finding{Rule: f.Rule, Severity: f.Severity, SubjectType: f.SubjectType, SubjectKey: f.SubjectKey,
 		SubjectID: f.SubjectID, InstitutionID: f.InstitutionID, InstitutionCode: f.Institution,
 		Message: f.Message, Evidence: f.Evidence, DueOn: f.DueOn}
-}
-
-// severityRank orders severities as lists show them: violation, warning, notice.
-func severityRank(s screening.Severity) int {
-	switch s {
-	case screening.Violation:
-		return 1
-	case screening.Warning:
-		return 2
-	case screening.Notice:
-		return 3
-	}
-	return 4
 }
 
 const findingCols = "id, rule, severity, subject_type, subject_key, subject_id, institution_id, institution_code, " +
 	"message, evidence, due_on, status, first_seen, last_seen, resolved_at, facts_hash, dismissed_by, dismiss_reason, " +
 	"dismissed_at, version, created_at, updated_at"
 
-func scanFinding(row interface{ Scan(...any) error }) (*Finding, error) {
-	f := &Finding{}
+func scanFinding(row interface{ Scan(...any) error }) (*domain.Finding, error) {
+	f := &domain.Finding{}
 	var ev string
 	err := row.Scan(&f.ID, &f.Rule, &f.Severity, &f.SubjectType, &f.SubjectKey, &f.SubjectID, &f.InstitutionID,
 		&f.InstitutionCode, &f.Message, &ev, (*dateCol)(&f.DueOn), &f.Status, (*dateCol)(&f.FirstSeen),
@@ -103,13 +40,13 @@ func scanFinding(row interface{ Scan(...any) error }) (*Finding, error) {
 	return f, nil
 }
 
-func (tx *Tx) findings(op, q string, args ...any) ([]*Finding, error) {
+func (tx *Tx) findings(op, q string, args ...any) ([]*domain.Finding, error) {
 	rows, err := tx.query(q, args...)
 	if err != nil {
 		return nil, mapError(op, err)
 	}
 	defer rows.Close()
-	var out []*Finding
+	var out []*domain.Finding
 	for rows.Next() {
 		f, err := scanFinding(rows)
 		if err != nil {
@@ -131,7 +68,7 @@ func timeArg(t time.Time) any {
 // rule, subject and institution. The caller sets every field but the
 // timestamps; ID is set from the row. No audit event: findings are derived
 // from audited changes, and the daily run would otherwise flood the trail.
-func (tx *Tx) PutFinding(f *Finding) error {
+func (tx *Tx) PutFinding(f *domain.Finding) error {
 	ev, err := json.Marshal(f.Evidence)
 	if err != nil {
 		return fmt.Errorf("put finding: %w", err)
@@ -151,7 +88,7 @@ func (tx *Tx) PutFinding(f *Finding) error {
 		dismissed_by = excluded.dismissed_by, dismiss_reason = excluded.dismiss_reason,
 		dismissed_at = excluded.dismissed_at, version = excluded.version, updated_at = excluded.updated_at
 		RETURNING id`,
-		f.Rule, string(f.Severity), severityRank(f.Severity), f.SubjectType, f.SubjectKey, f.SubjectID,
+		f.Rule, string(f.Severity), f.Severity.Rank(), f.SubjectType, f.SubjectKey, f.SubjectID,
 		f.InstitutionID, f.InstitutionCode, f.Message, string(ev), dateArg(f.DueOn), f.Status, dateArg(f.FirstSeen),
 		dateArg(f.LastSeen), timeArg(f.ResolvedAt), f.FactsHash, f.DismissedBy, f.DismissReason,
 		timeArg(f.DismissedAt), max(f.Version, 1), tx.now, tx.now).Scan(&f.ID)
@@ -180,8 +117,8 @@ func (tx *Tx) TouchFindings(ids []int64, lastSeen domain.Date) error {
 
 // SubjectFindings returns the stored findings (of any status) of the
 // subjects of one type with the given ids.
-func (tx *Tx) SubjectFindings(subjectType string, ids []int64) ([]*Finding, error) {
-	var out []*Finding
+func (tx *Tx) SubjectFindings(subjectType string, ids []int64) ([]*domain.Finding, error) {
+	var out []*domain.Finding
 	for chunk := range slices.Chunk(uniqueIDs(ids), maxParams) {
 		c, args := sel{ids: chunk}.on("subject_id")
 		fs, err := tx.findings("subject findings", "SELECT "+findingCols+" FROM findings WHERE subject_type = ? AND "+c,
@@ -197,15 +134,15 @@ func (tx *Tx) SubjectFindings(subjectType string, ids []int64) ([]*Finding, erro
 // FindingsInRange returns the stored findings of the subjects of one type
 // with an id in (after, upTo]: a full run's batch, including subjects that
 // have since been retired or removed.
-func (tx *Tx) FindingsInRange(subjectType string, after, upTo int64) ([]*Finding, error) {
+func (tx *Tx) FindingsInRange(subjectType string, after, upTo int64) ([]*domain.Finding, error) {
 	return tx.findings("findings in range", "SELECT "+findingCols+
 		" FROM findings WHERE subject_type = ? AND subject_id > ? AND subject_id <= ?", subjectType, after, upTo)
 }
 
 // FindingDueDates returns the due dates of the findings not resolved, by
 // key; of one institution's findings when institutionID is not 0.
-func (tx *Tx) FindingDueDates(institutionID int64) (map[FindingKey]domain.Date, error) {
-	q, args := "SELECT rule, subject_type, subject_id, institution_id, due_on FROM findings WHERE status <> ?", []any{FindingResolved}
+func (tx *Tx) FindingDueDates(institutionID int64) (map[domain.FindingKey]domain.Date, error) {
+	q, args := "SELECT rule, subject_type, subject_id, institution_id, due_on FROM findings WHERE status <> ?", []any{domain.FindingResolved}
 	if institutionID != 0 {
 		q, args = q+" AND institution_id = ?", append(args, institutionID)
 	}
@@ -214,9 +151,9 @@ func (tx *Tx) FindingDueDates(institutionID int64) (map[FindingKey]domain.Date, 
 		return nil, mapError("finding due dates", err)
 	}
 	defer rows.Close()
-	out := map[FindingKey]domain.Date{}
+	out := map[domain.FindingKey]domain.Date{}
 	for rows.Next() {
-		var k FindingKey
+		var k domain.FindingKey
 		var d domain.Date
 		if err := rows.Scan(&k.Rule, &k.SubjectType, &k.SubjectID, &k.InstitutionID, (*dateCol)(&d)); err != nil {
 			return nil, mapError("finding due dates", err)
@@ -269,7 +206,7 @@ func (s *Store) TryScreeningLock(ctx context.Context) (release func(), ok bool, 
 }
 
 // FindFinding returns the finding with id if the scope lets the user see it.
-func (tx *Tx) FindFinding(sc Scope, id int64) (*Finding, error) {
+func (tx *Tx) FindFinding(sc domain.Scope, id int64) (*domain.Finding, error) {
 	q, args := "SELECT "+findingCols+" FROM findings WHERE id = ?", []any{id}
 	if sc.InstitutionID != 0 {
 		q, args = q+" AND institution_id = ?", append(args, sc.InstitutionID)
@@ -285,7 +222,7 @@ func (tx *Tx) FindFinding(sc Scope, id int64) (*Finding, error) {
 // transaction's actor with a reason, if version is current (ErrStale
 // otherwise), and audits it. A finding that is not open cannot be
 // dismissed (ErrConflict).
-func (tx *Tx) DismissFinding(sc Scope, id int64, version int, reason string) (*Finding, error) {
+func (tx *Tx) DismissFinding(sc domain.Scope, id int64, version int, reason string) (*domain.Finding, error) {
 	before, err := tx.FindFinding(sc, id)
 	if err != nil {
 		return nil, err
@@ -293,12 +230,12 @@ func (tx *Tx) DismissFinding(sc Scope, id int64, version int, reason string) (*F
 	if before.Version != version {
 		return nil, fmt.Errorf("dismiss finding %d: %w", id, ErrStale)
 	}
-	if before.Status != FindingOpen {
+	if before.Status != domain.FindingOpen {
 		return nil, fmt.Errorf("dismiss finding %d (%s): %w", id, before.Status, ErrConflict)
 	}
 	res, err := tx.exec(`UPDATE findings SET status = ?, dismissed_by = ?, dismiss_reason = ?, dismissed_at = ?,
 		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`,
-		FindingDismissed, tx.actor.Username, reason, tx.now, tx.now, id, version)
+		domain.FindingDismissed, tx.actor.Username, reason, tx.now, tx.now, id, version)
 	if err != nil {
 		return nil, mapError("dismiss finding", err)
 	}
@@ -315,7 +252,7 @@ func (tx *Tx) DismissFinding(sc Scope, id int64, version int, reason string) (*F
 // FindingFilter selects findings for a list. Empty fields do not filter.
 type FindingFilter struct {
 	Rule          string
-	Severity      screening.Severity
+	Severity      domain.Severity
 	Status        string
 	InstitutionID int64
 	// Street selects the findings of institutions in a street (by code).
@@ -328,18 +265,18 @@ type FindingFilter struct {
 
 // FindingPage is one page of a findings list with its counts.
 type FindingPage struct {
-	Findings []*Finding
+	Findings []*domain.Finding
 	// Total is the number of findings matching the filter.
 	Total int
 	// ByRule and BySeverity count the findings matching the filter except
 	// on rule (or severity): what choosing another rule (or severity) would give.
 	ByRule     map[string]int
-	BySeverity map[screening.Severity]int
+	BySeverity map[domain.Severity]int
 }
 
 // where builds the conditions of the filter within the scope, leaving out
 // the filter named skip ("rule" or "severity").
-func (f FindingFilter) where(sc Scope, skip string) (string, []any) {
+func (f FindingFilter) where(sc domain.Scope, skip string) (string, []any) {
 	var conds []string
 	var args []any
 	add := func(c string, a any) { conds, args = append(conds, c), append(args, a) }
@@ -353,7 +290,7 @@ func (f FindingFilter) where(sc Scope, skip string) (string, []any) {
 		add("rule = ?", f.Rule)
 	}
 	if f.Severity != "" && skip != "severity" {
-		add("severity_rank = ?", severityRank(f.Severity)) // the rank: the list index holds it
+		add("severity_rank = ?", f.Severity.Rank()) // the rank: the list index holds it
 	}
 	if f.Status != "" {
 		add("status = ?", f.Status)
@@ -379,7 +316,7 @@ func (f FindingFilter) where(sc Scope, skip string) (string, []any) {
 // FindFindings returns a page of the findings matching f within the scope,
 // most serious first, then by due date and id, with the counts by rule and
 // by severity.
-func (tx *Tx) FindFindings(sc Scope, f FindingFilter) (*FindingPage, error) {
+func (tx *Tx) FindFindings(sc domain.Scope, f FindingFilter) (*FindingPage, error) {
 	where, args := f.where(sc, "")
 	q := "SELECT " + findingCols + " FROM findings" + where + " ORDER BY severity_rank, due_on, id"
 	if f.Limit > 0 {
@@ -389,11 +326,11 @@ func (tx *Tx) FindFindings(sc Scope, f FindingFilter) (*FindingPage, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &FindingPage{Findings: fs, ByRule: map[string]int{}, BySeverity: map[screening.Severity]int{}}
+	p := &FindingPage{Findings: fs, ByRule: map[string]int{}, BySeverity: map[domain.Severity]int{}}
 	if err := tx.countFindings(f, sc, "rule", func(k string, n int) { p.ByRule[k] = n }); err != nil {
 		return nil, err
 	}
-	if err := tx.countFindings(f, sc, "severity", func(k string, n int) { p.BySeverity[screening.Severity(k)] = n }); err != nil {
+	if err := tx.countFindings(f, sc, "severity", func(k string, n int) { p.BySeverity[domain.Severity(k)] = n }); err != nil {
 		return nil, err
 	}
 	for s, n := range p.BySeverity {
@@ -405,7 +342,7 @@ func (tx *Tx) FindFindings(sc Scope, f FindingFilter) (*FindingPage, error) {
 }
 
 // countFindings counts the findings matching f except on col, grouped by col.
-func (tx *Tx) countFindings(f FindingFilter, sc Scope, col string, add func(string, int)) error {
+func (tx *Tx) countFindings(f FindingFilter, sc domain.Scope, col string, add func(string, int)) error {
 	where, args := f.where(sc, col)
 	rows, err := tx.query("SELECT "+col+", COUNT(*) FROM findings"+where+" GROUP BY "+col, args...)
 	if err != nil {
@@ -423,21 +360,8 @@ func (tx *Tx) countFindings(f FindingFilter, sc Scope, col string, add func(stri
 	return mapError("count findings", rows.Err())
 }
 
-// ScreeningRun records one screening run.
-type ScreeningRun struct {
-	ID         int64       `json:"id"`
-	StartedAt  time.Time   `json:"started_at"`
-	FinishedAt time.Time   `json:"finished_at,omitzero"` // zero while running, or if the run failed
-	AsOf       domain.Date `json:"as_of"`
-	Kind       string      `json:"kind"` // "full" or "incremental"
-	Subjects   int         `json:"subjects"`
-	Opened     int         `json:"opened"`
-	Resolved   int         `json:"resolved"`
-	StillOpen  int         `json:"still_open"`
-}
-
 // StartScreeningRun records the start of a run (at the transaction's time) and sets r.ID.
-func (tx *Tx) StartScreeningRun(r *ScreeningRun) error {
+func (tx *Tx) StartScreeningRun(r *domain.ScreeningRun) error {
 	r.StartedAt = tx.now
 	id, err := tx.insertID("INSERT INTO screening_runs (started_at, as_of, kind) VALUES (?, ?, ?)", tx.now, dateArg(r.AsOf), r.Kind)
 	r.ID = id
@@ -445,7 +369,7 @@ func (tx *Tx) StartScreeningRun(r *ScreeningRun) error {
 }
 
 // FinishScreeningRun records the end of run r (at the transaction's time) and its counts.
-func (tx *Tx) FinishScreeningRun(r *ScreeningRun) error {
+func (tx *Tx) FinishScreeningRun(r *domain.ScreeningRun) error {
 	r.FinishedAt = tx.now
 	_, err := tx.exec("UPDATE screening_runs SET finished_at = ?, subjects = ?, opened = ?, resolved = ?, still_open = ? WHERE id = ?",
 		tx.now, r.Subjects, r.Opened, r.Resolved, r.StillOpen, r.ID)
@@ -454,8 +378,8 @@ func (tx *Tx) FinishScreeningRun(r *ScreeningRun) error {
 
 // LastScreeningRun returns the finished run of the kind that started last,
 // or ErrNotFound.
-func (tx *Tx) LastScreeningRun(kind string) (*ScreeningRun, error) {
-	r := &ScreeningRun{}
+func (tx *Tx) LastScreeningRun(kind string) (*domain.ScreeningRun, error) {
+	r := &domain.ScreeningRun{}
 	err := tx.queryRow(`SELECT id, started_at, finished_at, as_of, kind, subjects, opened, resolved, still_open
 		FROM screening_runs WHERE kind = ? AND finished_at IS NOT NULL ORDER BY id DESC LIMIT 1`, kind).
 		Scan(&r.ID, timeCol{&r.StartedAt}, timeCol{&r.FinishedAt}, (*dateCol)(&r.AsOf), &r.Kind, &r.Subjects,

@@ -15,17 +15,17 @@ import (
 )
 
 // testFinding returns an open finding of a rule for a subject at an institution.
-func testFinding(rule string, sev screening.Severity, subjectID, instID int64, due string) *store.Finding {
-	return &store.Finding{Rule: rule, Severity: sev, SubjectType: screening.SubjectPerson,
+func testFinding(rule string, sev domain.Severity, subjectID, instID int64, due string) *domain.Finding {
+	return &domain.Finding{Rule: rule, Severity: sev, SubjectType: screening.SubjectPerson,
 		SubjectKey: fmt.Sprintf("ID%d", subjectID), SubjectID: subjectID, InstitutionID: instID,
 		InstitutionCode: fmt.Sprintf("CODE%d", instID), Message: rule + " fired", Evidence: map[string]string{"k": "v"},
-		DueOn: domain.MustDate(due), Status: store.FindingOpen, FirstSeen: domain.MustDate("2026-06-01"),
+		DueOn: domain.MustDate(due), Status: domain.FindingOpen, FirstSeen: domain.MustDate("2026-06-01"),
 		LastSeen: domain.MustDate("2026-06-01"), FactsHash: "h", Version: 1}
 }
 
 func mustTx(t *testing.T, s *store.Store, fn func(tx *store.Tx) error) {
 	t.Helper()
-	if err := s.WithTx(context.Background(), store.Actor{Username: "sup"}, fn); err != nil {
+	if err := s.WithTx(context.Background(), domain.Actor{Username: "sup"}, fn); err != nil {
 		t.Fatal(err)
 	}
 }
@@ -34,11 +34,11 @@ func TestPutFindingByKey(t *testing.T) {
 	s := storetest.Open(t)
 	mustTx(t, s, func(tx *store.Tx) error {
 		// No institution: the key holds with institution_id 0.
-		f := testFinding(screening.PerDoseAnnualHigh, screening.Warning, 7, 0, "2026-07-01")
+		f := testFinding(screening.PerDoseAnnualHigh, domain.Warning, 7, 0, "2026-07-01")
 		if err := tx.PutFinding(f); err != nil {
 			return err
 		}
-		g := testFinding(screening.PerDoseAnnualHigh, screening.Warning, 7, 0, "2026-07-01")
+		g := testFinding(screening.PerDoseAnnualHigh, domain.Warning, 7, 0, "2026-07-01")
 		g.Message, g.Version, g.Evidence = "changed", 2, map[string]string{"k": "w"}
 		if err := tx.PutFinding(g); err != nil {
 			return err
@@ -46,18 +46,18 @@ func TestPutFindingByKey(t *testing.T) {
 		if g.ID != f.ID {
 			t.Errorf("second put of one key made row %d, first %d", g.ID, f.ID)
 		}
-		got, err := tx.FindFinding(store.Scope{}, f.ID)
+		got, err := tx.FindFinding(domain.Scope{}, f.ID)
 		if err != nil || got.Message != "changed" || got.Version != 2 || got.Evidence["k"] != "w" || !got.DueOn.Equal(f.DueOn) {
 			t.Errorf("after upsert: %+v, %v", got, err)
 		}
-		other := testFinding(screening.PerDoseAnnualHigh, screening.Warning, 8, 0, "2026-07-01")
+		other := testFinding(screening.PerDoseAnnualHigh, domain.Warning, 8, 0, "2026-07-01")
 		if err := tx.PutFinding(other); err != nil {
 			return err
 		}
 		if err := tx.TouchFindings([]int64{f.ID}, domain.MustDate("2026-06-05")); err != nil {
 			return err
 		}
-		touched, _ := tx.FindFinding(store.Scope{}, f.ID)
+		touched, _ := tx.FindFinding(domain.Scope{}, f.ID)
 		if touched.LastSeen.String() != "2026-06-05" || touched.Version != 2 || !touched.UpdatedAt.Equal(got.UpdatedAt) {
 			t.Errorf("touch: %+v", touched)
 		}
@@ -79,20 +79,20 @@ func TestPutFindingByKey(t *testing.T) {
 
 // findingListFixture puts findings of several severities, rules, streets and
 // statuses at two institutions and returns them with the institutions.
-func findingListFixture(t *testing.T, s *store.Store) (a, b *domain.Institution, all []*store.Finding) {
+func findingListFixture(t *testing.T, s *store.Store) (a, b *domain.Institution, all []*domain.Finding) {
 	mustTx(t, s, func(tx *store.Tx) error {
 		a = storetest.Institution(t, tx, func(x *domain.Institution) { x.Street = "410102001" })
 		b = storetest.Institution(t, tx, func(x *domain.Institution) { x.Street = "410102002" })
-		all = []*store.Finding{
-			testFinding(screening.PerMultiSite, screening.Notice, 1, a.ID, "2026-06-10"),
-			testFinding(screening.PerPermitMissing, screening.Violation, 1, a.ID, "2026-07-01"),
-			testFinding(screening.PerDoseInvestigate, screening.Warning, 2, b.ID, "2026-06-20"),
-			testFinding(screening.PerPermitMissing, screening.Violation, 2, b.ID, "2026-06-15"),
-			testFinding(screening.PerPermitMissing, screening.Violation, 3, a.ID, "2026-06-15"),
-			testFinding(screening.PerExamOverdue, screening.Violation, 3, a.ID, "2026-06-15"),
+		all = []*domain.Finding{
+			testFinding(screening.PerMultiSite, domain.Notice, 1, a.ID, "2026-06-10"),
+			testFinding(screening.PerPermitMissing, domain.Violation, 1, a.ID, "2026-07-01"),
+			testFinding(screening.PerDoseInvestigate, domain.Warning, 2, b.ID, "2026-06-20"),
+			testFinding(screening.PerPermitMissing, domain.Violation, 2, b.ID, "2026-06-15"),
+			testFinding(screening.PerPermitMissing, domain.Violation, 3, a.ID, "2026-06-15"),
+			testFinding(screening.PerExamOverdue, domain.Violation, 3, a.ID, "2026-06-15"),
 		}
-		resolved := testFinding(screening.PerExamUnfit, screening.Violation, 4, a.ID, "2026-06-01")
-		resolved.Status = store.FindingResolved
+		resolved := testFinding(screening.PerExamUnfit, domain.Violation, 4, a.ID, "2026-06-01")
+		resolved.Status = domain.FindingResolved
 		for _, f := range append(slices.Clone(all), resolved) {
 			if err := tx.PutFinding(f); err != nil {
 				return err
@@ -103,7 +103,7 @@ func findingListFixture(t *testing.T, s *store.Store) (a, b *domain.Institution,
 	return a, b, all
 }
 
-func findingIDs(fs []*store.Finding) []int64 {
+func findingIDs(fs []*domain.Finding) []int64 {
 	var out []int64
 	for _, f := range fs {
 		out = append(out, f.ID)
@@ -114,9 +114,9 @@ func findingIDs(fs []*store.Finding) []int64 {
 func TestFindFindings(t *testing.T) {
 	s := storetest.Open(t)
 	a, b, all := findingListFixture(t, s)
-	open := store.FindingFilter{Status: store.FindingOpen}
+	open := store.FindingFilter{Status: domain.FindingOpen}
 	s.View(context.Background(), func(tx *store.Tx) error {
-		check := func(name string, sc store.Scope, f store.FindingFilter, want []int64, total int) *store.FindingPage {
+		check := func(name string, sc domain.Scope, f store.FindingFilter, want []int64, total int) *store.FindingPage {
 			t.Helper()
 			p, err := tx.FindFindings(sc, f)
 			if err != nil || !slices.Equal(findingIDs(p.Findings), want) || p.Total != total {
@@ -126,36 +126,36 @@ func TestFindFindings(t *testing.T) {
 		}
 		// Violations first, by due date then id; then warnings; then notices.
 		sorted := []int64{all[3].ID, all[4].ID, all[5].ID, all[1].ID, all[2].ID, all[0].ID}
-		p := check("all open", store.Scope{}, open, sorted, 6)
-		wantSev := map[screening.Severity]int{screening.Violation: 4, screening.Warning: 1, screening.Notice: 1}
+		p := check("all open", domain.Scope{}, open, sorted, 6)
+		wantSev := map[domain.Severity]int{domain.Violation: 4, domain.Warning: 1, domain.Notice: 1}
 		if !maps.Equal(p.BySeverity, wantSev) || p.ByRule[screening.PerPermitMissing] != 3 || len(p.ByRule) != 4 {
 			t.Errorf("counts: %v %v", p.BySeverity, p.ByRule)
 		}
 		page := open
 		page.Limit, page.Offset = 2, 2
-		check("page 2", store.Scope{}, page, sorted[2:4], 6)
+		check("page 2", domain.Scope{}, page, sorted[2:4], 6)
 		sev := open
-		sev.Severity = screening.Violation
-		p = check("violations", store.Scope{}, sev, sorted[:4], 4)
+		sev.Severity = domain.Violation
+		p = check("violations", domain.Scope{}, sev, sorted[:4], 4)
 		if !maps.Equal(p.BySeverity, wantSev) || p.ByRule[screening.PerMultiSite] != 0 || p.ByRule[screening.PerPermitMissing] != 3 {
 			t.Errorf("violations' counts: severity counts ignore the severity filter: %v; rules follow it: %v", p.BySeverity, p.ByRule)
 		}
 		rule := open
 		rule.Rule = screening.PerPermitMissing
-		p = check("rule", store.Scope{}, rule, []int64{all[3].ID, all[4].ID, all[1].ID}, 3)
-		if p.ByRule[screening.PerMultiSite] != 1 || p.BySeverity[screening.Notice] != 0 {
+		p = check("rule", domain.Scope{}, rule, []int64{all[3].ID, all[4].ID, all[1].ID}, 3)
+		if p.ByRule[screening.PerMultiSite] != 1 || p.BySeverity[domain.Notice] != 0 {
 			t.Errorf("rule's counts: %v %v", p.ByRule, p.BySeverity)
 		}
 		street := open
 		street.Street = "410102002"
-		check("street", store.Scope{}, street, []int64{all[3].ID, all[2].ID}, 2)
+		check("street", domain.Scope{}, street, []int64{all[3].ID, all[2].ID}, 2)
 		subj := store.FindingFilter{SubjectType: screening.SubjectPerson, SubjectID: 4}
-		check("subject, any status", store.Scope{}, subj, []int64{all[5].ID + 1}, 1)
+		check("subject, any status", domain.Scope{}, subj, []int64{all[5].ID + 1}, 1)
 		inst := open
 		inst.InstitutionID = b.ID
-		check("institution", store.Scope{}, inst, []int64{all[3].ID, all[2].ID}, 2)
-		check("scope", store.Scope{InstitutionID: a.ID}, open, []int64{all[4].ID, all[5].ID, all[1].ID, all[0].ID}, 4)
-		if _, err := tx.FindFinding(store.Scope{InstitutionID: a.ID}, all[2].ID); !store.IsNotFound(err) {
+		check("institution", domain.Scope{}, inst, []int64{all[3].ID, all[2].ID}, 2)
+		check("scope", domain.Scope{InstitutionID: a.ID}, open, []int64{all[4].ID, all[5].ID, all[1].ID, all[0].ID}, 4)
+		if _, err := tx.FindFinding(domain.Scope{InstitutionID: a.ID}, all[2].ID); !store.IsNotFound(err) {
 			t.Errorf("institution user finds another institution's finding: %v", err)
 		}
 		return nil
@@ -167,26 +167,26 @@ func TestDismissFinding(t *testing.T) {
 	a, _, all := findingListFixture(t, s)
 	f := all[1]
 	ctx := context.Background()
-	err := s.WithTx(ctx, store.Actor{Username: "sup"}, func(tx *store.Tx) error {
-		_, err := tx.DismissFinding(store.Scope{}, f.ID, f.Version+1, "已核实")
+	err := s.WithTx(ctx, domain.Actor{Username: "sup"}, func(tx *store.Tx) error {
+		_, err := tx.DismissFinding(domain.Scope{}, f.ID, f.Version+1, "已核实")
 		return err
 	})
 	if !errors.Is(err, store.ErrStale) {
 		t.Errorf("stale dismiss: %v", err)
 	}
-	err = s.WithTx(ctx, store.Actor{Username: "iu"}, func(tx *store.Tx) error {
-		_, err := tx.DismissFinding(store.Scope{InstitutionID: a.ID + 1}, f.ID, f.Version, "已核实")
+	err = s.WithTx(ctx, domain.Actor{Username: "iu"}, func(tx *store.Tx) error {
+		_, err := tx.DismissFinding(domain.Scope{InstitutionID: a.ID + 1}, f.ID, f.Version, "已核实")
 		return err
 	})
 	if !store.IsNotFound(err) {
 		t.Errorf("dismiss out of scope: %v", err)
 	}
 	mustTx(t, s, func(tx *store.Tx) error {
-		got, err := tx.DismissFinding(store.Scope{}, f.ID, f.Version, "已核实，人员证已办理")
+		got, err := tx.DismissFinding(domain.Scope{}, f.ID, f.Version, "已核实，人员证已办理")
 		if err != nil {
 			return err
 		}
-		if got.Status != store.FindingDismissed || got.DismissedBy != "sup" || got.DismissReason != "已核实，人员证已办理" ||
+		if got.Status != domain.FindingDismissed || got.DismissedBy != "sup" || got.DismissReason != "已核实，人员证已办理" ||
 			got.DismissedAt.IsZero() || got.Version != f.Version+1 {
 			t.Errorf("dismissed: %+v", got)
 		}
@@ -195,7 +195,7 @@ func TestDismissFinding(t *testing.T) {
 		if n != 1 {
 			t.Errorf("%d audit events for the dismissal", n)
 		}
-		if _, err := tx.DismissFinding(store.Scope{}, f.ID, got.Version, "again"); !errors.Is(err, store.ErrConflict) {
+		if _, err := tx.DismissFinding(domain.Scope{}, f.ID, got.Version, "again"); !errors.Is(err, store.ErrConflict) {
 			t.Errorf("dismissing a dismissed finding: %v", err)
 		}
 		return nil
@@ -209,7 +209,7 @@ func TestScreeningRuns(t *testing.T) {
 		if _, err := tx.LastScreeningRun("full"); !store.IsNotFound(err) {
 			t.Errorf("last run of none: %v", err)
 		}
-		r := &store.ScreeningRun{AsOf: asOf, Kind: "full"}
+		r := &domain.ScreeningRun{AsOf: asOf, Kind: "full"}
 		if err := tx.StartScreeningRun(r); err != nil {
 			return err
 		}

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"sort"
 	"time"
+
+	"radsup/internal/domain"
 )
 
 //go:embed migrations
@@ -55,7 +57,7 @@ func (s *Store) Migrate(ctx context.Context) error {
 func (s *Store) sealAudit(ctx context.Context) error {
 	for {
 		var n int
-		err := s.WithTx(ctx, Actor{}, func(tx *Tx) error {
+		err := s.WithTx(ctx, domain.Actor{}, func(tx *Tx) error {
 			if err := tx.chainHead(); err != nil {
 				return err
 			}
@@ -63,7 +65,7 @@ func (s *Store) sealAudit(ctx context.Context) error {
 			if err != nil {
 				return err
 			}
-			var events []*AuditEvent
+			var events []*domain.AuditEvent
 			for rows.Next() {
 				e, err := scanAudit(rows)
 				if err != nil {
@@ -78,7 +80,7 @@ func (s *Store) sealAudit(ctx context.Context) error {
 			}
 			for _, e := range events {
 				e.PrevHash = tx.chain.hash
-				e.Hash = e.chainHash()
+				e.Hash = chainHash(e)
 				if _, err := tx.exec("UPDATE audit_events SET prev_hash = ?, hash = ? WHERE id = ?", e.PrevHash, e.Hash, e.ID); err != nil {
 					return err
 				}
@@ -98,7 +100,7 @@ func (s *Store) migrate(ctx context.Context, name string) error {
 	if err != nil {
 		return err
 	}
-	return s.WithTx(ctx, Actor{}, func(tx *Tx) error {
+	return s.WithTx(ctx, domain.Actor{}, func(tx *Tx) error {
 		if s.dialect.name == "postgres" {
 			// Several servers may start at once on one database: one migrates, the others wait.
 			if _, err := tx.exec("SELECT pg_advisory_xact_lock(727001)"); err != nil {

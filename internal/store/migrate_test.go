@@ -5,6 +5,8 @@ import (
 	"slices"
 	"testing"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
@@ -70,7 +72,7 @@ func TestMigrateTwice(t *testing.T) {
 	if got, gotAt := appliedMigrations(t, s); !slices.Equal(got, applied) || !slices.Equal(gotAt, at) {
 		t.Errorf("after a third migrate: %v applied at %v, want %v at %v", got, gotAt, applied, at)
 	}
-	mustFind(t, s, store.Institutions, store.Scope{}, id)
+	mustFind(t, s, store.Institutions, domain.Scope{}, id)
 	if n := count(t, s, "institutions", ""); n != 1 {
 		t.Errorf("%d institutions after migrating again, want 1", n)
 	}

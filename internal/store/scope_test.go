@@ -59,7 +59,7 @@ func TestScope(t *testing.T) {
 	t.Parallel()
 	s := open(t)
 	w := newWorld(t, s)
-	scA := store.Scope{InstitutionID: w.a.ID}
+	scA := domain.Scope{InstitutionID: w.a.ID}
 	t.Run("institution", scopeCheck(s, store.Institutions, scA, ids[domain.Institution](w.a), ids[domain.Institution](w.b),
 		&domain.Institution{Name: "新机构", CreditCode: storetest.CreditCode(), Kind: "clinic", DivisionCode: "410102",
 			Address: "某路1号", Status: "open"}))
@@ -90,7 +90,7 @@ func TestScope(t *testing.T) {
 func scopeCheck[T any, P interface {
 	*T
 	domain.Record
-}](s *store.Store, table *store.Table[T], sc store.Scope, own, others []int64, foreign P) func(*testing.T) {
+}](s *store.Store, table *store.Table[T], sc domain.Scope, own, others []int64, foreign P) func(*testing.T) {
 	return func(t *testing.T) {
 		for _, id := range own {
 			if _, err := find(t, s, table, sc, id); err != nil {
@@ -112,18 +112,18 @@ func scopeCheck[T any, P interface {
 
 		// Others' records cannot be changed, and stay as they were.
 		for _, id := range others {
-			rec := mustFind(t, s, table, store.Scope{}, id)
+			rec := mustFind(t, s, table, domain.Scope{}, id)
 			err := try(s, func(tx *store.Tx) error { return store.Update(tx, table, sc, rec) })
 			if !errors.Is(err, store.ErrNotFound) {
 				t.Errorf("update other's %d: %v, want ErrNotFound", id, err)
 			}
-			for _, op := range []func(*store.Tx, *store.Table[T], store.Scope, int64, int) (*T, error){store.Retire[T], store.Restore[T]} {
+			for _, op := range []func(*store.Tx, *store.Table[T], domain.Scope, int64, int) (*T, error){store.Retire[T], store.Restore[T]} {
 				err := try(s, func(tx *store.Tx) error { _, err := op(tx, table, sc, id, 1); return err })
 				if !errors.Is(err, store.ErrNotFound) {
 					t.Errorf("retire/restore other's %d: %v, want ErrNotFound", id, err)
 				}
 			}
-			if m := P(mustFind(t, s, table, store.Scope{}, id)).Base(); m.Version != 1 || m.Retired {
+			if m := P(mustFind(t, s, table, domain.Scope{}, id)).Base(); m.Version != 1 || m.Retired {
 				t.Errorf("other's %d changed: version %d retired %v", id, m.Version, m.Retired)
 			}
 		}
@@ -160,7 +160,7 @@ func scopeCheck[T any, P interface {
 		}
 		// The same record is fine for everyone (proving the refusal came from the scope).
 		P(foreign).Base().ID = 0
-		if err := try(s, func(tx *store.Tx) error { return store.Create(tx, table, store.Scope{}, (*T)(foreign)) }); err != nil {
+		if err := try(s, func(tx *store.Tx) error { return store.Create(tx, table, domain.Scope{}, (*T)(foreign)) }); err != nil {
 			t.Errorf("create in the zero scope: %v", err)
 		}
 	}
@@ -174,11 +174,11 @@ func TestScopeSharedPerson(t *testing.T) {
 	s := open(t)
 	w := newWorld(t, s)
 	for _, c := range []struct {
-		sc        store.Scope
+		sc        domain.Scope
 		dose, not *domain.DoseRecord
 	}{
-		{store.Scope{InstitutionID: w.a.ID}, w.doseABA, w.doseABB},
-		{store.Scope{InstitutionID: w.b.ID}, w.doseABB, w.doseABA},
+		{domain.Scope{InstitutionID: w.a.ID}, w.doseABA, w.doseABB},
+		{domain.Scope{InstitutionID: w.b.ID}, w.doseABB, w.doseABA},
 	} {
 		if _, err := find(t, s, store.People, c.sc, w.pab.ID); err != nil {
 			t.Errorf("scope %d: find the shared person: %v", c.sc.InstitutionID, err)
@@ -202,7 +202,7 @@ func TestScopeSharedPerson(t *testing.T) {
 		}
 	}
 	// The zero scope sees everything.
-	if _, total := listIDs[domain.DoseRecord](t, s, store.Doses, store.Scope{}, store.Filter{}); total != 4 {
+	if _, total := listIDs[domain.DoseRecord](t, s, store.Doses, domain.Scope{}, store.Filter{}); total != 4 {
 		t.Errorf("zero scope: %d doses, want 4", total)
 	}
 }
@@ -213,7 +213,7 @@ func TestScopeUpdateOutOfScope(t *testing.T) {
 	t.Parallel()
 	s := open(t)
 	w := newWorld(t, s)
-	scA := store.Scope{InstitutionID: w.a.ID}
+	scA := domain.Scope{InstitutionID: w.a.ID}
 	moved := *w.eqA
 	moved.InstitutionID = w.b.ID
 	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Equipment, scA, &moved) }); !errors.Is(err, store.ErrNotFound) {
@@ -224,10 +224,10 @@ func TestScopeUpdateOutOfScope(t *testing.T) {
 	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Employments, scA, &emp) }); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("move employment to B from A's scope: %v, want ErrNotFound", err)
 	}
-	if got := mustFind(t, s, store.Equipment, store.Scope{}, w.eqA.ID); got.InstitutionID != w.a.ID || got.Version != 1 {
+	if got := mustFind(t, s, store.Equipment, domain.Scope{}, w.eqA.ID); got.InstitutionID != w.a.ID || got.Version != 1 {
 		t.Errorf("equipment after refused move: institution %d version %d", got.InstitutionID, got.Version)
 	}
-	if got := mustFind(t, s, store.Employments, store.Scope{}, w.empA[0].ID); got.InstitutionID != w.a.ID || got.Version != 1 {
+	if got := mustFind(t, s, store.Employments, domain.Scope{}, w.empA[0].ID); got.InstitutionID != w.a.ID || got.Version != 1 {
 		t.Errorf("employment after refused move: institution %d version %d", got.InstitutionID, got.Version)
 	}
 }

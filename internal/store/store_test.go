@@ -22,7 +22,7 @@ import (
 var ctx = context.Background()
 
 // tester is the actor of every write in these tests.
-var tester = store.Actor{UserID: 42, Username: "tester", Role: store.RoleSupervisor, RequestID: "req-7", IP: "192.0.2.1"}
+var tester = domain.Actor{UserID: 42, Username: "tester", Role: domain.RoleSupervisor, RequestID: "req-7", IP: "192.0.2.1"}
 
 // t0 is the time the tests' clock reads unless moved; the microseconds check
 // that timestamps keep their precision on both engines.
@@ -75,7 +75,7 @@ func count(t testing.TB, s *store.Store, table, where string, args ...any) int {
 }
 
 // find returns the record with id as the scope sees it.
-func find[T any](t testing.TB, s *store.Store, table *store.Table[T], sc store.Scope, id int64) (*T, error) {
+func find[T any](t testing.TB, s *store.Store, table *store.Table[T], sc domain.Scope, id int64) (*T, error) {
 	t.Helper()
 	var rec *T
 	err := s.View(ctx, func(tx *store.Tx) error {
@@ -87,7 +87,7 @@ func find[T any](t testing.TB, s *store.Store, table *store.Table[T], sc store.S
 }
 
 // mustFind is find for a record that must be there.
-func mustFind[T any](t testing.TB, s *store.Store, table *store.Table[T], sc store.Scope, id int64) *T {
+func mustFind[T any](t testing.TB, s *store.Store, table *store.Table[T], sc domain.Scope, id int64) *T {
 	t.Helper()
 	rec, err := find(t, s, table, sc, id)
 	if err != nil {
@@ -100,7 +100,7 @@ func mustFind[T any](t testing.TB, s *store.Store, table *store.Table[T], sc sto
 func listIDs[T any, P interface {
 	*T
 	domain.Record
-}](t testing.TB, s *store.Store, table *store.Table[T], sc store.Scope, f store.Filter) ([]int64, int) {
+}](t testing.TB, s *store.Store, table *store.Table[T], sc domain.Scope, f store.Filter) ([]int64, int) {
 	t.Helper()
 	var ids []int64
 	var total int
@@ -229,7 +229,7 @@ func TestBuilders(t *testing.T) {
 	s := open(t)
 	today := domain.DateOf(t0)
 	var recs []domain.Record
-	var u *store.User
+	var u *domain.User
 	write(t, s, func(tx *store.Tx) {
 		for range 2 {
 			i := storetest.Institution(t, tx)
@@ -241,7 +241,7 @@ func TestBuilders(t *testing.T) {
 			recs = append(recs, storetest.Training(t, tx, p.ID), storetest.Exam(t, tx, p.ID), storetest.Dose(t, tx, p.ID, i.ID),
 				storetest.Test(t, tx, e.ID))
 		}
-		u = storetest.User(t, tx, store.RoleInstitution, recs[0].Base().ID)
+		u = storetest.User(t, tx, domain.RoleInstitution, recs[0].Base().ID)
 	})
 	for _, r := range recs {
 		if errs := r.Validate(today); len(errs) > 0 {
@@ -259,12 +259,12 @@ func TestBuilders(t *testing.T) {
 	if pa.IDNumber == pb.IDNumber || pa.Gender == "" || pa.BirthDate.IsZero() {
 		t.Errorf("people %+v %+v", pa, pb)
 	}
-	if got := mustFind(t, s, store.Institutions, store.Scope{}, a.ID); !cmp.Equal(got, a) {
+	if got := mustFind(t, s, store.Institutions, domain.Scope{}, a.ID); !cmp.Equal(got, a) {
 		t.Errorf("stored institution differs: %s", cmp.Diff(a, got))
 	}
 	read(t, s, func(tx *store.Tx) {
 		got, err := tx.FindUserByUsername(u.Username)
-		if err != nil || got.Role != store.RoleInstitution || got.InstitutionID != a.ID || got.PasswordHash != storetest.PasswordHash {
+		if err != nil || got.Role != domain.RoleInstitution || got.InstitutionID != a.ID || got.PasswordHash != storetest.PasswordHash {
 			t.Errorf("user %+v %v", got, err)
 		}
 	})
@@ -281,15 +281,15 @@ func TestStaleUpdate(t *testing.T) {
 	first, second := *orig, *orig
 	first.Name, first.Phone = "第一次修改", "13800000001"
 	second.Name, second.Address = "第二次修改", "另一个地址"
-	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, store.Scope{}, &first) }); err != nil {
+	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, domain.Scope{}, &first) }); err != nil {
 		t.Fatalf("first edit: %v", err)
 	}
 	events := count(t, s, "audit_events", "")
-	err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, store.Scope{}, &second) })
+	err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, domain.Scope{}, &second) })
 	if !errors.Is(err, store.ErrStale) {
 		t.Fatalf("second edit from version 1: %v, want ErrStale", err)
 	}
-	if got := mustFind(t, s, store.Institutions, store.Scope{}, orig.ID); !cmp.Equal(got, &first) {
+	if got := mustFind(t, s, store.Institutions, domain.Scope{}, orig.ID); !cmp.Equal(got, &first) {
 		t.Errorf("stored record is not the first edit (-first +stored):\n%s", cmp.Diff(&first, got))
 	}
 	if n := count(t, s, "audit_events", ""); n != events {
@@ -297,24 +297,24 @@ func TestStaleUpdate(t *testing.T) {
 	}
 
 	// Retire and restore with a stale version change nothing either.
-	for _, op := range []func(*store.Tx, *store.Table[domain.Institution], store.Scope, int64, int) (*domain.Institution, error){
+	for _, op := range []func(*store.Tx, *store.Table[domain.Institution], domain.Scope, int64, int) (*domain.Institution, error){
 		store.Retire[domain.Institution], store.Restore[domain.Institution],
 	} {
-		err = try(s, func(tx *store.Tx) error { _, err := op(tx, store.Institutions, store.Scope{}, orig.ID, 1); return err })
+		err = try(s, func(tx *store.Tx) error { _, err := op(tx, store.Institutions, domain.Scope{}, orig.ID, 1); return err })
 		if !errors.Is(err, store.ErrStale) {
 			t.Errorf("retire/restore at version 1 of a version 2 record: %v, want ErrStale", err)
 		}
 	}
-	if got := mustFind(t, s, store.Institutions, store.Scope{}, orig.ID); got.Retired || got.Version != 2 {
+	if got := mustFind(t, s, store.Institutions, domain.Scope{}, orig.ID); got.Retired || got.Version != 2 {
 		t.Errorf("after stale retire: retired %v version %d", got.Retired, got.Version)
 	}
 	// A stale edit of a retired record is refused as well.
 	write(t, s, func(tx *store.Tx) {
-		if _, err := store.Retire(tx, store.Institutions, store.Scope{}, orig.ID, 2); err != nil {
+		if _, err := store.Retire(tx, store.Institutions, domain.Scope{}, orig.ID, 2); err != nil {
 			t.Fatal(err)
 		}
 	})
-	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, store.Scope{}, &first) }); !errors.Is(err, store.ErrStale) {
+	if err := try(s, func(tx *store.Tx) error { return store.Update(tx, store.Institutions, domain.Scope{}, &first) }); !errors.Is(err, store.ErrStale) {
 		t.Errorf("edit at version 2 of a retired version 3 record: %v, want ErrStale", err)
 	}
 }
@@ -338,7 +338,7 @@ func TestConcurrentUpdates(t *testing.T) {
 			rec.Room = fmt.Sprintf("机房%d", i)
 			<-start
 			errs[i] = try(s, func(tx *store.Tx) error {
-				if err := store.Update(tx, store.Equipment, store.Scope{}, &rec); err != nil {
+				if err := store.Update(tx, store.Equipment, domain.Scope{}, &rec); err != nil {
 					return err
 				}
 				// Commit late, so that on PostgreSQL the others read the old
@@ -364,7 +364,7 @@ func TestConcurrentUpdates(t *testing.T) {
 	if winner < 0 {
 		t.Fatal("no edit succeeded")
 	}
-	got := mustFind(t, s, store.Equipment, store.Scope{}, orig.ID)
+	got := mustFind(t, s, store.Equipment, domain.Scope{}, orig.ID)
 	if got.Version != 2 || got.Room != fmt.Sprintf("机房%d", winner) {
 		t.Errorf("stored version %d room %q, want 2 and the winner's 机房%d", got.Version, got.Room, winner)
 	}
@@ -401,37 +401,37 @@ func TestConflicts(t *testing.T) {
 	conflict("duplicate credit code", "institutions", func(tx *store.Tx) error {
 		dup := *a
 		dup.Name = "另一家机构"
-		return store.Create(tx, store.Institutions, store.Scope{}, &dup)
+		return store.Create(tx, store.Institutions, domain.Scope{}, &dup)
 	})
 	conflict("edit to a taken credit code", "institutions", func(tx *store.Tx) error {
 		edit := *b
 		edit.CreditCode = a.CreditCode
-		return store.Update(tx, store.Institutions, store.Scope{}, &edit)
+		return store.Update(tx, store.Institutions, domain.Scope{}, &edit)
 	})
 	conflict("duplicate ID number", "people", func(tx *store.Tx) error {
 		dup := *p
 		dup.Name = "另一个人"
-		return store.Create(tx, store.People, store.Scope{}, &dup)
+		return store.Create(tx, store.People, domain.Scope{}, &dup)
 	})
 	conflict("duplicate serial in one institution", "equipment", func(tx *store.Tx) error {
 		dup := *e
 		dup.Type, dup.Model = "ct", "Revolution"
-		return store.Create(tx, store.Equipment, store.Scope{}, &dup)
+		return store.Create(tx, store.Equipment, domain.Scope{}, &dup)
 	})
 	conflict("employment of a missing person", "employments", func(tx *store.Tx) error {
-		return store.Create(tx, store.Employments, store.Scope{}, &domain.Employment{PersonID: p.ID + 1000, InstitutionID: a.ID,
+		return store.Create(tx, store.Employments, domain.Scope{}, &domain.Employment{PersonID: p.ID + 1000, InstitutionID: a.ID,
 			Occupation: "2A", StartedOn: domain.MustDate("2020-01-01")})
 	})
 	conflict("employment at a missing institution", "employments", func(tx *store.Tx) error {
-		return store.Create(tx, store.Employments, store.Scope{}, &domain.Employment{PersonID: p.ID, InstitutionID: b.ID + 1000,
+		return store.Create(tx, store.Employments, domain.Scope{}, &domain.Employment{PersonID: p.ID, InstitutionID: b.ID + 1000,
 			Occupation: "2A", StartedOn: domain.MustDate("2020-01-01")})
 	})
 	conflict("dose of a missing person", "doses", func(tx *store.Tx) error {
-		return store.Create(tx, store.Doses, store.Scope{}, &domain.DoseRecord{PersonID: p.ID + 1000, InstitutionID: a.ID,
+		return store.Create(tx, store.Doses, domain.Scope{}, &domain.DoseRecord{PersonID: p.ID + 1000, InstitutionID: a.ID,
 			PeriodStart: domain.MustDate("2024-01-01"), PeriodEnd: domain.MustDate("2024-03-31"), Hp10: domain.MicroSv(10)})
 	})
 	conflict("test of missing equipment", "equipment_tests", func(tx *store.Tx) error {
-		return store.Create(tx, store.Tests, store.Scope{}, &domain.EquipmentTest{EquipmentID: e.ID + 1000, Kind: "status",
+		return store.Create(tx, store.Tests, domain.Scope{}, &domain.EquipmentTest{EquipmentID: e.ID + 1000, Kind: "status",
 			TestedOn: domain.MustDate("2024-05-01"), Result: "pass"})
 	})
 	if n := count(t, s, "audit_events", ""); n != events {
@@ -464,7 +464,7 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 	if !errors.Is(err, boom) {
 		t.Fatalf("WithTx returned %v, want the function's error", err)
 	}
-	if _, err := find(t, s, store.Institutions, store.Scope{}, id); !errors.Is(err, store.ErrNotFound) {
+	if _, err := find(t, s, store.Institutions, domain.Scope{}, id); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("find the rolled-back institution: %v, want ErrNotFound", err)
 	}
 	if n, m := count(t, s, "institutions", ""), count(t, s, "audit_events", ""); n != 0 || m != 0 {

@@ -9,15 +9,6 @@ import (
 	"radsup/internal/domain"
 )
 
-// Scope limits what a user may see: an institution user sees only the rows of
-// its institution. The zero Scope sees everything.
-type Scope struct {
-	InstitutionID int64
-	// NoHealth hides findings about people (they derive from exam
-	// conclusions and doses) from users who may not see health data.
-	NoHealth bool
-}
-
 // Filter selects and pages rows of a list. Values holds the filter's named
 // conditions (the names each table accepts, e.g. "q", "kind", "institution_id").
 type Filter struct {
@@ -62,7 +53,7 @@ func (t *Table[T]) scanDest(rec *T) []any {
 }
 
 // scopeCond returns the scope condition and its argument, or "" for no scope.
-func (t *Table[T]) scopeCond(sc Scope) (string, []any) {
+func (t *Table[T]) scopeCond(sc domain.Scope) (string, []any) {
 	if sc.InstitutionID == 0 || t.scope == "" {
 		return "", nil
 	}
@@ -70,7 +61,7 @@ func (t *Table[T]) scopeCond(sc Scope) (string, []any) {
 }
 
 // get returns the row with id if the scope lets the user see it.
-func get[T any](tx *Tx, t *Table[T], sc Scope, id int64) (*T, error) {
+func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 	q, args := t.selectSQL()+" WHERE id = ?", []any{id}
 	if c, a := t.scopeCond(sc); c != "" {
 		q, args = q+" AND "+c, append(args, a...)
@@ -85,7 +76,7 @@ func get[T any](tx *Tx, t *Table[T], sc Scope, id int64) (*T, error) {
 // list returns a page of rows matching f and the total number matching. The
 // total comes from a separate COUNT, which is much cheaper than a window
 // count over the whole result, and is skipped when the page holds it all.
-func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
+func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
 	where, args := t.where(tx.d, sc, f)
 	q := t.selectSQL() + where + " ORDER BY " + t.order
 	if f.Limit > 0 {
@@ -122,7 +113,7 @@ func list[T any](tx *Tx, t *Table[T], sc Scope, f Filter) ([]*T, int, error) {
 
 // where builds the WHERE clause of a list: scope, retired and named filters
 // (in sorted order, so that equal filters give equal SQL).
-func (t *Table[T]) where(d dialect, sc Scope, f Filter) (string, []any) {
+func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 	var conds []string
 	var args []any
 	if c, a := t.scopeCond(sc); c != "" {
@@ -151,7 +142,7 @@ func (t *Table[T]) where(d dialect, sc Scope, f Filter) (string, []any) {
 
 // insert writes a new row, then checks that the scope can see it (so an
 // institution user cannot file records for another institution), and audits it.
-func insert[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
+func insert[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	m := t.meta(rec)
 	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, tx.now, tx.now
 	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
@@ -169,7 +160,7 @@ func insert[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
 
 // update writes rec over the row with rec's id if its version is still the
 // stored one; otherwise nothing changes and ErrStale is returned.
-func update[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
+func update[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	m := t.meta(rec)
 	before, err := get(tx, t, sc, m.ID)
 	if err != nil {
@@ -195,7 +186,7 @@ func update[T any](tx *Tx, t *Table[T], sc Scope, rec *T) error {
 }
 
 // setRetired retires (or restores) the row with id at the given version.
-func setRetired[T any](tx *Tx, t *Table[T], sc Scope, id int64, version int, retired bool) (*T, error) {
+func setRetired[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64, version int, retired bool) (*T, error) {
 	before, err := get(tx, t, sc, id)
 	if err != nil {
 		return nil, err

@@ -5,16 +5,9 @@ import (
 	"database/sql"
 	"fmt"
 	"time"
-)
 
-// Actor is who makes a change; it is written into every audit event.
-type Actor struct {
-	UserID    int64
-	Username  string
-	Role      string
-	RequestID string
-	IP        string
-}
+	"radsup/internal/domain"
+)
 
 // Tx is one database transaction. Every read and write goes through a Tx so
 // that a page sees one snapshot and a change commits with its audit events.
@@ -22,7 +15,7 @@ type Tx struct {
 	ctx   context.Context
 	tx    *sql.Tx
 	d     dialect
-	actor Actor
+	actor domain.Actor
 	now   time.Time
 	seen  func(string, []any)
 
@@ -41,21 +34,21 @@ const maxCounted = 512
 // Now is the time the transaction started; every timestamp it writes uses it.
 func (tx *Tx) Now() time.Time { return tx.now }
 
-// Actor returns who makes the transaction's changes.
-func (tx *Tx) Actor() Actor { return tx.actor }
+// domain.Actor returns who makes the transaction's changes.
+func (tx *Tx) Actor() domain.Actor { return tx.actor }
 
 // WithTx runs fn in a read-write transaction on behalf of actor and commits
 // if fn returns nil; otherwise, or on panic, it rolls back.
-func (s *Store) WithTx(ctx context.Context, actor Actor, fn func(*Tx) error) error {
+func (s *Store) WithTx(ctx context.Context, actor domain.Actor, fn func(*Tx) error) error {
 	return s.run(ctx, s.write, actor, false, fn)
 }
 
 // View runs fn in a read-only transaction on the reader pool.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
-	return s.run(ctx, s.read, Actor{}, true, fn)
+	return s.run(ctx, s.read, domain.Actor{}, true, fn)
 }
 
-func (s *Store) run(ctx context.Context, db *sql.DB, actor Actor, readOnly bool, fn func(*Tx) error) (err error) {
+func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnly bool, fn func(*Tx) error) (err error) {
 	opts := &sql.TxOptions{ReadOnly: readOnly}
 	if s.dialect.name == "sqlite" {
 		opts = nil // the DSN sets the lock mode; modernc rejects read-only options

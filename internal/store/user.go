@@ -5,60 +5,15 @@ import (
 	"errors"
 	"fmt"
 	"time"
+
+	"radsup/internal/domain"
 )
-
-// Roles, separated (三权分立): the three administrators run the system and
-// see no business data; supervisors, institution users and viewers work
-// with it. internal/auth says which role may do what.
-const (
-	RoleAdmin       = "admin"       // 系统管理员: accounts
-	RoleSecurity    = "security"    // 安全管理员: security policy
-	RoleAuditor     = "auditor"     // 审计管理员: reads the audit trail
-	RoleSupervisor  = "supervisor"  // 监督员: business data of the jurisdiction
-	RoleInstitution = "institution" // 机构用户: its own institution's data
-	RoleViewer      = "viewer"      // 只读: reads the jurisdiction's data, masked
-)
-
-// AllRoles lists the roles in the order the UI offers them.
-var AllRoles = []string{RoleSupervisor, RoleInstitution, RoleViewer, RoleAdmin, RoleSecurity, RoleAuditor}
-
-// User is an account.
-type User struct {
-	ID            int64
-	Username      string
-	DisplayName   string
-	Role          string
-	InstitutionID int64 // for institution users; 0 otherwise
-	PasswordHash  string
-	Disabled      bool
-	Version       int
-	CreatedAt     time.Time
-	UpdatedAt     time.Time
-
-	FailedLogins      int       // failed logins since the last success or lockout
-	LockedUntil       time.Time // zero: not locked
-	PasswordChangedAt time.Time
-	MustChange        bool   // the password must be changed before anything else (first login, reset)
-	TOTPSecret        string // base32; "" when no second factor is enrolled
-	TOTPStep          int64  // the last TOTP time step accepted, so that a code works once
-}
-
-// Scope returns the data scope of the user.
-func (u *User) Scope() Scope {
-	switch u.Role {
-	case RoleInstitution:
-		return Scope{InstitutionID: u.InstitutionID}
-	case RoleViewer:
-		return Scope{NoHealth: true}
-	}
-	return Scope{}
-}
 
 const userCols = "id, username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at, " +
 	"failed_logins, locked_until, password_changed_at, must_change, totp_secret, totp_step"
 
-func scanUser(row interface{ Scan(...any) error }) (*User, error) {
-	u := &User{}
+func scanUser(row interface{ Scan(...any) error }) (*domain.User, error) {
+	u := &domain.User{}
 	var inst sql.NullInt64
 	err := row.Scan(&u.ID, &u.Username, &u.DisplayName, &u.Role, &inst, &u.PasswordHash, &u.Disabled, &u.Version,
 		timeCol{&u.CreatedAt}, timeCol{&u.UpdatedAt}, &u.FailedLogins, timeCol{&u.LockedUntil}, timeCol{&u.PasswordChangedAt},
@@ -75,7 +30,7 @@ func nullID(id int64) any {
 }
 
 // CreateUser adds an account; ErrConflict if the username is taken.
-func (tx *Tx) CreateUser(u *User) error {
+func (tx *Tx) CreateUser(u *domain.User) error {
 	u.Version, u.CreatedAt, u.UpdatedAt = 1, tx.now, tx.now
 	u.PasswordChangedAt = tx.now
 	id, err := tx.insertID(`INSERT INTO users (username, display_name, role, institution_id, password_hash, disabled, version, created_at, updated_at,
@@ -89,25 +44,25 @@ func (tx *Tx) CreateUser(u *User) error {
 }
 
 // FindUserByUsername returns the account or ErrNotFound.
-func (tx *Tx) FindUserByUsername(name string) (*User, error) {
+func (tx *Tx) FindUserByUsername(name string) (*domain.User, error) {
 	u, err := scanUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE username = ?", name))
 	return u, mapError("find user", err)
 }
 
 // FindUserByID returns the account or ErrNotFound.
-func (tx *Tx) FindUserByID(id int64) (*User, error) {
+func (tx *Tx) FindUserByID(id int64) (*domain.User, error) {
 	u, err := scanUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE id = ?", id))
 	return u, mapError("find user", err)
 }
 
 // FindUsers returns all accounts by username.
-func (tx *Tx) FindUsers() ([]*User, error) {
+func (tx *Tx) FindUsers() ([]*domain.User, error) {
 	rows, err := tx.query("SELECT " + userCols + " FROM users ORDER BY username")
 	if err != nil {
 		return nil, mapError("list users", err)
 	}
 	defer rows.Close()
-	var out []*User
+	var out []*domain.User
 	for rows.Next() {
 		u, err := scanUser(rows)
 		if err != nil {
@@ -145,7 +100,7 @@ func (tx *Tx) SetPassword(userID int64, hash string, mustChange bool) error {
 
 // LoginFailed counts a failed login of the user and locks the account for
 // lockFor once threshold failures are reached; it reports whether it did.
-func (tx *Tx) LoginFailed(u *User, threshold int, lockFor time.Duration) (locked bool, err error) {
+func (tx *Tx) LoginFailed(u *domain.User, threshold int, lockFor time.Duration) (locked bool, err error) {
 	n := u.FailedLogins + 1
 	var until any
 	if n >= threshold {
@@ -219,23 +174,11 @@ func (tx *Tx) SetUserAccess(userID int64, role string, institutionID int64, disa
 	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return mapError("set access", err)
 	}
-	access := func(u *User) map[string]any {
+	access := func(u *domain.User) map[string]any {
 		return map[string]any{"role": u.Role, "institution_id": u.InstitutionID, "disabled": u.Disabled}
 	}
-	return tx.audit("access", "user", userID, access(before), access(&User{Role: role, InstitutionID: institutionID, Disabled: disabled}))
+	return tx.audit("access", "user", userID, access(before), access(&domain.User{Role: role, InstitutionID: institutionID, Disabled: disabled}))
 }
-
-// Session is a login.
-type Session struct {
-	UserID     int64
-	CreatedAt  time.Time
-	LastSeenAt time.Time
-	ExpiresAt  time.Time
-	Stage      string // "": signed in; SessionMFA: the password was right, the second factor is awaited
-}
-
-// SessionMFA is the stage of a session awaiting its second factor.
-const SessionMFA = "mfa"
 
 // CreateSession stores a session by the hash of its token.
 func (tx *Tx) CreateSession(tokenHash string, userID int64, expires time.Time, stage string) error {
@@ -246,8 +189,8 @@ func (tx *Tx) CreateSession(tokenHash string, userID int64, expires time.Time, s
 
 // FindSession returns a session with its enabled user, or ErrNotFound.
 // Whether it has expired is the caller's policy.
-func (tx *Tx) FindSession(tokenHash string) (*Session, *User, error) {
-	ses := &Session{}
+func (tx *Tx) FindSession(tokenHash string) (*domain.Session, *domain.User, error) {
+	ses := &domain.Session{}
 	err := tx.queryRow("SELECT user_id, created_at, last_seen_at, expires_at, stage FROM sessions WHERE token_hash = ?", tokenHash).
 		Scan(&ses.UserID, timeCol{&ses.CreatedAt}, timeCol{&ses.LastSeenAt}, timeCol{&ses.ExpiresAt}, &ses.Stage)
 	if err != nil {
@@ -263,7 +206,7 @@ func (tx *Tx) TouchSession(tokenHash string) error {
 	return mapError("touch session", err)
 }
 
-func (tx *Tx) enabledUser(id int64) (*User, error) {
+func (tx *Tx) enabledUser(id int64) (*domain.User, error) {
 	u, err := tx.FindUserByID(id)
 	if err != nil {
 		return nil, err
@@ -280,23 +223,9 @@ func (tx *Tx) DeleteSession(tokenHash string) error {
 	return mapError("delete session", err)
 }
 
-// APIToken is a per-user token for the JSON API; only its hash is stored.
-// It is bound to the role and institution its user had when it was made:
-// if either changes, the token stops working.
-type APIToken struct {
-	ID            int64
-	UserID        int64
-	Name          string
-	Role          string
-	InstitutionID int64
-	CreatedAt     time.Time
-	LastUsedAt    time.Time
-	RevokedAt     time.Time
-}
-
 // CreateAPIToken stores a new token of the user by its hash, bound to the
 // user's current role and institution.
-func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*APIToken, error) {
+func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*domain.APIToken, error) {
 	u, err := tx.FindUserByID(userID)
 	if err != nil {
 		return nil, err
@@ -306,14 +235,14 @@ func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*APIToken, e
 	if err != nil {
 		return nil, mapError("create token", err)
 	}
-	t := &APIToken{ID: id, UserID: userID, Name: name, Role: u.Role, InstitutionID: u.InstitutionID, CreatedAt: tx.now}
+	t := &domain.APIToken{ID: id, UserID: userID, Name: name, Role: u.Role, InstitutionID: u.InstitutionID, CreatedAt: tx.now}
 	return t, tx.audit("create", "api_token", id, nil, map[string]any{"user_id": userID, "name": name, "role": u.Role, "institution_id": u.InstitutionID})
 }
 
 // FindTokenUser returns the enabled user of an unrevoked token whose role
 // and institution are still the user's, with the token's id and when it was
 // last used.
-func (tx *Tx) FindTokenUser(tokenHash string) (u *User, tokenID int64, lastUsed time.Time, err error) {
+func (tx *Tx) FindTokenUser(tokenHash string) (u *domain.User, tokenID int64, lastUsed time.Time, err error) {
 	var uid int64
 	var inst sql.NullInt64
 	var role string
@@ -342,15 +271,15 @@ func (tx *Tx) TouchAPIToken(id int64) error {
 }
 
 // FindAPITokens lists a user's tokens, newest first.
-func (tx *Tx) FindAPITokens(userID int64) ([]*APIToken, error) {
+func (tx *Tx) FindAPITokens(userID int64) ([]*domain.APIToken, error) {
 	rows, err := tx.query("SELECT id, user_id, name, role, institution_id, created_at, last_used_at, revoked_at FROM api_tokens WHERE user_id = ? ORDER BY id DESC", userID)
 	if err != nil {
 		return nil, mapError("list tokens", err)
 	}
 	defer rows.Close()
-	var out []*APIToken
+	var out []*domain.APIToken
 	for rows.Next() {
-		t := &APIToken{}
+		t := &domain.APIToken{}
 		var inst sql.NullInt64
 		if err := rows.Scan(&t.ID, &t.UserID, &t.Name, &t.Role, &inst, timeCol{&t.CreatedAt}, timeCol{&t.LastUsedAt}, timeCol{&t.RevokedAt}); err != nil {
 			return nil, mapError("list tokens", err)

@@ -6,6 +6,8 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
+
 	"github.com/google/go-cmp/cmp"
 
 	"radsup/internal/store"
@@ -15,12 +17,12 @@ import (
 func TestUsers(t *testing.T) {
 	t.Parallel()
 	s := open(t)
-	var sup, iu *store.User
+	var sup, iu *domain.User
 	var instID int64
 	write(t, s, func(tx *store.Tx) {
 		instID = storetest.Institution(t, tx).ID
-		sup = storetest.User(t, tx, store.RoleSupervisor, 0)
-		iu = storetest.User(t, tx, store.RoleInstitution, instID, func(u *store.User) { u.Username = "clinic" })
+		sup = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		iu = storetest.User(t, tx, domain.RoleInstitution, instID, func(u *domain.User) { u.Username = "clinic" })
 	})
 	if sup.ID == 0 || sup.Version != 1 || !sup.CreatedAt.Equal(t0) || !sup.UpdatedAt.Equal(t0) {
 		t.Errorf("created user %+v", sup)
@@ -30,7 +32,7 @@ func TestUsers(t *testing.T) {
 		t.Errorf("audit of user creation %+v", r)
 	}
 	read(t, s, func(tx *store.Tx) {
-		for _, want := range []*store.User{sup, iu} {
+		for _, want := range []*domain.User{sup, iu} {
 			byName, err := tx.FindUserByUsername(want.Username)
 			if err != nil {
 				t.Fatal(err)
@@ -59,19 +61,19 @@ func TestUsers(t *testing.T) {
 		if err != nil || len(users) != 2 || users[0].Username != "clinic" || users[1].Username != sup.Username {
 			t.Errorf("users by name: %v %v", users, err)
 		}
-		if n, err := tx.CountUsers(store.RoleSupervisor); n != 1 || err != nil {
+		if n, err := tx.CountUsers(domain.RoleSupervisor); n != 1 || err != nil {
 			t.Errorf("CountUsers %d %v", n, err)
 		}
 	})
 
 	err := try(s, func(tx *store.Tx) error {
-		return tx.CreateUser(&store.User{Username: "clinic", Role: store.RoleAdmin, PasswordHash: "x"})
+		return tx.CreateUser(&domain.User{Username: "clinic", Role: domain.RoleAdmin, PasswordHash: "x"})
 	})
 	if !errors.Is(err, store.ErrConflict) {
 		t.Errorf("duplicate username: %v, want ErrConflict", err)
 	}
 	err = try(s, func(tx *store.Tx) error {
-		return tx.CreateUser(&store.User{Username: "ghost", Role: store.RoleInstitution, InstitutionID: instID + 100, PasswordHash: "x"})
+		return tx.CreateUser(&domain.User{Username: "ghost", Role: domain.RoleInstitution, InstitutionID: instID + 100, PasswordHash: "x"})
 	})
 	if !errors.Is(err, store.ErrConflict) {
 		t.Errorf("user of a missing institution: %v, want ErrConflict", err)
@@ -84,20 +86,20 @@ func TestUsers(t *testing.T) {
 func TestSessions(t *testing.T) {
 	t.Parallel()
 	s := open(t)
-	var u, other, off *store.User
+	var u, other, off *domain.User
 	expires := t0.Add(time.Hour)
 	write(t, s, func(tx *store.Tx) {
-		u = storetest.User(t, tx, store.RoleAdmin, 0)
-		other = storetest.User(t, tx, store.RoleSupervisor, 0)
-		off = storetest.User(t, tx, store.RoleSupervisor, 0, func(u *store.User) { u.Disabled = true })
-		for hash, user := range map[string]*store.User{"s1": u, "s2": u, "s3": other, "s4": off} {
+		u = storetest.User(t, tx, domain.RoleAdmin, 0)
+		other = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		off = storetest.User(t, tx, domain.RoleSupervisor, 0, func(u *domain.User) { u.Disabled = true })
+		for hash, user := range map[string]*domain.User{"s1": u, "s2": u, "s3": other, "s4": off} {
 			if err := tx.CreateSession(hash, user.ID, expires, ""); err != nil {
 				t.Fatal(err)
 			}
 		}
 	})
-	sessionUser := func(hash string) (*store.User, error) {
-		var got *store.User
+	sessionUser := func(hash string) (*domain.User, error) {
+		var got *domain.User
 		err := s.View(ctx, func(tx *store.Tx) error {
 			var err error
 			_, got, err = tx.FindSession(hash)
@@ -166,12 +168,12 @@ func TestSessions(t *testing.T) {
 func TestAPITokens(t *testing.T) {
 	t.Parallel()
 	s := open(t)
-	var u, other, off *store.User
-	var tok, tok2 *store.APIToken
+	var u, other, off *domain.User
+	var tok, tok2 *domain.APIToken
 	write(t, s, func(tx *store.Tx) {
-		u = storetest.User(t, tx, store.RoleSupervisor, 0)
-		other = storetest.User(t, tx, store.RoleSupervisor, 0)
-		off = storetest.User(t, tx, store.RoleSupervisor, 0, func(u *store.User) { u.Disabled = true })
+		u = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		other = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		off = storetest.User(t, tx, domain.RoleSupervisor, 0, func(u *domain.User) { u.Disabled = true })
 		var err error
 		if tok, err = tx.CreateAPIToken(u.ID, "报表脚本", "h1"); err != nil {
 			t.Fatal(err)
@@ -189,8 +191,8 @@ func TestAPITokens(t *testing.T) {
 	if err := try(s, func(tx *store.Tx) error { _, err := tx.CreateAPIToken(other.ID, "dup", "h1"); return err }); !errors.Is(err, store.ErrConflict) {
 		t.Errorf("duplicate token hash: %v, want ErrConflict", err)
 	}
-	tokenUser := func(hash string) (*store.User, error) {
-		var got *store.User
+	tokenUser := func(hash string) (*domain.User, error) {
+		var got *domain.User
 		err := try(s, func(tx *store.Tx) error {
 			var err error
 			var id int64
@@ -201,8 +203,8 @@ func TestAPITokens(t *testing.T) {
 		})
 		return got, err
 	}
-	tokens := func() []*store.APIToken {
-		var list []*store.APIToken
+	tokens := func() []*domain.APIToken {
+		var list []*domain.APIToken
 		read(t, s, func(tx *store.Tx) {
 			var err error
 			if list, err = tx.FindAPITokens(u.ID); err != nil {
@@ -217,9 +219,9 @@ func TestAPITokens(t *testing.T) {
 	if got, err := tokenUser("h1"); err != nil || got.ID != u.ID {
 		t.Fatalf("token user %+v %v", got, err)
 	}
-	want := []*store.APIToken{
-		{ID: tok2.ID, UserID: u.ID, Name: "第二个", Role: store.RoleSupervisor, CreatedAt: t0},
-		{ID: tok.ID, UserID: u.ID, Name: "报表脚本", Role: store.RoleSupervisor, CreatedAt: t0, LastUsedAt: used},
+	want := []*domain.APIToken{
+		{ID: tok2.ID, UserID: u.ID, Name: "第二个", Role: domain.RoleSupervisor, CreatedAt: t0},
+		{ID: tok.ID, UserID: u.ID, Name: "报表脚本", Role: domain.RoleSupervisor, CreatedAt: t0, LastUsedAt: used},
 	}
 	if d := cmp.Diff(want, tokens()); d != "" {
 		t.Errorf("tokens after use, newest first (-want +got):\n%s", d)
@@ -261,14 +263,14 @@ func TestAPITokens(t *testing.T) {
 	// A token is bound to the role it was made for: a user moved to
 	// another role must get a new one.
 	write(t, s, func(tx *store.Tx) {
-		if err := tx.SetUserAccess(u.ID, store.RoleViewer, 0, false); err != nil {
+		if err := tx.SetUserAccess(u.ID, domain.RoleViewer, 0, false); err != nil {
 			t.Fatal(err)
 		}
 	})
 	if _, err := tokenUser("h2"); !errors.Is(err, store.ErrNotFound) {
 		t.Errorf("token after a role change: %v, want ErrNotFound", err)
 	}
-	if r := lastAudit(t, s); r.Action != "access" || r.EntityID != u.ID || !strings.Contains(r.After.String, store.RoleViewer) {
+	if r := lastAudit(t, s); r.Action != "access" || r.EntityID != u.ID || !strings.Contains(r.After.String, domain.RoleViewer) {
 		t.Errorf("audit of the role change %+v", r)
 	}
 }

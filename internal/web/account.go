@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
@@ -104,7 +105,7 @@ func (s *Server) handleEnrol(w http.ResponseWriter, r *http.Request) error {
 		return errBadRequest
 	}
 	err := s.cfg.Auth.EnrolTOTP(r.Context(), actorOf(r), u, secret, r.PostForm.Get("code"))
-	if err == auth.ErrCode {
+	if err == accounts.ErrCode {
 		return s.renderAccount(w, r, http.StatusUnprocessableEntity, domain.FieldErrors{"code": "totp_code"}, secret)
 	}
 	if err != nil {

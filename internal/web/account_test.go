@@ -6,7 +6,7 @@ import (
 	"strings"
 	"testing"
 
-	"radsup/internal/store"
+	"radsup/internal/domain"
 )
 
 func TestTokens(t *testing.T) {
@@ -79,7 +79,7 @@ func TestAdminUsers(t *testing.T) {
 	if uid == "" {
 		t.Fatal("new user not listed")
 	}
-	login, err := e.auth.Login(context.Background(), "zhangsan", "Long-Pass2026", store.Actor{})
+	login, err := e.auth.Login(context.Background(), "zhangsan", "Long-Pass2026", domain.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}

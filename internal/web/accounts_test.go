@@ -10,6 +10,8 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/auth"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -104,7 +106,7 @@ func TestFirstLoginForcesPasswordChange(t *testing.T) {
 func TestTwoFactorLogin(t *testing.T) {
 	e := newEnv(t)
 	newAccount(e, "jiandu", "supervisor")
-	if err := e.auth.SetPolicy(context.Background(), store.Actor{}, auth.DefaultPolicy()); err != nil {
+	if err := e.auth.SetPolicy(context.Background(), domain.Actor{}, auth.DefaultPolicy()); err != nil {
 		t.Fatal(err)
 	}
 	b := &browser{e: e}

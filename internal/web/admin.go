@@ -12,12 +12,12 @@ import (
 
 // roles lists the account roles for the add-user form.
 var roles = &domain.Enum{Name: "role", Options: []domain.Option{
-	{Key: store.RoleSupervisor, ZH: "监督员", EN: "Supervisor"},
-	{Key: store.RoleInstitution, ZH: "机构用户", EN: "Institution user"},
-	{Key: store.RoleViewer, ZH: "只读用户", EN: "Viewer"},
-	{Key: store.RoleAdmin, ZH: "系统管理员", EN: "System administrator"},
-	{Key: store.RoleSecurity, ZH: "安全管理员", EN: "Security administrator"},
-	{Key: store.RoleAuditor, ZH: "审计管理员", EN: "Audit administrator"},
+	{Key: domain.RoleSupervisor, ZH: "监督员", EN: "Supervisor"},
+	{Key: domain.RoleInstitution, ZH: "机构用户", EN: "Institution user"},
+	{Key: domain.RoleViewer, ZH: "只读用户", EN: "Viewer"},
+	{Key: domain.RoleAdmin, ZH: "系统管理员", EN: "System administrator"},
+	{Key: domain.RoleSecurity, ZH: "安全管理员", EN: "Security administrator"},
+	{Key: domain.RoleAuditor, ZH: "审计管理员", EN: "Audit administrator"},
 }}
 
 // userFields are the inputs of the add-user form.
@@ -49,7 +49,7 @@ type usersPage struct {
 }
 
 type userRow struct {
-	*store.User
+	*domain.User
 	Institution string
 	Locked      bool
 }
@@ -60,13 +60,13 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 	if d := r.URL.Query().Get("done"); d != "" && i18n.Has("users."+d+"_done") {
 		done = i18n.T(s.lang(r), "users."+d+"_done")
 	}
-	return s.renderUsers(w, r, http.StatusOK, newFormState(map[string]string{"role": store.RoleSupervisor}), "", done)
+	return s.renderUsers(w, r, http.StatusOK, newFormState(map[string]string{"role": domain.RoleSupervisor}), "", done)
 }
 
 // renderUsers shows the user page with the add-user form in state st.
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, st formState, msg, done string) error {
 	ctx, dir, lang := r.Context(), directory(), s.lang(r)
-	var users []*store.User
+	var users []*domain.User
 	if err := s.cfg.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		users, err = tx.FindUsers()
@@ -87,7 +87,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		return err
 	}
 	st.Values["password"] = "" // never sent back
-	p := usersPage{base: s.base(r, "users", i18n.T(lang, "nav.users")), Message: msg, Done: done, RoleOptions: store.AllRoles,
+	p := usersPage{base: s.base(r, "users", i18n.T(lang, "nav.users")), Message: msg, Done: done, RoleOptions: domain.AllRoles,
 		Form: formSection{Fields: buildFields(lang, userFields, st, ref)}}
 	p.Form.Fields[len(p.Form.Fields)-1].Input = "password"
 	for _, x := range users {
@@ -114,7 +114,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 	if len(st.Errors) > 0 {
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, st, i18n.T(s.lang(r), "error.invalid"), "")
 	}
-	nu := &store.User{Username: uf.Username, DisplayName: uf.DisplayName, Role: uf.Role, InstitutionID: uf.InstitutionID}
+	nu := &domain.User{Username: uf.Username, DisplayName: uf.DisplayName, Role: uf.Role, InstitutionID: uf.InstitutionID}
 	err := s.cfg.Auth.AddUser(r.Context(), actorOf(r), nu, uf.Password)
 	var de *domain.Error
 	switch {
@@ -147,7 +147,7 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	var target *store.User
+	var target *domain.User
 	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
 		var err error
 		target, err = tx.FindUserByID(id)
@@ -160,7 +160,7 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 	if errors.As(err, &de) && de.Code == domain.EINVALID {
 		lang := s.lang(r)
 		msg := i18n.T(lang, "users.password_failed", target.Username) + fieldMessage(lang, "password", de.Fields["password"])
-		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": store.RoleSupervisor}), msg, "")
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": domain.RoleSupervisor}), msg, "")
 	}
 	if err != nil {
 		return err
@@ -170,12 +170,12 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 }
 
 // targetUser reads the account named by the path.
-func (s *Server) targetUser(r *http.Request) (*store.User, error) {
+func (s *Server) targetUser(r *http.Request) (*domain.User, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
-	var u *store.User
+	var u *domain.User
 	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
 		var err error
 		u, err = tx.FindUserByID(id)
@@ -202,13 +202,13 @@ func (s *Server) handleUserAccess(w http.ResponseWriter, r *http.Request) error 
 		return errBadRequest
 	}
 	inst := target.InstitutionID
-	if role != store.RoleInstitution {
+	if role != domain.RoleInstitution {
 		inst = 0
 	}
-	if err := auth.CheckRole(&store.User{Role: role, InstitutionID: inst}); err != nil {
+	if err := auth.CheckRole(&domain.User{Role: role, InstitutionID: inst}); err != nil {
 		lang := s.lang(r)
 		msg := i18n.T(lang, "users.access_failed", target.Username) + fieldMessage(lang, "institution_id", "role_institution")
-		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": store.RoleSupervisor}), msg, "")
+		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": domain.RoleSupervisor}), msg, "")
 	}
 	disabled := r.PostForm.Get("disabled") == "true"
 	err = s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {

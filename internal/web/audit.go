@@ -19,7 +19,7 @@ const auditPageSize = 100
 type auditPage struct {
 	base
 	Q            url.Values // the filter as asked
-	Events       []*store.AuditEvent
+	Events       []*domain.AuditEvent
 	Total        int
 	Page, Pages  int
 	PrevURL      string
@@ -162,7 +162,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) error
 		return *p
 	}
 	err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		return tx.EachAuditEvent(f, func(e *store.AuditEvent) error {
+		return tx.EachAuditEvent(f, func(e *domain.AuditEvent) error {
 			n++
 			return x.Row([]string{strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Username,
 				i18n.T(i18n.Default, "role."+e.Role), e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10),

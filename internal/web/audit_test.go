@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"radsup/internal/domain"
+
 	"github.com/xuri/excelize/v2"
 
 	"radsup/internal/store"
@@ -64,7 +66,7 @@ func TestAuditLog(t *testing.T) {
 	if p := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(p, "审计链完整") {
 		t.Fatalf("whole chain not reported:\n%s", excerpt(p))
 	}
-	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		_, err := tx.Exec("UPDATE audit_events SET username = 'someone' WHERE id = 3")
 		return err
 	})

@@ -22,7 +22,7 @@ type recordPtr[T any] interface {
 // person, a device); finding it first gives a 404 for records out of scope.
 type parentKind struct {
 	url  string // the parent's page, followed by its id
-	find func(ctx context.Context, s *Server, u *store.User, id int64) (name string, err error)
+	find func(ctx context.Context, s *Server, u *domain.User, id int64) (name string, err error)
 }
 
 // kind describes one entity for the generic create, edit and retire pages,
@@ -36,7 +36,7 @@ type kind[T any, P recordPtr[T]] struct {
 	page      func(P) string // the page that shows the record after a change
 	defaults  map[string]string
 	// prefill returns further defaults of a new record under the parent.
-	prefill func(ctx context.Context, s *Server, u *store.User, parentID int64) map[string]string
+	prefill func(ctx context.Context, s *Server, u *domain.User, parentID int64) map[string]string
 	// onlyRegulators: only supervisors may create and retire (institutions).
 	onlyRegulators bool
 }
@@ -78,7 +78,7 @@ func (k *kind[T, P]) find(s *Server, r *http.Request) (P, error) {
 }
 
 func (k *kind[T, P]) mayCreate(r *http.Request) error {
-	if k.onlyRegulators && userOf(r).Role == store.RoleInstitution {
+	if k.onlyRegulators && userOf(r).Role == domain.RoleInstitution {
 		return errForbidden
 	}
 	return nil
@@ -137,8 +137,8 @@ func (k *kind[T, P]) newForm(s *Server) handler {
 
 // ownInstitution sets an institution user's institution as the value of
 // the form's institution reference.
-func ownInstitution(u *store.User, fields []domain.Field, st *formState) {
-	if u.Role != store.RoleInstitution {
+func ownInstitution(u *domain.User, fields []domain.Field, st *formState) {
+	if u.Role != domain.RoleInstitution {
 		return
 	}
 	for _, f := range fields {

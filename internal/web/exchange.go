@@ -17,6 +17,8 @@ import (
 	"sync"
 	"time"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/exchange"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
@@ -75,7 +77,7 @@ func (j *jobs) add(job *importJob) {
 	j.byID[job.ID] = job
 }
 
-func (j *jobs) get(id string, u *store.User) (*importJob, error) {
+func (j *jobs) get(id string, u *domain.User) (*importJob, error) {
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	job, ok := j.byID[id]
@@ -183,7 +185,7 @@ func (s *Server) importRefused(w http.ResponseWriter, r *http.Request, status in
 }
 
 // runImport runs a job to its end; the request that started it has long returned.
-func (s *Server) runImport(job *importJob, actor store.Actor, u *store.User, kind string) {
+func (s *Server) runImport(job *importJob, actor domain.Actor, u *domain.User, kind string) {
 	im := &exchange.Importer{Store: s.cfg.Store, Findings: s.cfg.Findings, Today: s.cfg.Registry.Today,
 		Progress: func(phase string, rows int) {
 			job.mu.Lock()

@@ -45,7 +45,7 @@ type findingRow struct {
 }
 
 // severityLabel and statusLabel name a severity and a finding status in lang.
-func severityLabel(lang string, s screening.Severity) string {
+func severityLabel(lang string, s domain.Severity) string {
 	return i18n.T(lang, "severity."+string(s))
 }
 
@@ -65,7 +65,7 @@ func subjectURL(subjectType string, id int64) string {
 }
 
 // findingRows turns stored findings into rows, naming their institutions.
-func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs []*store.Finding, today domain.Date) ([]findingRow, error) {
+func (s *Server) findingRows(ctx context.Context, u *domain.User, lang string, fs []*domain.Finding, today domain.Date) ([]findingRow, error) {
 	ids := make([]int64, len(fs))
 	for i, f := range fs {
 		ids[i] = f.InstitutionID
@@ -87,7 +87,7 @@ func (s *Server) findingRows(ctx context.Context, u *store.User, lang string, fs
 			Rule: f.Rule, RuleTitle: title, Message: f.Message,
 			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType), SubjectKey: subjectKey(f),
 			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
-			DueOn: f.DueOn, Overdue: f.Status == store.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
+			DueOn: f.DueOn, Overdue: f.Status == domain.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
 			Status: f.Status, StatusLabel: statusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
 			DismissedBy: f.DismissedBy, DismissReason: f.DismissReason,
 			DismissedAt: formatTime(f.DismissedAt), ResolvedAt: formatTime(f.ResolvedAt),
@@ -106,8 +106,8 @@ var findingFilterNames = []string{"rule", "severity", "status", "street", "insti
 // findingFilter reads the list's filter from the URL. The status filter
 // defaults to open findings; status=all shows every status.
 func findingFilter(lq listQuery) (store.FindingFilter, error) {
-	f := store.FindingFilter{Rule: lq.Get("rule"), Severity: screening.Severity(lq.Get("severity")),
-		Status: cmp.Or(lq.Get("status"), store.FindingOpen), Street: lq.Get("street"), SubjectType: lq.Get("subject_type"),
+	f := store.FindingFilter{Rule: lq.Get("rule"), Severity: domain.Severity(lq.Get("severity")),
+		Status: cmp.Or(lq.Get("status"), domain.FindingOpen), Street: lq.Get("street"), SubjectType: lq.Get("subject_type"),
 		Limit: perPage, Offset: (lq.Page - 1) * perPage}
 	if f.Status == "all" {
 		f.Status = ""
@@ -162,7 +162,7 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	var page *store.FindingPage
-	var last *store.ScreeningRun
+	var last *domain.ScreeningRun
 	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
 		var err error
 		if page, err = tx.FindFindings(u.Scope(), f); err != nil {
@@ -184,10 +184,10 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	}
 	p := findingsPage{
 		base: s.base(r, "findings", i18n.T(lang, "nav.findings")),
-		Q:    lq, Status: cmp.Or(lq.Get("status"), store.FindingOpen), Rows: rows, Total: page.Total,
+		Q:    lq, Status: cmp.Or(lq.Get("status"), domain.FindingOpen), Rows: rows, Total: page.Total,
 		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
 	}
-	for _, sev := range []screening.Severity{screening.Violation, screening.Warning, screening.Notice} {
+	for _, sev := range []domain.Severity{domain.Violation, domain.Warning, domain.Notice} {
 		p.BySeverity = append(p.BySeverity, countLink{Key: string(sev), Label: severityLabel(lang, sev),
 			Count: page.BySeverity[sev], URL: withParam(r.URL, "severity", string(sev)), Current: f.Severity == sev})
 		p.Severities = append(p.Severities, option{Value: string(sev), Label: severityLabel(lang, sev), Selected: f.Severity == sev})
@@ -204,7 +204,7 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	slices.SortStableFunc(p.ByRule, func(a, b countLink) int { return b.Count - a.Count })
-	for _, st := range []string{store.FindingOpen, store.FindingResolved, store.FindingDismissed, "all"} {
+	for _, st := range []string{domain.FindingOpen, domain.FindingResolved, domain.FindingDismissed, "all"} {
 		p.Statuses = append(p.Statuses, option{Value: st, Label: statusLabel(lang, st), Selected: st == p.Status})
 	}
 	if f.InstitutionID != 0 {
@@ -234,12 +234,12 @@ type findingPage struct {
 }
 
 // findFinding returns the finding in the URL if the user may see it.
-func (s *Server) findFinding(r *http.Request) (*store.Finding, error) {
+func (s *Server) findFinding(r *http.Request) (*domain.Finding, error) {
 	id, err := pathID(r)
 	if err != nil {
 		return nil, err
 	}
-	var f *store.Finding
+	var f *domain.Finding
 	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
 		f, err = tx.FindFinding(userOf(r).Scope(), id)
 		return err
@@ -249,9 +249,9 @@ func (s *Server) findFinding(r *http.Request) (*store.Finding, error) {
 
 // renderFinding shows a finding with its facts, legal basis and, for
 // supervisors, the dismissal form.
-func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status int, f *store.Finding, reason, errKey string) error {
+func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status int, f *domain.Finding, reason, errKey string) error {
 	u, lang := userOf(r), s.lang(r)
-	rows, err := s.findingRows(r.Context(), u, lang, []*store.Finding{f}, domain.DateOf(s.cfg.Store.Now()))
+	rows, err := s.findingRows(r.Context(), u, lang, []*domain.Finding{f}, domain.DateOf(s.cfg.Store.Now()))
 	if err != nil {
 		return err
 	}
@@ -271,7 +271,7 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 		row.Evidence = append(row.Evidence, detail{Label: label, Value: f.Evidence[k]})
 	}
 	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
-		CanDismiss: f.Status == store.FindingOpen && u.Role == store.RoleSupervisor}
+		CanDismiss: f.Status == domain.FindingOpen && u.Role == domain.RoleSupervisor}
 	if errKey != "" {
 		p.Error = i18n.T(lang, errKey)
 	}
@@ -334,7 +334,7 @@ const recordFindingsMax = 20
 // (every finding the user may see if id is 0).
 func (s *Server) recordFindings(r *http.Request, subjectType string, id int64) (recordFindings, error) {
 	u := userOf(r)
-	f := store.FindingFilter{Status: store.FindingOpen, SubjectType: subjectType, SubjectID: id, Limit: recordFindingsMax}
+	f := store.FindingFilter{Status: domain.FindingOpen, SubjectType: subjectType, SubjectID: id, Limit: recordFindingsMax}
 	out := recordFindings{URL: findingsURL("subject_type", subjectType, "subject_id", strconv.FormatInt(id, 10))}
 	switch {
 	case subjectType == "" && id == 0:
@@ -368,7 +368,7 @@ func findingsURL(params ...string) string {
 
 // subjectKey is how a finding names its subject on a page: a person by a
 // masked ID number (the person's page reveals it, audited).
-func subjectKey(f *store.Finding) string {
+func subjectKey(f *domain.Finding) string {
 	if f.SubjectType == screening.SubjectPerson {
 		return domain.MaskIDNumber(f.SubjectKey)
 	}

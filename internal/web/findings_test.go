@@ -14,12 +14,12 @@ import (
 )
 
 // stored reads a finding as it is stored now.
-func (e *env) stored(id int64) *store.Finding {
+func (e *env) stored(id int64) *domain.Finding {
 	e.t.Helper()
-	var f *store.Finding
+	var f *domain.Finding
 	err := e.store.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		f, err = tx.FindFinding(store.Scope{}, id)
+		f, err = tx.FindFinding(domain.Scope{}, id)
 		return err
 	})
 	if err != nil {
@@ -42,7 +42,7 @@ func TestFixingResolvesInTheSameRequest(t *testing.T) {
 	if w.Code != 303 {
 		t.Fatalf("file test: %d\n%s", w.Code, excerpt(w.Body.String()))
 	}
-	if f := e.stored(e.a.finding.ID); f.Status != store.FindingResolved {
+	if f := e.stored(e.a.finding.ID); f.Status != domain.FindingResolved {
 		t.Errorf("finding status %q after the acceptance test, want resolved", f.Status)
 	}
 	if body := e.do("inst", "GET", dev, nil).Body.String(); strings.Contains(body, finding) {
@@ -98,7 +98,7 @@ func TestDismissFinding(t *testing.T) {
 	if w.Code != 400 || !strings.Contains(w.Body.String(), `id="form-message"`) || !strings.Contains(w.Body.String(), `name="reason"`) {
 		t.Errorf("no reason: %d\n%s", w.Code, excerpt(w.Body.String()))
 	}
-	if got := e.stored(f.ID); got.Status != store.FindingOpen {
+	if got := e.stored(f.ID); got.Status != domain.FindingOpen {
 		t.Fatalf("dismissed without a reason: %s", got.Status)
 	}
 
@@ -107,7 +107,7 @@ func TestDismissFinding(t *testing.T) {
 	if w.Code != 409 || !strings.Contains(w.Body.String(), "已核实") {
 		t.Errorf("stale version: %d, want 409 with the typed reason kept", w.Code)
 	}
-	if got := e.stored(f.ID); got.Status != store.FindingOpen || got.Version != f.Version {
+	if got := e.stored(f.ID); got.Status != domain.FindingOpen || got.Version != f.Version {
 		t.Fatalf("stale dismissal changed the finding: %+v", got)
 	}
 
@@ -117,7 +117,7 @@ func TestDismissFinding(t *testing.T) {
 		t.Fatalf("dismiss: %d\n%s", w.Code, excerpt(w.Body.String()))
 	}
 	got := e.stored(f.ID)
-	if got.Status != store.FindingDismissed || got.DismissReason != reason || got.DismissedBy != e.users["supervisor"].Username {
+	if got.Status != domain.FindingDismissed || got.DismissReason != reason || got.DismissedBy != e.users["supervisor"].Username {
 		t.Errorf("after dismissal: %+v", got)
 	}
 	body := e.do("inst", "GET", path, nil).Body.String()

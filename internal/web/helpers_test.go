@@ -15,6 +15,7 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
@@ -40,7 +41,7 @@ type fixture struct {
 	// flawed is a device in use without an acceptance test, which no route
 	// edits: finding is its EQP-ACCEPTANCE-MISSING finding.
 	flawed  *domain.Equipment
-	finding *store.Finding
+	finding *domain.Finding
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -49,13 +50,13 @@ type env struct {
 	t      *testing.T
 	store  *store.Store
 	reg    *registry.Registry
-	auth   *auth.Service
+	auth   *accounts.Service
 	svc    *findings.Service
 	h      http.Handler
 	srv    *web.Server
 	logs   *bytes.Buffer
 	a, b   fixture
-	users  map[string]*store.User
+	users  map[string]*domain.User
 	tokens map[string]string // role → session token
 }
 
@@ -82,8 +83,8 @@ func newEnv(t *testing.T) *env {
 func newEnvWith(t *testing.T, cfg web.Config) *env {
 	t.Helper()
 	s := storetest.Open(t)
-	e := &env{t: t, store: s, reg: registry.New(s), auth: &auth.Service{Store: s}, logs: &bytes.Buffer{},
-		users: map[string]*store.User{}, tokens: map[string]string{}}
+	e := &env{t: t, store: s, reg: registry.New(s), auth: &accounts.Service{Store: s}, logs: &bytes.Buffer{},
+		users: map[string]*domain.User{}, tokens: map[string]string{}}
 	e.svc = &findings.Service{Store: s}
 	e.reg.AfterChange = e.svc.AfterChange(nil)
 	cfg.Store, cfg.Registry, cfg.Auth, cfg.Findings = s, e.reg, e.auth, e.svc
@@ -97,17 +98,17 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	// sign in with passwords only.
 	pol := auth.DefaultPolicy()
 	pol.TwoFactorRoles = nil
-	if err := e.auth.SetPolicy(context.Background(), store.Actor{Username: "test"}, pol); err != nil {
+	if err := e.auth.SetPolicy(context.Background(), domain.Actor{Username: "test"}, pol); err != nil {
 		t.Fatal(err)
 	}
-	err = s.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+	err = s.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
 		e.a, e.b = build(t, tx), build(t, tx)
-		e.users["admin"] = storetest.User(t, tx, store.RoleAdmin, 0)
-		e.users["security"] = storetest.User(t, tx, store.RoleSecurity, 0)
-		e.users["auditor"] = storetest.User(t, tx, store.RoleAuditor, 0)
-		e.users["supervisor"] = storetest.User(t, tx, store.RoleSupervisor, 0)
-		e.users["inst"] = storetest.User(t, tx, store.RoleInstitution, e.a.inst.ID)
-		e.users["viewer"] = storetest.User(t, tx, store.RoleViewer, 0)
+		e.users["admin"] = storetest.User(t, tx, domain.RoleAdmin, 0)
+		e.users["security"] = storetest.User(t, tx, domain.RoleSecurity, 0)
+		e.users["auditor"] = storetest.User(t, tx, domain.RoleAuditor, 0)
+		e.users["supervisor"] = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		e.users["inst"] = storetest.User(t, tx, domain.RoleInstitution, e.a.inst.ID)
+		e.users["viewer"] = storetest.User(t, tx, domain.RoleViewer, 0)
 		return nil
 	})
 	if err != nil {
@@ -124,12 +125,12 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 }
 
 // findingOf returns the stored EQP-ACCEPTANCE-MISSING finding of a device.
-func (e *env) findingOf(equipID int64) *store.Finding {
+func (e *env) findingOf(equipID int64) *domain.Finding {
 	e.t.Helper()
 	var page *store.FindingPage
 	err := e.store.View(context.Background(), func(tx *store.Tx) error {
 		var err error
-		page, err = tx.FindFindings(store.Scope{}, store.FindingFilter{Rule: screening.EqpAcceptanceMissing,
+		page, err = tx.FindFindings(domain.Scope{}, store.FindingFilter{Rule: screening.EqpAcceptanceMissing,
 			SubjectType: "equipment", SubjectID: equipID})
 		return err
 	})
@@ -142,7 +143,7 @@ func (e *env) findingOf(equipID int64) *store.Finding {
 // login opens a session for username and returns its token.
 func (e *env) login(username string) string {
 	e.t.Helper()
-	login, err := e.auth.Login(context.Background(), username, storetest.Password, store.Actor{})
+	login, err := e.auth.Login(context.Background(), username, storetest.Password, domain.Actor{})
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -173,10 +174,10 @@ func (e *env) do(role, method, target string, form url.Values) *httptest.Respons
 }
 
 // admin is the registry user used to read what is stored.
-func (e *env) admin() *store.User { return e.users["admin"] }
+func (e *env) admin() *domain.User { return e.users["admin"] }
 
 // super is the supervisor, who reads and files everything.
-func (e *env) super() *store.User { return e.users["supervisor"] }
+func (e *env) super() *domain.User { return e.users["supervisor"] }
 
 // find reads a record as the admin sees it.
 func find[T any](e *env, t *store.Table[T], id int64) *T {
@@ -343,7 +344,7 @@ func (e *env) count(table string) int {
 }
 
 // sessionUser returns the user of a live session token.
-func (e *env) sessionUser(token string) (*store.User, error) {
+func (e *env) sessionUser(token string) (*domain.User, error) {
 	_, u, err := e.auth.Session(context.Background(), token)
 	return u, err
 }

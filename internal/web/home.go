@@ -3,6 +3,8 @@ package web
 import (
 	"net/http"
 
+	"radsup/internal/domain"
+
 	"radsup/internal/auth"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -38,7 +40,7 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	if _, p.Equipment, err = registry.List(ctx, reg, u, store.Equipment, one); err != nil {
 		return err
 	}
-	if u.Role == store.RoleInstitution {
+	if u.Role == domain.RoleInstitution {
 		p.OwnInstitution = idURL("/institutions/", u.InstitutionID)
 		p.Findings, err = s.recordFindings(r, "", u.InstitutionID)
 	} else {

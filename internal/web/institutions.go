@@ -25,7 +25,7 @@ type institutionsPage struct {
 // institution user goes straight to its own institution.
 func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	if u.Role == store.RoleInstitution {
+	if u.Role == domain.RoleInstitution {
 		http.Redirect(w, r, idURL("/institutions/", u.InstitutionID), http.StatusSeeOther)
 		return nil
 	}
@@ -37,7 +37,7 @@ func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) erro
 	return s.render(w, r, http.StatusOK, "institutions", institutionsPage{
 		base: s.base(r, "institutions", i18n.T(s.lang(r), "nav.institutions")),
 		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
-		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: u.Role == store.RoleSupervisor,
+		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: u.Role == domain.RoleSupervisor,
 	})
 }
 
@@ -107,7 +107,7 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 	p := institutionPage{
 		base: s.base(r, "institutions", inst.Name), Inst: inst, Details: details(lang, "institution", inst),
 		Actions:   rowActions("institutions", inst.ID, inst.Version, inst.Retired),
-		CanRetire: userOf(r).Role == store.RoleSupervisor,
+		CanRetire: userOf(r).Role == domain.RoleSupervisor,
 		Tab:       q.Get("tab"), ShowRetired: q.Get("retired") == "1",
 	}
 	if !contains(institutionTabs, p.Tab) {

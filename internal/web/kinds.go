@@ -12,21 +12,21 @@ import (
 
 // The parents records are filed under.
 var (
-	institutionParent = &parentKind{url: "/institutions/", find: func(ctx context.Context, s *Server, u *store.User, id int64) (string, error) {
+	institutionParent = &parentKind{url: "/institutions/", find: func(ctx context.Context, s *Server, u *domain.User, id int64) (string, error) {
 		x, err := registry.Find(ctx, s.cfg.Registry, u, store.Institutions, id)
 		if err != nil {
 			return "", err
 		}
 		return x.Name, nil
 	}}
-	personParent = &parentKind{url: "/people/", find: func(ctx context.Context, s *Server, u *store.User, id int64) (string, error) {
+	personParent = &parentKind{url: "/people/", find: func(ctx context.Context, s *Server, u *domain.User, id int64) (string, error) {
 		x, err := registry.Find(ctx, s.cfg.Registry, u, store.People, id)
 		if err != nil {
 			return "", err
 		}
 		return x.Name, nil
 	}}
-	equipmentParent = &parentKind{url: "/equipment/", find: func(ctx context.Context, s *Server, u *store.User, id int64) (string, error) {
+	equipmentParent = &parentKind{url: "/equipment/", find: func(ctx context.Context, s *Server, u *domain.User, id int64) (string, error) {
 		x, err := registry.Find(ctx, s.cfg.Registry, u, store.Equipment, id)
 		if err != nil {
 			return "", err
@@ -98,7 +98,7 @@ var (
 
 // employerOf proposes the institution of the person's latest employment as
 // the institution of a new dose record: dosimeters are issued by the employer.
-func employerOf(ctx context.Context, s *Server, u *store.User, personID int64) map[string]string {
+func employerOf(ctx context.Context, s *Server, u *domain.User, personID int64) map[string]string {
 	emps, _, err := registry.List(ctx, s.cfg.Registry, u, store.Employments,
 		store.Filter{Values: map[string]string{"person_id": fmt.Sprint(personID)}, Limit: 1})
 	if err != nil || len(emps) == 0 {

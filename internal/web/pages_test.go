@@ -89,7 +89,7 @@ func TestPageContent(t *testing.T) {
 
 func TestHTMLIsEscaped(t *testing.T) {
 	e := newEnv(t)
-	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		storetest.Institution(t, tx, func(x *domain.Institution) { x.Name = `<script>alert("x")</script>医院` })
 		return nil
 	})
@@ -114,7 +114,7 @@ func TestHomeCounts(t *testing.T) {
 
 func TestInstitutionPages(t *testing.T) {
 	e := newEnv(t)
-	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		for i := range 118 {
 			storetest.Institution(t, tx, func(x *domain.Institution) { x.Name = fmt.Sprintf("翻页医院%03d", i) })
 		}
@@ -151,7 +151,7 @@ func TestYearSums(t *testing.T) {
 	e := newEnv(t)
 	p := e.a.person
 	var retired *domain.DoseRecord
-	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		add := func(start, end string, hp10 int64, mods ...func(*domain.DoseRecord)) *domain.DoseRecord {
 			return storetest.Dose(t, tx, p.ID, e.a.inst.ID, append([]func(*domain.DoseRecord){func(d *domain.DoseRecord) {
 				d.PeriodStart, d.PeriodEnd, d.Hp10 = domain.MustDate(start), domain.MustDate(end), domain.MicroSv(hp10)
@@ -167,7 +167,7 @@ func TestYearSums(t *testing.T) {
 		storetest.Dose(t, tx, p.ID, e.b.inst.ID, func(d *domain.DoseRecord) {
 			d.PeriodStart, d.PeriodEnd, d.Hp10 = domain.MustDate("2021-07-01"), domain.MustDate("2021-09-30"), domain.MicroSv(300)
 		})
-		_, err := store.Retire(tx, store.Doses, store.Scope{}, retired.ID, retired.Version)
+		_, err := store.Retire(tx, store.Doses, domain.Scope{}, retired.ID, retired.Version)
 		return err
 	})
 	for role, want2021 := range map[string]string{"supervisor": "1.675", "inst": "1.375"} {
@@ -228,14 +228,14 @@ func TestRetireHidesAndRestoreShows(t *testing.T) {
 func TestLicenceCurrentFirst(t *testing.T) {
 	e := newEnv(t)
 	var old, newer *domain.Licence
-	e.store.WithTx(context.Background(), store.Actor{}, func(tx *store.Tx) error {
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
 		old = storetest.Licence(t, tx, e.b.inst.ID, func(l *domain.Licence) {
 			l.IssuedOn, l.ValidUntil, l.Items = domain.MustDate("2015-01-01"), domain.MustDate("2020-01-01"), []string{"ct", "dental_xray"}
 		})
 		newer = storetest.Licence(t, tx, e.b.inst.ID, func(l *domain.Licence) {
 			l.IssuedOn, l.ValidUntil = domain.MustDate("2099-01-01"), domain.MustDate("2099-02-01")
 		})
-		_, err := store.Retire(tx, store.Licences, store.Scope{}, newer.ID, newer.Version)
+		_, err := store.Retire(tx, store.Licences, domain.Scope{}, newer.ID, newer.Version)
 		return err
 	})
 	body := e.do("supervisor", "GET", "/institutions/"+id(e.b.inst.ID)+"?retired=1", nil).Body.String()

@@ -65,9 +65,9 @@ func (ri refInput) name(v string) string {
 
 // refInput prepares the institution input of a form for u; ids are the
 // institutions the form's values refer to (named in fixed and code mode).
-func (s *Server) refInput(ctx context.Context, u *store.User, lang string, ids ...string) (refInput, error) {
+func (s *Server) refInput(ctx context.Context, u *domain.User, lang string, ids ...string) (refInput, error) {
 	ri := refInput{mode: "fixed", lang: lang, names: map[string]string{}, codes: map[string]string{}}
-	if u.Role != store.RoleInstitution {
+	if u.Role != domain.RoleInstitution {
 		list, _, err := registry.List(ctx, s.cfg.Registry, u, store.Institutions, store.Filter{Limit: maxSelect + 1})
 		if err != nil {
 			return ri, err
@@ -104,7 +104,7 @@ func (s *Server) resolver(r *http.Request) func(string) (string, bool) {
 }
 
 // resolverFor is resolver for the institutions u may see.
-func (s *Server) resolverFor(ctx context.Context, u *store.User) func(string) (string, bool) {
+func (s *Server) resolverFor(ctx context.Context, u *domain.User) func(string) (string, bool) {
 	return func(code string) (string, bool) {
 		code = domain.NormalizeCreditCode(code)
 		if code == "" {
@@ -121,7 +121,7 @@ func (s *Server) resolverFor(ctx context.Context, u *store.User) func(string) (s
 
 // institutionNames returns the names of the institutions with the given ids
 // that u may see.
-func (s *Server) institutionNames(ctx context.Context, u *store.User, ids []int64) (map[int64]string, error) {
+func (s *Server) institutionNames(ctx context.Context, u *domain.User, ids []int64) (map[int64]string, error) {
 	names := map[int64]string{}
 	for _, id := range ids {
 		if _, done := names[id]; done || id == 0 {
@@ -142,4 +142,4 @@ func (s *Server) institutionNames(ctx context.Context, u *store.User, ids []int6
 // directory is the reader of the institution directory (names and credit
 // codes) for the account administrator, who binds institution users to
 // institutions but sees no other business data.
-func directory() *store.User { return &store.User{Username: "directory", Role: store.RoleViewer} }
+func directory() *domain.User { return &domain.User{Username: "directory", Role: domain.RoleViewer} }

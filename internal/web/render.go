@@ -9,13 +9,12 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/store"
 )
 
 // base is what the layout needs on every page.
 type base struct {
 	Lang  string
-	User  *store.User
+	User  *domain.User
 	Title string
 	Nav   string // the active nav item
 	Path  string // the current page, for the language switch to come back to
@@ -36,7 +35,7 @@ func (s *Server) base(r *http.Request, nav, title string) base {
 func (b base) Layout() base { return b }
 
 // IsAdmin reports whether the user is an administrator.
-func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == store.RoleAdmin }
+func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == domain.RoleAdmin }
 
 // Role reports whether the user has the role; templates ask it to show
 // what the role may use.
@@ -50,7 +49,7 @@ func (b base) Business() bool { return b.User != nil && auth.BusinessRole(b.User
 func (b base) Files() bool { return b.User != nil && auth.Filers.Allows(b.User.Role) }
 
 // IsInstitution reports whether the user is an institution user.
-func (b base) IsInstitution() bool { return b.User != nil && b.User.Role == store.RoleInstitution }
+func (b base) IsInstitution() bool { return b.User != nil && b.User.Role == domain.RoleInstitution }
 
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {

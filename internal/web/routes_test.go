@@ -303,10 +303,10 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 }
 
 // apiToken makes an API token for u and returns its id.
-func (e *env) apiToken(u *store.User) int64 {
+func (e *env) apiToken(u *domain.User) int64 {
 	e.t.Helper()
 	var tokID int64
-	err := e.store.WithTx(context.Background(), store.Actor{Username: "test"}, func(tx *store.Tx) error {
+	err := e.store.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
 		_, hash := auth.NewToken()
 		tok, err := tx.CreateAPIToken(u.ID, "test", hash)
 		if tok != nil {

@@ -9,7 +9,6 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/store"
 )
 
 // policyField is one number of the security policy form.
@@ -65,7 +64,7 @@ func (s *Server) renderSecurity(w http.ResponseWriter, r *http.Request, status i
 		}
 		page.Fields = append(page.Fields, f)
 	}
-	for _, role := range store.AllRoles {
+	for _, role := range domain.AllRoles {
 		page.Roles = append(page.Roles, roleCheck{role, i18n.T(lang, "role."+role), p.NeedsTwoFactor(role)})
 	}
 	if code, bad := errs["two_factor_roles"]; bad {

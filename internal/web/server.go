@@ -19,7 +19,7 @@ import (
 	"path"
 	"strings"
 
-	"radsup/internal/auth"
+	"radsup/internal/accounts"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -36,7 +36,7 @@ var staticFS embed.FS
 type Config struct {
 	Store         *store.Store
 	Registry      *registry.Registry
-	Auth          *auth.Service
+	Auth          *accounts.Service
 	Findings      *findings.Service // screening findings and their dismissal
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)

@@ -8,11 +8,11 @@ import (
 	"sync"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/httplog"
 	"radsup/internal/i18n"
-	"radsup/internal/registry"
 	"radsup/internal/store"
 )
 
@@ -24,14 +24,14 @@ const (
 type userKey struct{}
 
 // userOf returns the logged-in user of a page request (nil on public pages).
-func userOf(r *http.Request) *store.User {
-	u, _ := r.Context().Value(userKey{}).(*store.User)
+func userOf(r *http.Request) *domain.User {
+	u, _ := r.Context().Value(userKey{}).(*domain.User)
 	return u
 }
 
 // actorOf returns the audit actor of a request.
-func actorOf(r *http.Request) store.Actor {
-	return registry.Actor(userOf(r), httplog.ID(r.Context()), httplog.ClientIP(r))
+func actorOf(r *http.Request) domain.Actor {
+	return domain.ActorOf(userOf(r), httplog.ID(r.Context()), httplog.ClientIP(r))
 }
 
 // secure reports whether cookies must be Secure for this request: over
@@ -95,7 +95,7 @@ func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h ha
 // pending returns what u must do before anything else, as the i18n key of
 // its message: change the password, then enrol a second factor; "" when
 // nothing is pending. Until then every page leads to /account.
-func (s *Server) pending(r *http.Request, u *store.User) string {
+func (s *Server) pending(r *http.Request, u *domain.User) string {
 	pol, err := s.cfg.Auth.Policy(r.Context())
 	if err != nil {
 		return ""
@@ -117,7 +117,7 @@ func (s *Server) public(mux *http.ServeMux, pattern string, h handler) {
 
 // session returns the session of the cookie and its user; nil if there is
 // none or it has ended (expired, idle too long).
-func (s *Server) session(r *http.Request) (*store.Session, *store.User, error) {
+func (s *Server) session(r *http.Request) (*domain.Session, *domain.User, error) {
 	c, err := r.Cookie(sessionCookie)
 	if err != nil || c.Value == "" {
 		return nil, nil, nil
@@ -161,7 +161,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	username, next := r.PostForm.Get("username"), localPath(r.PostForm.Get("next"))
 	lang := s.lang(r)
 	page := loginPage{base: s.base(r, "", i18n.T(lang, "login.title")), Next: next, Username: username}
-	actor := store.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
+	actor := domain.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
 	if !s.allowLogin(r.Context(), actor.IP) {
 		actor.Username = username
 		s.cfg.Store.WithTx(r.Context(), actor, func(tx *store.Tx) error { return tx.Audit("login_throttled", "user", 0, nil) })
@@ -182,7 +182,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	s.setSession(w, r, login.Token, int(login.MaxAge/time.Second))
-	if login.Stage == store.SessionMFA {
+	if login.Stage == domain.SessionMFA {
 		next = "/login/2fa?next=" + url.QueryEscape(next)
 	}
 	http.Redirect(w, r, next, http.StatusSeeOther)
@@ -192,7 +192,7 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 // handleCodeForm asks for the second factor of a login.
 func (s *Server) handleCodeForm(w http.ResponseWriter, r *http.Request) error {
 	next := localPath(r.URL.Query().Get("next"))
-	if ses, u, err := s.session(r); err != nil || u == nil || ses.Stage != store.SessionMFA {
+	if ses, u, err := s.session(r); err != nil || u == nil || ses.Stage != domain.SessionMFA {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return err
 	}
@@ -211,10 +211,10 @@ func (s *Server) handleCode(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
 		return nil
 	}
-	actor := store.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
+	actor := domain.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
 	login, err := s.cfg.Auth.SecondFactor(r.Context(), c.Value, r.PostForm.Get("code"), actor)
 	switch {
-	case err == auth.ErrCode:
+	case err == accounts.ErrCode:
 		page := loginPage{base: s.base(r, "", i18n.T(lang, "login.code_title")), Next: next, Code: true, Message: i18n.T(lang, "error.totp_code")}
 		return s.render(w, r, http.StatusUnauthorized, "login", page)
 	case domain.ErrorCode(err) == domain.EUNAUTHORIZED:

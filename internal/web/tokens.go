@@ -13,7 +13,7 @@ import (
 // tokensPage is the data of the API token page.
 type tokensPage struct {
 	base
-	Tokens   []*store.APIToken
+	Tokens   []*domain.APIToken
 	NewToken string // shown once, right after it is made
 	Name     string
 	Error    string

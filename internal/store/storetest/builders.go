@@ -60,7 +60,7 @@ func create[T any, P interface {
 		m(rec)
 	}
 	rec.Normalize()
-	if err := store.Create(tx, t, store.Scope{}, (*T)(rec)); err != nil {
+	if err := store.Create(tx, t, domain.Scope{}, (*T)(rec)); err != nil {
 		tb.Fatalf("storetest: create %s: %v", t.Entity(), err)
 	}
 	return rec
@@ -158,12 +158,12 @@ func Test(tb testing.TB, tx *store.Tx, equipID int64, mods ...func(*domain.Equip
 	}, mods)
 }
 
-// User creates an enabled account with the role (store.RoleAdmin …) and, for
+// User creates an enabled account with the role (domain.RoleAdmin …) and, for
 // an institution user, its institution (0 otherwise). Its password is Password.
-func User(tb testing.TB, tx *store.Tx, role string, instID int64, mods ...func(*store.User)) *store.User {
+func User(tb testing.TB, tx *store.Tx, role string, instID int64, mods ...func(*domain.User)) *domain.User {
 	tb.Helper()
 	n := next()
-	u := &store.User{Username: fmt.Sprintf("user%d", n), DisplayName: fmt.Sprintf("测试用户%d", n), Role: role,
+	u := &domain.User{Username: fmt.Sprintf("user%d", n), DisplayName: fmt.Sprintf("测试用户%d", n), Role: role,
 		InstitutionID: instID, PasswordHash: PasswordHash}
 	for _, m := range mods {
 		m(u)

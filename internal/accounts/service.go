@@ -1,8 +1,10 @@
-package auth
+// Package accounts runs the account use cases: logging in and out,
+// sessions and their timeouts, passwords, second factors, API tokens and the
+// stored security policy (whose rules are internal/auth's).
+package accounts
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"sync"
@@ -10,6 +12,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/store"
 )
@@ -45,13 +48,13 @@ type Service struct {
 // username takes as long as a wrong password.
 // It is made on first use: hashing costs 64 MiB and a fraction of a second,
 // which commands that never log anyone in should not pay.
-var dummyHash = sync.OnceValue(func() string { return HashPassword("radsup-dummy-password") })
+var dummyHash = sync.OnceValue(func() string { return auth.HashPassword("radsup-dummy-password") })
 
 // Login is an opened session.
 type Login struct {
 	Token string
-	User  *store.User
-	Stage string // "": signed in; store.SessionMFA: the second factor is awaited
+	User  *domain.User
+	Stage string // "": signed in; domain.SessionMFA: the second factor is awaited
 	// MaxAge is how long the session cookie may live.
 	MaxAge time.Duration
 }
@@ -60,12 +63,12 @@ type Login struct {
 // with a second factor, one that waits for the code (SecondFactor). A locked
 // account cannot log in, even with the right password; failures count
 // towards the lockout.
-func (s *Service) Login(ctx context.Context, username, password string, actor store.Actor) (*Login, error) {
+func (s *Service) Login(ctx context.Context, username, password string, actor domain.Actor) (*Login, error) {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var user *store.User
+	var user *domain.User
 	if plausibleUsername(username) { // others cannot exist, and PostgreSQL refuses some
 		err = s.Store.View(ctx, func(tx *store.Tx) error {
 			var err error
@@ -80,7 +83,7 @@ func (s *Service) Login(ctx context.Context, username, password string, actor st
 	if user != nil {
 		hash = user.PasswordHash
 	}
-	ok, verr := VerifyPassword(hash, password)
+	ok, verr := auth.VerifyPassword(hash, password)
 	if user == nil || user.Disabled {
 		actor.Username = strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "\uFFFD")
 		if len(actor.Username) > 100 {
@@ -113,7 +116,7 @@ func (s *Service) Login(ctx context.Context, username, password string, actor st
 		return nil, ErrLogin
 	}
 	if user.TOTPSecret != "" {
-		return s.open(ctx, actor, user, store.SessionMFA, mfaWindow, "login_password")
+		return s.open(ctx, actor, user, domain.SessionMFA, mfaWindow, "login_password")
 	}
 	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
 }
@@ -133,8 +136,8 @@ func plausibleUsername(s string) bool {
 }
 
 // open clears the user's failures and stores a new session.
-func (s *Service) open(ctx context.Context, actor store.Actor, user *store.User, stage string, life time.Duration, action string) (*Login, error) {
-	token, th := NewToken()
+func (s *Service) open(ctx context.Context, actor domain.Actor, user *domain.User, stage string, life time.Duration, action string) (*Login, error) {
+	token, th := auth.NewToken()
 	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if err := tx.LoginSucceeded(user.ID); err != nil {
 			return err
@@ -145,7 +148,7 @@ func (s *Service) open(ctx context.Context, actor store.Actor, user *store.User,
 		return tx.Audit(action, "user", user.ID, nil)
 	})
 	if err != nil {
-		return nil, fmt.Errorf("auth.Login: %w", err)
+		return nil, fmt.Errorf("accounts.Login: %w", err)
 	}
 	return &Login{Token: token, User: user, Stage: stage, MaxAge: life}, nil
 }
@@ -154,23 +157,23 @@ func (s *Service) open(ctx context.Context, actor store.Actor, user *store.User,
 // waiting session is replaced by a new, full one (a new token, so that a
 // token seen before the login completed is worth nothing). A wrong code
 // counts towards the lockout like a wrong password.
-func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor store.Actor) (*Login, error) {
+func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor domain.Actor) (*Login, error) {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
-	var ses *store.Session
-	var user *store.User
+	var ses *domain.Session
+	var user *domain.User
 	err = s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
-		ses, user, err = tx.FindSession(HashToken(pending))
+		ses, user, err = tx.FindSession(auth.HashToken(pending))
 		return err
 	})
-	if err != nil || ses.Stage != store.SessionMFA || !s.Store.Now().Before(ses.ExpiresAt) {
+	if err != nil || ses.Stage != domain.SessionMFA || !s.Store.Now().Before(ses.ExpiresAt) {
 		return nil, ErrLogin
 	}
 	actor.UserID, actor.Username, actor.Role = user.ID, user.Username, user.Role
-	step := totpStep(user.TOTPSecret, code, s.Store.Now())
+	step := auth.TOTPStep(user.TOTPSecret, code, s.Store.Now())
 	var fresh, locked bool
 	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if step != 0 {
@@ -182,7 +185,7 @@ func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor 
 		var err error
 		locked, err = tx.LoginFailed(user, pol.LockThreshold, time.Duration(pol.LockMinutes)*time.Minute)
 		if locked && err == nil {
-			err = tx.DeleteSession(HashToken(pending))
+			err = tx.DeleteSession(auth.HashToken(pending))
 		}
 		return err
 	})
@@ -194,7 +197,7 @@ func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor 
 	case !fresh:
 		return nil, ErrCode
 	}
-	if err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.DeleteSession(HashToken(pending)) }); err != nil {
+	if err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.DeleteSession(auth.HashToken(pending)) }); err != nil {
 		return nil, err
 	}
 	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
@@ -202,14 +205,14 @@ func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor 
 
 // Session returns a live session and its user, or ErrNotFound. A session
 // idle longer than the policy allows, or older than its lifetime, is ended.
-func (s *Service) Session(ctx context.Context, token string) (*store.Session, *store.User, error) {
+func (s *Service) Session(ctx context.Context, token string) (*domain.Session, *domain.User, error) {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	th := HashToken(token)
-	var ses *store.Session
-	var u *store.User
+	th := auth.HashToken(token)
+	var ses *domain.Session
+	var u *domain.User
 	err = s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
 		ses, u, err = tx.FindSession(th)
@@ -222,17 +225,17 @@ func (s *Service) Session(ctx context.Context, token string) (*store.Session, *s
 	idle := time.Duration(pol.IdleMinutes) * time.Minute
 	life := time.Duration(pol.SessionHours) * time.Hour
 	if !now.Before(ses.ExpiresAt) || now.Sub(ses.CreatedAt) >= life || (ses.Stage == "" && now.Sub(ses.LastSeenAt) >= idle) {
-		actor := store.Actor{UserID: u.ID, Username: u.Username, Role: u.Role}
+		actor := domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role}
 		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 			if err := tx.DeleteSession(th); err != nil {
 				return err
 			}
 			return tx.Audit("session_expired", "user", u.ID, nil)
 		})
-		return nil, nil, fmt.Errorf("auth: session expired: %w", store.ErrNotFound)
+		return nil, nil, fmt.Errorf("accounts: session expired: %w", store.ErrNotFound)
 	}
 	if ses.Stage == "" && now.Sub(ses.LastSeenAt) >= touchEvery {
-		if err := s.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.TouchSession(th) }); err != nil {
+		if err := s.Store.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error { return tx.TouchSession(th) }); err != nil {
 			return nil, nil, err
 		}
 	}
@@ -241,36 +244,36 @@ func (s *Service) Session(ctx context.Context, token string) (*store.Session, *s
 
 // MustChangePassword reports whether u must choose a new password before
 // anything else: one set by an administrator, or one older than the policy allows.
-func (s *Service) MustChangePassword(pol Policy, u *store.User) bool {
+func (s *Service) MustChangePassword(pol auth.Policy, u *domain.User) bool {
 	return u.MustChange || s.Store.Now().Sub(u.PasswordChangedAt) >= time.Duration(pol.MaxAgeDays)*24*time.Hour
 }
 
 // TokenUser returns the user of an API token, or ErrNotFound. It records
 // the token's use at most once a minute, so that API reads do not each
 // take the write lock.
-func (s *Service) TokenUser(ctx context.Context, token string) (*store.User, error) {
-	var u *store.User
+func (s *Service) TokenUser(ctx context.Context, token string) (*domain.User, error) {
+	var u *domain.User
 	var id int64
 	var last time.Time
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		var err error
-		u, id, last, err = tx.FindTokenUser(HashToken(token))
+		u, id, last, err = tx.FindTokenUser(auth.HashToken(token))
 		return err
 	})
 	if err != nil || s.Store.Now().Sub(last) < touchEvery {
 		return u, err
 	}
-	return u, s.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.TouchAPIToken(id) })
+	return u, s.Store.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error { return tx.TouchAPIToken(id) })
 }
 
 // CreateToken makes an API token for u; only roles that work with business
 // data hold tokens (the API serves nothing else).
-func (s *Service) CreateToken(ctx context.Context, actor store.Actor, u *store.User, name string) (string, *store.APIToken, error) {
-	if !BusinessRole(u.Role) {
-		return "", nil, ErrForbidden
+func (s *Service) CreateToken(ctx context.Context, actor domain.Actor, u *domain.User, name string) (string, *domain.APIToken, error) {
+	if !auth.BusinessRole(u.Role) {
+		return "", nil, auth.ErrForbidden
 	}
-	token, hash := NewToken()
-	var t *store.APIToken
+	token, hash := auth.NewToken()
+	var t *domain.APIToken
 	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		var err error
 		t, err = tx.CreateAPIToken(u.ID, name, hash)
@@ -282,13 +285,13 @@ func (s *Service) CreateToken(ctx context.Context, actor store.Actor, u *store.U
 // Discard ends a session without a trace in the audit trail: a stale
 // cookie replaced by a new login.
 func (s *Service) Discard(ctx context.Context, token string) {
-	s.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.DeleteSession(HashToken(token)) })
+	s.Store.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error { return tx.DeleteSession(auth.HashToken(token)) })
 }
 
 // Logout ends the session.
-func (s *Service) Logout(ctx context.Context, token string, actor store.Actor) error {
+func (s *Service) Logout(ctx context.Context, token string, actor domain.Actor) error {
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-		if err := tx.DeleteSession(HashToken(token)); err != nil {
+		if err := tx.DeleteSession(auth.HashToken(token)); err != nil {
 			return err
 		}
 		return tx.Audit("logout", "user", actor.UserID, nil)
@@ -300,22 +303,22 @@ func (s *Service) Logout(ctx context.Context, token string, actor store.Actor) e
 // if none was made). The password must be changed at the first login.
 func (s *Service) EnsureAdmin(ctx context.Context) (string, error) {
 	var password string
-	err := s.Store.WithTx(ctx, store.Actor{Username: "system"}, func(tx *store.Tx) error {
-		n, err := tx.CountUsers(store.RoleAdmin)
+	err := s.Store.WithTx(ctx, domain.Actor{Username: "system"}, func(tx *store.Tx) error {
+		n, err := tx.CountUsers(domain.RoleAdmin)
 		if err != nil || n > 0 {
 			return err
 		}
-		password = RandomPassword(16)
-		return tx.CreateUser(&store.User{Username: "admin", DisplayName: "系统管理员", Role: store.RoleAdmin,
-			PasswordHash: HashPassword(password), MustChange: true})
+		password = auth.RandomPassword(16)
+		return tx.CreateUser(&domain.User{Username: "admin", DisplayName: "系统管理员", Role: domain.RoleAdmin,
+			PasswordHash: auth.HashPassword(password), MustChange: true})
 	})
 	return password, err
 }
 
 // AddUser creates an account with a password the administrator chose; the
 // user must change it at the first login.
-func (s *Service) AddUser(ctx context.Context, actor store.Actor, u *store.User, password string) error {
-	if err := CheckRole(u); err != nil {
+func (s *Service) AddUser(ctx context.Context, actor domain.Actor, u *domain.User, password string) error {
+	if err := auth.CheckRole(u); err != nil {
 		return err
 	}
 	pol, err := s.Policy(ctx)
@@ -325,13 +328,13 @@ func (s *Service) AddUser(ctx context.Context, actor store.Actor, u *store.User,
 	if err := pol.CheckPassword(u.Username, password); err != nil {
 		return err
 	}
-	u.PasswordHash, u.MustChange = HashPassword(password), true
+	u.PasswordHash, u.MustChange = auth.HashPassword(password), true
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.CreateUser(u) })
 }
 
 // SetPassword replaces the password of the named user (an administrator's
 // reset): the user's sessions end and the user must change it at the next login.
-func (s *Service) SetPassword(ctx context.Context, actor store.Actor, username, password string) error {
+func (s *Service) SetPassword(ctx context.Context, actor domain.Actor, username, password string) error {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return err
@@ -344,18 +347,18 @@ func (s *Service) SetPassword(ctx context.Context, actor store.Actor, username, 
 		if err != nil {
 			return err
 		}
-		return tx.SetPassword(u.ID, HashPassword(password), true)
+		return tx.SetPassword(u.ID, auth.HashPassword(password), true)
 	})
 }
 
 // ChangePassword sets the user's own new password after checking the old
 // one. Every session of the user ends; the returned login is a new one.
-func (s *Service) ChangePassword(ctx context.Context, actor store.Actor, u *store.User, old, password string) (*Login, error) {
+func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, u *domain.User, old, password string) (*Login, error) {
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return nil, err
 	}
-	if ok, err := VerifyPassword(u.PasswordHash, old); err != nil || !ok {
+	if ok, err := auth.VerifyPassword(u.PasswordHash, old); err != nil || !ok {
 		return nil, &domain.Error{Code: domain.EINVALID, Message: "error.invalid", Fields: domain.FieldErrors{"old_password": "password_wrong"}}
 	}
 	if err := pol.CheckPassword(u.Username, password); err != nil {
@@ -364,7 +367,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor store.Actor, u *stor
 	if password == old {
 		return nil, &domain.Error{Code: domain.EINVALID, Message: "error.invalid", Fields: domain.FieldErrors{"password": "password_same"}}
 	}
-	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetPassword(u.ID, HashPassword(password), false) })
+	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetPassword(u.ID, auth.HashPassword(password), false) })
 	if err != nil {
 		return nil, err
 	}
@@ -374,8 +377,8 @@ func (s *Service) ChangePassword(ctx context.Context, actor store.Actor, u *stor
 
 // EnrolTOTP stores the user's second factor once a code from the app proves
 // the secret was copied right.
-func (s *Service) EnrolTOTP(ctx context.Context, actor store.Actor, u *store.User, secret, code string) error {
-	step := totpStep(secret, code, s.Store.Now())
+func (s *Service) EnrolTOTP(ctx context.Context, actor domain.Actor, u *domain.User, secret, code string) error {
+	step := auth.TOTPStep(secret, code, s.Store.Now())
 	if step == 0 {
 		return ErrCode
 	}
@@ -384,29 +387,6 @@ func (s *Service) EnrolTOTP(ctx context.Context, actor store.Actor, u *store.Use
 
 // ResetTOTP removes a user's second factor (a lost phone); the user enrols
 // again at the next login if the policy asks for one.
-func (s *Service) ResetTOTP(ctx context.Context, actor store.Actor, userID int64) error {
+func (s *Service) ResetTOTP(ctx context.Context, actor domain.Actor, userID int64) error {
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetTOTP(userID, "", 0) })
 }
-
-// CheckRole reports whether the user's role and institution agree.
-func CheckRole(u *store.User) error {
-	switch u.Role {
-	case store.RoleAdmin, store.RoleSecurity, store.RoleAuditor, store.RoleSupervisor, store.RoleViewer:
-		if u.InstitutionID != 0 {
-			return &domain.Error{Code: domain.EINVALID, Message: "error.role_institution"}
-		}
-	case store.RoleInstitution:
-		if u.InstitutionID == 0 {
-			return &domain.Error{Code: domain.EINVALID, Message: "error.role_institution"}
-		}
-	default:
-		return &domain.Error{Code: domain.EINVALID, Message: "error.role"}
-	}
-	return nil
-}
-
-// ErrForbidden is returned when a user may not do what was asked.
-var ErrForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
-
-// IsForbidden reports whether err is ErrForbidden.
-func IsForbidden(err error) bool { return errors.Is(err, ErrForbidden) }

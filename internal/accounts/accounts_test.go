@@ -1,4 +1,4 @@
-package auth_test
+package accounts_test
 
 import (
 	"context"
@@ -6,6 +6,7 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/store"
@@ -21,19 +22,19 @@ func (c *clock) advance(d time.Duration) { c.now = c.now.Add(d) }
 
 // newService returns a service on a fresh store whose clock the test moves,
 // with one supervisor "wang" (password pw, already changed once).
-func newService(t testing.TB) (*auth.Service, *clock) {
+func newService(t testing.TB) (*accounts.Service, *clock) {
 	t.Helper()
 	s := storetest.Open(t)
 	c := &clock{now: time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC)}
 	s.Now = func() time.Time { return c.now }
-	svc := &auth.Service{Store: s}
-	u := &store.User{Username: "wang", Role: store.RoleSupervisor}
-	if err := svc.AddUser(ctx, store.Actor{}, u, pw); err != nil {
+	svc := &accounts.Service{Store: s}
+	u := &domain.User{Username: "wang", Role: domain.RoleSupervisor}
+	if err := svc.AddUser(ctx, domain.Actor{}, u, pw); err != nil {
 		t.Fatal(err)
 	}
 	// A cheap hash of the same password (storetest's parameters), so that
 	// the many logins of these tests and fuzzers stay fast.
-	err := s.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error { return tx.SetPassword(u.ID, storetest.PasswordHash, false) })
+	err := s.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error { return tx.SetPassword(u.ID, storetest.PasswordHash, false) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -42,7 +43,7 @@ func newService(t testing.TB) (*auth.Service, *clock) {
 
 const pw = storetest.Password // wang's password, stored with storetest's cheap hash
 
-func audits(t *testing.T, svc *auth.Service, action string) int {
+func audits(t *testing.T, svc *accounts.Service, action string) int {
 	t.Helper()
 	var n int
 	svc.Store.View(ctx, func(tx *store.Tx) error {
@@ -104,11 +105,11 @@ func TestPolicyBounds(t *testing.T) {
 	svc, _ := newService(t)
 	p := auth.DefaultPolicy()
 	p.RetentionDays = 179
-	if err := svc.SetPolicy(ctx, store.Actor{}, p); err == nil {
+	if err := svc.SetPolicy(ctx, domain.Actor{}, p); err == nil {
 		t.Error("a retention under 180 days was stored")
 	}
 	p.RetentionDays, p.IdleMinutes = 365, 15
-	if err := svc.SetPolicy(ctx, store.Actor{Username: "anquan"}, p); err != nil {
+	if err := svc.SetPolicy(ctx, domain.Actor{Username: "anquan"}, p); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := svc.Policy(ctx); got.IdleMinutes != 15 || got.RetentionDays != 365 {
@@ -124,29 +125,29 @@ func TestPolicyBounds(t *testing.T) {
 func TestLockout(t *testing.T) {
 	svc, c := newService(t)
 	for i := 1; i <= 4; i++ {
-		if _, err := svc.Login(ctx, "wang", "wrong", store.Actor{}); !errors.Is(err, auth.ErrLogin) {
+		if _, err := svc.Login(ctx, "wang", "wrong", domain.Actor{}); !errors.Is(err, accounts.ErrLogin) {
 			t.Fatalf("failure %d: %v", i, err)
 		}
 	}
-	if _, err := svc.Login(ctx, "wang", "wrong", store.Actor{}); !errors.Is(err, auth.ErrLocked) {
+	if _, err := svc.Login(ctx, "wang", "wrong", domain.Actor{}); !errors.Is(err, accounts.ErrLocked) {
 		t.Fatalf("fifth failure: %v, want ErrLocked", err)
 	}
 	if audits(t, svc, "lockout") != 1 || audits(t, svc, "login_failed") != 5 {
 		t.Errorf("audit: %d lockouts, %d failures", audits(t, svc, "lockout"), audits(t, svc, "login_failed"))
 	}
 	c.advance(15*time.Minute - time.Second)
-	if _, err := svc.Login(ctx, "wang", pw, store.Actor{}); !errors.Is(err, auth.ErrLocked) {
+	if _, err := svc.Login(ctx, "wang", pw, domain.Actor{}); !errors.Is(err, accounts.ErrLocked) {
 		t.Errorf("right password while locked: %v, want ErrLocked", err)
 	}
 	c.advance(time.Second)
-	if _, err := svc.Login(ctx, "wang", pw, store.Actor{}); err != nil {
+	if _, err := svc.Login(ctx, "wang", pw, domain.Actor{}); err != nil {
 		t.Errorf("right password after the lockout: %v", err)
 	}
 	// A success clears the count: four more failures do not lock.
 	for range 4 {
-		svc.Login(ctx, "wang", "wrong", store.Actor{})
+		svc.Login(ctx, "wang", "wrong", domain.Actor{})
 	}
-	if _, err := svc.Login(ctx, "wang", pw, store.Actor{}); err != nil {
+	if _, err := svc.Login(ctx, "wang", pw, domain.Actor{}); err != nil {
 		t.Errorf("after four failures: %v", err)
 	}
 }
@@ -156,11 +157,11 @@ func TestLockout(t *testing.T) {
 func TestForcedChangeAndExpiry(t *testing.T) {
 	svc, c := newService(t)
 	pol := auth.DefaultPolicy()
-	u := &store.User{Username: "zhaosi", Role: store.RoleViewer}
-	if err := svc.AddUser(ctx, store.Actor{}, u, "Li-initial-1"); err != nil {
+	u := &domain.User{Username: "zhaosi", Role: domain.RoleViewer}
+	if err := svc.AddUser(ctx, domain.Actor{}, u, "Li-initial-1"); err != nil {
 		t.Fatal(err)
 	}
-	login, err := svc.Login(ctx, "zhaosi", "Li-initial-1", store.Actor{})
+	login, err := svc.Login(ctx, "zhaosi", "Li-initial-1", domain.Actor{})
 	if err != nil || !svc.MustChangePassword(pol, login.User) {
 		t.Fatalf("new account: must change %v, %v", login != nil && svc.MustChangePassword(pol, login.User), err)
 	}
@@ -169,13 +170,13 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 		{"Li-initial-1", "Li-initial-1", "password"},
 		{"Li-initial-1", "short", "password"},
 	} {
-		_, err := svc.ChangePassword(ctx, store.Actor{}, login.User, c.old, c.new)
+		_, err := svc.ChangePassword(ctx, domain.Actor{}, login.User, c.old, c.new)
 		var de *domain.Error
 		if !errors.As(err, &de) || de.Fields[c.field] == "" {
 			t.Errorf("change %q → %q: %v, want a problem with %s", c.old, c.new, err, c.field)
 		}
 	}
-	renewed, err := svc.ChangePassword(ctx, store.Actor{}, login.User, "Li-initial-1", "Li-second-2")
+	renewed, err := svc.ChangePassword(ctx, domain.Actor{}, login.User, "Li-initial-1", "Li-second-2")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,7 +188,7 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 		t.Fatalf("after the change: must change %v, %v", err == nil && svc.MustChangePassword(pol, u2), err)
 	}
 	c.advance(90*24*time.Hour - time.Minute)
-	relogin, _ := svc.Login(ctx, "zhaosi", "Li-second-2", store.Actor{})
+	relogin, _ := svc.Login(ctx, "zhaosi", "Li-second-2", domain.Actor{})
 	if svc.MustChangePassword(pol, relogin.User) {
 		t.Error("expired a day early")
 	}
@@ -196,10 +197,10 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 		t.Error("not expired after 90 days")
 	}
 	// An administrator's reset asks for a change again.
-	if err := svc.SetPassword(ctx, store.Actor{}, "zhaosi", "Li-reset-333"); err != nil {
+	if err := svc.SetPassword(ctx, domain.Actor{}, "zhaosi", "Li-reset-333"); err != nil {
 		t.Fatal(err)
 	}
-	again, _ := svc.Login(ctx, "zhaosi", "Li-reset-333", store.Actor{})
+	again, _ := svc.Login(ctx, "zhaosi", "Li-reset-333", domain.Actor{})
 	if !again.User.MustChange {
 		t.Error("a reset password need not be changed")
 	}
@@ -209,7 +210,7 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 // but never beyond 12 hours.
 func TestSessionTimeouts(t *testing.T) {
 	svc, c := newService(t)
-	login, err := svc.Login(ctx, "wang", pw, store.Actor{})
+	login, err := svc.Login(ctx, "wang", pw, domain.Actor{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,7 +233,7 @@ func TestSessionTimeouts(t *testing.T) {
 	if live() {
 		t.Errorf("alive after %v", c.now.Sub(login.User.CreatedAt))
 	}
-	idle, _ := svc.Login(ctx, "wang", pw, store.Actor{})
+	idle, _ := svc.Login(ctx, "wang", pw, domain.Actor{})
 	c.advance(30 * time.Minute)
 	if _, _, err := svc.Session(ctx, idle.Token); !store.IsNotFound(err) {
 		t.Errorf("alive after 30 idle minutes: %v", err)
@@ -246,34 +247,34 @@ func TestSessionTimeouts(t *testing.T) {
 // session; the right code replaces it by a new one; codes work once.
 func TestTwoFactor(t *testing.T) {
 	svc, c := newService(t)
-	first, _ := svc.Login(ctx, "wang", pw, store.Actor{})
+	first, _ := svc.Login(ctx, "wang", pw, domain.Actor{})
 	enrol, err := auth.NewEnrolment("wang")
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := svc.EnrolTOTP(ctx, store.Actor{}, first.User, enrol.Secret, "000000"); !errors.Is(err, auth.ErrCode) {
+	if err := svc.EnrolTOTP(ctx, domain.Actor{}, first.User, enrol.Secret, "000000"); !errors.Is(err, accounts.ErrCode) {
 		t.Errorf("enrolment with a wrong code: %v", err)
 	}
 	code, _ := auth.TOTPCode(enrol.Secret, c.now)
-	if err := svc.EnrolTOTP(ctx, store.Actor{}, first.User, enrol.Secret, code); err != nil {
+	if err := svc.EnrolTOTP(ctx, domain.Actor{}, first.User, enrol.Secret, code); err != nil {
 		t.Fatal(err)
 	}
 	c.advance(time.Minute)
-	pending, err := svc.Login(ctx, "wang", pw, store.Actor{})
-	if err != nil || pending.Stage != store.SessionMFA {
+	pending, err := svc.Login(ctx, "wang", pw, domain.Actor{})
+	if err != nil || pending.Stage != domain.SessionMFA {
 		t.Fatalf("login with a second factor: %+v, %v", pending, err)
 	}
-	if ses, _, err := svc.Session(ctx, pending.Token); err != nil || ses.Stage != store.SessionMFA {
+	if ses, _, err := svc.Session(ctx, pending.Token); err != nil || ses.Stage != domain.SessionMFA {
 		t.Fatalf("the waiting session: %+v %v", ses, err)
 	}
 	old, _ := auth.TOTPCode(enrol.Secret, c.now.Add(-2*time.Minute))
 	for _, bad := range []string{"", "12345", "abcdef", old} {
-		if _, err := svc.SecondFactor(ctx, pending.Token, bad, store.Actor{}); !errors.Is(err, auth.ErrCode) {
+		if _, err := svc.SecondFactor(ctx, pending.Token, bad, domain.Actor{}); !errors.Is(err, accounts.ErrCode) {
 			t.Errorf("code %q: %v, want ErrCode", bad, err)
 		}
 	}
 	code, _ = auth.TOTPCode(enrol.Secret, c.now)
-	done, err := svc.SecondFactor(ctx, pending.Token, code, store.Actor{})
+	done, err := svc.SecondFactor(ctx, pending.Token, code, domain.Actor{})
 	if err != nil || done.Stage != "" || done.Token == pending.Token {
 		t.Fatalf("second factor: %+v, %v", done, err)
 	}
@@ -281,14 +282,14 @@ func TestTwoFactor(t *testing.T) {
 		t.Errorf("the waiting session survives: %v", err)
 	}
 	// The same code again (a replay) is refused, even in its time step.
-	again, _ := svc.Login(ctx, "wang", pw, store.Actor{})
-	if _, err := svc.SecondFactor(ctx, again.Token, code, store.Actor{}); !errors.Is(err, auth.ErrCode) {
+	again, _ := svc.Login(ctx, "wang", pw, domain.Actor{})
+	if _, err := svc.SecondFactor(ctx, again.Token, code, domain.Actor{}); !errors.Is(err, accounts.ErrCode) {
 		t.Errorf("replayed code: %v, want ErrCode", err)
 	}
 	// A waiting session expires after five minutes.
 	c.advance(5 * time.Minute)
 	next, _ := auth.TOTPCode(enrol.Secret, c.now)
-	if _, err := svc.SecondFactor(ctx, again.Token, next, store.Actor{}); !errors.Is(err, auth.ErrLogin) {
+	if _, err := svc.SecondFactor(ctx, again.Token, next, domain.Actor{}); !errors.Is(err, accounts.ErrLogin) {
 		t.Errorf("code after five minutes: %v, want ErrLogin", err)
 	}
 }
@@ -296,15 +297,15 @@ func TestTwoFactor(t *testing.T) {
 // TestTokensOnlyForBusinessRoles: the API serves business data only.
 func TestTokensOnlyForBusinessRoles(t *testing.T) {
 	svc, _ := newService(t)
-	for _, role := range store.AllRoles {
-		u := &store.User{Username: "u-" + role, Role: role}
-		if role == store.RoleInstitution {
+	for _, role := range domain.AllRoles {
+		u := &domain.User{Username: "u-" + role, Role: role}
+		if role == domain.RoleInstitution {
 			continue // needs an institution; covered by the web and API tests
 		}
-		if err := svc.AddUser(ctx, store.Actor{}, u, "Token-Role-1"); err != nil {
+		if err := svc.AddUser(ctx, domain.Actor{}, u, "Token-Role-1"); err != nil {
 			t.Fatal(err)
 		}
-		_, _, err := svc.CreateToken(ctx, store.Actor{}, u, "x")
+		_, _, err := svc.CreateToken(ctx, domain.Actor{}, u, "x")
 		if (err == nil) != auth.BusinessRole(role) {
 			t.Errorf("token for %s: %v", role, err)
 		}
@@ -312,8 +313,8 @@ func TestTokensOnlyForBusinessRoles(t *testing.T) {
 }
 
 // reset clears failures and locks, so that fuzzing never locks the account.
-func reset(t testing.TB, svc *auth.Service) {
-	err := svc.Store.WithTx(ctx, store.Actor{}, func(tx *store.Tx) error {
+func reset(t testing.TB, svc *accounts.Service) {
+	err := svc.Store.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
 		_, err := tx.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL")
 		return err
 	})
@@ -332,15 +333,15 @@ func FuzzLogin(f *testing.F) {
 	svc, _ := newService(f)
 	f.Fuzz(func(t *testing.T, username, password string) {
 		reset(t, svc)
-		login, err := svc.Login(ctx, username, password, store.Actor{})
+		login, err := svc.Login(ctx, username, password, domain.Actor{})
 		if err == nil && (username != "wang" || password != pw) {
 			t.Fatalf("Login(%q, %q) succeeded", username, password)
 		}
-		if err != nil && !errors.Is(err, auth.ErrLogin) {
+		if err != nil && !errors.Is(err, accounts.ErrLogin) {
 			t.Fatalf("Login(%q, %q): %v", username, password, err)
 		}
 		if err == nil {
-			svc.Logout(ctx, login.Token, store.Actor{})
+			svc.Logout(ctx, login.Token, domain.Actor{})
 		}
 	})
 }
@@ -352,13 +353,13 @@ func FuzzSecondFactor(f *testing.F) {
 		f.Add(s)
 	}
 	svc, c := newService(f)
-	first, err := svc.Login(ctx, "wang", pw, store.Actor{})
+	first, err := svc.Login(ctx, "wang", pw, domain.Actor{})
 	if err != nil {
 		f.Fatal(err)
 	}
 	enrol, _ := auth.NewEnrolment("wang")
 	code, _ := auth.TOTPCode(enrol.Secret, c.now)
-	if err := svc.EnrolTOTP(ctx, store.Actor{}, first.User, enrol.Secret, code); err != nil {
+	if err := svc.EnrolTOTP(ctx, domain.Actor{}, first.User, enrol.Secret, code); err != nil {
 		f.Fatal(err)
 	}
 	c.advance(10 * time.Minute)
@@ -370,14 +371,14 @@ func FuzzSecondFactor(f *testing.F) {
 	f.Add(code)
 	f.Fuzz(func(t *testing.T, code string) {
 		reset(t, svc)
-		pending, err := svc.Login(ctx, "wang", pw, store.Actor{})
+		pending, err := svc.Login(ctx, "wang", pw, domain.Actor{})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := svc.SecondFactor(ctx, pending.Token, code, store.Actor{}); err == nil && !valid[code] {
+		if _, err := svc.SecondFactor(ctx, pending.Token, code, domain.Actor{}); err == nil && !valid[code] {
 			t.Fatalf("code %q accepted", code)
 		}
-		if _, err := svc.SecondFactor(ctx, "not-a-session", code, store.Actor{}); err == nil {
+		if _, err := svc.SecondFactor(ctx, "not-a-session", code, domain.Actor{}); err == nil {
 			t.Fatalf("code %q accepted without a session", code)
 		}
 	})
