@@ -6,10 +6,12 @@ import (
 	"embed"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	pathpkg "path"
 	"strings"
 )
 
-//go:embed locales/*.json
+//go:embed locales
 var files embed.FS
 
 // Default is the language used when none is asked for.
@@ -17,17 +19,40 @@ const Default = "zh-CN"
 
 var catalogs = map[string]map[string]string{}
 
+// init reads every catalogue: locales/LANG.json for the pages and
+// locales/AREA/LANG.json for one area's wording (rules, imports …). A key
+// may be defined once per language.
 func init() {
-	for _, lang := range []string{"zh-CN", "en"} {
-		b, err := files.ReadFile("locales/" + lang + ".json")
+	for _, lang := range Languages() {
+		catalogs[lang] = map[string]string{}
+	}
+	err := fs.WalkDir(files, "locales", func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		lang := strings.TrimSuffix(pathpkg.Base(path), ".json")
+		cat, ok := catalogs[lang]
+		if !ok {
+			return fmt.Errorf("%s: not a catalogue of a supported language", path)
+		}
+		b, err := files.ReadFile(path)
 		if err != nil {
-			panic(err)
+			return err
 		}
 		m := map[string]string{}
 		if err := json.Unmarshal(b, &m); err != nil {
-			panic(fmt.Sprintf("i18n: %s: %v", lang, err))
+			return fmt.Errorf("%s: %v", path, err)
 		}
-		catalogs[lang] = m
+		for k, v := range m {
+			if _, dup := cat[k]; dup {
+				return fmt.Errorf("%s: key %q is defined twice", path, k)
+			}
+			cat[k] = v
+		}
+		return nil
+	})
+	if err != nil {
+		panic("i18n: " + err.Error())
 	}
 }
 
