@@ -34,19 +34,6 @@ var (
 	Auditors = Roles{domain.RoleAuditor}
 )
 
-// SeesHealthData reports whether u may see health exam conclusions and
-// doses (PIPL sensitive personal information): supervisors, and institution
-// users for their own staff (the store scope limits them to those).
-func SeesHealthData(u *domain.User) bool {
-	return u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution
-}
-
-// SeesIDNumbers reports whether u sees ID and phone numbers unmasked in
-// lists and exports without revealing them one by one.
-func SeesIDNumbers(u *domain.User) bool {
-	return u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution
-}
-
 // BusinessRole reports whether the role works with business data (and so
 // may hold API tokens).
 func BusinessRole(role string) bool { return Readers.Allows(role) }

@@ -1,0 +1,118 @@
+package auth
+
+import "radsup/internal/domain"
+
+// Action is what a user asks to do with a kind of record.
+type Action string
+
+// The actions the policy knows.
+const (
+	Read    Action = "read"    // see records (an institution user its own)
+	Create  Action = "create"  // file a new record
+	Update  Action = "update"  // change a record
+	Retire  Action = "retire"  // retire or restore a record
+	Reveal  Action = "reveal"  // see an ID number in full (audited)
+	Dismiss Action = "dismiss" // dismiss (核销) or reopen a finding
+	Import  Action = "import"  // file records from a workbook
+	Export  Action = "export"  // take records away as a workbook
+	Verify  Action = "verify"  // check the audit chain
+	Manage  Action = "manage"  // accounts, the security policy
+)
+
+// The kinds of record the policy knows besides the register's entities
+// (domain.Fields: institution, licence, person, employment, training,
+// exam, dose, equipment, test).
+const (
+	Finding       = "finding"        // screening findings about institutions and equipment
+	HealthFinding = "health_finding" // findings about people: they derive from exams and doses
+	Directory     = "directory"      // the names of institutions, to bind an account to one
+	Account       = "user"           // accounts
+	SecurityPol   = "policy"         // the security policy
+	AuditTrail    = "audit"          // the audit trail
+	Token         = "token"          // one's own API tokens
+	OwnAccount    = "account"        // one's own password and second factor
+)
+
+// health are the records that are health data (PIPL sensitive personal
+// information): exam conclusions, doses and what is derived from them.
+var health = map[string]bool{"exam": true, "dose": true, HealthFinding: true}
+
+// register are the register's entities and the findings about them.
+var register = map[string]bool{
+	"institution": true, "licence": true, "person": true, "employment": true, "training": true,
+	"exam": true, "dose": true, "equipment": true, "test": true, Finding: true, HealthFinding: true,
+}
+
+// Can reports whether u may do a to records of the kind entity. It is the
+// one answer to "may this user …": services ask it before they act, pages
+// ask it before they offer a control. Which rows a user may touch is the
+// store scope's business (an institution user sees its own institution's).
+func Can(u *domain.User, a Action, entity string) bool {
+	if u == nil {
+		return false
+	}
+	if entity == OwnAccount {
+		return a == Read || a == Update
+	}
+	if entity == Token {
+		return BusinessRole(u.Role)
+	}
+	switch u.Role {
+	case domain.RoleSupervisor:
+		return register[entity] && a != Verify && a != Manage || entity == Directory && a == Read
+	case domain.RoleInstitution:
+		return institutionCan(a, entity)
+	case domain.RoleViewer:
+		// A viewer reads and exports what it reads, masked, without health data.
+		return register[entity] && !health[entity] && (a == Read || a == Export) || entity == Directory && a == Read
+	case domain.RoleAdmin:
+		return entity == Account && (a == Read || a == Create || a == Update || a == Manage) ||
+			entity == Directory && a == Read
+	case domain.RoleSecurity:
+		return entity == SecurityPol && (a == Read || a == Manage)
+	case domain.RoleAuditor:
+		return entity == AuditTrail && (a == Read || a == Export || a == Verify)
+	}
+	return false
+}
+
+// institutionCan is what an institution user may do: file and change its
+// own institution's records, but not create or retire institutions, nor
+// dismiss findings (the office's acts).
+func institutionCan(a Action, entity string) bool {
+	if !register[entity] {
+		return false
+	}
+	switch a {
+	case Read, Update, Reveal, Import, Export:
+		return true
+	case Create, Retire:
+		return entity != "institution" && entity != Finding && entity != HealthFinding
+	}
+	return false
+}
+
+// RolesFor returns the roles that may do a to entity: the set a route or an
+// endpoint declares, derived from Can so that the two cannot disagree.
+func RolesFor(a Action, entity string) Roles {
+	var out Roles
+	for _, role := range domain.AllRoles {
+		u := &domain.User{Role: role}
+		if role == domain.RoleInstitution {
+			u.InstitutionID = 1
+		}
+		if Can(u, a, entity) {
+			out = append(out, role)
+		}
+	}
+	return out
+}
+
+// SeesHealthData reports whether u may see health exam conclusions and
+// doses (PIPL sensitive personal information): supervisors, and institution
+// users for their own staff (the store scope limits them to those).
+func SeesHealthData(u *domain.User) bool { return Can(u, Read, "exam") }
+
+// SeesIDNumbers reports whether u sees ID and phone numbers unmasked in
+// lists and exports without revealing them one by one.
+func SeesIDNumbers(u *domain.User) bool { return Can(u, Reveal, "person") }

@@ -1,0 +1,64 @@
+package auth_test
+
+import (
+	"slices"
+	"testing"
+
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+)
+
+// TestCan states the policy as a table: for each question, the roles that
+// may. Every role not listed must be refused.
+func TestCan(t *testing.T) {
+	const (
+		sup  = domain.RoleSupervisor
+		inst = domain.RoleInstitution
+		view = domain.RoleViewer
+		adm  = domain.RoleAdmin
+		sec  = domain.RoleSecurity
+		aud  = domain.RoleAuditor
+	)
+	for _, tc := range []struct {
+		a      auth.Action
+		entity string
+		roles  []string
+	}{
+		{auth.Read, "institution", []string{sup, inst, view}},
+		{auth.Create, "institution", []string{sup}},
+		{auth.Update, "institution", []string{sup, inst}},
+		{auth.Retire, "institution", []string{sup}},
+		{auth.Create, "equipment", []string{sup, inst}},
+		{auth.Retire, "equipment", []string{sup, inst}},
+		{auth.Read, "person", []string{sup, inst, view}},
+		{auth.Reveal, "person", []string{sup, inst}},
+		{auth.Read, "exam", []string{sup, inst}},
+		{auth.Read, "dose", []string{sup, inst}},
+		{auth.Export, "dose", []string{sup, inst}},
+		{auth.Export, "person", []string{sup, inst, view}},
+		{auth.Import, "person", []string{sup, inst}},
+		{auth.Read, auth.Finding, []string{sup, inst, view}},
+		{auth.Read, auth.HealthFinding, []string{sup, inst}},
+		{auth.Dismiss, auth.Finding, []string{sup}},
+		{auth.Dismiss, auth.HealthFinding, []string{sup}},
+		{auth.Read, auth.Directory, []string{sup, view, adm}},
+		{auth.Manage, auth.Account, []string{adm}},
+		{auth.Manage, auth.SecurityPol, []string{sec}},
+		{auth.Read, auth.AuditTrail, []string{aud}},
+		{auth.Export, auth.AuditTrail, []string{aud}},
+		{auth.Verify, auth.AuditTrail, []string{aud}},
+		{auth.Create, auth.Token, []string{sup, inst, view}},
+		{auth.Update, auth.OwnAccount, []string{sup, inst, view, adm, sec, aud}},
+		{auth.Read, "nonsense", nil},
+	} {
+		got := auth.RolesFor(tc.a, tc.entity)
+		for _, role := range domain.AllRoles {
+			if want := slices.Contains(tc.roles, role); got.Allows(role) != want {
+				t.Errorf("Can(%s, %s, %s) = %v, want %v", role, tc.a, tc.entity, !want, want)
+			}
+		}
+	}
+	if auth.Can(nil, auth.Read, "institution") {
+		t.Error("a nil user may read")
+	}
+}
