@@ -7,6 +7,7 @@ import (
 	"io"
 
 	"radsup/internal/accounts"
+	"radsup/internal/audit"
 	"radsup/internal/config"
 	"radsup/internal/store"
 )
@@ -29,7 +30,7 @@ func runAudit(ctx context.Context, cfg config.Config, args []string, out io.Writ
 	if args[0] == "prune" {
 		return pruneAudit(ctx, s, out)
 	}
-	rep, err := s.VerifyAudit(ctx)
+	rep, err := (&audit.Service{Store: s}).Check(ctx)
 	if err != nil {
 		return err
 	}
@@ -51,8 +52,7 @@ func pruneAudit(ctx context.Context, s *store.Store, out io.Writer) error {
 	if err != nil {
 		return err
 	}
-	before := s.Now().AddDate(0, 0, -pol.RetentionDays)
-	n, err := s.PruneAudit(ctx, cliActor, before)
+	n, before, err := (&audit.Service{Store: s}).Prune(ctx, cliActor, pol.RetentionDays)
 	if err != nil {
 		return err
 	}

@@ -25,12 +25,8 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 		return err
 	}
 	defer s.Close()
-	var n int
-	if err := s.View(ctx, func(tx *store.Tx) error {
-		_, total, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 1})
-		n = total
-		return err
-	}); err != nil {
+	n, err := demo.Institutions(ctx, s)
+	if err != nil {
 		return err
 	}
 	if n > 0 {
@@ -65,21 +61,14 @@ var demoAccountList = []demoAccount{
 // to the first demo institution.
 func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 	svc := &accounts.Service{Store: s}
-	var instID int64
-	err := s.View(ctx, func(tx *store.Tx) error {
-		list, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Limit: 1})
-		if err == nil && len(list) > 0 {
-			instID = list[0].ID
-		}
-		return err
-	})
+	instID, err := demo.AccountInstitution(ctx, s)
 	if err != nil {
 		return err
 	}
 	actor := domain.Actor{Username: "demo"}
 	pol := auth.DefaultPolicy()
 	pol.TwoFactorRoles = nil
-	if err := svc.SetPolicy(ctx, actor, pol); err != nil {
+	if err := svc.SetPolicy(ctx, actor, accounts.Console(domain.RoleSecurity), pol); err != nil {
 		return err
 	}
 	fmt.Fprintln(out, "\n演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）/ demo accounts (passwords shown once; change at first login; two-step verification not required in the demo):")
@@ -93,7 +82,7 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 			u.InstitutionID = instID
 		}
 		password := auth.RandomPassword(16)
-		if err := svc.AddUser(ctx, actor, u, password); err != nil {
+		if err := svc.AddUser(ctx, actor, accounts.Console(domain.RoleAdmin), u, password); err != nil {
 			return fmt.Errorf("demo account %s: %w", a.username, err)
 		}
 		rows = append(rows, []string{a.username, roleLabel(a.role), password})

@@ -15,6 +15,7 @@ import (
 
 	"radsup/internal/accounts"
 	"radsup/internal/api"
+	"radsup/internal/audit"
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
@@ -122,7 +123,8 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	m.Findings = &findings.Service{Store: s, Logger: m.Logger}
 	reg := registry.New(s)
 	reg.AfterChange = m.Findings.AfterChange(nil)
-	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger,
+	auditSvc := &audit.Service{Store: s}
+	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS()})
 	if err != nil {
 		return nil, err
@@ -132,9 +134,9 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
-		if err := s.DB().PingContext(r.Context()); err != nil {
+		if err := s.Ping(r.Context()); err != nil {
 			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)
 			return
 		}
@@ -260,12 +262,7 @@ func (m *Main) Close() error {
 
 // loadDemoIfEmpty loads the demo district when the database has no institution.
 func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out io.Writer) error {
-	var n int
-	err := s.View(ctx, func(tx *store.Tx) error {
-		_, total, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 1})
-		n = total
-		return err
-	})
+	n, err := demo.Institutions(ctx, s)
 	if err != nil || n > 0 {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"os"
 	"time"
 
+	"radsup/internal/audit"
 	"radsup/internal/config"
 	"radsup/internal/store"
 )
@@ -54,7 +55,7 @@ func runRestore(ctx context.Context, cfg config.Config, args []string, out io.Wr
 		return err
 	}
 	defer s.Close()
-	rep, err := s.VerifyAudit(ctx)
+	rep, err := (&audit.Service{Store: s}).Check(ctx)
 	if err != nil {
 		return err
 	}

@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"radsup/internal/domain"
+	"radsup/internal/registry"
 
 	"radsup/internal/accounts"
 	"radsup/internal/auth"
@@ -36,33 +37,30 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 			return fmt.Errorf("usage: radsup user passwd NAME")
 		}
 		password := auth.RandomPassword(16)
-		if err := svc.SetPassword(ctx, cliActor, args[1], password); err != nil {
+		if err := svc.SetPassword(ctx, cliActor, accounts.Console(domain.RoleAdmin), args[1], password); err != nil {
 			return err
 		}
 		fmt.Fprintf(out, "new password for %s (shown once): %s\n", args[1], password)
 		return nil
 	case "list":
-		return userList(ctx, s, out)
+		return userList(ctx, svc, out)
 	case "token":
-		return userToken(ctx, s, args[1:], out)
+		return userToken(ctx, svc, args[1:], out)
 	case "unlock", "reset-2fa":
 		// For the operator on the server when the only administrator is
 		// locked out or has lost the phone.
 		if len(args) != 2 {
 			return fmt.Errorf("usage: radsup user %s NAME", args[0])
 		}
-		var u *domain.User
-		if err := s.View(ctx, func(tx *store.Tx) error {
-			var err error
-			u, err = tx.FindUserByUsername(args[1])
-			return err
-		}); err != nil {
+		op := accounts.Console(domain.RoleAdmin)
+		u, err := svc.UserByName(ctx, op, args[1])
+		if err != nil {
 			return err
 		}
 		if args[0] == "unlock" {
-			err = s.WithTx(ctx, cliActor, func(tx *store.Tx) error { return tx.Unlock(u.ID) })
+			err = svc.Unlock(ctx, cliActor, op, u.ID)
 		} else {
-			err = svc.ResetTOTP(ctx, cliActor, u.ID)
+			err = svc.ResetTOTP(ctx, cliActor, op, u.ID)
 		}
 		if err == nil {
 			fmt.Fprintf(out, "%s: %s done\n", args[1], args[0])
@@ -86,44 +84,37 @@ func userAdd(ctx context.Context, svc *accounts.Service, args []string, out io.W
 	}
 	u := &domain.User{Username: fs.Arg(0), DisplayName: *display, Role: *role}
 	if *inst != "" {
-		err := svc.Store.View(ctx, func(tx *store.Tx) error {
-			found, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Values: map[string]string{"credit_code": *inst}})
-			if err == nil && len(found) == 0 {
-				err = fmt.Errorf("no institution with credit code %s", *inst)
-			}
-			if err == nil {
-				u.InstitutionID = found[0].ID
-			}
-			return err
-		})
+		x, err := registry.New(svc.Store).InstitutionByCode(ctx, accounts.Console(domain.RoleAdmin), *inst)
+		if store.IsNotFound(err) {
+			return fmt.Errorf("no institution with credit code %s", *inst)
+		}
 		if err != nil {
 			return err
 		}
+		u.InstitutionID = x.ID
 	}
 	password := auth.RandomPassword(16)
-	if err := svc.AddUser(ctx, cliActor, u, password); err != nil {
+	if err := svc.AddUser(ctx, cliActor, accounts.Console(domain.RoleAdmin), u, password); err != nil {
 		return err
 	}
 	fmt.Fprintf(out, "created %s (%s); password (shown once): %s\n", u.Username, u.Role, password)
 	return nil
 }
 
-func userList(ctx context.Context, s *store.Store, out io.Writer) error {
-	return s.View(ctx, func(tx *store.Tx) error {
-		users, err := tx.FindUsers()
-		if err != nil {
-			return err
-		}
-		tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-		fmt.Fprintln(tw, "USERNAME\tROLE\tINSTITUTION\tDISABLED")
-		for _, u := range users {
-			fmt.Fprintf(tw, "%s\t%s\t%d\t%v\n", u.Username, u.Role, u.InstitutionID, u.Disabled)
-		}
-		return tw.Flush()
-	})
+func userList(ctx context.Context, svc *accounts.Service, out io.Writer) error {
+	users, err := svc.Users(ctx, accounts.Console(domain.RoleAdmin))
+	if err != nil {
+		return err
+	}
+	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "USERNAME\tROLE\tINSTITUTION\tDISABLED")
+	for _, u := range users {
+		fmt.Fprintf(tw, "%s\t%s\t%d\t%v\n", u.Username, u.Role, u.InstitutionID, u.Disabled)
+	}
+	return tw.Flush()
 }
 
-func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer) error {
+func userToken(ctx context.Context, svc *accounts.Service, args []string, out io.Writer) error {
 	if len(args) < 1 || len(args) > 2 {
 		return fmt.Errorf("usage: radsup user token NAME [LABEL]")
 	}
@@ -131,16 +122,11 @@ func userToken(ctx context.Context, s *store.Store, args []string, out io.Writer
 	if len(args) == 2 {
 		label = args[1]
 	}
-	var u *domain.User
-	err := s.View(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = tx.FindUserByUsername(args[0])
-		return err
-	})
+	u, err := svc.UserByName(ctx, accounts.Console(domain.RoleAdmin), args[0])
 	if err != nil {
 		return err
 	}
-	token, _, err := (&accounts.Service{Store: s}).CreateToken(ctx, cliActor, u, label)
+	token, _, err := svc.CreateToken(ctx, cliActor, u, label)
 	if auth.IsForbidden(err) {
 		return fmt.Errorf("user token: %s is a %s; only supervisors, institution users and viewers hold API tokens", u.Username, u.Role)
 	}

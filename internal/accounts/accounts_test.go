@@ -29,7 +29,7 @@ func newService(t testing.TB) (*accounts.Service, *clock) {
 	s.Now = func() time.Time { return c.now }
 	svc := &accounts.Service{Store: s}
 	u := &domain.User{Username: "wang", Role: domain.RoleSupervisor}
-	if err := svc.AddUser(ctx, domain.Actor{}, u, pw); err != nil {
+	if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), u, pw); err != nil {
 		t.Fatal(err)
 	}
 	// A cheap hash of the same password (storetest's parameters), so that
@@ -105,11 +105,11 @@ func TestPolicyBounds(t *testing.T) {
 	svc, _ := newService(t)
 	p := auth.DefaultPolicy()
 	p.RetentionDays = 179
-	if err := svc.SetPolicy(ctx, domain.Actor{}, p); err == nil {
+	if err := svc.SetPolicy(ctx, domain.Actor{}, accounts.Console(domain.RoleSecurity), p); err == nil {
 		t.Error("a retention under 180 days was stored")
 	}
 	p.RetentionDays, p.IdleMinutes = 365, 15
-	if err := svc.SetPolicy(ctx, domain.Actor{Username: "anquan"}, p); err != nil {
+	if err := svc.SetPolicy(ctx, domain.Actor{Username: "anquan"}, accounts.Console(domain.RoleSecurity), p); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ := svc.Policy(ctx); got.IdleMinutes != 15 || got.RetentionDays != 365 {
@@ -158,7 +158,7 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 	svc, c := newService(t)
 	pol := auth.DefaultPolicy()
 	u := &domain.User{Username: "zhaosi", Role: domain.RoleViewer}
-	if err := svc.AddUser(ctx, domain.Actor{}, u, "Li-initial-1"); err != nil {
+	if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), u, "Li-initial-1"); err != nil {
 		t.Fatal(err)
 	}
 	login, err := svc.Login(ctx, "zhaosi", "Li-initial-1", domain.Actor{})
@@ -197,7 +197,7 @@ func TestForcedChangeAndExpiry(t *testing.T) {
 		t.Error("not expired after 90 days")
 	}
 	// An administrator's reset asks for a change again.
-	if err := svc.SetPassword(ctx, domain.Actor{}, "zhaosi", "Li-reset-333"); err != nil {
+	if err := svc.SetPassword(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), "zhaosi", "Li-reset-333"); err != nil {
 		t.Fatal(err)
 	}
 	again, _ := svc.Login(ctx, "zhaosi", "Li-reset-333", domain.Actor{})
@@ -302,7 +302,7 @@ func TestTokensOnlyForBusinessRoles(t *testing.T) {
 		if role == domain.RoleInstitution {
 			continue // needs an institution; covered by the web and API tests
 		}
-		if err := svc.AddUser(ctx, domain.Actor{}, u, "Token-Role-1"); err != nil {
+		if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), u, "Token-Role-1"); err != nil {
 			t.Fatal(err)
 		}
 		_, _, err := svc.CreateToken(ctx, domain.Actor{}, u, "x")

@@ -77,12 +77,12 @@ func TestAddUserChecksRoleAndPassword(t *testing.T) {
 		{domain.User{Username: "e", Role: domain.RoleSupervisor}, "alllowercase"},
 		{domain.User{Username: "fang", Role: domain.RoleSupervisor}, "Fang2026!"},
 	} {
-		if err := svc.AddUser(ctx, domain.Actor{}, &tc.u, tc.pw); err == nil {
+		if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), &tc.u, tc.pw); err == nil {
 			t.Errorf("AddUser(%+v, %q) accepted", tc.u, tc.pw)
 		}
 	}
 	u := &domain.User{Username: "wang", Role: domain.RoleSupervisor}
-	if err := svc.AddUser(ctx, domain.Actor{}, u, "Password1"); err != nil {
+	if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), u, "Password1"); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := svc.Login(ctx, "wang", "Password1", domain.Actor{}); err != nil {

@@ -46,7 +46,10 @@ func (s *Service) Policy(ctx context.Context) (auth.Policy, error) {
 }
 
 // SetPolicy checks and stores a new policy (audited with before and after).
-func (s *Service) SetPolicy(ctx context.Context, actor domain.Actor, p auth.Policy) error {
+func (s *Service) SetPolicy(ctx context.Context, actor domain.Actor, by *domain.User, p auth.Policy) error {
+	if !auth.Can(by, auth.Manage, auth.SecurityPol) {
+		return auth.ErrForbidden
+	}
 	if err := p.Check(); err != nil {
 		return err
 	}

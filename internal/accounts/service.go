@@ -317,7 +317,10 @@ func (s *Service) EnsureAdmin(ctx context.Context) (string, error) {
 
 // AddUser creates an account with a password the administrator chose; the
 // user must change it at the first login.
-func (s *Service) AddUser(ctx context.Context, actor domain.Actor, u *domain.User, password string) error {
+func (s *Service) AddUser(ctx context.Context, actor domain.Actor, by, u *domain.User, password string) error {
+	if !auth.Can(by, auth.Create, auth.Account) {
+		return auth.ErrForbidden
+	}
 	if err := auth.CheckRole(u); err != nil {
 		return err
 	}
@@ -334,7 +337,10 @@ func (s *Service) AddUser(ctx context.Context, actor domain.Actor, u *domain.Use
 
 // SetPassword replaces the password of the named user (an administrator's
 // reset): the user's sessions end and the user must change it at the next login.
-func (s *Service) SetPassword(ctx context.Context, actor domain.Actor, username, password string) error {
+func (s *Service) SetPassword(ctx context.Context, actor domain.Actor, by *domain.User, username, password string) error {
+	if !auth.Can(by, auth.Manage, auth.Account) {
+		return auth.ErrForbidden
+	}
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return err
@@ -387,6 +393,9 @@ func (s *Service) EnrolTOTP(ctx context.Context, actor domain.Actor, u *domain.U
 
 // ResetTOTP removes a user's second factor (a lost phone); the user enrols
 // again at the next login if the policy asks for one.
-func (s *Service) ResetTOTP(ctx context.Context, actor domain.Actor, userID int64) error {
+func (s *Service) ResetTOTP(ctx context.Context, actor domain.Actor, by *domain.User, userID int64) error {
+	if !auth.Can(by, auth.Manage, auth.Account) {
+		return auth.ErrForbidden
+	}
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.SetTOTP(userID, "", 0) })
 }

@@ -13,9 +13,11 @@ import (
 	"strings"
 
 	"radsup/internal/accounts"
+	"radsup/internal/audit"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
+	"radsup/internal/httperr"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -27,6 +29,7 @@ type Config struct {
 	Registry *registry.Registry
 	Auth     *accounts.Service
 	Findings *findings.Service // screening findings and their dismissal; nil: one on Registry.Store
+	Audit    *audit.Service    // refusals are audited; nil: one on Registry.Store
 	Logger   *slog.Logger
 }
 
@@ -41,7 +44,11 @@ func New(cfg Config) http.Handler {
 	if fs == nil {
 		fs = &findings.Service{Store: cfg.Registry.Store}
 	}
-	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, log: log, mux: http.NewServeMux()}
+	as := cfg.Audit
+	if as == nil {
+		as = &audit.Service{Store: cfg.Registry.Store}
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, log: log, mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
@@ -51,6 +58,7 @@ type server struct {
 	reg      *registry.Registry
 	auth     *accounts.Service
 	findings *findings.Service
+	audit    *audit.Service
 	log      *slog.Logger
 	mux      *http.ServeMux
 
@@ -64,9 +72,9 @@ type handler func(w http.ResponseWriter, r *http.Request, u *domain.User) error
 var (
 	errUnauthorized = &domain.Error{Code: domain.EUNAUTHORIZED, Message: "error.unauthorized"}
 	errNotFound     = &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found"}
-	errBadRequest   = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
-	errTooLarge     = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
-	errMethod       = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+	errBadRequest   = httperr.ErrBadRequest
+	errTooLarge     = httperr.ErrTooLarge
+	errMethod       = httperr.ErrMethod
 )
 
 // Route is a registered endpoint and the roles that may use it.
@@ -104,9 +112,7 @@ func (s *server) handle(pattern string, roles auth.Roles, h handler) {
 
 // auditDenied records a permission denial: who tried what.
 func (s *server) auditDenied(r *http.Request, u *domain.User) {
-	err := s.reg.Store.WithTx(r.Context(), actor(r, u), func(tx *store.Tx) error {
-		return tx.Audit("denied", "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
-	})
+	err := s.audit.Record(r.Context(), actor(r, u), "denied", "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
 	if err != nil {
 		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
 	}

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"radsup/internal/domain"
+	"radsup/internal/httperr"
 	"radsup/internal/httplog"
 	"radsup/internal/i18n"
 )
@@ -22,39 +23,11 @@ type errorResponse struct {
 	RequestID  string            `json:"request_id,omitempty"`
 }
 
-// statusOf maps an error code to its HTTP status and default message key.
-func statusOf(code string) (int, string) {
-	switch code {
-	case domain.EINVALID:
-		return http.StatusBadRequest, "error.invalid"
-	case domain.ENOTFOUND:
-		return http.StatusNotFound, "error.not_found"
-	case domain.ECONFLICT:
-		return http.StatusConflict, "error.conflict"
-	case domain.ESTALE:
-		return http.StatusConflict, "error.stale"
-	case domain.EFORBIDDEN:
-		return http.StatusForbidden, "error.forbidden"
-	case domain.EUNAUTHORIZED:
-		return http.StatusUnauthorized, "error.unauthorized"
-	}
-	return http.StatusInternalServerError, "error.internal"
-}
-
 // fail writes err as a JSON error and logs it once: 5xx at Error with the
 // request ID (the response carries no internal text), 4xx at Info.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	code := domain.ErrorCode(err)
-	status, key := statusOf(code)
-	switch {
-	case errors.Is(err, errTooLarge):
-		status = http.StatusRequestEntityTooLarge
-	case errors.Is(err, errMethod):
-		status = http.StatusMethodNotAllowed
-	}
-	if status == http.StatusInternalServerError {
-		code = domain.EINTERNAL
-	}
+	a := httperr.Of(err)
+	status, code, key := a.Status, a.Code, a.Key
 	id := httplog.ID(r.Context())
 	attrs := []any{slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", status), slog.String("code", code), slog.Any("err", err)}
@@ -65,11 +38,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	}
 	lang := i18n.Match(r.Header.Get("Accept-Language"))
 	body := errorResponse{Code: code}
-	var de *domain.Error
-	if status < 500 && errors.As(err, &de) {
-		if de.Message != "" && i18n.Has(de.Message) {
-			key = de.Message
-		}
+	if de, ok := errors.AsType[*domain.Error](err); ok && status < 500 {
 		body.Fields, body.FieldCodes = fieldTexts(lang, de.Fields)
 	}
 	body.Message = i18n.T(lang, key)

@@ -34,7 +34,7 @@ func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *d
 	p, errs := &domain.Person{}, domain.FieldErrors{}
 	decodeRecord(obj, p, map[string]bool{"employment": true}, "", errs)
 	e := readEmployment(obj["employment"], u, errs)
-	if e == nil && u.Role == domain.RoleInstitution {
+	if e == nil && u.Scope().InstitutionID != 0 {
 		errs.Add("employment", domain.CodeRequired)
 	}
 	if len(errs) > 0 {
@@ -72,8 +72,8 @@ func readEmployment(raw json.RawMessage, u *domain.User, errs domain.FieldErrors
 	}
 	e := &domain.Employment{}
 	decodeRecord(obj, e, map[string]bool{"person_id": true}, "employment.", errs)
-	if e.InstitutionID == 0 && u.Role == domain.RoleInstitution {
-		e.InstitutionID = u.InstitutionID
+	if e.InstitutionID == 0 {
+		e.InstitutionID = u.Scope().InstitutionID
 	}
 	return e
 }

@@ -14,29 +14,29 @@ type Roles []string
 // Allows reports whether role is in the set.
 func (rs Roles) Allows(role string) bool { return slices.Contains(rs, role) }
 
-// The sets routes declare.
+// The sets routes declare, each derived from Can.
 var (
 	// Everyone: any signed-in user (home, own account, logout).
-	Everyone = Roles(domain.AllRoles)
+	Everyone = RolesFor(Update, OwnAccount)
 	// Readers read business data: the jurisdiction's (supervisors; viewers,
 	// masked) or their own institution's.
-	Readers = Roles{domain.RoleSupervisor, domain.RoleInstitution, domain.RoleViewer}
+	Readers = RolesFor(Read, "institution")
 	// Filers file and change business data, the institution user its own.
-	Filers = Roles{domain.RoleSupervisor, domain.RoleInstitution}
+	Filers = RolesFor(Create, "person")
 	// Supervisors act for the office: create or retire institutions,
 	// dismiss findings.
-	Supervisors = Roles{domain.RoleSupervisor}
+	Supervisors = RolesFor(Dismiss, Finding)
 	// AccountAdmins manage accounts.
-	AccountAdmins = Roles{domain.RoleAdmin}
+	AccountAdmins = RolesFor(Manage, Account)
 	// SecurityAdmins set the security policy.
-	SecurityAdmins = Roles{domain.RoleSecurity}
+	SecurityAdmins = RolesFor(Manage, SecurityPol)
 	// Auditors read and export the audit trail.
-	Auditors = Roles{domain.RoleAuditor}
+	Auditors = RolesFor(Read, AuditTrail)
 )
 
 // BusinessRole reports whether the role works with business data (and so
 // may hold API tokens).
-func BusinessRole(role string) bool { return Readers.Allows(role) }
+func BusinessRole(role string) bool { return Can(&domain.User{Role: role}, Read, "institution") }
 
 // CheckRole reports whether the user's role and institution agree.
 func CheckRole(u *domain.User) error {

@@ -88,3 +88,29 @@ func (s *storeSink) Test(r *domain.EquipmentTest) error {
 	s.c.Tests++
 	return store.Load(s.l, store.Tests, r)
 }
+
+// Institutions returns how many institutions the database holds, retired
+// ones too: demo data goes only into an empty database.
+func Institutions(ctx context.Context, s *store.Store) (int, error) {
+	var n int
+	err := s.View(ctx, func(tx *store.Tx) error {
+		var err error
+		_, n, err = store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true, Limit: 1})
+		return err
+	})
+	return n, err
+}
+
+// AccountInstitution returns the institution the demo's institution user
+// works for: the first by name; 0 if there is none.
+func AccountInstitution(ctx context.Context, s *store.Store) (int64, error) {
+	var id int64
+	err := s.View(ctx, func(tx *store.Tx) error {
+		list, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Limit: 1})
+		if err == nil && len(list) > 0 {
+			id = list[0].ID
+		}
+		return err
+	})
+	return id, err
+}

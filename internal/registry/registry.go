@@ -39,32 +39,11 @@ var keyField = map[string]string{
 	"training": "taken_on", "exam": "examined_on", "dose": "period_start", "equipment": "serial_no", "test": "tested_on",
 }
 
-// Actor returns the audit actor for a user.
-func Actor(u *domain.User, requestID, ip string) domain.Actor {
-	return domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: requestID, IP: ip}
-}
-
-// allowed reports whether u may perform action on entity at all; which rows
-// it may touch is the store scope's business.
-func allowed(u *domain.User, action, entity string) bool {
-	switch u.Role {
-	case domain.RoleSupervisor:
-		return true
-	case domain.RoleInstitution:
-		// An institution user files its own records but not institutions.
-		return entity != "institution" || action == "update" || action == "read"
-	case domain.RoleViewer:
-		// A viewer reads, but not health data (exam conclusions, doses).
-		return action == "read" && entity != "exam" && entity != "dose"
-	}
-	return false // the administrators see no business data
-}
-
-var errForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
+var errForbidden = auth.ErrForbidden
 
 // Find returns one record the user may see.
 func Find[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Table[T], id int64) (*T, error) {
-	if !allowed(u, "read", t.Entity()) {
+	if !auth.Can(u, auth.Read, t.Entity()) {
 		return nil, errForbidden
 	}
 	var rec *T
@@ -95,7 +74,7 @@ func mask(u *domain.User, rec any) {
 
 // List returns a page of records the user may see.
 func List[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Table[T], f store.Filter) ([]*T, int, error) {
-	if !allowed(u, "read", t.Entity()) {
+	if !auth.Can(u, auth.Read, t.Entity()) {
 		return nil, 0, errForbidden
 	}
 	var recs []*T
@@ -113,7 +92,7 @@ func List[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Tabl
 
 // Create validates rec and files it.
 func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], rec P) error {
-	if !allowed(u, "create", t.Entity()) {
+	if !auth.Can(u, auth.Create, t.Entity()) {
 		return errForbidden
 	}
 	if err := r.check(rec); err != nil {
@@ -129,7 +108,7 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 
 // Update validates rec and stores it if its version is current (ErrStale otherwise).
 func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], rec P) error {
-	if !allowed(u, "update", t.Entity()) {
+	if !auth.Can(u, auth.Update, t.Entity()) {
 		return errForbidden
 	}
 	if err := r.check(rec); err != nil {
@@ -145,7 +124,7 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 
 // Retire retires (or, with restore, brings back) a record at the given version.
 func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], id int64, version int, restore bool) error {
-	if !allowed(u, "retire", t.Entity()) {
+	if !auth.Can(u, auth.Retire, t.Entity()) {
 		return errForbidden
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
@@ -167,6 +146,9 @@ func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *doma
 // number exists, the employment is added to that person (the person's other
 // fields are left as they are).
 func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor domain.Actor, u *domain.User, p *domain.Person, e *domain.Employment) error {
+	if !auth.Can(u, auth.Create, "person") || !auth.Can(u, auth.Create, "employment") {
+		return errForbidden
+	}
 	p.Normalize()
 	e.Normalize()
 	errs := p.Validate(r.Today())

@@ -74,6 +74,9 @@ func (s *Store) openSQLite(path string) error {
 	return nil
 }
 
+// Ping checks that the database answers (for /healthz).
+func (s *Store) Ping(ctx context.Context) error { return s.write.PingContext(ctx) }
+
 // Dialect names the database engine: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name }
 

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/accounts"
 	"radsup/internal/domain"
 
 	"radsup/internal/auth"
@@ -106,7 +107,7 @@ func TestFirstLoginForcesPasswordChange(t *testing.T) {
 func TestTwoFactorLogin(t *testing.T) {
 	e := newEnv(t)
 	newAccount(e, "jiandu", "supervisor")
-	if err := e.auth.SetPolicy(context.Background(), domain.Actor{}, auth.DefaultPolicy()); err != nil {
+	if err := e.auth.SetPolicy(context.Background(), domain.Actor{}, accounts.Console(domain.RoleSecurity), auth.DefaultPolicy()); err != nil {
 		t.Fatal(err)
 	}
 	b := &browser{e: e}

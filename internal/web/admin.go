@@ -4,10 +4,8 @@ import (
 	"errors"
 	"net/http"
 
-	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/store"
 )
 
 // roles lists the account roles for the add-user form.
@@ -65,24 +63,20 @@ func (s *Server) handleUsers(w http.ResponseWriter, r *http.Request) error {
 
 // renderUsers shows the user page with the add-user form in state st.
 func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int, st formState, msg, done string) error {
-	ctx, dir, lang := r.Context(), directory(), s.lang(r)
-	var users []*domain.User
-	if err := s.cfg.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		users, err = tx.FindUsers()
-		return err
-	}); err != nil {
+	ctx, lang := r.Context(), s.lang(r)
+	users, err := s.cfg.Auth.Users(ctx, userOf(r))
+	if err != nil {
 		return err
 	}
 	ids := make([]int64, len(users))
 	for i, x := range users {
 		ids[i] = x.InstitutionID
 	}
-	names, err := s.institutionNames(ctx, dir, ids)
+	names, err := s.institutionNames(ctx, userOf(r), ids)
 	if err != nil {
 		return err
 	}
-	ref, err := s.refInput(ctx, dir, lang, st.Values["institution_id"])
+	ref, err := s.refInput(ctx, userOf(r), lang, st.Values["institution_id"])
 	if err != nil {
 		return err
 	}
@@ -91,7 +85,7 @@ func (s *Server) renderUsers(w http.ResponseWriter, r *http.Request, status int,
 		Form: formSection{Fields: buildFields(lang, userFields, st, ref)}}
 	p.Form.Fields[len(p.Form.Fields)-1].Input = "password"
 	for _, x := range users {
-		p.Users = append(p.Users, userRow{x, names[x.InstitutionID], s.cfg.Store.Now().Before(x.LockedUntil)})
+		p.Users = append(p.Users, userRow{x, names[x.InstitutionID], s.cfg.Auth.Locked(x)})
 	}
 	return s.render(w, r, status, "users", p)
 }
@@ -103,7 +97,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	var uf userForm
 	st := newFormState(nil)
-	readFields(r.PostForm, &uf, userFields, &st, s.resolverFor(r.Context(), directory()))
+	readFields(r.PostForm, &uf, userFields, &st, s.resolver(r))
 	uf.Password = r.PostForm.Get("password") // as typed: spaces are part of a password
 	if uf.Username == "" {
 		st.Errors.Add("username", domain.CodeRequired)
@@ -115,7 +109,7 @@ func (s *Server) handleUserCreate(w http.ResponseWriter, r *http.Request) error 
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, st, i18n.T(s.lang(r), "error.invalid"), "")
 	}
 	nu := &domain.User{Username: uf.Username, DisplayName: uf.DisplayName, Role: uf.Role, InstitutionID: uf.InstitutionID}
-	err := s.cfg.Auth.AddUser(r.Context(), actorOf(r), nu, uf.Password)
+	err := s.cfg.Auth.AddUser(r.Context(), actorOf(r), userOf(r), nu, uf.Password)
 	var de *domain.Error
 	switch {
 	case err == nil:
@@ -147,15 +141,11 @@ func (s *Server) handleUserPassword(w http.ResponseWriter, r *http.Request) erro
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	var target *domain.User
-	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		target, err = tx.FindUserByID(id)
-		return err
-	}); err != nil {
+	target, err := s.cfg.Auth.User(r.Context(), userOf(r), id)
+	if err != nil {
 		return err
 	}
-	err = s.cfg.Auth.SetPassword(r.Context(), actorOf(r), target.Username, r.PostForm.Get("password"))
+	err = s.cfg.Auth.SetPassword(r.Context(), actorOf(r), userOf(r), target.Username, r.PostForm.Get("password"))
 	var de *domain.Error
 	if errors.As(err, &de) && de.Code == domain.EINVALID {
 		lang := s.lang(r)
@@ -175,13 +165,7 @@ func (s *Server) targetUser(r *http.Request) (*domain.User, error) {
 	if err != nil {
 		return nil, err
 	}
-	var u *domain.User
-	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		u, err = tx.FindUserByID(id)
-		return err
-	})
-	return u, err
+	return s.cfg.Auth.User(r.Context(), userOf(r), id)
 }
 
 // handleUserAccess changes an account's role and whether it is disabled;
@@ -194,26 +178,16 @@ func (s *Server) handleUserAccess(w http.ResponseWriter, r *http.Request) error 
 	if err := parseForm(r); err != nil {
 		return err
 	}
-	if target.ID == userOf(r).ID {
-		return errForbidden
-	}
 	role := r.PostForm.Get("role")
 	if !roles.Has(role) {
 		return errBadRequest
 	}
-	inst := target.InstitutionID
-	if role != domain.RoleInstitution {
-		inst = 0
-	}
-	if err := auth.CheckRole(&domain.User{Role: role, InstitutionID: inst}); err != nil {
+	err = s.cfg.Auth.SetAccess(r.Context(), actorOf(r), userOf(r), target.ID, role, r.PostForm.Get("disabled") == "true")
+	if de, ok := errors.AsType[*domain.Error](err); ok && de.Code == domain.EINVALID {
 		lang := s.lang(r)
 		msg := i18n.T(lang, "users.access_failed", target.Username) + fieldMessage(lang, "institution_id", "role_institution")
 		return s.renderUsers(w, r, http.StatusUnprocessableEntity, newFormState(map[string]string{"role": domain.RoleSupervisor}), msg, "")
 	}
-	disabled := r.PostForm.Get("disabled") == "true"
-	err = s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		return tx.SetUserAccess(target.ID, role, inst, disabled)
-	})
 	if err != nil {
 		return err
 	}
@@ -227,7 +201,7 @@ func (s *Server) handleUserUnlock(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error { return tx.Unlock(target.ID) }); err != nil {
+	if err := s.cfg.Auth.Unlock(r.Context(), actorOf(r), userOf(r), target.ID); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users?done=unlock", http.StatusSeeOther)
@@ -240,7 +214,7 @@ func (s *Server) handleUserTOTPReset(w http.ResponseWriter, r *http.Request) err
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Auth.ResetTOTP(r.Context(), actorOf(r), target.ID); err != nil {
+	if err := s.cfg.Auth.ResetTOTP(r.Context(), actorOf(r), userOf(r), target.ID); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/admin/users?done=totp", http.StatusSeeOther)

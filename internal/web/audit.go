@@ -6,10 +6,10 @@ import (
 	"strconv"
 	"time"
 
+	"radsup/internal/audit"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
-	"radsup/internal/xlsx"
 )
 
 // auditPageSize is the number of events a page of the audit log shows.
@@ -80,17 +80,14 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		p.Page = n
 	}
 	f.Limit, f.Offset = auditPageSize, (p.Page-1)*auditPageSize
-	err := s.cfg.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if len(errs) == 0 {
-			if p.Events, p.Total, err = tx.FindAuditEvents(f); err != nil {
-				return err
-			}
+	var err error
+	if len(errs) == 0 {
+		var page *audit.Page
+		if page, err = s.cfg.Audit.Events(ctx, userOf(r), f); err != nil {
+			return err
 		}
-		p.Actions, err = tx.AuditActions()
-		return err
-	})
-	if err != nil {
+		p.Events, p.Total, p.Actions = page.Events, page.Total, page.Actions
+	} else if p.Actions, err = s.cfg.Audit.Actions(ctx, userOf(r)); err != nil {
 		return err
 	}
 	p.Pages = max(1, (p.Total+auditPageSize-1)/auditPageSize)
@@ -117,65 +114,21 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 	}
 	p.ExportURL = "/audit/export.xlsx?" + ex.Encode()
 	if q.Get("verify") == "1" {
-		if p.Chain, err = s.cfg.Store.VerifyAudit(ctx); err != nil {
-			return err
-		}
-		err := s.cfg.Store.WithTx(ctx, actorOf(r), func(tx *store.Tx) error {
-			return tx.Audit("audit_verify", "audit", 0, map[string]any{"events": p.Chain.Events, "whole": p.Chain.Break == nil})
-		})
-		if err != nil {
+		if p.Chain, err = s.cfg.Audit.Verify(ctx, actorOf(r), userOf(r)); err != nil {
 			return err
 		}
 	}
 	return s.render(w, r, http.StatusOK, "audit", p)
 }
 
-// auditKind is the sheet of an audit log export.
-var auditKind = &xlsx.Kind{Name: "audit", Entity: "audit", Sheet: "审计日志", Columns: []xlsx.Column{
-	{Key: "id", ZH: "序号"}, {Key: "at", ZH: "时间（北京时间）"}, {Key: "username", ZH: "用户", Text: true},
-	{Key: "role", ZH: "角色"}, {Key: "action", ZH: "操作"}, {Key: "entity", ZH: "对象"}, {Key: "entity_id", ZH: "对象编号"},
-	{Key: "ip", ZH: "IP地址", Text: true}, {Key: "request_id", ZH: "请求编号", Text: true},
-	{Key: "before", ZH: "修改前"}, {Key: "after", ZH: "修改后 / 详情"}, {Key: "hash", ZH: "哈希", Text: true},
-}}
-
 // handleAuditExport streams the filtered audit log as a workbook; the
-// export is itself audited.
+// export is audited before the first event leaves.
 func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) error {
 	f, errs := auditFilter(r.URL.Query())
 	if len(errs) > 0 {
 		return errBadRequest
 	}
-	keys := make([]string, len(auditKind.Columns))
-	for i, c := range auditKind.Columns {
-		keys[i] = c.Key
-	}
-	attachment(w, "audit-"+time.Now().In(shanghai).Format("20060102")+".xlsx", xlsxType)
-	x := xlsx.NewWriter(w)
-	if err := x.Sheet(auditKind, keys); err != nil {
-		return err
-	}
-	n := 0
-	str := func(p *string) string {
-		if p == nil {
-			return ""
-		}
-		return *p
-	}
-	err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		return tx.EachAuditEvent(f, func(e *domain.AuditEvent) error {
-			n++
-			return x.Row([]string{strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Username,
-				i18n.T(i18n.Default, "role."+e.Role), e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10),
-				e.IP, e.RequestID, str(e.Before), str(e.After), e.Hash})
-		})
-	})
-	if err == nil {
-		err = x.Close()
-	}
-	if err != nil {
-		return err
-	}
-	return s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		return tx.Audit("export", "audit", 0, map[string]any{"filter": r.URL.Query(), "rows": n})
-	})
+	out := &lazyAttachment{w: w, name: "audit-" + time.Now().In(shanghai).Format("20060102") + ".xlsx", ctype: xlsxType}
+	_, err := s.cfg.Audit.Export(r.Context(), actorOf(r), userOf(r), f, s.lang(r), out)
+	return out.failed(err)
 }

@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"strconv"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -37,8 +38,6 @@ type kind[T any, P recordPtr[T]] struct {
 	defaults  map[string]string
 	// prefill returns further defaults of a new record under the parent.
 	prefill func(ctx context.Context, s *Server, u *domain.User, parentID int64) map[string]string
-	// onlyRegulators: only supervisors may create and retire (institutions).
-	onlyRegulators bool
 }
 
 func (k *kind[T, P]) fields() []domain.Field { return domain.Fields[k.entity] }
@@ -78,7 +77,7 @@ func (k *kind[T, P]) find(s *Server, r *http.Request) (P, error) {
 }
 
 func (k *kind[T, P]) mayCreate(r *http.Request) error {
-	if k.onlyRegulators && userOf(r).Role == domain.RoleInstitution {
+	if !auth.Can(userOf(r), auth.Create, k.entity) {
 		return errForbidden
 	}
 	return nil
@@ -138,12 +137,13 @@ func (k *kind[T, P]) newForm(s *Server) handler {
 // ownInstitution sets an institution user's institution as the value of
 // the form's institution reference.
 func ownInstitution(u *domain.User, fields []domain.Field, st *formState) {
-	if u.Role != domain.RoleInstitution {
+	own := u.Scope().InstitutionID
+	if own == 0 {
 		return
 	}
 	for _, f := range fields {
 		if f.Type == domain.RefField {
-			st.Values[f.Key] = strconv.FormatInt(u.InstitutionID, 10)
+			st.Values[f.Key] = strconv.FormatInt(own, 10)
 		}
 	}
 }

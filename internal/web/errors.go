@@ -6,9 +6,9 @@ import (
 	"net/http"
 
 	"radsup/internal/domain"
+	"radsup/internal/httperr"
 	"radsup/internal/httplog"
 	"radsup/internal/i18n"
-	"radsup/internal/store"
 )
 
 // handler is the shape of every page handler: it returns an error instead of
@@ -18,10 +18,10 @@ type handler func(w http.ResponseWriter, r *http.Request) error
 var (
 	errNotFound    = &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found"}
 	errForbidden   = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbidden"}
-	errBadRequest  = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+	errBadRequest  = httperr.ErrBadRequest
 	errCrossOrigin = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.cross_origin"}
 	errConflict    = &domain.Error{Code: domain.ECONFLICT, Message: "error.conflict"}
-	errTooLarge    = &domain.Error{Code: domain.EINVALID, Message: "error.too_large"}
+	errTooLarge    = httperr.ErrTooLarge
 )
 
 // wrap runs h and reports its error, if any.
@@ -31,35 +31,6 @@ func (s *Server) wrap(h handler) http.Handler {
 			s.fail(w, r, err)
 		}
 	})
-}
-
-// errorStatus maps an error to its HTTP status and the i18n key of the text
-// the user reads. Only catalogue keys are shown, never an error's own text.
-func errorStatus(err error) (int, string) {
-	code := domain.ErrorCode(err)
-	status, key := http.StatusInternalServerError, "error.internal"
-	switch code {
-	case domain.ENOTFOUND:
-		status, key = http.StatusNotFound, "error.not_found"
-	case domain.EFORBIDDEN:
-		status, key = http.StatusForbidden, "error.forbidden"
-	case domain.EUNAUTHORIZED:
-		status, key = http.StatusUnauthorized, "error.unauthorized"
-	case domain.ESTALE:
-		status, key = http.StatusConflict, "error.stale"
-	case domain.ECONFLICT:
-		status, key = http.StatusConflict, "error.conflict"
-	case domain.EINVALID:
-		status, key = http.StatusBadRequest, "error.bad_request"
-	}
-	if err == errTooLarge {
-		status = http.StatusRequestEntityTooLarge
-	}
-	var de *domain.Error
-	if status < 500 && errors.As(err, &de) && de.Message != "" && i18n.Has(de.Message) {
-		key = de.Message
-	}
-	return status, key
 }
 
 // errorPage is the data of the error page.
@@ -73,24 +44,28 @@ type errorPage struct {
 // fail logs err once (5xx at Error with the request ID, 4xx at Info) and
 // shows the error page.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
-	status, key := errorStatus(err)
+	a := httperr.Of(err)
 	id := httplog.ID(r.Context())
 	attrs := []any{slog.String("request_id", id), slog.String("method", r.Method),
-		slog.String("path", r.URL.Path), slog.Int("status", status), slog.Any("err", err)}
-	if status >= 500 {
+		slog.String("path", r.URL.Path), slog.Int("status", a.Status), slog.Any("err", err)}
+	if _, sent := errors.AsType[*sentError](err); sent {
+		s.log.Error("response cut short", attrs...)
+		return
+	}
+	if a.Status >= 500 {
 		s.log.Error("page failed", attrs...)
 	} else {
 		s.log.Info("page refused", attrs...)
 	}
-	if status == http.StatusForbidden && userOf(r) != nil {
+	if a.Status == http.StatusForbidden && userOf(r) != nil {
 		s.auditDenied(r)
 	}
 	lang := s.lang(r)
-	data := errorPage{base: s.base(r, "", i18n.T(lang, "error.title")), Status: status, Message: i18n.T(lang, key)}
-	if status >= 500 {
+	data := errorPage{base: s.base(r, "", i18n.T(lang, "error.title")), Status: a.Status, Message: i18n.T(lang, a.Key)}
+	if a.Status >= 500 {
 		data.RequestID = id
 	}
-	if rerr := s.render(w, r, status, "error", data); rerr != nil {
+	if rerr := s.render(w, r, a.Status, "error", data); rerr != nil {
 		s.log.Error("error page failed", slog.String("request_id", id), slog.Any("err", rerr))
 		http.Error(w, i18n.T(lang, "error.internal"), http.StatusInternalServerError)
 	}
@@ -103,9 +78,7 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
 
 // auditDenied records a permission denial: who tried what.
 func (s *Server) auditDenied(r *http.Request) {
-	err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		return tx.Audit("denied", "route", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
-	})
+	err := s.cfg.Audit.Record(r.Context(), actorOf(r), "denied", "route", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
 	if err != nil {
 		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"radsup/internal/accounts"
+	"radsup/internal/audit"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
@@ -87,7 +88,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		users: map[string]*domain.User{}, tokens: map[string]string{}}
 	e.svc = &findings.Service{Store: s}
 	e.reg.AfterChange = e.svc.AfterChange(nil)
-	cfg.Store, cfg.Registry, cfg.Auth, cfg.Findings = s, e.reg, e.auth, e.svc
+	cfg.Store, cfg.Registry, cfg.Auth, cfg.Findings, cfg.Audit = s, e.reg, e.auth, e.svc, &audit.Service{Store: s}
 	cfg.Logger = slog.New(slog.NewJSONHandler(e.logs, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	srv, err := web.New(cfg)
 	if err != nil {
@@ -98,7 +99,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	// sign in with passwords only.
 	pol := auth.DefaultPolicy()
 	pol.TwoFactorRoles = nil
-	if err := e.auth.SetPolicy(context.Background(), domain.Actor{Username: "test"}, pol); err != nil {
+	if err := e.auth.SetPolicy(context.Background(), domain.Actor{Username: "test"}, accounts.Console(domain.RoleSecurity), pol); err != nil {
 		t.Fatal(err)
 	}
 	err = s.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {

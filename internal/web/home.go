@@ -3,12 +3,8 @@ package web
 import (
 	"net/http"
 
-	"radsup/internal/domain"
-
 	"radsup/internal/auth"
 	"radsup/internal/i18n"
-	"radsup/internal/registry"
-	"radsup/internal/store"
 )
 
 // homePage is the data of the home page.
@@ -23,30 +19,22 @@ type homePage struct {
 
 // handleHome shows how many institutions, people and devices the user can see.
 func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
-	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
-	one := store.Filter{Limit: 1}
+	u := userOf(r)
 	p := homePage{base: s.base(r, "home", i18n.T(s.lang(r), "nav.home"))}
-	if !auth.BusinessRole(u.Role) {
+	if !auth.Can(u, auth.Read, "institution") {
 		// The administrators see no business data: their home lists their tasks.
 		return s.render(w, r, http.StatusOK, "home", p)
 	}
-	var err error
-	if _, p.Institutions, err = registry.List(ctx, reg, u, store.Institutions, one); err != nil {
-		return err
-	}
-	if _, p.People, err = registry.List(ctx, reg, u, store.People, one); err != nil {
-		return err
-	}
-	if _, p.Equipment, err = registry.List(ctx, reg, u, store.Equipment, one); err != nil {
-		return err
-	}
-	if u.Role == domain.RoleInstitution {
-		p.OwnInstitution = idURL("/institutions/", u.InstitutionID)
-		p.Findings, err = s.recordFindings(r, "", u.InstitutionID)
-	} else {
-		p.Findings, err = s.recordFindings(r, "", 0)
-	}
+	c, err := s.cfg.Registry.Count(r.Context(), u)
 	if err != nil {
+		return err
+	}
+	p.Institutions, p.People, p.Equipment = c.Institutions, c.People, c.Equipment
+	own := u.Scope().InstitutionID
+	if own != 0 {
+		p.OwnInstitution = idURL("/institutions/", own)
+	}
+	if p.Findings, err = s.recordFindings(r, "", own); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "home", p)

@@ -5,6 +5,7 @@ import (
 	"strconv"
 	"strings"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -25,8 +26,8 @@ type institutionsPage struct {
 // institution user goes straight to its own institution.
 func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) error {
 	u := userOf(r)
-	if u.Role == domain.RoleInstitution {
-		http.Redirect(w, r, idURL("/institutions/", u.InstitutionID), http.StatusSeeOther)
+	if own := u.Scope().InstitutionID; own != 0 {
+		http.Redirect(w, r, idURL("/institutions/", own), http.StatusSeeOther)
 		return nil
 	}
 	lq := readList(r, "q", "kind", "street", "status")
@@ -37,7 +38,7 @@ func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) erro
 	return s.render(w, r, http.StatusOK, "institutions", institutionsPage{
 		base: s.base(r, "institutions", i18n.T(s.lang(r), "nav.institutions")),
 		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
-		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: u.Role == domain.RoleSupervisor,
+		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: auth.Can(u, auth.Create, "institution"),
 	})
 }
 
@@ -107,7 +108,7 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 	p := institutionPage{
 		base: s.base(r, "institutions", inst.Name), Inst: inst, Details: details(lang, "institution", inst),
 		Actions:   rowActions("institutions", inst.ID, inst.Version, inst.Retired),
-		CanRetire: userOf(r).Role == domain.RoleSupervisor,
+		CanRetire: auth.Can(userOf(r), auth.Retire, "institution"),
 		Tab:       q.Get("tab"), ShowRetired: q.Get("retired") == "1",
 	}
 	if !contains(institutionTabs, p.Tab) {

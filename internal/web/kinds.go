@@ -49,7 +49,7 @@ func idURL(prefix string, id int64) string { return prefix + strconv.FormatInt(i
 // The entities with generic create, edit and retire pages.
 var (
 	institutions = &kind[domain.Institution, *domain.Institution]{
-		entity: "institution", plural: "institutions", table: store.Institutions, onlyRegulators: true,
+		entity: "institution", plural: "institutions", table: store.Institutions,
 		page:     func(x *domain.Institution) string { return idURL("/institutions/", x.ID) },
 		defaults: map[string]string{"division_code": domain.DefaultDivision, "status": "open"},
 	}

@@ -110,78 +110,58 @@ type yearSum struct {
 // handlePerson shows a person with employments, trainings, exams and doses;
 // the ID number masked.
 func (s *Server) handlePerson(w http.ResponseWriter, r *http.Request) error {
-	return s.personPage(w, r, false)
+	return s.personPage(w, r, nil)
 }
 
-// handlePersonReveal shows the person's page with the whole ID number, and
-// records who looked.
+// handlePersonReveal shows the person's page with the whole ID number; the
+// look is recorded before the number is sent.
 func (s *Server) handlePersonReveal(w http.ResponseWriter, r *http.Request) error {
-	x, err := people.find(s, r)
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	err = s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		return tx.Audit("reveal", "person", x.ID, map[string]string{"field": "id_number"})
-	})
+	x, err := s.cfg.Registry.Reveal(r.Context(), actorOf(r), userOf(r), id)
 	if err != nil {
 		return err
 	}
-	return s.personPage(w, r, true)
+	return s.personPage(w, r, x)
 }
 
-func (s *Server) personPage(w http.ResponseWriter, r *http.Request, reveal bool) error {
-	x, err := people.find(s, r)
+// personPage shows the person in the URL; revealed, if not nil, is the
+// person with the whole ID number.
+func (s *Server) personPage(w http.ResponseWriter, r *http.Request, revealed *domain.Person) error {
+	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
 	show := r.URL.Query().Get("retired") == "1"
+	pf, err := s.cfg.Registry.Person(r.Context(), userOf(r), id, show)
+	if err != nil {
+		return err
+	}
+	x := pf.Person
 	p := personPage{base: s.base(r, "people", x.Name), Person: x, Details: details(s.lang(r), "person", x),
-		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show)}
+		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show),
+		Trainings: pf.Trainings, Exams: pf.Exams, HealthHidden: pf.HealthHidden}
 	for i, d := range p.Details {
-		if d.Key != "id_number" || reveal {
-			continue
-		}
-		p.Details[i].Value = domain.MaskIDNumber(x.IDNumber)
-		if auth.SeesIDNumbers(userOf(r)) {
-			p.Details[i].Reveal = idURL("/people/", x.ID) + "/reveal"
-		}
-	}
-	f := store.Filter{Values: map[string]string{"person_id": strconv.FormatInt(x.ID, 10)}, Retired: show}
-	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
-	emps, _, err := registry.List(ctx, reg, u, store.Employments, f)
-	if err != nil {
-		return err
-	}
-	if p.Trainings, _, err = registry.List(ctx, reg, u, store.Trainings, f); err != nil {
-		return err
-	}
-	var ds []*domain.DoseRecord
-	if p.HealthHidden = !auth.SeesHealthData(u); !p.HealthHidden {
-		if p.Exams, _, err = registry.List(ctx, reg, u, store.Exams, f); err != nil {
-			return err
-		}
-		if ds, _, err = registry.List(ctx, reg, u, store.Doses, f); err != nil {
-			return err
+		switch {
+		case d.Key != "id_number":
+		case revealed != nil:
+			p.Details[i].Value = revealed.IDNumber
+		default:
+			p.Details[i].Value = domain.MaskIDNumber(x.IDNumber)
+			if auth.Can(userOf(r), auth.Reveal, "person") {
+				p.Details[i].Reveal = idURL("/people/", x.ID) + "/reveal"
+			}
 		}
 	}
-	var ids []int64
-	for _, e := range emps {
-		ids = append(ids, e.InstitutionID)
+	for _, e := range pf.Employments {
+		p.Employments = append(p.Employments, employmentRow{e, pf.Institutions[e.InstitutionID]})
 	}
-	for _, d := range ds {
-		ids = append(ids, d.InstitutionID)
+	for _, d := range pf.Doses {
+		p.Doses = append(p.Doses, doseRow{d, pf.Institutions[d.InstitutionID]})
 	}
-	names, err := s.institutionNames(ctx, u, ids)
-	if err != nil {
-		return err
-	}
-	for _, e := range emps {
-		p.Employments = append(p.Employments, employmentRow{e, names[e.InstitutionID]})
-	}
-	for _, d := range ds {
-		p.Doses = append(p.Doses, doseRow{d, names[d.InstitutionID]})
-	}
-	p.YearSums = yearSums(ds)
+	p.YearSums = yearSums(pf.Doses)
 	if p.Findings, err = s.recordFindings(r, "person", x.ID); err != nil {
 		return err
 	}

@@ -5,9 +5,9 @@ import (
 	"net/http"
 	"strconv"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/registry"
 	"radsup/internal/store"
 )
 
@@ -67,8 +67,8 @@ func (ri refInput) name(v string) string {
 // institutions the form's values refer to (named in fixed and code mode).
 func (s *Server) refInput(ctx context.Context, u *domain.User, lang string, ids ...string) (refInput, error) {
 	ri := refInput{mode: "fixed", lang: lang, names: map[string]string{}, codes: map[string]string{}}
-	if u.Role != domain.RoleInstitution {
-		list, _, err := registry.List(ctx, s.cfg.Registry, u, store.Institutions, store.Filter{Limit: maxSelect + 1})
+	if auth.Can(u, auth.Read, auth.Directory) {
+		list, _, err := s.cfg.Registry.Directory(ctx, u, store.Filter{Limit: maxSelect + 1})
 		if err != nil {
 			return ri, err
 		}
@@ -82,17 +82,22 @@ func (s *Server) refInput(ctx context.Context, u *domain.User, lang string, ids 
 			}
 		}
 	}
+	var missing []int64
 	for _, v := range ids {
 		if _, ok := ri.names[v]; ok || v == "" {
 			continue
 		}
-		id, err := strconv.ParseInt(v, 10, 64)
-		if err != nil {
-			continue
+		if id, err := strconv.ParseInt(v, 10, 64); err == nil {
+			missing = append(missing, id)
 		}
-		if x, err := registry.Find(ctx, s.cfg.Registry, u, store.Institutions, id); err == nil {
-			ri.names[v], ri.codes[v] = x.Name, x.CreditCode
-		}
+	}
+	xs, err := s.cfg.Registry.Institutions(ctx, u, missing)
+	if err != nil {
+		return ri, err
+	}
+	for _, x := range xs {
+		id := strconv.FormatInt(x.ID, 10)
+		ri.names[id], ri.codes[id] = x.Name, x.CreditCode
 	}
 	return ri, nil
 }
@@ -110,36 +115,16 @@ func (s *Server) resolverFor(ctx context.Context, u *domain.User) func(string) (
 		if code == "" {
 			return "", true // left empty: "required" is reported by validation
 		}
-		list, _, err := registry.List(ctx, s.cfg.Registry, u, store.Institutions,
-			store.Filter{Values: map[string]string{"credit_code": code}, Limit: 1})
-		if err != nil || len(list) == 0 {
+		x, err := s.cfg.Registry.InstitutionByCode(ctx, u, code)
+		if err != nil {
 			return "", false
 		}
-		return strconv.FormatInt(list[0].ID, 10), true
+		return strconv.FormatInt(x.ID, 10), true
 	}
 }
 
 // institutionNames returns the names of the institutions with the given ids
 // that u may see.
 func (s *Server) institutionNames(ctx context.Context, u *domain.User, ids []int64) (map[int64]string, error) {
-	names := map[int64]string{}
-	for _, id := range ids {
-		if _, done := names[id]; done || id == 0 {
-			continue
-		}
-		x, err := registry.Find(ctx, s.cfg.Registry, u, store.Institutions, id)
-		if store.IsNotFound(err) {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		names[id] = x.Name
-	}
-	return names, nil
+	return s.cfg.Registry.InstitutionNames(ctx, u, ids)
 }
-
-// directory is the reader of the institution directory (names and credit
-// codes) for the account administrator, who binds institution users to
-// institutions but sees no other business data.
-func directory() *domain.User { return &domain.User{Username: "directory", Role: domain.RoleViewer} }

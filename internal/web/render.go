@@ -34,22 +34,22 @@ func (s *Server) base(r *http.Request, nav, title string) base {
 // breadth-first search on every use, a method one lookup.
 func (b base) Layout() base { return b }
 
-// IsAdmin reports whether the user is an administrator.
-func (b base) IsAdmin() bool { return b.User != nil && b.User.Role == domain.RoleAdmin }
+// Can reports whether the user may do action to records of the kind
+// entity (auth.Can): templates ask it before they offer a control, so that
+// they name capabilities, never roles.
+func (b base) Can(action, entity string) bool { return auth.Can(b.User, auth.Action(action), entity) }
 
-// Role reports whether the user has the role; templates ask it to show
-// what the role may use.
-func (b base) Role(role string) bool { return b.User != nil && b.User.Role == role }
+// OwnInstitution is the institution an institution user works for; 0 for
+// users who see the whole jurisdiction.
+func (b base) OwnInstitution() int64 {
+	if b.User == nil {
+		return 0
+	}
+	return b.User.Scope().InstitutionID
+}
 
-// Business reports whether the user works with business data (not one of
-// the three administrators).
-func (b base) Business() bool { return b.User != nil && auth.BusinessRole(b.User.Role) }
-
-// Files reports whether the user may file and change business data.
-func (b base) Files() bool { return b.User != nil && auth.Filers.Allows(b.User.Role) }
-
-// IsInstitution reports whether the user is an institution user.
-func (b base) IsInstitution() bool { return b.User != nil && b.User.Role == domain.RoleInstitution }
+// IsInstitution reports whether the user works for one institution.
+func (b base) IsInstitution() bool { return b.OwnInstitution() != 0 }
 
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {

@@ -94,12 +94,9 @@ func (s *Server) routes() http.Handler {
 // GET and POST /plural/{id}/edit, POST /plural/{id}/retire and /restore.
 func editable[T any, P recordPtr[T]](s *Server, mux *http.ServeMux, k *kind[T, P]) {
 	p := "/" + k.plural + "/{id}/"
-	retirers := auth.Filers
-	if k.onlyRegulators {
-		retirers = auth.Supervisors
-	}
-	s.page(mux, "GET "+p+"edit", auth.Filers, k.edit(s))
-	s.page(mux, "POST "+p+"edit", auth.Filers, k.update(s))
+	editors, retirers := auth.RolesFor(auth.Update, k.entity), auth.RolesFor(auth.Retire, k.entity)
+	s.page(mux, "GET "+p+"edit", editors, k.edit(s))
+	s.page(mux, "POST "+p+"edit", editors, k.update(s))
 	s.page(mux, "POST "+p+"retire", retirers, k.retire(s, false))
 	s.page(mux, "POST "+p+"restore", retirers, k.retire(s, true))
 }

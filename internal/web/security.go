@@ -103,7 +103,7 @@ func (s *Server) handleSecuritySave(w http.ResponseWriter, r *http.Request) erro
 		}
 	}
 	if len(errs) == 0 {
-		err := s.cfg.Auth.SetPolicy(r.Context(), actorOf(r), p)
+		err := s.cfg.Auth.SetPolicy(r.Context(), actorOf(r), userOf(r), p)
 		var de *domain.Error
 		if !errors.As(err, &de) || de.Code != domain.EINVALID {
 			if err != nil {

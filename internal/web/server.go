@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"radsup/internal/accounts"
+	"radsup/internal/audit"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -38,6 +39,7 @@ type Config struct {
 	Registry      *registry.Registry
 	Auth          *accounts.Service
 	Findings      *findings.Service // screening findings and their dismissal
+	Audit         *audit.Service    // the audit trail: the auditor's pages, refusals, reveals
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
@@ -63,8 +65,8 @@ type staticFile struct {
 // New parses every template and loads the static files; a broken template
 // is an error, so that a bad build never starts.
 func New(cfg Config) (*Server, error) {
-	if cfg.Store == nil || cfg.Registry == nil || cfg.Auth == nil {
-		return nil, errors.New("web.New: Store, Registry and Auth are required")
+	if cfg.Store == nil || cfg.Registry == nil || cfg.Auth == nil || cfg.Audit == nil {
+		return nil, errors.New("web.New: Store, Registry, Auth and Audit are required")
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)

@@ -2,6 +2,7 @@ package web
 
 import (
 	"context"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"slices"
@@ -164,7 +165,9 @@ func (s *Server) handleLogin(w http.ResponseWriter, r *http.Request) error {
 	actor := domain.Actor{RequestID: httplog.ID(r.Context()), IP: httplog.ClientIP(r)}
 	if !s.allowLogin(r.Context(), actor.IP) {
 		actor.Username = username
-		s.cfg.Store.WithTx(r.Context(), actor, func(tx *store.Tx) error { return tx.Audit("login_throttled", "user", 0, nil) })
+		if err := s.cfg.Auth.Throttled(r.Context(), actor); err != nil {
+			s.log.Error("audit of a throttled login failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
+		}
 		page.Message = i18n.T(lang, "error.login_throttled")
 		return s.render(w, r, http.StatusTooManyRequests, "login", page)
 	}

@@ -7,7 +7,6 @@ import (
 
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/store"
 )
 
 // tokensPage is the data of the API token page.
@@ -26,11 +25,8 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, p tokensPage) error {
 	p.base = s.base(r, "tokens", i18n.T(s.lang(r), "nav.tokens"))
-	if err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		p.Tokens, err = tx.FindAPITokens(userOf(r).ID)
-		return err
-	}); err != nil {
+	var err error
+	if p.Tokens, err = s.cfg.Auth.Tokens(r.Context(), userOf(r)); err != nil {
 		return err
 	}
 	return s.render(w, r, status, "tokens", p)
@@ -63,9 +59,7 @@ func (s *Server) handleTokenRevoke(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	if err := s.cfg.Store.WithTx(r.Context(), actorOf(r), func(tx *store.Tx) error {
-		return tx.RevokeAPIToken(userOf(r).ID, id)
-	}); err != nil {
+	if err := s.cfg.Auth.RevokeToken(r.Context(), actorOf(r), userOf(r), id); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/account/tokens", http.StatusSeeOther)

@@ -1,0 +1,63 @@
+// Package httperr is the one table from errors to HTTP answers, shared by
+// the pages and the JSON API: the status, the error code and the catalogue
+// key of the sentence the user reads. Only catalogue keys reach a user,
+// never an error's own text.
+package httperr
+
+import (
+	"errors"
+	"net/http"
+
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+)
+
+// Errors of the HTTP layer itself.
+var (
+	// ErrBadRequest is a request that cannot be read (a malformed form or body).
+	ErrBadRequest = &domain.Error{Code: domain.EINVALID, Message: "error.bad_request"}
+	// ErrTooLarge is a body over the server's limit: 413.
+	ErrTooLarge = &domain.Error{Code: domain.EINVALID, Message: "error.too_large"}
+	// ErrMethod is a path that exists for other methods: 405.
+	ErrMethod = &domain.Error{Code: domain.EINVALID, Message: "error.method"}
+)
+
+// Answer is how an error is answered.
+type Answer struct {
+	Status int
+	Code   string // domain.EINVALID …; EINTERNAL for every 5xx
+	Key    string // the catalogue key of the sentence
+}
+
+// table maps each error code to its status and default sentence.
+var table = map[string]Answer{
+	domain.EINVALID:      {http.StatusBadRequest, domain.EINVALID, "error.invalid"},
+	domain.ENOTFOUND:     {http.StatusNotFound, domain.ENOTFOUND, "error.not_found"},
+	domain.ECONFLICT:     {http.StatusConflict, domain.ECONFLICT, "error.conflict"},
+	domain.ESTALE:        {http.StatusConflict, domain.ESTALE, "error.stale"},
+	domain.EFORBIDDEN:    {http.StatusForbidden, domain.EFORBIDDEN, "error.forbidden"},
+	domain.EUNAUTHORIZED: {http.StatusUnauthorized, domain.EUNAUTHORIZED, "error.unauthorized"},
+}
+
+// internal is the answer to everything else: the user reads that it failed
+// and the request ID, never why.
+var internal = Answer{http.StatusInternalServerError, domain.EINTERNAL, "error.internal"}
+
+// Of returns the answer to err. A client error (4xx) carrying a catalogue
+// key of its own is answered with that sentence.
+func Of(err error) Answer {
+	a, ok := table[domain.ErrorCode(err)]
+	if !ok {
+		return internal
+	}
+	switch {
+	case errors.Is(err, ErrTooLarge):
+		a.Status = http.StatusRequestEntityTooLarge
+	case errors.Is(err, ErrMethod):
+		a.Status = http.StatusMethodNotAllowed
+	}
+	if de, ok := errors.AsType[*domain.Error](err); ok && de.Message != "" && i18n.Has(de.Message) {
+		a.Key = de.Message
+	}
+	return a
+}
