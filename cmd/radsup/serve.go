@@ -3,14 +3,12 @@ package main
 import (
 	"context"
 	"crypto/tls"
-	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"log/slog"
 	"net"
 	"net/http"
-	"strings"
 	"time"
 
 	"radsup/internal/accounts"
@@ -21,7 +19,6 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
-	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
 	"radsup/internal/web"
@@ -143,7 +140,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		rw.Write([]byte("ok\n"))
 	})
 	mux.Handle("/", w.Handler())
-	return httplog.Proxies(trusted).Handler(m.Logger, baseHeaders(limitBody(mux))), nil
+	return httplog.Proxies(trusted).Handler(m.Logger, httplog.BaseHeaders(httplog.LimitBody(mux))), nil
 }
 
 // URL returns the server's base URL.
@@ -154,70 +151,9 @@ func (m *Main) URL() string {
 	return "http://" + m.listener.Addr().String()
 }
 
-const (
-	// maxHeaderBytes bounds a request's header; the largest legitimate one
-	// is a session cookie and a bearer token.
-	maxHeaderBytes = 64 << 10
-	// maxBody bounds every request body but the import upload.
-	maxBody = 1 << 20
-	// hsts asks browsers to use HTTPS only, for a year.
-	hsts = "max-age=31536000"
-)
-
-// baseHeaders gives every response, the API's JSON, /healthz, static files
-// and plain errors included, the protection the pages have: no sniffing, no
-// framing, no referrer to other sites. The pages replace the policy with
-// their own, which allows their embedded scripts and styles. Over HTTPS
-// (direct, or at a trusted proxy) it adds HSTS; the pages then mark their
-// cookies Secure (httplog.HTTPS).
-func baseHeaders(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		h := w.Header()
-		h.Set("Content-Security-Policy", "default-src 'none'; frame-ancestors 'none'; base-uri 'none'")
-		h.Set("X-Content-Type-Options", "nosniff")
-		h.Set("X-Frame-Options", "DENY")
-		h.Set("Referrer-Policy", "same-origin")
-		if httplog.HTTPS(r) {
-			h.Set("Strict-Transport-Security", hsts)
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// limitBody refuses a request body over maxBody with 413 Request Entity Too
-// Large, before any handler runs when the client declares its length, and
-// cuts a longer body without one. The import upload (POST /import) is left
-// to its handler, which allows more (maxUpload in internal/web) and answers
-// with a page.
-func limitBody(next http.Handler) http.Handler {
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodPost && r.URL.Path == "/import" {
-			next.ServeHTTP(w, r)
-			return
-		}
-		if r.ContentLength > maxBody {
-			tooLarge(w, r)
-			return
-		}
-		r.Body = http.MaxBytesReader(w, r.Body, maxBody)
-		next.ServeHTTP(w, r)
-	})
-}
-
-// tooLarge answers 413 as the API does (a JSON error) under /api/, and as
-// plain text elsewhere. The connection is closed: the body is not read.
-func tooLarge(w http.ResponseWriter, r *http.Request) {
-	w.Header().Set("Connection", "close")
-	if !strings.HasPrefix(r.URL.Path, "/api/") {
-		http.Error(w, "请求体过大 / request body too large", http.StatusRequestEntityTooLarge)
-		return
-	}
-	lang := i18n.Match(r.Header.Get("Accept-Language"))
-	w.Header().Set("Content-Type", "application/json; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	w.WriteHeader(http.StatusRequestEntityTooLarge)
-	json.NewEncoder(w).Encode(map[string]string{"code": domain.EINVALID, "message": i18n.T(lang, "error.bad_request")})
-}
+// maxHeaderBytes bounds a request's header; the largest legitimate one is a
+// session cookie and a bearer token.
+const maxHeaderBytes = 64 << 10
 
 // Run starts the server and serves until ctx is cancelled (SIGTERM, Ctrl-C),
 // then shuts down gracefully.

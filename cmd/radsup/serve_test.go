@@ -11,13 +11,11 @@ import (
 	"crypto/x509/pkix"
 	"encoding/json"
 	"encoding/pem"
-	"errors"
 	"io"
 	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
-	"net/http/httptest"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -27,6 +25,7 @@ import (
 	"time"
 
 	"radsup/internal/domain"
+	"radsup/internal/httplog"
 
 	"radsup/internal/accounts"
 	"radsup/internal/auth"
@@ -271,7 +270,7 @@ func TestServeRequestLimits(t *testing.T) {
 	m := startConfigured(t, nil, func(*config.Config) {})
 	client := noRedirects(&http.Transport{})
 	defer client.CloseIdleConnections()
-	big := strings.Repeat("a", maxBody+1)
+	big := strings.Repeat("a", httplog.MaxBody+1)
 	form := map[string]string{"Content-Type": "application/x-www-form-urlencoded"}
 
 	res, body := do(t, client, "POST", m.URL()+"/login", form, strings.NewReader("username="+big))
@@ -303,47 +302,6 @@ func TestServeRequestLimits(t *testing.T) {
 	res, _ = do(t, client, "GET", m.URL()+"/healthz", map[string]string{"X-Padding": strings.Repeat("b", 2*maxHeaderBytes)}, nil)
 	if res.StatusCode != http.StatusRequestHeaderFieldsTooLarge {
 		t.Errorf("header over the limit: %d", res.StatusCode)
-	}
-}
-
-func TestLimitBody(t *testing.T) {
-	var read int
-	var readErr error
-	h := limitBody(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		var n int64
-		n, readErr = io.Copy(io.Discard, r.Body)
-		read = int(n)
-	}))
-	big := strings.Repeat("a", 2*maxBody)
-	for _, tc := range []struct {
-		name     string
-		method   string
-		path     string
-		sized    bool
-		status   int
-		wantRead int
-		tooLarge bool
-	}{
-		{"declared over the limit", "POST", "/login", true, 413, 0, false},
-		{"unsized over the limit", "POST", "/login", false, 200, maxBody, true},
-		{"import upload", "POST", "/import", true, 200, 2 * maxBody, false},
-		{"import path, other method", "PUT", "/import", true, 413, 0, false},
-		{"API", "PUT", "/api/v1/people/1", true, 413, 0, false},
-	} {
-		t.Run(tc.name, func(t *testing.T) {
-			read, readErr = 0, nil
-			var body io.Reader = strings.NewReader(big)
-			if !tc.sized {
-				body = io.MultiReader(body) // hides the length
-			}
-			r := httptest.NewRequest(tc.method, tc.path, body)
-			w := httptest.NewRecorder()
-			h.ServeHTTP(w, r)
-			_, isTooLarge := errors.AsType[*http.MaxBytesError](readErr)
-			if w.Code != tc.status || read != tc.wantRead || isTooLarge != tc.tooLarge {
-				t.Errorf("status %d, read %d (%v); want %d, %d", w.Code, read, readErr, tc.status, tc.wantRead)
-			}
-		})
 	}
 }
 

@@ -48,10 +48,7 @@ func (tx *Tx) chainHead() error {
 	if tx.chain.loaded {
 		return nil
 	}
-	q := "SELECT last_id, hash FROM audit_head WHERE id = 1"
-	if tx.d.name == "postgres" {
-		q += " FOR UPDATE"
-	}
+	q := "SELECT last_id, hash FROM audit_head WHERE id = 1" + tx.d.forUpdate
 	if err := tx.tx.QueryRowContext(tx.ctx, q).Scan(&tx.chain.lastID, &tx.chain.hash); err != nil {
 		return mapError("audit head", err)
 	}
@@ -162,11 +159,10 @@ type ChainReport struct {
 func (s *Store) VerifyAudit(ctx context.Context) (*ChainReport, error) {
 	rep := &ChainReport{}
 	err := s.View(ctx, func(tx *Tx) error {
-		if tx.d.name == "postgres" {
-			// One snapshot for the head and every event, so that events
-			// committed meanwhile do not look like a broken end. (SQLite's
-			// read transaction is one snapshot already.)
-			if _, err := tx.exec("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ"); err != nil {
+		// One snapshot for the head and every event, so that events
+		// committed meanwhile do not look like a broken end.
+		if tx.d.snapshot != "" {
+			if _, err := tx.exec(tx.d.snapshot); err != nil {
 				return mapError("verify audit", err)
 			}
 		}

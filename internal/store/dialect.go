@@ -1,23 +1,77 @@
 package store
 
 import (
+	"context"
+	"fmt"
+	"os"
 	"strconv"
 	"strings"
 )
 
-// dialect holds what differs between SQLite and PostgreSQL in query text.
+// dialect holds everything that differs between SQLite and PostgreSQL:
+// query text, locks, and what the engine needs at the edges of a
+// transaction, a migration or the store's life. No other file asks which
+// engine it runs on.
 type dialect struct {
 	name string
 	// like is the case-insensitive LIKE operator.
 	like string
 	// dollar says placeholders are $1, $2 … instead of ?.
 	dollar bool
+	// txOptions says BeginTx takes options; SQLite's DSN sets the lock
+	// mode and its driver refuses read-only options.
+	txOptions bool
+	// forUpdate locks the rows a SELECT reads until the transaction ends:
+	// PostgreSQL runs writers side by side, SQLite one at a time.
+	forUpdate string
+	// snapshot makes a read transaction see one snapshot throughout
+	// (SQLite's read transactions do already).
+	snapshot string
+	// lock takes a transaction-scoped advisory lock whose key is the
+	// argument; "" where one writer at a time makes locks needless.
+	lock string
+	// tryLock takes a session-scoped advisory lock if free, returning true.
+	tryLock string
+	// afterMigrate runs once the migrations are applied.
+	afterMigrate string
+	// beforeClose runs on the writer before the store closes: SQLite folds
+	// the write-ahead log back into the database file.
+	beforeClose string
+	// tables lists the application's tables.
+	tables string
 }
 
 var (
-	sqlite   = dialect{name: "sqlite", like: "LIKE"}
-	postgres = dialect{name: "postgres", like: "ILIKE", dollar: true}
+	sqlite = dialect{name: "sqlite", like: "LIKE",
+		afterMigrate: "PRAGMA optimize",
+		beforeClose:  "PRAGMA wal_checkpoint(TRUNCATE)",
+		tables:       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+	}
+	postgres = dialect{name: "postgres", like: "ILIKE", dollar: true, txOptions: true,
+		forUpdate: " FOR UPDATE",
+		snapshot:  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
+		lock:      "SELECT pg_advisory_xact_lock(?)",
+		tryLock:   "SELECT pg_try_advisory_lock(?)",
+		tables:    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+	}
 )
+
+// backup writes a consistent copy of the database to path: pg_dump on
+// PostgreSQL (url is the database's URL), VACUUM INTO and an integrity
+// check on SQLite.
+func (d dialect) backup(ctx context.Context, s *Store, url, path string) error {
+	if d.name == "postgres" {
+		return pgTool(ctx, "pg_dump", "--format=custom", "--no-owner", "--file", path, url)
+	}
+	if _, err := s.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+		return err
+	}
+	if err := checkSQLiteFile(ctx, path); err != nil {
+		os.Remove(path)
+		return fmt.Errorf("the copy does not check: %w", err)
+	}
+	return nil
+}
 
 // rebind rewrites ? placeholders to $n for PostgreSQL. Queries never hold a
 // literal question mark.

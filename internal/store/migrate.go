@@ -46,8 +46,8 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.sealAudit(ctx); err != nil {
 		return fmt.Errorf("store.Migrate: %w", err)
 	}
-	if s.dialect.name == "sqlite" {
-		_, err = s.write.ExecContext(ctx, "PRAGMA optimize")
+	if s.dialect.afterMigrate != "" {
+		_, err = s.write.ExecContext(ctx, s.dialect.afterMigrate)
 	}
 	return err
 }
@@ -95,17 +95,18 @@ func (s *Store) sealAudit(ctx context.Context) error {
 	}
 }
 
+// migrationLock is the advisory lock key that serialises migrations.
+const migrationLock = 727001
+
 func (s *Store) migrate(ctx context.Context, name string) error {
 	body, err := migrationFS.ReadFile("migrations/" + s.dialect.name + "/" + name)
 	if err != nil {
 		return err
 	}
 	return s.WithTx(ctx, domain.Actor{}, func(tx *Tx) error {
-		if s.dialect.name == "postgres" {
-			// Several servers may start at once on one database: one migrates, the others wait.
-			if _, err := tx.exec("SELECT pg_advisory_xact_lock(727001)"); err != nil {
-				return err
-			}
+		// Several servers may start at once on one database: one migrates, the others wait.
+		if err := tx.lock(migrationLock); err != nil {
+			return err
 		}
 		var n int
 		if err := tx.queryRow("SELECT COUNT(*) FROM schema_migrations WHERE name = ?", name).Scan(&n); err != nil || n > 0 {

@@ -29,15 +29,8 @@ func (s *Store) Backup(ctx context.Context, url, path string) error {
 	if _, err := os.Stat(path); err == nil {
 		return fmt.Errorf("store: backup: %s exists already", path)
 	}
-	if s.dialect.name == "postgres" {
-		return pgTool(ctx, "pg_dump", "--format=custom", "--no-owner", "--file", path, url)
-	}
-	if _, err := s.read.ExecContext(ctx, "VACUUM INTO ?", path); err != nil {
+	if err := s.dialect.backup(ctx, s, url, path); err != nil {
 		return fmt.Errorf("store: backup: %w", err)
-	}
-	if err := checkSQLiteFile(ctx, path); err != nil {
-		os.Remove(path)
-		return fmt.Errorf("store: backup: the copy does not check: %w", err)
 	}
 	return nil
 }
@@ -167,11 +160,7 @@ func pgTool(ctx context.Context, name string, args ...string) error {
 // TableRows returns every row of every table, as text, ordered, by table
 // name: what a backup must carry over. For tests comparing a restore.
 func (s *Store) TableRows(ctx context.Context) (map[string][]string, error) {
-	q := "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-	if s.dialect.name == "postgres" {
-		q = "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-	}
-	rows, err := s.read.QueryContext(ctx, q)
+	rows, err := s.read.QueryContext(ctx, s.dialect.tables)
 	if err != nil {
 		return nil, err
 	}

@@ -98,8 +98,8 @@ func (s *Store) Close() error {
 	if s.read != s.write {
 		err = s.read.Close()
 	}
-	if s.dialect.name == "sqlite" {
-		if _, cerr := s.write.Exec("PRAGMA wal_checkpoint(TRUNCATE)"); cerr != nil {
+	if s.dialect.beforeClose != "" {
+		if _, cerr := s.write.Exec(s.dialect.beforeClose); cerr != nil {
 			err = errors.Join(err, fmt.Errorf("store: checkpoint: %w", cerr))
 		}
 	}

@@ -49,9 +49,9 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnly bool, fn func(*Tx) error) (err error) {
-	opts := &sql.TxOptions{ReadOnly: readOnly}
-	if s.dialect.name == "sqlite" {
-		opts = nil // the DSN sets the lock mode; modernc rejects read-only options
+	var opts *sql.TxOptions
+	if s.dialect.txOptions {
+		opts = &sql.TxOptions{ReadOnly: readOnly}
 	}
 	stx, err := db.BeginTx(ctx, opts)
 	if err != nil {
@@ -158,4 +158,14 @@ func (tx *Tx) insertID(q string, args ...any) (int64, error) {
 // transaction; for bulk work such as benchmark baselines.
 func (tx *Tx) Prepare(q string) (*sql.Stmt, error) {
 	return tx.tx.PrepareContext(tx.ctx, tx.sql(q, nil))
+}
+
+// lock takes the advisory lock key until the transaction ends, where the
+// engine runs writers side by side.
+func (tx *Tx) lock(key int64) error {
+	if tx.d.lock == "" {
+		return nil
+	}
+	_, err := tx.exec(tx.d.lock, key)
+	return mapError("lock", err)
 }
