@@ -50,9 +50,6 @@ func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *d
 		}
 		return writeCreated(w, people.plural, p.ID, personCreated{Person: p})
 	}
-	if err := s.checkParents(r.Context(), u, employmentParents(e)); err != nil {
-		return employmentFields(err)
-	}
 	if err := s.reg.CreatePersonWithEmployment(r.Context(), actor(r, u), u, p, e); err != nil {
 		return employmentFields(err)
 	}
@@ -76,11 +73,6 @@ func readEmployment(raw json.RawMessage, u *domain.User, errs domain.FieldErrors
 		e.InstitutionID = u.Scope().InstitutionID
 	}
 	return e
-}
-
-// employmentParents are the parents of an employment filed with a new person.
-func employmentParents(e *domain.Employment) []parent {
-	return []parent{parentIn("institution_id", store.Institutions, e.InstitutionID)}
 }
 
 // employmentFields renames the field errors of the employment filed with a

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 
@@ -16,54 +15,14 @@ type recordPtr[T any] interface {
 	domain.Record
 }
 
-// resource is one kind of record served under /api/v1/{plural}: its table,
-// the list filters the table accepts and the parent records it refers to.
+// resource is one kind of record served under /api/v1/{plural}: its table
+// and the list filters the table accepts. The parents a record names are
+// checked by the registry.
 type resource[T any, P recordPtr[T]] struct {
+	entity  string
 	plural  string
 	table   *store.Table[T]
 	filters []string
-	parents func(P) []parent
-}
-
-// parent is a record that a record refers to by id (its institution, person
-// or equipment). The caller must be able to see it, as with any id it sends.
-type parent struct {
-	field string
-	id    int64
-	find  func(ctx context.Context, reg *registry.Registry, u *domain.User, id int64) error
-}
-
-// parentIn returns the parent with the given id in table t.
-func parentIn[T any](field string, t *store.Table[T], id int64) parent {
-	return parent{field: field, id: id, find: func(ctx context.Context, reg *registry.Registry, u *domain.User, id int64) error {
-		_, err := registry.Find(ctx, reg, u, t, id)
-		return err
-	}}
-}
-
-// checkParents reports a parent that does not exist or that the user may not
-// see as ENOTFOUND on its field. An id left empty is for validation to report.
-func (s *server) checkParents(ctx context.Context, u *domain.User, ps []parent) error {
-	for _, p := range ps {
-		if p.id <= 0 {
-			continue
-		}
-		err := p.find(ctx, s.reg, u, p.id)
-		if store.IsNotFound(err) {
-			return &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found", Fields: domain.FieldErrors{p.field: "not_found"}}
-		}
-		if err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-func (res *resource[T, P]) parentsOf(rec P) []parent {
-	if res.parents == nil {
-		return nil
-	}
-	return res.parents(rec)
 }
 
 // list answers GET /api/v1/{plural}: a page of the records the user may see.
@@ -109,9 +68,6 @@ func (res *resource[T, P]) create(s *server) handler {
 		rec, errs := P(new(T)), domain.FieldErrors{}
 		decodeRecord(obj, rec, nil, "", errs)
 		if err := s.precheck(errs, "", rec); err != nil {
-			return err
-		}
-		if err := s.checkParents(r.Context(), u, res.parentsOf(rec)); err != nil {
 			return err
 		}
 		if err := registry.Create(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
@@ -164,9 +120,6 @@ func (res *resource[T, P]) update(s *server) handler {
 			return err
 		}
 		rec.Base().ID, rec.Base().Version = id, version
-		if err := s.checkParents(r.Context(), u, res.parentsOf(rec)); err != nil {
-			return err
-		}
 		if err := registry.Update(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
 			return err
 		}

@@ -39,14 +39,11 @@ func crud[T any, P recordPtr[T]](s *server, res *resource[T, P], create handler)
 	if create == nil {
 		create = res.create(s)
 	}
-	creators, retirers := auth.Filers, auth.Filers
-	if res.plural == "institutions" {
-		creators, retirers = auth.Supervisors, auth.Supervisors
-	}
-	s.handle("GET "+base, auth.Readers, res.list(s))
-	s.handle("POST "+base, creators, create)
-	s.handle("GET "+base+"/{id}", auth.Readers, res.get(s))
-	s.handle("PUT "+base+"/{id}", auth.Filers, res.update(s))
+	readers, retirers := auth.RolesFor(auth.Read, res.entity), auth.RolesFor(auth.Retire, res.entity)
+	s.handle("GET "+base, readers, res.list(s))
+	s.handle("POST "+base, auth.RolesFor(auth.Create, res.entity), create)
+	s.handle("GET "+base+"/{id}", readers, res.get(s))
+	s.handle("PUT "+base+"/{id}", auth.RolesFor(auth.Update, res.entity), res.update(s))
 	s.handle("POST "+base+"/{id}/retire", retirers, res.retire(s, false))
 	s.handle("POST "+base+"/{id}/restore", retirers, res.retire(s, true))
 }

@@ -103,6 +103,22 @@ func Value(rec any, f Field) string {
 	return ""
 }
 
+// RefOf returns the id held by the reference field (e.g. "institution_id")
+// of rec, 0 if it has none.
+func RefOf(rec any, field string) int64 {
+	if v, ok := fieldValue(rec, field); ok && v.Kind() == reflect.Int64 {
+		return v.Int()
+	}
+	return 0
+}
+
+// SetRef sets the reference field (e.g. "person_id") of rec to id.
+func SetRef(rec any, field string, id int64) {
+	if v, ok := fieldValue(rec, field); ok && v.Kind() == reflect.Int64 {
+		v.SetInt(id)
+	}
+}
+
 // fieldValue finds the settable struct field of *rec tagged json:"key".
 func fieldValue(rec any, key string) (reflect.Value, bool) {
 	v := reflect.ValueOf(rec)

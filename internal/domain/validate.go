@@ -60,6 +60,29 @@ func (v *validator) enum(field, value string, e *Enum, required bool) {
 	}
 }
 
+// enums checks every enumerated field of rec's entity that the entity does
+// not check itself: a required one is set, and a value is one of the
+// options.
+func (v *validator) enums(rec Record) {
+	for _, f := range EntityOf(rec).Fields {
+		if f.Type == EnumField && !f.OwnCheck {
+			v.enum(f.Key, Value(rec, f), f.Enum, f.Required)
+		}
+	}
+}
+
+// cleanFields cleans every text and enumerated field of rec's entity
+// (full-width folding, spaces): what people type and what Excel holds.
+func cleanFields(rec Record) {
+	for _, f := range EntityOf(rec).Fields {
+		if f.Type == Text || f.Type == EnumField {
+			if v, ok := fieldValue(rec, f.Key); ok {
+				v.SetString(Clean(v.String()))
+			}
+		}
+	}
+}
+
 func (v *validator) date(field string, d Date, required bool) {
 	if d.IsZero() && required {
 		v.errs.Add(field, CodeRequired)
@@ -106,10 +129,7 @@ var idCodes = map[error]string{
 
 // Normalize cleans the institution's fields (full-width folding, spaces, case).
 func (x *Institution) Normalize() {
-	for _, p := range []*string{&x.Name, &x.MedicalLicenceNo, &x.Kind, &x.Grade, &x.Ownership, &x.DivisionCode,
-		&x.Street, &x.Address, &x.LegalRep, &x.RadiationOfficer, &x.Phone, &x.Status} {
-		*p = Clean(*p)
-	}
+	cleanFields(x)
 	x.CreditCode = NormalizeCreditCode(x.CreditCode)
 }
 
@@ -124,9 +144,7 @@ func (x *Institution) Validate(today Date) FieldErrors {
 			v.errs.Add("credit_code", sentinelCode(err, creditCodes))
 		}
 	}
-	v.enum("kind", x.Kind, InstitutionKinds, true)
-	v.enum("grade", x.Grade, Grades, false)
-	v.enum("ownership", x.Ownership, Ownerships, false)
+	v.enums(x)
 	if x.Beds != nil && *x.Beds < 0 {
 		v.errs.Add("beds", CodeNegative)
 	}
@@ -144,13 +162,12 @@ func (x *Institution) Validate(today Date) FieldErrors {
 	if x.Phone != "" && CheckPhone(x.Phone) != nil {
 		v.errs.Add("phone", CodePhone)
 	}
-	v.enum("status", x.Status, InstitutionStatuses, true)
 	return v.errs
 }
 
 // Normalize cleans the licence's fields and drops duplicate items.
 func (x *Licence) Normalize() {
-	x.LicenceNo, x.Issuer = Clean(x.LicenceNo), Clean(x.Issuer)
+	cleanFields(x)
 	seen := map[string]bool{}
 	items := x.Items[:0:0]
 	for _, it := range x.Items {
@@ -200,8 +217,8 @@ func (x *Licence) Categories() map[string]bool {
 // Normalize cleans the person's fields; gender and birth date are derived
 // from a valid ID number when left empty.
 func (x *Person) Normalize() {
+	cleanFields(x)
 	x.IDNumber = NormalizeIDNumber(x.IDNumber)
-	x.Name, x.Gender = Clean(x.Name), Clean(x.Gender)
 	if len(x.IDNumber) == 18 && CheckIDNumber(x.IDNumber, Date{}) == nil {
 		if x.Gender == "" {
 			x.Gender = IDGender(x.IDNumber)
@@ -223,7 +240,7 @@ func (x *Person) Validate(today Date) FieldErrors {
 	if v.required("name", x.Name) {
 		v.length("name", x.Name, 1, 50)
 	}
-	v.enum("gender", x.Gender, Genders, false)
+	v.enums(x)
 	if _, bad := v.errs["id_number"]; !bad {
 		if x.Gender != "" && x.Gender != IDGender(x.IDNumber) {
 			v.errs.Add("gender", CodeGenderMismatch)
@@ -237,8 +254,8 @@ func (x *Person) Validate(today Date) FieldErrors {
 
 // Normalize cleans the employment's text fields.
 func (x *Employment) Normalize() {
-	x.Occupation = strings.ToUpper(Clean(x.Occupation))
-	x.Job, x.PermitNo = Clean(x.Job), Clean(x.PermitNo)
+	cleanFields(x)
+	x.Occupation = strings.ToUpper(x.Occupation)
 }
 
 // Validate checks the employment.
@@ -246,7 +263,7 @@ func (x *Employment) Validate(today Date) FieldErrors {
 	v := newValidator()
 	v.ref("person_id", x.PersonID)
 	v.ref("institution_id", x.InstitutionID)
-	v.enum("occupation", x.Occupation, Occupations, true)
+	v.enums(x)
 	v.length("job", x.Job, 1, 50)
 	v.date("started_on", x.StartedOn, true)
 	v.order("ended_on", x.StartedOn, x.EndedOn)
@@ -257,8 +274,7 @@ func (x *Employment) Validate(today Date) FieldErrors {
 
 // Normalize cleans the training's text fields.
 func (x *Training) Normalize() {
-	x.Kind, x.Passed = Clean(x.Kind), Clean(x.Passed)
-	x.CertificateNo, x.Provider = Clean(x.CertificateNo), Clean(x.Provider)
+	cleanFields(x)
 }
 
 // Validate checks the training.
@@ -267,11 +283,10 @@ func (x *Training) Validate(today Date) FieldErrors {
 	v.ref("person_id", x.PersonID)
 	v.date("taken_on", x.TakenOn, true)
 	v.notFuture("taken_on", x.TakenOn, today)
-	v.enum("kind", x.Kind, TrainingKinds, true)
+	v.enums(x)
 	if x.Days != nil && *x.Days <= 0 {
 		v.errs.Add("days", CodeNotPositive)
 	}
-	v.enum("passed", x.Passed, Results, true)
 	v.length("certificate_no", x.CertificateNo, 1, 50)
 	v.length("provider", x.Provider, 1, 100)
 	return v.errs
@@ -279,7 +294,7 @@ func (x *Training) Validate(today Date) FieldErrors {
 
 // Normalize cleans the exam's text fields.
 func (x *Exam) Normalize() {
-	x.Kind, x.Conclusion, x.Provider = Clean(x.Kind), Clean(x.Conclusion), Clean(x.Provider)
+	cleanFields(x)
 }
 
 // Validate checks the exam.
@@ -288,15 +303,14 @@ func (x *Exam) Validate(today Date) FieldErrors {
 	v.ref("person_id", x.PersonID)
 	v.date("examined_on", x.ExaminedOn, true)
 	v.notFuture("examined_on", x.ExaminedOn, today)
-	v.enum("kind", x.Kind, ExamKinds, true)
-	v.enum("conclusion", x.Conclusion, Conclusions, true)
+	v.enums(x)
 	v.length("provider", x.Provider, 1, 100)
 	return v.errs
 }
 
 // Normalize cleans the dose record's text fields.
 func (x *DoseRecord) Normalize() {
-	x.Provider, x.ReportNo = Clean(x.Provider), Clean(x.ReportNo)
+	cleanFields(x)
 }
 
 // Validate checks the dose record: Hp(10) is required unless the dosimeter was lost.
@@ -322,16 +336,14 @@ func (x *DoseRecord) Validate(today Date) FieldErrors {
 
 // Normalize cleans the equipment's text fields.
 func (x *Equipment) Normalize() {
-	for _, p := range []*string{&x.Type, &x.Name, &x.Manufacturer, &x.Model, &x.SerialNo, &x.Room, &x.Status} {
-		*p = Clean(*p)
-	}
+	cleanFields(x)
 }
 
 // Validate checks the equipment.
 func (x *Equipment) Validate(today Date) FieldErrors {
 	v := newValidator()
 	v.ref("institution_id", x.InstitutionID)
-	v.enum("type", x.Type, EquipmentTypes, true)
+	v.enums(x)
 	v.length("name", x.Name, 1, 100)
 	v.length("manufacturer", x.Manufacturer, 1, 100)
 	v.required("model", x.Model)
@@ -341,25 +353,23 @@ func (x *Equipment) Validate(today Date) FieldErrors {
 	v.notFuture("manufactured_on", x.ManufacturedOn, today)
 	v.order("installed_on", x.ManufacturedOn, x.InstalledOn)
 	v.length("room", x.Room, 1, 100)
-	v.enum("status", x.Status, EquipmentStatuses, true)
 	return v.errs
 }
 
 // Normalize cleans the test's text fields.
 func (x *EquipmentTest) Normalize() {
-	x.Kind, x.Agency, x.ReportNo, x.Result = Clean(x.Kind), Clean(x.Agency), Clean(x.ReportNo), Clean(x.Result)
+	cleanFields(x)
 }
 
 // Validate checks the test record.
 func (x *EquipmentTest) Validate(today Date) FieldErrors {
 	v := newValidator()
 	v.ref("equipment_id", x.EquipmentID)
-	v.enum("kind", x.Kind, TestKinds, true)
+	v.enums(x)
 	v.date("tested_on", x.TestedOn, true)
 	v.notFuture("tested_on", x.TestedOn, today)
 	v.length("agency", x.Agency, 1, 100)
 	v.length("report_no", x.ReportNo, 1, 50)
-	v.enum("result", x.Result, Results, true)
 	return v.errs
 }
 

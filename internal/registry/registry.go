@@ -6,6 +6,7 @@ package registry
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"radsup/internal/auth"
@@ -31,12 +32,6 @@ func New(s *store.Store) *Registry {
 type recordPtr[T any] interface {
 	*T
 	domain.Record
-}
-
-// keyField names the field that a unique-key conflict is reported on.
-var keyField = map[string]string{
-	"institution": "credit_code", "licence": "licence_no", "person": "id_number", "employment": "started_on",
-	"training": "taken_on", "exam": "examined_on", "dose": "period_start", "equipment": "serial_no", "test": "tested_on",
 }
 
 var errForbidden = auth.ErrForbidden
@@ -99,6 +94,9 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		return err
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := parentsVisible(tx, u, rec); err != nil {
+			return err
+		}
 		if err := store.Create(tx, t, u.Scope(), (*T)(rec)); err != nil {
 			return conflictOn(t.Entity(), err)
 		}
@@ -115,6 +113,9 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		return err
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := parentsVisible(tx, u, rec); err != nil {
+			return err
+		}
 		if err := store.Update(tx, t, u.Scope(), (*T)(rec)); err != nil {
 			return conflictOn(t.Entity(), err)
 		}
@@ -171,11 +172,34 @@ func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor domain.
 			return conflictOn("person", err)
 		}
 		e.PersonID = p.ID
+		if err := parentsVisible(tx, u, e, "person_id"); err != nil {
+			return err
+		}
 		if err := store.Create(tx, store.Employments, u.Scope(), e); err != nil {
 			return conflictOn("employment", err)
 		}
 		return r.after(tx, "person", p.ID)
 	})
+}
+
+// parentsVisible refuses a record naming a parent (institution, person,
+// device) that does not exist or that u may not see, as ENOTFOUND on the
+// field that names it, the same answer as for any id the user cannot see.
+func parentsVisible(tx *store.Tx, u *domain.User, rec domain.Record, except ...string) error {
+	for _, p := range domain.EntityOf(rec).Parents {
+		id := domain.RefOf(rec, p.Field)
+		if id <= 0 || slices.Contains(except, p.Field) {
+			continue // validation reports a missing id; the caller checked the others
+		}
+		err := store.Visible(tx, p.Entity, u.Scope(), id)
+		if store.IsNotFound(err) {
+			return &domain.Error{Code: domain.ENOTFOUND, Message: "error.not_found", Fields: domain.FieldErrors{p.Field: "not_found"}}
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 func (r *Registry) check(rec domain.Record) error {
@@ -198,6 +222,6 @@ func conflictOn(entity string, err error) error {
 	if !errors.Is(err, store.ErrConflict) {
 		return err
 	}
-	field := keyField[entity]
+	field := domain.EntityByName(entity).KeyField
 	return &domain.Error{Code: domain.ECONFLICT, Message: "error.duplicate", Fields: domain.FieldErrors{field: "duplicate"}}
 }

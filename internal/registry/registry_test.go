@@ -91,14 +91,15 @@ func TestPersonIsSharedAcrossEmployers(t *testing.T) {
 }
 
 // TestMissingParentIsNotADuplicate: a record naming an institution that
-// does not exist is refused as such, not as a duplicate of its key.
+// does not exist is refused as such (not found, on the field naming it),
+// not as a duplicate of its key.
 func TestMissingParentIsNotADuplicate(t *testing.T) {
 	reg, sup, _ := setup(t)
 	lic := &domain.Licence{InstitutionID: 999999, LicenceNo: "豫卫放证字〔2024〕第000999号", Issuer: "郑州市中原区卫生健康委员会",
 		IssuedOn: domain.NewDate(2024, 1, 2), ValidUntil: domain.NewDate(2029, 1, 1), Items: []string{"ct"}}
 	err := registry.Create(context.Background(), reg, domain.Actor{}, sup, store.Licences, lic)
 	var de *domain.Error
-	if !errors.As(err, &de) || de.Message != "error.reference" || de.Fields["licence_no"] != "" {
+	if !errors.As(err, &de) || de.Code != domain.ENOTFOUND || de.Fields["institution_id"] != "not_found" || de.Fields["licence_no"] != "" {
 		t.Fatalf("got %v", err)
 	}
 }

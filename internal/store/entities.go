@@ -1,6 +1,7 @@
 package store
 
 import (
+	"fmt"
 	"slices"
 	"strings"
 
@@ -40,16 +41,17 @@ func Restore[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64, version int)
 // Entity returns the entity name of the table ("institution", "person" …).
 func (t *Table[T]) Entity() string { return t.entity }
 
+// tableName returns the entity name and the SQL table.
+func (t *Table[T]) tableName() (entity, table string) { return t.entity, t.name }
+
 const (
 	personScope    = "person_id IN (SELECT person_id FROM employments WHERE institution_id = ? AND NOT retired)"
 	equipmentScope = "equipment_id IN (SELECT id FROM equipment WHERE institution_id = ?)"
 )
 
 // Institutions is the table of 放射诊疗机构.
-var Institutions = &Table[domain.Institution]{
+var Institutions = described(&Table[domain.Institution]{
 	name: "institutions", entity: "institution",
-	cols: []string{"name", "credit_code", "medical_licence_no", "kind", "grade", "ownership", "beds", "division_code",
-		"street", "address", "legal_rep", "radiation_officer", "phone", "status"},
 	args: func(x *domain.Institution) []any {
 		return []any{x.Name, x.CreditCode, x.MedicalLicenceNo, x.Kind, x.Grade, x.Ownership, intPtrArg(x.Beds),
 			x.DivisionCode, x.Street, x.Address, x.LegalRep, x.RadiationOfficer, x.Phone, x.Status}
@@ -65,13 +67,11 @@ var Institutions = &Table[domain.Institution]{
 		"division_code": eq("division_code"), "grade": eq("grade"), "credit_code": eq("credit_code"),
 	},
 	order: "name, id",
-	key:   []string{"credit_code"},
-}
+})
 
 // Licences is the table of 放射诊疗许可证.
-var Licences = &Table[domain.Licence]{
+var Licences = described(&Table[domain.Licence]{
 	name: "licences", entity: "licence",
-	cols: []string{"institution_id", "licence_no", "issuer", "issued_on", "valid_until", "items"},
 	args: func(x *domain.Licence) []any {
 		return []any{x.InstitutionID, x.LicenceNo, x.Issuer, dateArg(x.IssuedOn), dateArg(x.ValidUntil), listArg(x.Items)}
 	},
@@ -82,13 +82,11 @@ var Licences = &Table[domain.Licence]{
 	scope:   "institution_id = ?",
 	filters: map[string]func(dialect, string) (string, []any){"institution_id": eqInt("institution_id")},
 	order:   "issued_on DESC, id DESC",
-	key:     []string{"institution_id", "licence_no"},
-}
+})
 
 // People is the register of 放射工作人员, one row per human being.
-var People = &Table[domain.Person]{
+var People = described(&Table[domain.Person]{
 	name: "people", entity: "person",
-	cols: []string{"id_number", "name", "gender", "birth_date"},
 	args: func(x *domain.Person) []any { return []any{x.IDNumber, x.Name, x.Gender, dateArg(x.BirthDate)} },
 	dest: func(x *domain.Person) []any {
 		return []any{&x.IDNumber, &x.Name, &x.Gender, (*dateCol)(&x.BirthDate)}
@@ -106,13 +104,11 @@ var People = &Table[domain.Person]{
 		},
 	},
 	order: "name, id",
-	key:   []string{"id_number"},
-}
+})
 
 // Employments is the table of 任职 records.
-var Employments = &Table[domain.Employment]{
+var Employments = described(&Table[domain.Employment]{
 	name: "employments", entity: "employment",
-	cols: []string{"person_id", "institution_id", "occupation", "job", "started_on", "ended_on", "permit_no", "permit_issued_on"},
 	args: func(x *domain.Employment) []any {
 		return []any{x.PersonID, x.InstitutionID, x.Occupation, x.Job, dateArg(x.StartedOn), dateArg(x.EndedOn),
 			x.PermitNo, dateArg(x.PermitIssuedOn)}
@@ -127,13 +123,11 @@ var Employments = &Table[domain.Employment]{
 		"person_id": eqInt("person_id"), "institution_id": eqInt("institution_id"), "occupation": eq("occupation"),
 	},
 	order: "started_on DESC, id DESC",
-	key:   []string{"person_id", "institution_id", "started_on"},
-}
+})
 
 // Trainings is the table of 放射防护培训 records.
-var Trainings = &Table[domain.Training]{
+var Trainings = described(&Table[domain.Training]{
 	name: "trainings", entity: "training",
-	cols: []string{"person_id", "taken_on", "kind", "days", "passed", "certificate_no", "provider"},
 	args: func(x *domain.Training) []any {
 		return []any{x.PersonID, dateArg(x.TakenOn), x.Kind, intPtrArg(x.Days), x.Passed, x.CertificateNo, x.Provider}
 	},
@@ -144,13 +138,11 @@ var Trainings = &Table[domain.Training]{
 	scope:   personScope,
 	filters: map[string]func(dialect, string) (string, []any){"person_id": eqInt("person_id"), "kind": eq("kind")},
 	order:   "taken_on DESC, id DESC",
-	key:     []string{"person_id", "taken_on", "kind"},
-}
+})
 
 // Exams is the table of 职业健康检查 records.
-var Exams = &Table[domain.Exam]{
+var Exams = described(&Table[domain.Exam]{
 	name: "exams", entity: "exam",
-	cols: []string{"person_id", "examined_on", "kind", "conclusion", "provider"},
 	args: func(x *domain.Exam) []any {
 		return []any{x.PersonID, dateArg(x.ExaminedOn), x.Kind, x.Conclusion, x.Provider}
 	},
@@ -161,14 +153,11 @@ var Exams = &Table[domain.Exam]{
 	scope:   personScope,
 	filters: map[string]func(dialect, string) (string, []any){"person_id": eqInt("person_id"), "kind": eq("kind")},
 	order:   "examined_on DESC, id DESC",
-	key:     []string{"person_id", "examined_on", "kind"},
-}
+})
 
 // Doses is the table of 个人剂量监测结果.
-var Doses = &Table[domain.DoseRecord]{
+var Doses = described(&Table[domain.DoseRecord]{
 	name: "doses", entity: "dose",
-	cols: []string{"person_id", "institution_id", "period_start", "period_end", "hp10", "hp007", "hp3", "below_mdl", "lost",
-		"provider", "report_no"},
 	args: func(x *domain.DoseRecord) []any {
 		return []any{x.PersonID, x.InstitutionID, dateArg(x.PeriodStart), dateArg(x.PeriodEnd), doseArg(x.Hp10),
 			doseArg(x.Hp007), doseArg(x.Hp3), x.BelowMDL, x.Lost, x.Provider, x.ReportNo}
@@ -184,14 +173,11 @@ var Doses = &Table[domain.DoseRecord]{
 		"from": dateCmp("period_end", ">="), "to": dateCmp("period_end", "<="),
 	},
 	order: "period_start DESC, id DESC",
-	key:   []string{"person_id", "institution_id", "period_start"},
-}
+})
 
 // Equipment is the table of 放射诊疗设备.
-var Equipment = &Table[domain.Equipment]{
+var Equipment = described(&Table[domain.Equipment]{
 	name: "equipment", entity: "equipment",
-	cols: []string{"institution_id", "type", "interventional", "name", "manufacturer", "model", "serial_no",
-		"manufactured_on", "installed_on", "room", "status"},
 	args: func(x *domain.Equipment) []any {
 		return []any{x.InstitutionID, x.Type, x.Interventional, x.Name, x.Manufacturer, x.Model, x.SerialNo,
 			dateArg(x.ManufacturedOn), dateArg(x.InstalledOn), x.Room, x.Status}
@@ -207,13 +193,11 @@ var Equipment = &Table[domain.Equipment]{
 		"type": eq("type"), "status": eq("status"),
 	},
 	order: "institution_id, type, id",
-	key:   []string{"institution_id", "serial_no"},
-}
+})
 
 // Tests is the table of equipment 检测 records.
-var Tests = &Table[domain.EquipmentTest]{
+var Tests = described(&Table[domain.EquipmentTest]{
 	name: "equipment_tests", entity: "test",
-	cols: []string{"equipment_id", "kind", "tested_on", "agency", "report_no", "result"},
 	args: func(x *domain.EquipmentTest) []any {
 		return []any{x.EquipmentID, x.Kind, dateArg(x.TestedOn), x.Agency, x.ReportNo, x.Result}
 	},
@@ -224,8 +208,7 @@ var Tests = &Table[domain.EquipmentTest]{
 	scope:   equipmentScope,
 	filters: map[string]func(dialect, string) (string, []any){"equipment_id": eqInt("equipment_id"), "kind": eq("kind")},
 	order:   "tested_on DESC, id DESC",
-	key:     []string{"equipment_id", "kind", "tested_on"},
-}
+})
 
 // personSearch matches the start of an ID number when the text is a number,
 // otherwise the start of a name: both answered from an index, which matters
@@ -276,4 +259,45 @@ func FindByIDs[T any](tx *Tx, t *Table[T], sc domain.Scope, ids []int64) ([]*T, 
 		out = append(out, xs...)
 	}
 	return out, nil
+}
+
+// Filters lists the names of the filters the table accepts, sorted.
+func (t *Table[T]) Filters() []string {
+	names := make([]string, 0, len(t.filters))
+	for name := range t.filters {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
+}
+
+// finder is what Visible needs of a table.
+type finder interface {
+	tableName() (entity, table string)
+	exists(tx *Tx, sc domain.Scope, id int64) error
+}
+
+func (t *Table[T]) exists(tx *Tx, sc domain.Scope, id int64) error {
+	_, err := get(tx, t, sc, id)
+	return err
+}
+
+// tables are the register's tables by entity name.
+var tables = func() map[string]finder {
+	m := map[string]finder{}
+	for _, t := range []finder{Institutions, Licences, People, Employments, Trainings, Exams, Doses, Equipment, Tests} {
+		entity, _ := t.tableName()
+		m[entity] = t
+	}
+	return m
+}()
+
+// Visible returns nil if the record (entity, id) exists within the scope,
+// ErrNotFound otherwise: for the parents a new or changed record names.
+func Visible(tx *Tx, entity string, sc domain.Scope, id int64) error {
+	t, ok := tables[entity]
+	if !ok {
+		return fmt.Errorf("store: Visible: unknown entity %q", entity)
+	}
+	return t.exists(tx, sc, id)
 }

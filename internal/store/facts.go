@@ -357,17 +357,19 @@ func each[F any](batch func(after int64, n int) ([]F, error), id func(F) int64, 
 	}
 }
 
-// parentOf names the parent of each kind of child record: its table and
-// parent column, and the entity of the parent.
-var parentOf = map[string]struct{ table, col, parent string }{
-	"licence":    {"licences", "institution_id", "institution"},
-	"equipment":  {"equipment", "institution_id", "institution"},
-	"test":       {"equipment_tests", "equipment_id", "equipment"},
-	"employment": {"employments", "person_id", "person"},
-	"training":   {"trainings", "person_id", "person"},
-	"exam":       {"exams", "person_id", "person"},
-	"dose":       {"doses", "person_id", "person"},
-}
+// parentOf names the parent of each kind of child record (the one it is
+// filed under, domain.Entity.Parent): its table and parent column, and the
+// entity of the parent.
+var parentOf = func() map[string]struct{ table, col, parent string } {
+	m := map[string]struct{ table, col, parent string }{}
+	for _, e := range domain.Entities {
+		if p, ok := e.Parent(); ok {
+			_, name := tables[e.Name].tableName()
+			m[e.Name] = struct{ table, col, parent string }{name, p.Field, p.Entity}
+		}
+	}
+	return m
+}()
 
 // SubjectsOf tells which screening subjects a change to the record (entity,
 // id) touches: a test its equipment; an employment, training, exam or dose

@@ -24,9 +24,9 @@ func (f Filter) Get(name string) string { return f.Values[name] }
 // Table maps one entity type to its SQL table. Its functions give the
 // column values and scan targets in the order of cols.
 type Table[T any] struct {
-	name   string // SQL table
-	entity string // entity name in audit events and domain.Fields
-	cols   []string
+	name   string   // SQL table
+	entity string   // the domain entity's name: audit events, domain.Entities
+	cols   []string // derived from the domain entity (described)
 	args   func(*T) []any
 	dest   func(*T) []any
 	meta   func(*T) *domain.Meta
@@ -37,8 +37,21 @@ type Table[T any] struct {
 	filters map[string]func(d dialect, v string) (string, []any)
 	order   string
 	// key lists the natural key columns (spec/formats.md), unique in the
-	// table, retired rows included.
+	// table, retired rows included; derived from the domain entity.
 	key []string
+}
+
+// described completes t from the description of its entity in
+// domain.Entities: the columns and the natural key. args and dest stay
+// typed for speed; TestTablesMatchEntities checks that they list the
+// columns in this order.
+func described[T any](t *Table[T]) *Table[T] {
+	e := domain.EntityByName(t.entity)
+	if e == nil {
+		panic("store: no domain entity " + t.entity)
+	}
+	t.cols, t.key = e.Columns(), e.Key
+	return t
 }
 
 const metaCols = "id, version, retired, created_at, updated_at"

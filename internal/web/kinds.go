@@ -46,55 +46,48 @@ func equipmentName(x *domain.Equipment) string {
 
 func idURL(prefix string, id int64) string { return prefix + strconv.FormatInt(id, 10) }
 
-// The entities with generic create, edit and retire pages.
+// The entities with generic create, edit and retire pages. Their fields,
+// parents and names come from domain.Entities; what is said here is only
+// how the pages show them.
 var (
-	institutions = &kind[domain.Institution, *domain.Institution]{
-		entity: "institution", plural: "institutions", table: store.Institutions,
-		page:     func(x *domain.Institution) string { return idURL("/institutions/", x.ID) },
-		defaults: map[string]string{"division_code": domain.DefaultDivision, "status": "open"},
-	}
-	licences = &kind[domain.Licence, *domain.Licence]{
-		entity: "licence", plural: "licences", table: store.Licences, parent: institutionParent,
-		setParent: func(x *domain.Licence, id int64) { x.InstitutionID = id },
-		page:      func(x *domain.Licence) string { return idURL("/institutions/", x.InstitutionID) + "?tab=licence" },
-	}
-	people = &kind[domain.Person, *domain.Person]{
-		entity: "person", plural: "people", table: store.People,
-		page: func(x *domain.Person) string { return idURL("/people/", x.ID) },
-	}
-	employments = &kind[domain.Employment, *domain.Employment]{
-		entity: "employment", plural: "employments", table: store.Employments, parent: personParent,
-		setParent: func(x *domain.Employment, id int64) { x.PersonID = id },
-		page:      func(x *domain.Employment) string { return idURL("/people/", x.PersonID) },
-	}
-	trainings = &kind[domain.Training, *domain.Training]{
-		entity: "training", plural: "trainings", table: store.Trainings, parent: personParent,
-		setParent: func(x *domain.Training, id int64) { x.PersonID = id },
-		page:      func(x *domain.Training) string { return idURL("/people/", x.PersonID) },
-	}
-	exams = &kind[domain.Exam, *domain.Exam]{
-		entity: "exam", plural: "exams", table: store.Exams, parent: personParent,
-		setParent: func(x *domain.Exam, id int64) { x.PersonID = id },
-		page:      func(x *domain.Exam) string { return idURL("/people/", x.PersonID) },
-	}
-	doses = &kind[domain.DoseRecord, *domain.DoseRecord]{
-		entity: "dose", plural: "doses", table: store.Doses, parent: personParent,
-		setParent: func(x *domain.DoseRecord, id int64) { x.PersonID = id },
-		page:      func(x *domain.DoseRecord) string { return idURL("/people/", x.PersonID) },
-		prefill:   employerOf,
-	}
-	equipment = &kind[domain.Equipment, *domain.Equipment]{
-		entity: "equipment", plural: "equipment", table: store.Equipment, parent: institutionParent,
-		setParent: func(x *domain.Equipment, id int64) { x.InstitutionID = id },
-		page:      func(x *domain.Equipment) string { return idURL("/equipment/", x.ID) },
-		defaults:  map[string]string{"status": "in_use"},
-	}
-	tests = &kind[domain.EquipmentTest, *domain.EquipmentTest]{
-		entity: "test", plural: "tests", table: store.Tests, parent: equipmentParent,
-		setParent: func(x *domain.EquipmentTest, id int64) { x.EquipmentID = id },
-		page:      func(x *domain.EquipmentTest) string { return idURL("/equipment/", x.EquipmentID) },
-	}
+	institutions = newKind(store.Institutions, map[string]string{"division_code": domain.DefaultDivision, "status": "open"}, "")
+	licences     = newKind(store.Licences, nil, "?tab=licence")
+	people       = newKind(store.People, nil, "")
+	employments  = newKind(store.Employments, nil, "")
+	trainings    = newKind(store.Trainings, nil, "")
+	exams        = newKind(store.Exams, nil, "")
+	doses        = withPrefill(newKind(store.Doses, nil, ""), employerOf)
+	equipment    = newKind(store.Equipment, map[string]string{"status": "in_use"}, "")
+	tests        = newKind(store.Tests, nil, "")
 )
+
+// parents are the kinds of record others are filed under, by entity.
+var parents = map[string]*parentKind{"institution": institutionParent, "person": personParent, "equipment": equipmentParent}
+
+// newKind describes the pages of a table's entity: new records get
+// defaults; a record without a page of its own is shown on its parent's
+// page, at tab.
+func newKind[T any, P recordPtr[T]](t *store.Table[T], defaults map[string]string, tab string) *kind[T, P] {
+	e := domain.EntityByName(t.Entity())
+	k := &kind[T, P]{entity: e.Name, plural: e.Plural, table: t, defaults: defaults}
+	p, hasParent := e.Parent()
+	if hasParent {
+		k.parent = parents[p.Entity]
+		k.setParent = func(x P, id int64) { domain.SetRef(x, p.Field, id) }
+	}
+	if _, own := parents[e.Name]; own || !hasParent {
+		k.page = func(x P) string { return idURL("/"+e.Plural+"/", x.Base().ID) }
+	} else {
+		k.page = func(x P) string { return idURL(k.parent.url, domain.RefOf(x, p.Field)) + tab }
+	}
+	return k
+}
+
+// withPrefill gives a kind further defaults for a new record under a parent.
+func withPrefill[T any, P recordPtr[T]](k *kind[T, P], prefill func(ctx context.Context, s *Server, u *domain.User, parentID int64) map[string]string) *kind[T, P] {
+	k.prefill = prefill
+	return k
+}
 
 // employerOf proposes the institution of the person's latest employment as
 // the institution of a new dose record: dosimeters are issued by the employer.
