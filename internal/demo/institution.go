@@ -48,6 +48,19 @@ func (g *gen) newSite(i int, p plan) (*site, error) {
 	return s, nil
 }
 
+// economicType and unitCategory derive an institution's 经济类型 and 单位类别
+// from its ownership and kind, without drawing from the generator, so that
+// the same seed gives the same district as before they existed.
+var (
+	economicType = map[string]string{"public": "state_owned", "private": "private"}
+	unitCategory = map[string]string{
+		"general_hospital": "hospital", "tcm_hospital": "hospital", "specialist_hospital": "hospital",
+		"dental_hospital": "hospital", "maternal_child": "maternal_child", "community_centre": "community",
+		"township_centre": "health_centre", "outpatient": "outpatient", "dental_clinic": "clinic", "clinic": "clinic",
+		"checkup_centre": "outpatient", "other": "other",
+	}
+)
+
 // newInstitution fills an institution record.
 func (g *gen) newInstitution(i int, p plan) *domain.Institution {
 	prof := p.prof
@@ -65,6 +78,8 @@ func (g *gen) newInstitution(i int, p plan) *domain.Institution {
 		Kind:             prof.kind,
 		Grade:            prof.grade,
 		Ownership:        prof.ownership,
+		EconomicType:     economicType[prof.ownership],
+		UnitCategory:     unitCategory[prof.kind],
 		DivisionCode:     p.div.code,
 		Street:           p.street,
 		Address:          g.address(p.div, p.street),

@@ -30,6 +30,8 @@ type Institution struct {
 	Kind             string `json:"kind"`
 	Grade            string `json:"grade"`
 	Ownership        string `json:"ownership"`
+	EconomicType     string `json:"economic_type"`
+	UnitCategory     string `json:"unit_category"`
 	Beds             *int   `json:"beds"`
 	DivisionCode     string `json:"division_code"`
 	Street           string `json:"street"`

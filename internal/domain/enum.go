@@ -95,6 +95,34 @@ var (
 		Option{"public", "公立", "Public"},
 		Option{"private", "民营", "Private"},
 	)
+	// EconomicTypes are the 经济类型 of the 卫生行政执法文书 (inspection
+	// record, case report card).
+	EconomicTypes = enum("economic_type",
+		Option{"state_owned", "国有全资", "Wholly state-owned"},
+		Option{"collective", "集体全资", "Wholly collective-owned"},
+		Option{"joint_stock_cooperative", "股份合作", "Joint-stock cooperative"},
+		Option{"joint_venture", "联营", "Joint venture"},
+		Option{"limited_liability", "有限责任", "Limited liability company"},
+		Option{"joint_stock", "股份有限", "Joint-stock limited company"},
+		Option{"private", "私有", "Private"},
+		Option{"other", "其他", "Other"},
+	)
+	// UnitCategories are the 单位类别 of the same documents.
+	UnitCategories = enum("unit_category",
+		Option{"hospital", "医院", "Hospital"},
+		Option{"maternal_child", "妇幼保健院", "Maternal and child health hospital"},
+		Option{"community", "社区卫生服务机构", "Community health service"},
+		Option{"health_centre", "卫生院", "Health centre"},
+		Option{"sanatorium", "疗养院", "Sanatorium"},
+		Option{"outpatient", "门诊部", "Outpatient department"},
+		Option{"clinic", "诊所", "Clinic"},
+		Option{"village_clinic", "村卫生室", "Village clinic"},
+		Option{"emergency_centre", "急救中心", "Emergency centre"},
+		Option{"clinical_lab", "临床检验机构", "Clinical laboratory"},
+		Option{"disease_control", "专科疾病防治机构", "Specialist disease control institution"},
+		Option{"nursing_home", "护理院", "Nursing home"},
+		Option{"other", "其他", "Other"},
+	)
 	InstitutionStatuses = enum("institution_status",
 		Option{"open", "开业", "Open"},
 		Option{"suspended", "停业", "Suspended"},

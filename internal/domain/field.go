@@ -112,6 +112,8 @@ var Entities = []*Entity{
 			{Key: "kind", ZH: "机构类别", EN: "Kind", Type: EnumField, Enum: InstitutionKinds, Required: true},
 			{Key: "grade", ZH: "医院等级", EN: "Grade", Type: EnumField, Enum: Grades},
 			{Key: "ownership", ZH: "经营性质", EN: "Ownership", Type: EnumField, Enum: Ownerships},
+			{Key: "economic_type", ZH: "经济类型", EN: "Economic type", Type: EnumField, Enum: EconomicTypes},
+			{Key: "unit_category", ZH: "单位类别", EN: "Unit category", Type: EnumField, Enum: UnitCategories},
 			{Key: "beds", ZH: "床位数", EN: "Beds", Type: IntField},
 			{Key: "division_code", ZH: "行政区划代码", EN: "Division code", Type: EnumField, Enum: Divisions, Required: true, Code: true, OwnCheck: true},
 			{Key: "street", ZH: "所在街道", EN: "Street", Type: EnumField, Enum: Streets[DefaultDivision], OwnCheck: true},

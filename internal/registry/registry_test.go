@@ -9,6 +9,7 @@ import (
 	"radsup/internal/registry"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
+	"radsup/internal/xlsx"
 )
 
 func setup(t *testing.T) (*registry.Registry, *domain.User, *domain.Institution) {
@@ -101,5 +102,40 @@ func TestMissingParentIsNotADuplicate(t *testing.T) {
 	var de *domain.Error
 	if !errors.As(err, &de) || de.Code != domain.ENOTFOUND || de.Fields["institution_id"] != "not_found" || de.Fields["licence_no"] != "" {
 		t.Fatalf("got %v", err)
+	}
+}
+
+// TestEconomicTypeAndUnitCategory: the two fields added to the description
+// of an institution are stored, read back, checked against their options
+// and offered as spreadsheet columns, with no code of their own.
+func TestEconomicTypeAndUnitCategory(t *testing.T) {
+	reg, sup, inst := setup(t)
+	ctx := context.Background()
+	inst.EconomicType, inst.UnitCategory = " 国有全资 ", "hospital"
+	if err := registry.Update(ctx, reg, domain.Actor{}, sup, store.Institutions, inst); err == nil {
+		t.Fatal("a label instead of a key was stored") // forms and imports turn labels into keys before
+	}
+	inst.EconomicType = "state_owned"
+	if err := registry.Update(ctx, reg, domain.Actor{}, sup, store.Institutions, inst); err != nil {
+		t.Fatal(err)
+	}
+	got, err := registry.Find(ctx, reg, sup, store.Institutions, inst.ID)
+	if err != nil || got.EconomicType != "state_owned" || got.UnitCategory != "hospital" {
+		t.Fatalf("read back %+v, %v", got, err)
+	}
+	got.UnitCategory = "castle"
+	var de *domain.Error
+	err = registry.Update(ctx, reg, domain.Actor{}, sup, store.Institutions, got)
+	if !errors.As(err, &de) || de.Fields["unit_category"] != domain.CodeEnum {
+		t.Fatalf("unknown unit category: %v", err)
+	}
+	for _, key := range []string{"economic_type", "unit_category"} {
+		f, ok := domain.FieldByKey("institution", key)
+		if !ok || f.Enum == nil || f.Type != domain.EnumField {
+			t.Errorf("%s is not an enumerated field of institutions: %+v", key, f)
+		}
+		if c, ok := xlsx.KindByName("institutions").Column(key); !ok || c.Enum == nil {
+			t.Errorf("the institutions sheet has no drop-down column %s", key)
+		}
 	}
 }

@@ -53,11 +53,11 @@ const (
 var Institutions = described(&Table[domain.Institution]{
 	name: "institutions", entity: "institution",
 	args: func(x *domain.Institution) []any {
-		return []any{x.Name, x.CreditCode, x.MedicalLicenceNo, x.Kind, x.Grade, x.Ownership, intPtrArg(x.Beds),
+		return []any{x.Name, x.CreditCode, x.MedicalLicenceNo, x.Kind, x.Grade, x.Ownership, x.EconomicType, x.UnitCategory, intPtrArg(x.Beds),
 			x.DivisionCode, x.Street, x.Address, x.LegalRep, x.RadiationOfficer, x.Phone, x.Status}
 	},
 	dest: func(x *domain.Institution) []any {
-		return []any{&x.Name, &x.CreditCode, &x.MedicalLicenceNo, &x.Kind, &x.Grade, &x.Ownership, intPtrCol{&x.Beds},
+		return []any{&x.Name, &x.CreditCode, &x.MedicalLicenceNo, &x.Kind, &x.Grade, &x.Ownership, &x.EconomicType, &x.UnitCategory, intPtrCol{&x.Beds},
 			&x.DivisionCode, &x.Street, &x.Address, &x.LegalRep, &x.RadiationOfficer, &x.Phone, &x.Status}
 	},
 	meta:  func(x *domain.Institution) *domain.Meta { return &x.Meta },
