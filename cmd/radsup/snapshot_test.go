@@ -28,7 +28,7 @@ func TestBackupRestore(t *testing.T) {
 	if os.Getenv(storetest.PostgresEnv) != "" {
 		if _, err := exec.LookPath("pg_dump"); err != nil {
 			if m, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump"); len(m) == 0 {
-				t.Skip("pg_dump not installed")
+				storetest.Missing(t, "pg_dump")
 			}
 		}
 	}

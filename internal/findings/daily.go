@@ -74,10 +74,12 @@ func (s *Service) daily(ctx context.Context, t time.Time, hh, mm int) error {
 	return nil
 }
 
-// nextRun returns the first time hh:mm on or after t, in t's zone.
+// nextRun returns the first time hh:mm after t, in t's zone. At hh:mm
+// itself the day's run has just been tried: the next is tomorrow's (not
+// now, which would spin the loop until the clock moved on).
 func nextRun(t time.Time, hh, mm int) time.Time {
 	next := time.Date(t.Year(), t.Month(), t.Day(), hh, mm, 0, 0, t.Location())
-	if next.Before(t) {
+	if !next.After(t) {
 		next = time.Date(t.Year(), t.Month(), t.Day()+1, hh, mm, 0, 0, t.Location())
 	}
 	return next

@@ -4,6 +4,7 @@ import (
 	"context"
 	"sync"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"radsup/internal/domain"
@@ -52,24 +53,33 @@ func TestDailyCatchesUp(t *testing.T) {
 	}
 }
 
-// TestDailyWaitsForItsTime starts the loop shortly before the day's time.
+// TestDailyWaitsForItsTime starts the loop at midnight on a fake clock
+// (testing/synctest): nothing runs a second before the day's time, the
+// day's run starts at it, and nothing waits on a real timer.
 func TestDailyWaitsForItsTime(t *testing.T) {
-	s, svc := setup(t)
-	start, base := time.Now(), time.Date(2026, 6, 30, 2, 29, 59, 700e6, time.Local)
-	now := func() time.Time { return base.Add(time.Since(start)) }
-	ctx, cancel := context.WithCancel(context.Background())
-	defer cancel()
-	go svc.Daily(ctx, "02:30", now)
-	time.Sleep(100 * time.Millisecond)
-	if n := runsOn(t, s); n != 0 {
-		t.Fatalf("%d runs before the time", n)
-	}
-	for runsOn(t, s) == 0 && time.Since(start) < 30*time.Second {
-		time.Sleep(20 * time.Millisecond)
-	}
-	if n := runsOn(t, s); n != 1 {
-		t.Errorf("%d runs after the time", n)
-	}
+	synctest.Test(t, func(t *testing.T) {
+		s, svc := setup(t)
+		s.Now = time.Now // the bubble's clock
+		now := func() time.Time { return time.Now().UTC() }
+		ctx, cancel := context.WithCancel(t.Context())
+		done := make(chan struct{})
+		go func() {
+			svc.Daily(ctx, "02:30", now)
+			close(done)
+		}()
+		time.Sleep(2*time.Hour + 29*time.Minute + 59*time.Second)
+		synctest.Wait()
+		if n := runsOn(t, s); n != 0 {
+			t.Fatalf("%d runs at %s, before the time", n, now().Format("15:04:05"))
+		}
+		time.Sleep(2 * time.Second)
+		synctest.Wait()
+		if n := runsOn(t, s); n != 1 {
+			t.Errorf("%d runs at %s, after the time", n, now().Format("15:04:05"))
+		}
+		cancel()
+		<-done
+	})
 }
 
 // TestDailyOneServer runs the loops of several servers at once on

@@ -5,13 +5,13 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strings"
 	"testing"
 	"time"
 
 	"radsup/internal/accounts"
 	"radsup/internal/domain"
+	"radsup/internal/htmltest"
 
 	"radsup/internal/auth"
 	"radsup/internal/store"
@@ -117,11 +117,13 @@ func TestTwoFactorLogin(t *testing.T) {
 		t.Fatalf("without a second factor: %d → %q", w.Code, w.Header().Get("Location"))
 	}
 	page := b.do("GET", "/account", nil).Body.String()
-	m := regexp.MustCompile(`id="totp-secret">([A-Z2-7]+)<`).FindStringSubmatch(page)
-	if m == nil || !strings.Contains(page, `src="data:image/png;base64,`) || !strings.Contains(page, "请先启用两步验证") {
+	doc := htmltest.Parse(page)
+	secret := htmltest.Text(htmltest.Find(doc, "", "id", "totp-secret"))
+	qr, _ := htmltest.Attr(htmltest.Find(doc, "img", "", ""), "src")
+	if len(secret) < 16 || strings.Trim(secret, "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567") != "" ||
+		!strings.HasPrefix(qr, "data:image/png;base64,") || !strings.Contains(page, "请先启用两步验证") {
 		t.Fatal("the account page offers no enrolment")
 	}
-	secret := m[1]
 	if w := b.do("POST", "/account/2fa", url.Values{"secret": {secret}, "code": {"000000"}}); w.Code != 422 {
 		t.Errorf("enrol with a wrong code: %d", w.Code)
 	}

@@ -3,23 +3,24 @@ package web_test
 import (
 	"bytes"
 	"context"
-	"html"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 	"time"
+
+	"golang.org/x/net/html"
 
 	"radsup/internal/accounts"
 	"radsup/internal/audit"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
+	"radsup/internal/htmltest"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
 	"radsup/internal/screening"
@@ -218,27 +219,22 @@ func formOf(entity string, rec any, version int) url.Values {
 func id(n int64) string { return strconv.FormatInt(n, 10) }
 
 // --- HTML by element -------------------------------------------------------
+// Pages are parsed (internal/htmltest) and elements found by tag and
+// attribute, as a browser would read them.
 
-var (
-	tagRe  = regexp.MustCompile(`<[^>]+>`)
-	attrRe = regexp.MustCompile(`([a-zA-Z-]+)(?:="([^"]*)")?`)
-)
-
-// startTag returns the first start tag <name …> having attribute key="val".
-func startTag(body, name, key, val string) (string, bool) {
-	re := regexp.MustCompile(`<` + name + `\b[^>]*\s` + regexp.QuoteMeta(key) + `="` + regexp.QuoteMeta(val) + `"[^>]*>`)
-	m := re.FindString(body)
-	return m, m != ""
+// startTag returns the first element <name …> having attribute key="val".
+func startTag(body, name, key, val string) (*html.Node, bool) {
+	n := htmltest.Find(htmltest.Parse(body), name, key, val)
+	return n, n != nil
 }
 
-// attr returns the unescaped value of an attribute of a start tag.
-func attr(tag, key string) (string, bool) {
-	for _, m := range attrRe.FindAllStringSubmatch(strings.TrimPrefix(tag, "<"), -1) {
-		if m[1] == key {
-			return html.UnescapeString(m[2]), true
-		}
-	}
-	return "", false
+// attr returns the value of an attribute of an element.
+func attr(n *html.Node, key string) (string, bool) { return htmltest.Attr(n, key) }
+
+// attrOf returns the value of an attribute of an element, "" if it has none.
+func attrOf(n *html.Node, key string) string {
+	v, _ := htmltest.Attr(n, key)
+	return v
 }
 
 // inputValue returns the value of the input named name.
@@ -250,42 +246,33 @@ func inputValue(body, name string) (string, bool) {
 	return attr(tag, "value")
 }
 
-// element returns the inner HTML of the element <name … key="val">…</name>
-// (elements of the same name must not nest inside it).
+// element returns the inner HTML of the element <name … key="val">…</name>.
 func element(body, name, key, val string) (string, bool) {
-	tag, ok := startTag(body, name, key, val)
+	n, ok := startTag(body, name, key, val)
 	if !ok {
 		return "", false
 	}
-	rest := body[strings.Index(body, tag)+len(tag):]
-	end := strings.Index(rest, "</"+name+">")
-	if end < 0 {
-		return "", false
-	}
-	return rest[:end], true
+	return htmltest.Inner(n), true
 }
 
-// text strips the tags of an HTML fragment and collapses white space.
-func text(fragment string) string {
-	return strings.Join(strings.Fields(html.UnescapeString(tagRe.ReplaceAllString(fragment, " "))), " ")
-}
+// text returns the text of an HTML fragment with white space collapsed.
+func text(fragment string) string { return htmltest.Text(htmltest.Parse(fragment)) }
 
 // fieldError returns the message shown at the form field name.
 func fieldError(body, name string) string {
-	inner, _ := element(body, "p", "id", "err-"+name)
-	return text(inner)
+	return htmltest.Text(htmltest.Find(htmltest.Parse(body), "p", "id", "err-"+name))
 }
 
 // selected returns the values of the selected options of the select name.
 func selected(body, name string) []string {
-	inner, ok := element(body, "select", "name", name)
+	sel, ok := startTag(body, "select", "name", name)
 	if !ok {
 		return nil
 	}
 	var out []string
-	for _, tag := range regexp.MustCompile(`<option\b[^>]*>`).FindAllString(inner, -1) {
-		if _, sel := attr(tag, "selected"); sel {
-			v, _ := attr(tag, "value")
+	for _, o := range htmltest.FindAll(sel, "option", "", "") {
+		if _, on := attr(o, "selected"); on {
+			v, _ := attr(o, "value")
 			out = append(out, v)
 		}
 	}
@@ -295,10 +282,9 @@ func selected(body, name string) []string {
 // checked returns the values of the checked checkboxes named name.
 func checked(body, name string) []string {
 	var out []string
-	re := regexp.MustCompile(`<input\b[^>]*\sname="` + regexp.QuoteMeta(name) + `"[^>]*>`)
-	for _, tag := range re.FindAllString(body, -1) {
-		if _, c := attr(tag, "checked"); c {
-			v, _ := attr(tag, "value")
+	for _, in := range htmltest.FindAll(htmltest.Parse(body), "input", "name", name) {
+		if _, on := attr(in, "checked"); on {
+			v, _ := attr(in, "value")
 			out = append(out, v)
 		}
 	}
@@ -307,26 +293,28 @@ func checked(body, name string) []string {
 
 // cells returns the text of the <td> cells of the table row with the id.
 func cells(body, rowID string) []string {
-	inner, ok := element(body, "tr", "id", rowID)
+	tr, ok := startTag(body, "tr", "id", rowID)
 	if !ok {
 		return nil
 	}
 	var out []string
-	for _, m := range regexp.MustCompile(`(?s)<td\b[^>]*>(.*?)</td>`).FindAllStringSubmatch(inner, -1) {
-		out = append(out, text(m[1]))
+	for _, td := range htmltest.FindAll(tr, "td", "", "") {
+		out = append(out, htmltest.Text(td))
 	}
 	return out
 }
 
 // rowIDs returns the ids of the rows of the table with the id, in order.
 func rowIDs(body, tableID string) []string {
-	inner, ok := element(body, "table", "id", tableID)
+	table, ok := startTag(body, "table", "id", tableID)
 	if !ok {
 		return nil
 	}
 	var out []string
-	for _, m := range regexp.MustCompile(`<tr\b[^>]*\sid="([^"]*)"`).FindAllStringSubmatch(inner, -1) {
-		out = append(out, m[1])
+	for _, tr := range htmltest.FindAll(table, "tr", "", "") {
+		if v, ok := attr(tr, "id"); ok {
+			out = append(out, v)
+		}
 	}
 	return out
 }

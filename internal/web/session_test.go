@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"radsup/internal/htmltest"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -154,11 +155,11 @@ func TestRefusalsLoggedAtInfo(t *testing.T) {
 func TestStaticFiles(t *testing.T) {
 	e := newEnv(t)
 	body := e.do("supervisor", "GET", "/", nil).Body.String()
-	m := regexp.MustCompile(`href="(/static/[0-9a-f]{12}/style\.css)"`).FindStringSubmatch(body)
-	if m == nil {
-		t.Fatal("no hashed stylesheet link")
+	href, _ := htmltest.Attr(htmltest.Find(htmltest.Parse(body), "link", "rel", "stylesheet"), "href")
+	if !regexp.MustCompile(`^/static/[0-9a-f]{12}/style\.css$`).MatchString(href) {
+		t.Fatalf("no hashed stylesheet link: %q", href)
 	}
-	w := e.do("", "GET", m[1], nil)
+	w := e.do("", "GET", href, nil)
 	if w.Code != 200 || w.Header().Get("Cache-Control") != "public, max-age=31536000, immutable" ||
 		!strings.HasPrefix(w.Header().Get("Content-Type"), "text/css") || !strings.Contains(w.Body.String(), "@media print") {
 		t.Errorf("stylesheet: %d %v", w.Code, w.Header())

@@ -77,3 +77,14 @@ func freshPostgres(tb testing.TB, server string) string {
 	u.Path = "/" + name
 	return u.String()
 }
+
+// Missing skips the test for want of something the machine lacks (a tool,
+// a file of the specification) — except in CI (CI=true), where a missing
+// dependency must fail the build rather than hide the tests it guards.
+func Missing(tb testing.TB, what string) {
+	tb.Helper()
+	if ci := os.Getenv("CI"); ci == "true" || ci == "1" {
+		tb.Fatalf("%s is missing; CI must provide it", what)
+	}
+	tb.Skipf("%s is missing", what)
+}
