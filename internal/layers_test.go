@@ -15,7 +15,7 @@ import (
 // above: the pages rest on the services, the services on the store, the
 // store on the domain.
 var floors = [][]string{
-	{"domain", "config", "i18n", "httplog"},
+	{"domain", "config", "i18n", "httplog", "htmltest"},
 	{"screening", "auth", "xlsx", "httperr"},
 	{"store", "store/storetest"},
 	{"findings", "accounts", "audit", "demo"},
