@@ -3,6 +3,8 @@ package accounts_test
 import (
 	"context"
 	"errors"
+	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -382,4 +384,51 @@ func FuzzSecondFactor(f *testing.F) {
 			t.Fatalf("code %q accepted without a session", code)
 		}
 	})
+}
+
+// TestUnknownUserCostsAsMuchAsWrongPassword: a login with a username that
+// does not exist verifies one password hash of the same cost as a real
+// user's, so that the answer's timing does not tell which usernames exist;
+// the failure is audited with the name tried.
+func TestUnknownUserCostsAsMuchAsWrongPassword(t *testing.T) {
+	svc, _ := newService(t)
+	real := &domain.User{Username: "lisi", Role: domain.RoleSupervisor}
+	if err := svc.AddUser(ctx, domain.Actor{}, accounts.Console(domain.RoleAdmin), real, "Initial-pass-7"); err != nil {
+		t.Fatal(err)
+	}
+	var verified []string
+	accounts.SetVerifier(svc, func(hash, password string) (bool, error) {
+		verified = append(verified, hash)
+		return auth.VerifyPassword(hash, password)
+	})
+	cost := func(hash string) string { // the PHC parameters: algorithm, version, memory, time, threads
+		parts := strings.Split(hash, "$")
+		if len(parts) != 6 {
+			return "unreadable hash " + hash
+		}
+		return strings.Join(parts[1:4], "$")
+	}
+	if _, err := svc.Login(ctx, "nobody-here", "Wrong-pass-1", domain.Actor{}); !errors.Is(err, accounts.ErrLogin) {
+		t.Fatalf("unknown user: %v", err)
+	}
+	unknown := slices.Clone(verified)
+	verified = nil
+	if _, err := svc.Login(ctx, "lisi", "Wrong-pass-1", domain.Actor{}); !errors.Is(err, accounts.ErrLogin) {
+		t.Fatalf("wrong password: %v", err)
+	}
+	if len(unknown) != 1 || len(verified) != 1 || cost(unknown[0]) != cost(verified[0]) {
+		t.Errorf("an unknown user verified %d hash(es) %q, a wrong password %d %q: the work differs",
+			len(unknown), unknown, len(verified), verified)
+	}
+	var names []string
+	svc.Store.View(ctx, func(tx *store.Tx) error {
+		events, _, err := tx.FindAuditEvents(store.AuditFilter{Action: "login_failed"})
+		for _, e := range events {
+			names = append(names, e.Username)
+		}
+		return err
+	})
+	if !slices.Contains(names, "nobody-here") {
+		t.Errorf("failed logins audited as %q, without the name tried", names)
+	}
 }

@@ -40,8 +40,9 @@ var (
 // Service logs users in and out, keeps their sessions, passwords and second
 // factors, and holds the security policy.
 type Service struct {
-	Store *store.Store
-	cache policyCache
+	Store  *store.Store
+	cache  policyCache
+	verify func(hash, password string) (bool, error) // nil: auth.VerifyPassword
 }
 
 // dummyHash is verified when the user does not exist, so that a wrong
@@ -83,12 +84,13 @@ func (s *Service) Login(ctx context.Context, username, password string, actor do
 	if user != nil {
 		hash = user.PasswordHash
 	}
-	ok, verr := auth.VerifyPassword(hash, password)
+	verify := s.verify
+	if verify == nil {
+		verify = auth.VerifyPassword
+	}
+	ok, verr := verify(hash, password)
 	if user == nil || user.Disabled {
-		actor.Username = strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "\uFFFD")
-		if len(actor.Username) > 100 {
-			actor.Username = actor.Username[:100]
-		}
+		actor.Username = triedName(username)
 		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("login_failed", "user", 0, nil) })
 		return nil, ErrLogin
 	}
@@ -119,6 +121,17 @@ func (s *Service) Login(ctx context.Context, username, password string, actor do
 		return s.open(ctx, actor, user, domain.SessionMFA, mfaWindow, "login_password")
 	}
 	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
+}
+
+// triedName is a username as typed, made safe to record: valid UTF-8,
+// without NUL, at most 100 bytes.
+func triedName(username string) string {
+	name := strings.ToValidUTF8(strings.ReplaceAll(username, "\x00", ""), "\uFFFD")
+	for len(name) > 100 {
+		_, size := utf8.DecodeLastRuneInString(name)
+		name = name[:len(name)-size]
+	}
+	return name
 }
 
 // plausibleUsername reports whether s could be a username: valid UTF-8,

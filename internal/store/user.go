@@ -43,16 +43,23 @@ func (tx *Tx) CreateUser(u *domain.User) error {
 	return tx.audit("create", "user", id, nil, map[string]any{"username": u.Username, "role": u.Role, "institution_id": u.InstitutionID})
 }
 
-// FindUserByUsername returns the account or ErrNotFound.
+// FindUserByUsername returns the account, or nil and ErrNotFound.
 func (tx *Tx) FindUserByUsername(name string) (*domain.User, error) {
-	u, err := scanUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE username = ?", name))
-	return u, mapError("find user", err)
+	return oneUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE username = ?", name))
 }
 
-// FindUserByID returns the account or ErrNotFound.
+// FindUserByID returns the account, or nil and ErrNotFound.
 func (tx *Tx) FindUserByID(id int64) (*domain.User, error) {
-	u, err := scanUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE id = ?", id))
-	return u, mapError("find user", err)
+	return oneUser(tx.queryRow("SELECT "+userCols+" FROM users WHERE id = ?", id))
+}
+
+// oneUser scans one account; never half of one with an error.
+func oneUser(row *sql.Row) (*domain.User, error) {
+	u, err := scanUser(row)
+	if err != nil {
+		return nil, mapError("find user", err)
+	}
+	return u, nil
 }
 
 // FindUsers returns all accounts by username.
