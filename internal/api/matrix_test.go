@@ -84,13 +84,17 @@ func (e *env) audits() int {
 	return n
 }
 
-// TestViewerSeesMaskedNumbers: ID and phone numbers reach a viewer masked.
+// TestViewerSeesMaskedNumbers: ID and phone numbers reach a viewer masked,
+// and without the birth date that would give the hidden digits away.
 func TestViewerSeesMaskedNumbers(t *testing.T) {
 	e := newEnv(t)
 	whole := e.record("people", e.a["people"])["id_number"].(string)
-	got := e.do(viewer, "GET", path("people", e.a["people"]), nil).obj(t)["id_number"]
-	if got != domain.MaskIDNumber(whole) {
+	seen := e.do(viewer, "GET", path("people", e.a["people"]), nil).obj(t)
+	if got := seen["id_number"]; got != domain.MaskIDNumber(whole) {
 		t.Errorf("viewer reads ID number %v, want %s", got, domain.MaskIDNumber(whole))
+	}
+	if birth := e.record("people", e.a["people"])["birth_date"]; birth == "" || seen["birth_date"] != "" {
+		t.Errorf("viewer reads birth date %v (whole record: %v)", seen["birth_date"], birth)
 	}
 	ids, _, r := e.list(viewer, "/api/v1/people?limit=500")
 	if len(ids) == 0 || strings.Contains(string(r.body), whole) {

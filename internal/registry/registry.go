@@ -54,14 +54,15 @@ func Find[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Tabl
 }
 
 // mask hides ID and phone numbers from users who may not see them (they
-// read only, so a masked record is never written back).
+// read only, so a masked record is never written back), and with the ID
+// number the birth date, which would give away its hidden digits.
 func mask(u *domain.User, rec any) {
 	if auth.SeesIDNumbers(u) {
 		return
 	}
 	switch x := rec.(type) {
 	case *domain.Person:
-		x.IDNumber = domain.MaskIDNumber(x.IDNumber)
+		x.IDNumber, x.BirthDate = domain.MaskIDNumber(x.IDNumber), domain.Date{}
 	case *domain.Institution:
 		x.Phone = domain.MaskPhone(x.Phone)
 	}
