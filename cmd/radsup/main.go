@@ -98,7 +98,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "export":
 		return runExport(ctx, cfg, rest, stdout)
 	case "rules":
-		return runRules(cfg.Format, stdout)
+		return runRules(cfg.Format, cfg.Lang, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, rest, stdout)
 	case "backup":

@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -485,29 +486,39 @@ func TestFindingRoutes(t *testing.T) {
 	}
 }
 
-// TestRules lists exactly the screening catalogue, in order.
+// TestRules lists exactly the screening catalogue, in order, in the
+// reader's language: Chinese by default, English when asked by the query
+// or the Accept-Language header.
 func TestRules(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(instA, "GET", "/api/v1/rules", nil)
-	if r.status != 200 {
-		t.Fatalf("rules: %d %s", r.status, r.body)
-	}
-	var got struct {
-		Items []map[string]string `json:"items"`
-		Total int                 `json:"total"`
-	}
-	if err := json.Unmarshal(r.body, &got); err != nil {
-		t.Fatal(err)
-	}
 	catalog := screening.Catalog()
-	if len(got.Items) != len(catalog) || got.Total != len(catalog) {
-		t.Fatalf("%d rules (total %d), want %d", len(got.Items), got.Total, len(catalog))
-	}
-	for i, x := range catalog {
-		want := map[string]string{"id": x.ID, "severity": string(x.Severity), "subject": x.Subject, "title": x.TitleZH,
-			"title_en": x.TitleEN, "basis": x.Basis, "action": x.Action}
-		if !maps.Equal(got.Items[i], want) {
-			t.Errorf("rule %d: %v, want %v", i, got.Items[i], want)
+	for _, c := range []struct {
+		lang, query string
+		header      []string
+	}{{"zh-CN", "", nil}, {"en", "?lang=en", nil}, {"en", "", []string{"Accept-Language", "en-US,en;q=0.9"}},
+		{"zh-CN", "?lang=zh-CN", []string{"Accept-Language", "en"}}} {
+		r := e.do(instA, "GET", "/api/v1/rules"+c.query, nil, c.header...)
+		if r.status != 200 {
+			t.Fatalf("rules%s: %d %s", c.query, r.status, r.body)
 		}
+		var got struct {
+			Items []screening.RuleText `json:"items"`
+			Total int                  `json:"total"`
+		}
+		if err := json.Unmarshal(r.body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != len(catalog) || got.Total != len(catalog) {
+			t.Fatalf("%d rules (total %d), want %d", len(got.Items), got.Total, len(catalog))
+		}
+		for i, x := range catalog {
+			want := screening.Describe(c.lang, x, screening.DefaultThresholds())
+			if !reflect.DeepEqual(got.Items[i], want) {
+				t.Errorf("%s rule %d: %+v, want %+v", c.lang, i, got.Items[i], want)
+			}
+		}
+	}
+	if r := e.do(instA, "GET", "/api/v1/rules?lang=fr", nil); r.status != 400 || r.err(t).FieldCodes["lang"] != domain.CodeEnum {
+		t.Errorf("lang=fr: %d %s", r.status, r.body)
 	}
 }
