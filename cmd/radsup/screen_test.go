@@ -377,3 +377,37 @@ func TestScreenUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestScreenInEnglish prints the findings with -lang en, before or after
+// the command: the messages and the table are in English, the evidence and
+// the other fields as in Chinese.
+func TestScreenInEnglish(t *testing.T) {
+	radsup, _, svc := screenDemo(t)
+	day := screenDay.String()
+	want := preview(t, svc, "")
+	for _, args := range [][]string{{"screen", "-as-of", day, "-format", "json", "-lang", "en"}, {"-lang", "en", "screen", "-as-of", day, "-format", "json"}} {
+		out, _ := mustRun(t, radsup, args...)
+		got := decodeFindings(t, out)
+		if !slices.EqualFunc(got, wantJSON("en", want), sameFinding) {
+			t.Errorf("radsup %v: %d findings, want %d in English; output:\n%s", args, len(got), len(want), out[:min(len(out), 1500)])
+		}
+		for _, f := range got {
+			if !strings.HasSuffix(f.Message, ".") || strings.Contains(f.Message, "违反") || strings.Contains(f.Message, "请于") {
+				t.Errorf("radsup %v: not an English message: %q", args, f.Message)
+				break
+			}
+		}
+	}
+	out, _ := mustRun(t, radsup, "screen", "-as-of", day, "-format", "table", "-lang", "en")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "Institution ") || hasHan(lines[0]) || !strings.HasPrefix(lines[len(lines)-1], fmt.Sprintf("Total %d: ", len(want))) {
+		t.Errorf("English table: header %q, summary %q", lines[0], lines[len(lines)-1])
+	}
+	if !strings.Contains(lines[1], screening.Message("en", want[0].Template, want[0].Evidence, want[0].DueOn)) ||
+		!strings.Contains(lines[1], screening.SeverityLabel("en", want[0].Severity)) {
+		t.Errorf("first English table row %q", lines[1])
+	}
+	if _, _, err := radsup("screen", "-as-of", day, "-lang", "de"); err == nil || !strings.Contains(err.Error(), "-lang") {
+		t.Errorf("screen -lang de: %v", err)
+	}
+}

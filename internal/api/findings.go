@@ -182,24 +182,14 @@ func (s *server) handleFinding(w http.ResponseWriter, r *http.Request, u *domain
 	return writeJSON(w, http.StatusOK, viewOf(lang, f))
 }
 
-// errNotOpen answers the dismissal of a finding that is resolved or
-// already dismissed.
-var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
-
-// handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
-// is {"version": N, "reason": "…"}; the answer is the dismissed finding.
-func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
+// readDismissal reads the body of a dismissal: {"version": N, "reason": "…"}.
+func readDismissal(w http.ResponseWriter, r *http.Request) (version int, reason string, err error) {
 	obj, err := readObject(w, r)
 	if err != nil {
-		return err
+		return 0, "", err
 	}
 	errs := domain.FieldErrors{}
-	version := readVersion(obj, errs)
-	var reason string
+	version = readVersion(obj, errs)
 	for key, raw := range obj {
 		switch key {
 		case "version":
@@ -216,7 +206,22 @@ func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u 
 	if len(errs) > 0 && strings.TrimSpace(reason) == "" {
 		errs.Add("reason", domain.CodeRequired)
 	}
-	if err := errs.Err(); err != nil {
+	return version, reason, errs.Err()
+}
+
+// errNotOpen answers the dismissal of a finding that is resolved or
+// already dismissed.
+var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
+
+// handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
+// is {"version": N, "reason": "…"}; the answer is the dismissed finding.
+func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	version, reason, err := readDismissal(w, r)
+	if err != nil {
 		return err
 	}
 	lang, err := language(r)

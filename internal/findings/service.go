@@ -276,30 +276,17 @@ func (s *Service) dueDates(tx *store.Tx, asOf domain.Date, instID int64, fs []sc
 // preview screens everything, or the subjects of one institution keeping
 // the findings addressed to it, and counts the subjects screened.
 func (s *Service) preview(tx *store.Tx, asOf domain.Date, instID int64) ([]screening.Finding, int, error) {
-	th := s.thresholds()
-	var out []screening.Finding
-	subjects := 0
 	if instID == 0 {
-		for _, k := range kinds {
-			for after := int64(0); ; {
-				fs, n, last, err := k.batch(tx, after, s.batch(), asOf, th)
-				if err != nil {
-					return nil, 0, err
-				}
-				out, after, subjects = append(out, fs...), last, subjects+n
-				if n < s.batch() {
-					break
-				}
-			}
-		}
-		return out, subjects, nil
+		return s.previewAll(tx, asOf)
 	}
 	ids, err := subjectsOf(tx, instID)
 	if err != nil {
 		return nil, 0, err
 	}
+	var out []screening.Finding
+	subjects := 0
 	for i, ids := range ids {
-		fs, err := kinds[i].list(tx, ids, asOf, th)
+		fs, err := kinds[i].list(tx, ids, asOf, s.thresholds())
 		if err != nil {
 			return nil, 0, err
 		}
@@ -307,6 +294,25 @@ func (s *Service) preview(tx *store.Tx, asOf domain.Date, instID int64) ([]scree
 		for _, f := range fs {
 			if f.InstitutionID == instID {
 				out = append(out, f)
+			}
+		}
+	}
+	return out, subjects, nil
+}
+
+// previewAll screens every subject, a batch at a time.
+func (s *Service) previewAll(tx *store.Tx, asOf domain.Date) ([]screening.Finding, int, error) {
+	var out []screening.Finding
+	subjects := 0
+	for _, k := range kinds {
+		for after := int64(0); ; {
+			fs, n, last, err := k.batch(tx, after, s.batch(), asOf, s.thresholds())
+			if err != nil {
+				return nil, 0, err
+			}
+			out, after, subjects = append(out, fs...), last, subjects+n
+			if n < s.batch() {
+				break
 			}
 		}
 	}

@@ -175,6 +175,9 @@ func TestCatalogEntries(t *testing.T) {
 		if len(slices.Compact(slices.Sorted(slices.Values(r.Variants)))) != len(r.Variants) || len(r.Variants) == 1 {
 			t.Errorf("%s: variants %q: none, or two or more distinct", r.ID, r.Variants)
 		}
+		if r.Deadline && r.Severity != Notice {
+			t.Errorf("%s: only a notice announces a deadline", r.ID)
+		}
 		checkWording(t, r)
 		if got, ok := RuleByID(r.ID); !ok || !reflect.DeepEqual(got, r) {
 			t.Errorf("RuleByID(%s) = %+v, %v", r.ID, got, ok)
