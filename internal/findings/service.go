@@ -205,12 +205,19 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 		if err != nil {
 			return err
 		}
-		if !auth.Can(user, auth.Dismiss, entity(f.SubjectType)) {
+		if !CanDismiss(user, f) {
 			return errForbidden
 		}
 		_, err = tx.DismissFinding(scope(user), id, version, reason)
 		return err
 	})
+}
+
+// CanDismiss reports whether the policy lets u dismiss findings of f's
+// kind: findings, and for a finding about a person health findings too.
+// Whether f is open is the store's to say.
+func CanDismiss(u *domain.User, f *domain.Finding) bool {
+	return auth.Can(u, auth.Dismiss, auth.Finding) && auth.Can(u, auth.Dismiss, entity(f.SubjectType))
 }
 
 // Report is what a preview found, and how many subjects it screened.

@@ -9,8 +9,8 @@ import (
 	"slices"
 	"strconv"
 
-	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
@@ -246,7 +246,7 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 		row.Evidence = append(row.Evidence, detail{Key: d.Key, Label: d.Label, Value: d.Value})
 	}
 	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
-		CanDismiss: f.Status == domain.FindingOpen && auth.Can(u, auth.Dismiss, auth.Finding)}
+		CanDismiss: f.Status == domain.FindingOpen && findings.CanDismiss(u, f)}
 	if errKey != "" {
 		p.Error = i18n.T(lang, errKey)
 	}
