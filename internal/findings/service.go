@@ -222,7 +222,6 @@ func CanDismiss(u *domain.User, f *domain.Finding) bool {
 
 // Report is what a preview found, and how many subjects it screened.
 type Report struct {
-	AsOf     domain.Date
 	Findings []screening.Finding
 	Subjects int
 }
@@ -234,7 +233,7 @@ type Report struct {
 // and a new one is due a rectification period after asOf. Sorted by institution, rule
 // and subject, as `radsup screen` prints them.
 func (s *Service) Preview(ctx context.Context, asOf domain.Date, institutionCode string) (Report, error) {
-	rep := Report{AsOf: asOf}
+	var rep Report
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		var instID int64
 		if institutionCode != "" {
