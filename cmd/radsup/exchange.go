@@ -161,7 +161,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	start := time.Now()
 	var n int
 	if cfg.Kind == "findings" {
-		n, err = exchange.ExportFindings(ctx, s, actor, u, ff, f, format)
+		n, err = exchange.ExportFindings(ctx, s, actor, u, ff, f, format, cfg.Lang)
 	} else {
 		if xlsx.KindByName(cfg.Kind) == nil {
 			f.Close()

@@ -30,11 +30,11 @@ Usage:
   radsup [-db URL] user list
   radsup [-db URL] user token NAME [LABEL]                 create an API token
   radsup [-db URL] user unlock NAME | user reset-2fa NAME  lift a lockout, remove a second factor
-  radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save]
+  radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save] [-lang zh-CN|en]
                                                            screen (初筛) as of a date; -save updates the stored findings
   radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] FILE...   import .xlsx/.csv files, all or nothing
   radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
-  radsup rules [-format table|json|csv]                    list the screening rules
+  radsup rules [-format table|json|csv] [-lang zh-CN|en]   list the screening rules
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
@@ -51,6 +51,7 @@ Global flags (also accepted after the command; environment variables in brackets
   -trusted-proxies CIDR,CIDR
                      with serve: believe X-Forwarded-For/-Proto only from these peers (default none) [RADSUP_TRUSTED_PROXIES]
   -log text|json     log format (default text) [RADSUP_LOG]
+  -lang zh-CN|en     with screen, rules, export -kind findings: the language of the output (default zh-CN)
 `
 
 func main() {
@@ -98,7 +99,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	case "export":
 		return runExport(ctx, cfg, rest, stdout)
 	case "rules":
-		return runRules(cfg.Format, stdout)
+		return runRules(cfg.Format, cfg.Lang, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, rest, stdout)
 	case "backup":

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"encoding/csv"
 	"encoding/json"
@@ -23,43 +24,44 @@ import (
 )
 
 // findingJSON is how `radsup screen -format json` prints a finding
-// (spec/formats.md, CLI); the CSV columns are the same keys.
+// (spec/formats.md, CLI): the message in the language of -lang, the
+// template it was rendered from and the evidence in no language. The CSV
+// columns are the same keys.
 type findingJSON struct {
-	Rule        string            `json:"rule"`
-	Severity    string            `json:"severity"`
-	SubjectType string            `json:"subject_type"`
-	SubjectKey  string            `json:"subject_key"`
-	Institution string            `json:"institution"`
-	Message     string            `json:"message"`
-	DueOn       string            `json:"due_on"`
-	Evidence    map[string]string `json:"evidence"`
+	Rule        string          `json:"rule"`
+	Severity    string          `json:"severity"`
+	SubjectType string          `json:"subject_type"`
+	SubjectKey  string          `json:"subject_key"`
+	Institution string          `json:"institution"`
+	Message     string          `json:"message"`
+	DueOn       string          `json:"due_on"`
+	Evidence    domain.Evidence `json:"evidence"`
+	Template    string          `json:"template"`
 }
 
 // findingCSVHeader are the columns of `radsup screen -format csv`.
-var findingCSVHeader = []string{"rule", "severity", "subject_type", "subject_key", "institution", "message", "due_on", "evidence"}
+var findingCSVHeader = []string{"rule", "severity", "subject_type", "subject_key", "institution", "message", "due_on", "evidence", "template"}
 
-func toFindingJSON(f screening.Finding) findingJSON {
+func toFindingJSON(lang string, f screening.Finding) findingJSON {
 	ev := f.Evidence
 	if ev == nil {
-		ev = map[string]string{}
+		ev = domain.Evidence{}
 	}
-	return findingJSON{f.Rule, string(f.Severity), f.SubjectType, f.SubjectKey, f.Institution, f.Message, f.DueOn.String(), ev}
+	return findingJSON{f.Rule, string(f.Severity), f.SubjectType, f.SubjectKey, f.Institution,
+		screening.Message(lang, f.Template, f.Evidence, f.DueOn), f.DueOn.String(), ev, f.Template}
 }
 
 // runScreen prints what the screening rules find as of a date; with -save it
 // first updates the stored findings as the daily run does. The findings go
-// to out; run statistics and timing go to errOut, so out stays machine-readable.
+// to out in the language of -lang; run statistics and timing go to errOut,
+// so out stays machine-readable.
 func runScreen(ctx context.Context, cfg config.Config, args []string, out, errOut io.Writer) error {
 	if len(args) > 0 {
 		return fmt.Errorf("screen: unexpected arguments %q", args)
 	}
-	asOf := domain.DateOf(time.Now())
-	if cfg.AsOf != "" {
-		d, err := domain.ParseDate(cfg.AsOf)
-		if err != nil {
-			return fmt.Errorf("-as-of %q: want a date YYYY-MM-DD", cfg.AsOf)
-		}
-		asOf = d
+	asOf, err := screenDate(cfg.AsOf)
+	if err != nil {
+		return err
 	}
 	s, err := openStore(ctx, cfg)
 	if err != nil {
@@ -68,73 +70,92 @@ func runScreen(ctx context.Context, cfg config.Config, args []string, out, errOu
 	defer s.Close()
 	svc := &findings.Service{Store: s}
 
-	// Resolve the institution first, so that a wrong code fails before anything is written.
-	var inst *domain.Institution
-	if cfg.Institution != "" {
-		if inst, err = institutionByCode(ctx, s, cfg.Institution); err != nil {
-			return err
-		}
-	}
-
 	heap := watchHeap()
 	defer heap.stop() // on an error return
 	start := time.Now()
-	var subjects int
-	if cfg.Save {
-		var stats findings.RunStats
-		if inst != nil {
-			stats, err = rescreenInstitution(ctx, svc, inst.ID, asOf)
-		} else {
-			stats, err = svc.RunFull(ctx, asOf)
-		}
-		if err != nil {
-			return err
-		}
-		subjects = stats.Subjects
-		what := "full run"
-		if inst != nil {
-			what = "institution " + inst.CreditCode
-		}
-		fmt.Fprintf(errOut, "saved findings as of %s (%s): subjects %d, opened %d, resolved %d, still open %d, in %s\n",
-			asOf, what, stats.Subjects, stats.Opened, stats.Resolved, stats.StillOpen, stats.Duration.Round(time.Millisecond))
-	}
-	fs, err := svc.Preview(ctx, asOf, cfg.Institution)
-	if errors.Is(err, store.ErrNotFound) && cfg.Institution != "" {
-		return noInstitution(cfg.Institution)
-	}
+	saved, err := saveFindings(ctx, svc, cfg, asOf, errOut)
 	if err != nil {
 		return err
 	}
+	rep, err := svc.Preview(ctx, asOf, cfg.Institution)
+	if err != nil {
+		return institutionError(err, cfg.Institution)
+	}
 	elapsed := time.Since(start)
 	peak, allocated := heap.stop()
-	if !cfg.Save {
-		if subjects, err = countSubjects(ctx, s, inst); err != nil {
-			return err
-		}
+	subjects := rep.Subjects
+	if cfg.Save {
+		subjects = saved.Subjects
 	}
 	fmt.Fprintf(errOut, "screened %d subjects as of %s in %.3fs: %d findings, peak heap %.1f MB, %.1f MB allocated\n",
-		subjects, asOf, elapsed.Seconds(), len(fs), float64(peak)/(1<<20), float64(allocated)/(1<<20))
+		subjects, asOf, elapsed.Seconds(), len(rep.Findings), float64(peak)/(1<<20), float64(allocated)/(1<<20))
+	return writeFindings(out, cfg.Format, cfg.Lang, rep.Findings)
+}
 
-	switch cfg.Format {
+// screenDate is the date of -as-of, or today.
+func screenDate(asOf string) (domain.Date, error) {
+	if asOf == "" {
+		return domain.DateOf(time.Now()), nil
+	}
+	d, err := domain.ParseDate(asOf)
+	if err != nil {
+		return d, fmt.Errorf("-as-of %q: want a date YYYY-MM-DD", asOf)
+	}
+	return d, nil
+}
+
+// saveFindings updates the stored findings with -save: a full run, or with
+// -institution a re-screening of that institution's subjects. It reports
+// what changed on errOut. Without -save it does nothing.
+func saveFindings(ctx context.Context, svc *findings.Service, cfg config.Config, asOf domain.Date, errOut io.Writer) (findings.RunStats, error) {
+	if !cfg.Save {
+		return findings.RunStats{}, nil
+	}
+	what := "full run"
+	var stats findings.RunStats
+	var err error
+	if cfg.Institution != "" {
+		what = "institution " + cfg.Institution
+		stats, err = svc.RescreenInstitution(ctx, cfg.Institution, asOf)
+	} else {
+		stats, err = svc.RunFull(ctx, asOf)
+	}
+	if err != nil {
+		return stats, institutionError(err, cfg.Institution)
+	}
+	fmt.Fprintf(errOut, "saved findings as of %s (%s): subjects %d, opened %d, resolved %d, still open %d, in %s\n",
+		asOf, what, stats.Subjects, stats.Opened, stats.Resolved, stats.StillOpen, stats.Duration.Round(time.Millisecond))
+	return stats, nil
+}
+
+// institutionError names the institution of -institution when the store
+// found none with its credit code.
+func institutionError(err error, code string) error {
+	if errors.Is(err, store.ErrNotFound) && code != "" {
+		return noInstitution(code)
+	}
+	return err
+}
+
+// writeFindings writes the findings in the format of -format and the
+// language of -lang.
+func writeFindings(out io.Writer, format, lang string, fs []screening.Finding) error {
+	switch format {
 	case "json":
 		list := make([]findingJSON, len(fs))
 		for i, f := range fs {
-			list[i] = toFindingJSON(f)
+			list[i] = toFindingJSON(lang, f)
 		}
 		enc := json.NewEncoder(out)
 		enc.SetIndent("", "  ")
 		enc.SetEscapeHTML(false)
 		return enc.Encode(list)
 	case "csv":
-		return writeFindingsCSV(out, fs)
+		return writeFindingsCSV(out, lang, fs)
 	case "table":
-		names, err := institutionNames(ctx, s)
-		if err != nil {
-			return err
-		}
-		return writeFindingsTable(out, fs, names)
+		return writeFindingsTable(out, lang, fs)
 	}
-	return fmt.Errorf("screen: -format %q: want table, json or csv", cfg.Format)
+	return fmt.Errorf("screen: -format %q: want table, json or csv", format)
 }
 
 // heapWatch follows the live heap during the screening, for the timing
@@ -209,165 +230,44 @@ func noInstitution(code string) error {
 	return fmt.Errorf("找不到统一社会信用代码为 %s 的机构 / no institution with credit code %s", code, code)
 }
 
-// institutionByCode finds an institution, retired ones included, by credit code.
-func institutionByCode(ctx context.Context, s *store.Store, code string) (*domain.Institution, error) {
-	var inst *domain.Institution
-	err := s.View(ctx, func(tx *store.Tx) error {
-		found, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Values: map[string]string{"credit_code": code}, Retired: true})
-		if err != nil {
-			return err
-		}
-		for _, f := range found {
-			if f.CreditCode == code {
-				inst = f
-				return nil
-			}
-		}
-		return noInstitution(code)
-	})
-	return inst, err
-}
-
-// rescreenInstitution re-screens the subjects of one institution (itself,
-// its equipment, the people it employs or monitors) in one transaction, as a
-// change to the institution would, and counts what changed by comparing the
-// stored findings of those subjects before and after (Dismissed is not
-// counted: a dismissed finding looks the same whether it still fires or not).
-func rescreenInstitution(ctx context.Context, svc *findings.Service, instID int64, asOf domain.Date) (findings.RunStats, error) {
-	start := time.Now()
-	stats := findings.RunStats{AsOf: asOf}
-	err := svc.Store.WithTx(ctx, domain.Actor{Username: "system"}, func(tx *store.Tx) error {
-		ins, eq, ppl, err := tx.SubjectsOf("institution", instID)
-		if err != nil {
-			return err
-		}
-		stats.Subjects = len(ins) + len(eq) + len(ppl)
-		subjects := []struct {
-			typ string
-			ids []int64
-		}{{screening.SubjectInstitution, ins}, {screening.SubjectEquipment, eq}, {screening.SubjectPerson, ppl}}
-		snapshot := func() (map[domain.FindingKey]*domain.Finding, error) {
-			m := map[domain.FindingKey]*domain.Finding{}
-			for _, sub := range subjects {
-				if len(sub.ids) == 0 {
-					continue
-				}
-				fs, err := tx.SubjectFindings(sub.typ, sub.ids)
-				if err != nil {
-					return nil, err
-				}
-				for _, f := range fs {
-					m[f.Key()] = f
-				}
-			}
-			return m, nil
-		}
-		before, err := snapshot()
-		if err != nil {
-			return err
-		}
-		if err := svc.Rescreen(tx, "institution", []int64{instID}, asOf); err != nil {
-			return err
-		}
-		after, err := snapshot()
-		if err != nil {
-			return err
-		}
-		for k, a := range after {
-			b := before[k]
-			switch {
-			case a.Status == domain.FindingOpen && (b == nil || b.Status != domain.FindingOpen):
-				stats.Opened++
-			case a.Status == domain.FindingOpen:
-				stats.StillOpen++
-			case a.Status == domain.FindingResolved && b != nil && b.Status == domain.FindingOpen:
-				stats.Resolved++
-			}
-		}
-		return nil
-	})
-	stats.Duration = time.Since(start)
-	return stats, err
-}
-
-// countSubjects counts the subjects a preview screens: every subject not
-// retired, or those of one institution.
-func countSubjects(ctx context.Context, s *store.Store, inst *domain.Institution) (int, error) {
-	var n int
-	err := s.View(ctx, func(tx *store.Tx) error {
-		if inst != nil {
-			ins, eq, ppl, err := tx.SubjectsOf("institution", inst.ID)
-			n = len(ins) + len(eq) + len(ppl)
-			return err
-		}
-		f := store.Filter{Limit: 1}
-		_, a, err := store.List(tx, store.Institutions, domain.Scope{}, f)
-		if err != nil {
-			return err
-		}
-		_, b, err := store.List(tx, store.Equipment, domain.Scope{}, f)
-		if err != nil {
-			return err
-		}
-		_, c, err := store.List(tx, store.People, domain.Scope{}, f)
-		n = a + b + c
-		return err
-	})
-	return n, err
-}
-
-// institutionNames maps credit codes to institution names.
-func institutionNames(ctx context.Context, s *store.Store) (map[string]string, error) {
-	names := map[string]string{}
-	err := s.View(ctx, func(tx *store.Tx) error {
-		all, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true})
-		for _, inst := range all {
-			names[inst.CreditCode] = inst.Name
-		}
-		return err
-	})
-	return names, err
-}
-
 // writeFindingsCSV writes the findings as CSV in UTF-8 with a BOM, so that
 // Excel opens it correctly (spec/formats.md, Encodings); evidence is a JSON object.
-func writeFindingsCSV(out io.Writer, fs []screening.Finding) error {
+func writeFindingsCSV(out io.Writer, lang string, fs []screening.Finding) error {
 	if _, err := io.WriteString(out, "\uFEFF"); err != nil {
 		return err
 	}
 	w := csv.NewWriter(out)
 	w.Write(findingCSVHeader)
 	for _, f := range fs {
-		j := toFindingJSON(f)
+		j := toFindingJSON(lang, f)
 		ev, err := json.Marshal(j.Evidence)
 		if err != nil {
 			return err
 		}
-		w.Write([]string{j.Rule, j.Severity, j.SubjectType, j.SubjectKey, j.Institution, j.Message, j.DueOn, string(ev)})
+		w.Write([]string{j.Rule, j.Severity, j.SubjectType, j.SubjectKey, j.Institution, j.Message, j.DueOn, string(ev), j.Template})
 	}
 	w.Flush()
 	return w.Error()
 }
 
-// writeFindingsTable writes the findings as a Chinese table and a summary
-// line. The message comes last, as it is long.
-func writeFindingsTable(out io.Writer, fs []screening.Finding, names map[string]string) error {
-	rows := [][]string{{"机构", "规则", "级别", "对象", "整改期限", "问题"}}
+// writeFindingsTable writes the findings as a table and a summary line in
+// lang. The message comes last, as it is long.
+func writeFindingsTable(out io.Writer, lang string, fs []screening.Finding) error {
+	rows := [][]string{{i18n.T(lang, "findings.institution"), i18n.T(lang, "findings.rule"), i18n.T(lang, "findings.severity"),
+		i18n.T(lang, "findings.subject"), i18n.T(lang, "findings.due_on"), i18n.T(lang, "findings.message")}}
 	count := map[domain.Severity]int{}
 	for _, f := range fs {
 		count[f.Severity]++
-		inst := names[f.Institution]
-		if inst == "" {
-			inst = f.Institution
-		}
-		rows = append(rows, []string{inst, f.Rule, i18n.T(i18n.Default, "severity."+string(f.Severity)), subjectLabel(f.SubjectType) + " " + f.SubjectKey, f.DueOn.String(), f.Message})
+		inst := cmp.Or(f.Evidence.Value("institution_name"), f.Institution)
+		rows = append(rows, []string{inst, f.Rule, screening.SeverityLabel(lang, f.Severity),
+			screening.SubjectLabel(lang, f.SubjectType) + " " + f.SubjectKey, f.DueOn.String(),
+			screening.Message(lang, f.Template, f.Evidence, f.DueOn)})
 	}
 	if err := writeColumns(out, rows); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(out, "\n合计 %d 条：违法 %d 条，警示 %d 条，提示 %d 条 / total %d: %d violations, %d warnings, %d notices\n",
-		len(fs), count[domain.Violation], count[domain.Warning], count[domain.Notice],
-		len(fs), count[domain.Violation], count[domain.Warning], count[domain.Notice])
+	_, err := fmt.Fprintf(out, "\n%s\n", i18n.T(lang, "findings.summary", len(fs),
+		count[domain.Violation], count[domain.Warning], count[domain.Notice]))
 	return err
 }
 

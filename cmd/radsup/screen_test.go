@@ -75,18 +75,26 @@ func findingRows(t *testing.T, s *store.Store) int {
 	return n
 }
 
-// wantJSON is what `screen -format json` should print for fs.
-func wantJSON(fs []screening.Finding) []findingJSON {
+// wantJSON is what `screen -format json -lang lang` should print for fs.
+func wantJSON(lang string, fs []screening.Finding) []findingJSON {
 	out := []findingJSON{}
 	for _, f := range fs {
 		ev := f.Evidence
 		if ev == nil {
-			ev = map[string]string{}
+			ev = domain.Evidence{}
 		}
 		out = append(out, findingJSON{Rule: f.Rule, Severity: string(f.Severity), SubjectType: f.SubjectType,
-			SubjectKey: f.SubjectKey, Institution: f.Institution, Message: f.Message, DueOn: f.DueOn.String(), Evidence: ev})
+			SubjectKey: f.SubjectKey, Institution: f.Institution, Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
+			DueOn: f.DueOn.String(), Evidence: ev, Template: f.Template})
 	}
 	return out
+}
+
+// sameFinding compares two printed findings.
+func sameFinding(a, b findingJSON) bool {
+	return a.Rule == b.Rule && a.Severity == b.Severity && a.SubjectType == b.SubjectType && a.SubjectKey == b.SubjectKey &&
+		a.Institution == b.Institution && a.Message == b.Message && a.DueOn == b.DueOn && a.Evidence.Equal(b.Evidence) &&
+		a.Template == b.Template
 }
 
 func decodeFindings(t *testing.T, out string) []findingJSON {
@@ -100,11 +108,11 @@ func decodeFindings(t *testing.T, out string) []findingJSON {
 
 func preview(t *testing.T, svc *findings.Service, code string) []screening.Finding {
 	t.Helper()
-	fs, err := svc.Preview(context.Background(), screenDay, code)
+	rep, err := svc.Preview(context.Background(), screenDay, code)
 	if err != nil {
 		t.Fatal(err)
 	}
-	return fs
+	return rep.Findings
 }
 
 // savedStats parses the statistics line that -save prints to stderr.
@@ -135,17 +143,14 @@ func TestScreenPreviewWritesNothing(t *testing.T) {
 		t.Errorf("screen without -save changed the stored findings: %d rows, then %d", before, after)
 	}
 	got := decodeFindings(t, out)
-	if !slices.EqualFunc(got, wantJSON(want), func(a, b findingJSON) bool {
-		return a.Rule == b.Rule && a.Severity == b.Severity && a.SubjectType == b.SubjectType && a.SubjectKey == b.SubjectKey &&
-			a.Institution == b.Institution && a.Message == b.Message && a.DueOn == b.DueOn && maps.Equal(a.Evidence, b.Evidence)
-	}) {
+	if !slices.EqualFunc(got, wantJSON("zh-CN", want), sameFinding) {
 		t.Errorf("screen -format json: %d findings, Preview %d; first difference in:\n%s", len(got), len(want), out[:min(len(out), 2000)])
 	}
 	var raw []map[string]json.RawMessage
 	if err := json.Unmarshal([]byte(out), &raw); err != nil {
 		t.Fatal(err)
 	}
-	wantKeys := []string{"due_on", "evidence", "institution", "message", "rule", "severity", "subject_key", "subject_type"}
+	wantKeys := []string{"due_on", "evidence", "institution", "message", "rule", "severity", "subject_key", "subject_type", "template"}
 	if keys := slices.Sorted(maps.Keys(raw[0])); !slices.Equal(keys, wantKeys) {
 		t.Errorf("JSON finding keys %v, want %v", keys, wantKeys)
 	}
@@ -180,11 +185,12 @@ func TestScreenPreviewWritesNothing(t *testing.T) {
 	}
 	for i, f := range want {
 		r := records[i+1]
-		var ev map[string]string
-		if err := json.Unmarshal([]byte(r[7]), &ev); err != nil || !maps.Equal(ev, f.Evidence) {
+		var ev domain.Evidence
+		if err := json.Unmarshal([]byte(r[7]), &ev); err != nil || !ev.Equal(f.Evidence) {
 			t.Errorf("CSV row %d evidence %q: %v", i+1, r[7], err)
 		}
-		if wantRow := []string{f.Rule, string(f.Severity), f.SubjectType, f.SubjectKey, f.Institution, f.Message, f.DueOn.String()}; !slices.Equal(r[:7], wantRow) {
+		if wantRow := []string{f.Rule, string(f.Severity), f.SubjectType, f.SubjectKey, f.Institution,
+			screening.Message("zh-CN", f.Template, f.Evidence, f.DueOn), f.DueOn.String()}; !slices.Equal(r[:7], wantRow) || r[8] != f.Template {
 			t.Errorf("CSV row %d: %q, want %q", i+1, r[:7], wantRow)
 		}
 	}
@@ -208,7 +214,8 @@ func TestScreenPreviewWritesNothing(t *testing.T) {
 	if len(lines) != 1+len(want)+2 { // header, findings, blank, summary
 		t.Errorf("table has %d lines for %d findings", len(lines), len(want))
 	}
-	if !strings.Contains(lines[1], want[0].Rule) || !strings.Contains(lines[1], want[0].Message) || !strings.Contains(lines[1], i18n.T(i18n.Default, "severity."+string(want[0].Severity))) {
+	if !strings.Contains(lines[1], want[0].Rule) || !strings.Contains(lines[1], screening.Message("zh-CN", want[0].Template, want[0].Evidence, want[0].DueOn)) ||
+		!strings.Contains(lines[1], i18n.T(i18n.Default, "severity."+string(want[0].Severity))) {
 		t.Errorf("first table row %q, want the first finding %+v", lines[1], want[0])
 	}
 	if after := findingRows(t, s); after != before {
@@ -368,5 +375,39 @@ func TestScreenUsage(t *testing.T) {
 		if err := run(context.Background(), args, getenv, nil, &out, &out); err == nil {
 			t.Errorf("radsup %v accepted", args)
 		}
+	}
+}
+
+// TestScreenInEnglish prints the findings with -lang en, before or after
+// the command: the messages and the table are in English, the evidence and
+// the other fields as in Chinese.
+func TestScreenInEnglish(t *testing.T) {
+	radsup, _, svc := screenDemo(t)
+	day := screenDay.String()
+	want := preview(t, svc, "")
+	for _, args := range [][]string{{"screen", "-as-of", day, "-format", "json", "-lang", "en"}, {"-lang", "en", "screen", "-as-of", day, "-format", "json"}} {
+		out, _ := mustRun(t, radsup, args...)
+		got := decodeFindings(t, out)
+		if !slices.EqualFunc(got, wantJSON("en", want), sameFinding) {
+			t.Errorf("radsup %v: %d findings, want %d in English; output:\n%s", args, len(got), len(want), out[:min(len(out), 1500)])
+		}
+		for _, f := range got {
+			if !strings.HasSuffix(f.Message, ".") || strings.Contains(f.Message, "违反") || strings.Contains(f.Message, "请于") {
+				t.Errorf("radsup %v: not an English message: %q", args, f.Message)
+				break
+			}
+		}
+	}
+	out, _ := mustRun(t, radsup, "screen", "-as-of", day, "-format", "table", "-lang", "en")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	if !strings.HasPrefix(lines[0], "Institution ") || hasHan(lines[0]) || !strings.HasPrefix(lines[len(lines)-1], fmt.Sprintf("Total %d: ", len(want))) {
+		t.Errorf("English table: header %q, summary %q", lines[0], lines[len(lines)-1])
+	}
+	if !strings.Contains(lines[1], screening.Message("en", want[0].Template, want[0].Evidence, want[0].DueOn)) ||
+		!strings.Contains(lines[1], screening.SeverityLabel("en", want[0].Severity)) {
+		t.Errorf("first English table row %q", lines[1])
+	}
+	if _, _, err := radsup("screen", "-as-of", day, "-lang", "de"); err == nil || !strings.Contains(err.Error(), "-lang") {
+		t.Errorf("screen -lang de: %v", err)
 	}
 }

@@ -1,7 +1,6 @@
 package api
 
 import (
-	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -12,26 +11,63 @@ import (
 	"strings"
 
 	"radsup/internal/domain"
+	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
 )
 
 // rulesResponse is the body of GET /api/v1/rules.
 type rulesResponse struct {
-	Items []screening.Rule `json:"items"`
-	Total int              `json:"total"`
+	Items []screening.RuleText `json:"items"`
+	Total int                  `json:"total"`
 }
 
-// handleRules answers GET /api/v1/rules: the rule catalogue, in its order.
+// handleRules answers GET /api/v1/rules: the rule catalogue, in its order,
+// in the reader's language (see language), with the thresholds in force.
 func (s *server) handleRules(w http.ResponseWriter, r *http.Request, u *domain.User) error {
-	rules := screening.Catalog()
+	lang, err := language(r)
+	if err != nil {
+		return err
+	}
+	var rules []screening.RuleText
+	for _, x := range screening.Catalog() {
+		rules = append(rules, screening.Describe(lang, x, s.findings.CurrentThresholds()))
+	}
 	return writeJSON(w, http.StatusOK, rulesResponse{Items: rules, Total: len(rules)})
+}
+
+// language is the language findings and rules are rendered in: that of the
+// query parameter lang ("zh-CN", "zh", "en", "en-US" …), or else of the
+// Accept-Language header; Chinese by default. Another lang is EINVALID.
+func language(r *http.Request) (string, error) {
+	v := strings.TrimSpace(r.URL.Query().Get("lang"))
+	if v == "" {
+		return i18n.Match(r.Header.Get("Accept-Language")), nil
+	}
+	if l := strings.ToLower(v); !strings.HasPrefix(l, "en") && !strings.HasPrefix(l, "zh") {
+		return "", domain.FieldErrors{"lang": domain.CodeEnum}.Err()
+	}
+	return i18n.Match(v), nil
+}
+
+// findingView is a finding as the API answers it: the stored finding (with
+// its template and its evidence in no language) and its message and rule
+// title rendered in the reader's language.
+type findingView struct {
+	*domain.Finding
+	Message string `json:"message"`
+	Title   string `json:"title"`
+}
+
+func viewOf(lang string, f *domain.Finding) *findingView {
+	return &findingView{Finding: f, Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
+		Title: screening.Title(lang, f.Rule)}
 }
 
 // findingsResponse is the body of GET /api/v1/findings: a list page with the
 // counts by rule and by severity (each ignoring its own filter).
 type findingsResponse struct {
-	listResponse[domain.Finding]
+	listResponse[findingView]
 	ByRule     map[string]int          `json:"by_rule"`
 	BySeverity map[domain.Severity]int `json:"by_severity"`
 }
@@ -52,14 +88,15 @@ var (
 
 // parseFindingFilter reads the query of the findings list: rule, severity,
 // status, institution_id, street, subject_type, subject_id, limit and
-// offset. An empty value does not filter; any other parameter, or a value
-// that cannot be read, is a field error.
+// offset (and lang, read by language). An empty value does not filter; any
+// other parameter, or a value that cannot be read, is a field error.
 func parseFindingFilter(q url.Values) (store.FindingFilter, error) {
 	f := store.FindingFilter{Limit: defaultLimit}
 	errs := domain.FieldErrors{}
 	for key := range q {
 		v := strings.TrimSpace(q.Get(key))
 		switch key {
+		case "lang":
 		case "limit":
 			f.Limit = readInt(key, v, 1, errs)
 		case "offset":
@@ -104,73 +141,55 @@ func oneOf(key, v string, values []string, errs domain.FieldErrors) string {
 }
 
 // handleFindings answers GET /api/v1/findings: a page of the findings the
-// user may see, most serious first, then by due date.
+// user may see, most serious first, then by due date, in the reader's language.
 func (s *server) handleFindings(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	f, err := parseFindingFilter(r.URL.Query())
 	if err != nil {
 		return err
 	}
-	var page *store.FindingPage
-	err = s.reg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		page, err = tx.FindFindings(u.Scope(), f)
-		return err
-	})
+	lang, err := language(r)
 	if err != nil {
 		return err
 	}
-	items := page.Findings
-	if items == nil {
-		items = []*domain.Finding{}
+	page, err := s.findings.List(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	items := make([]*findingView, len(page.Findings))
+	for i, x := range page.Findings {
+		items[i] = viewOf(lang, x)
 	}
 	return writeJSON(w, http.StatusOK, findingsResponse{
-		listResponse: listResponse[domain.Finding]{Items: items, Total: page.Total, Limit: f.Limit, Offset: f.Offset},
+		listResponse: listResponse[findingView]{Items: items, Total: page.Total, Limit: f.Limit, Offset: f.Offset},
 		ByRule:       page.ByRule, BySeverity: page.BySeverity,
 	})
 }
 
-// finding returns the finding with id if the user may see it.
-func (s *server) finding(ctx context.Context, u *domain.User, id int64) (*domain.Finding, error) {
-	var f *domain.Finding
-	err := s.reg.Store.View(ctx, func(tx *store.Tx) error {
-		var err error
-		f, err = tx.FindFinding(u.Scope(), id)
-		return err
-	})
-	return f, err
-}
-
-// handleFinding answers GET /api/v1/findings/{id}.
+// handleFinding answers GET /api/v1/findings/{id}, in the reader's language.
 func (s *server) handleFinding(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
 	}
-	f, err := s.finding(r.Context(), u, id)
+	lang, err := language(r)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, f)
+	f, err := s.findings.Find(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, viewOf(lang, f))
 }
 
-// errNotOpen answers the dismissal of a finding that is resolved or
-// already dismissed.
-var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
-
-// handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
-// is {"version": N, "reason": "…"}; the answer is the dismissed finding.
-func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
-	id, err := pathID(r)
-	if err != nil {
-		return err
-	}
+// readDismissal reads the body of a dismissal: {"version": N, "reason": "…"}.
+func readDismissal(w http.ResponseWriter, r *http.Request) (version int, reason string, err error) {
 	obj, err := readObject(w, r)
 	if err != nil {
-		return err
+		return 0, "", err
 	}
 	errs := domain.FieldErrors{}
-	version := readVersion(obj, errs)
-	var reason string
+	version = readVersion(obj, errs)
 	for key, raw := range obj {
 		switch key {
 		case "version":
@@ -187,12 +206,31 @@ func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u 
 	if len(errs) > 0 && strings.TrimSpace(reason) == "" {
 		errs.Add("reason", domain.CodeRequired)
 	}
-	if err := errs.Err(); err != nil {
+	return version, reason, errs.Err()
+}
+
+// errNotOpen answers the dismissal of a finding that is resolved or
+// already dismissed.
+var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
+
+// handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
+// is {"version": N, "reason": "…"}; the answer is the dismissed finding.
+func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	version, reason, err := readDismissal(w, r)
+	if err != nil {
+		return err
+	}
+	lang, err := language(r)
+	if err != nil {
 		return err
 	}
 	// Find first, so that a finding the user cannot see is ENOTFOUND even
 	// where dismissing is forbidden to the role.
-	if _, err := s.finding(r.Context(), u, id); err != nil {
+	if _, err := s.findings.Find(r.Context(), u, id); err != nil {
 		return err
 	}
 	if err := s.findings.Dismiss(r.Context(), actor(r, u), u, id, version, reason); err != nil {
@@ -201,9 +239,9 @@ func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u 
 		}
 		return err
 	}
-	f, err := s.finding(r.Context(), u, id)
+	f, err := s.findings.Find(r.Context(), u, id)
 	if err != nil {
 		return err
 	}
-	return writeJSON(w, http.StatusOK, f)
+	return writeJSON(w, http.StatusOK, viewOf(lang, f))
 }

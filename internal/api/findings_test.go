@@ -6,6 +6,7 @@ import (
 	"maps"
 	"net/http"
 	"net/url"
+	"reflect"
 	"slices"
 	"strconv"
 	"strings"
@@ -485,29 +486,105 @@ func TestFindingRoutes(t *testing.T) {
 	}
 }
 
-// TestRules lists exactly the screening catalogue, in order.
+// TestRules lists exactly the screening catalogue, in order, in the
+// reader's language: Chinese by default, English when asked by the query
+// or the Accept-Language header.
 func TestRules(t *testing.T) {
 	e := newEnv(t)
-	r := e.do(instA, "GET", "/api/v1/rules", nil)
-	if r.status != 200 {
-		t.Fatalf("rules: %d %s", r.status, r.body)
-	}
-	var got struct {
-		Items []map[string]string `json:"items"`
-		Total int                 `json:"total"`
-	}
-	if err := json.Unmarshal(r.body, &got); err != nil {
-		t.Fatal(err)
-	}
 	catalog := screening.Catalog()
-	if len(got.Items) != len(catalog) || got.Total != len(catalog) {
-		t.Fatalf("%d rules (total %d), want %d", len(got.Items), got.Total, len(catalog))
+	for _, c := range []struct {
+		lang, query string
+		header      []string
+	}{{"zh-CN", "", nil}, {"en", "?lang=en", nil}, {"en", "", []string{"Accept-Language", "en-US,en;q=0.9"}},
+		{"zh-CN", "?lang=zh-CN", []string{"Accept-Language", "en"}}} {
+		r := e.do(instA, "GET", "/api/v1/rules"+c.query, nil, c.header...)
+		if r.status != 200 {
+			t.Fatalf("rules%s: %d %s", c.query, r.status, r.body)
+		}
+		var got struct {
+			Items []screening.RuleText `json:"items"`
+			Total int                  `json:"total"`
+		}
+		if err := json.Unmarshal(r.body, &got); err != nil {
+			t.Fatal(err)
+		}
+		if len(got.Items) != len(catalog) || got.Total != len(catalog) {
+			t.Fatalf("%d rules (total %d), want %d", len(got.Items), got.Total, len(catalog))
+		}
+		for i, x := range catalog {
+			want := screening.Describe(c.lang, x, screening.DefaultThresholds())
+			if !reflect.DeepEqual(got.Items[i], want) {
+				t.Errorf("%s rule %d: %+v, want %+v", c.lang, i, got.Items[i], want)
+			}
+		}
 	}
-	for i, x := range catalog {
-		want := map[string]string{"id": x.ID, "severity": string(x.Severity), "subject": x.Subject, "title": x.TitleZH,
-			"title_en": x.TitleEN, "basis": x.Basis, "action": x.Action}
-		if !maps.Equal(got.Items[i], want) {
-			t.Errorf("rule %d: %v, want %v", i, got.Items[i], want)
+	if r := e.do(instA, "GET", "/api/v1/rules?lang=fr", nil); r.status != 400 || r.err(t).FieldCodes["lang"] != domain.CodeEnum {
+		t.Errorf("lang=fr: %d %s", r.status, r.body)
+	}
+}
+
+// renderedFinding is a finding as the API answers it, with what it is
+// rendered from.
+type renderedFinding struct {
+	ID       int64           `json:"id"`
+	Rule     string          `json:"rule"`
+	Template string          `json:"template"`
+	Evidence domain.Evidence `json:"evidence"`
+	DueOn    domain.Date     `json:"due_on"`
+	Message  string          `json:"message"`
+	Title    string          `json:"title"`
+}
+
+// TestFindingsInTheReadersLanguage reads the list and single findings with
+// ?lang= and Accept-Language: each message and title is the finding's
+// rendered in that language (Chinese by default, the query before the
+// header), and the evidence comes in no language.
+func TestFindingsInTheReadersLanguage(t *testing.T) {
+	e := newScreened(t)
+	cases := []struct {
+		lang, query string
+		header      []string
+	}{
+		{"zh-CN", "", nil},
+		{"en", "", []string{"Accept-Language", "en-GB,en;q=0.8,zh;q=0.5"}},
+		{"en", "&lang=en", nil},
+		{"en", "&lang=en", []string{"Accept-Language", "zh-CN"}},
+		{"zh-CN", "&lang=zh-CN", []string{"Accept-Language", "en"}},
+	}
+	for _, c := range cases {
+		r := e.do(supervisor, "GET", "/api/v1/findings?limit=500"+c.query, nil, c.header...)
+		var page struct {
+			Items []renderedFinding `json:"items"`
+		}
+		if r.status != 200 || json.Unmarshal(r.body, &page) != nil || len(page.Items) < 5 {
+			t.Fatalf("findings%s %v: %d %s", c.query, c.header, r.status, r.body)
+		}
+		for _, f := range page.Items {
+			if want := screening.Message(c.lang, f.Template, f.Evidence, f.DueOn); f.Message != want || f.Title != screening.Title(c.lang, f.Rule) {
+				t.Errorf("%s %v, %s: message %q, title %q; want %q", c.query, c.header, f.Rule, f.Message, f.Title, want)
+			}
+			if (c.lang == "en") == strings.HasSuffix(f.Message, "。") {
+				t.Errorf("%s %v, %s: message %q in the wrong language", c.query, c.header, f.Rule, f.Message)
+			}
+		}
+		one := page.Items[0]
+		r = e.do(supervisor, "GET", path("findings", one.ID)+"?"+strings.TrimPrefix(c.query, "&"), nil, c.header...)
+		var got renderedFinding
+		if r.status != 200 || json.Unmarshal(r.body, &got) != nil || got.Message != one.Message || got.Template != one.Template {
+			t.Errorf("finding %d%s %v: %d %s, want the list's message %q", one.ID, c.query, c.header, r.status, r.body, one.Message)
+		}
+	}
+	// The evidence holds the keys of enumerations, not labels.
+	p := e.page(supervisor, "rule="+screening.EqpStatusOverdue)
+	r := e.do(supervisor, "GET", path("findings", p.Items[0].ID), nil)
+	var f renderedFinding
+	if err := json.Unmarshal(r.body, &f); err != nil || f.Evidence.Value("type") != "dr" || f.Template != screening.EqpStatusOverdue ||
+		f.Evidence.Value("last_passed") == "" {
+		t.Errorf("EQP-STATUS-OVERDUE as the API gives it: %s", r.body)
+	}
+	for _, q := range []string{"/api/v1/findings?lang=fr", path("findings", f.ID) + "?lang=xx"} {
+		if r := e.do(supervisor, "GET", q, nil); r.status != 400 || r.err(t).FieldCodes["lang"] != domain.CodeEnum {
+			t.Errorf("%s: %d %s", q, r.status, r.body)
 		}
 	}
 }

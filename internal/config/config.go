@@ -33,6 +33,7 @@ type Config struct {
 	AsOf        string // screening date YYYY-MM-DD (default today)
 	Institution string // limit to one institution's credit code
 	Save        bool   // screen: update the stored findings
+	Lang        string // screen, rules, export: the language of the output, zh-CN or en
 
 	// Options of import and export.
 	Kind   string // the kind of records (institutions, people, doses …)
@@ -44,7 +45,7 @@ type Config struct {
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Lang: "zh-CN"}
 }
 
 // env lists the environment variable of each setting.
@@ -74,6 +75,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
 	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
+	fs.StringVar(&c.Lang, "lang", c.Lang, "screen, rules, export: the language of the output, zh-CN or en")
 	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
@@ -130,6 +132,9 @@ func (c *Config) Validate() error {
 	}
 	if c.Format != "table" && c.Format != "json" && c.Format != "csv" {
 		errs = append(errs, fmt.Errorf("-format %q: want table, json or csv", c.Format))
+	}
+	if c.Lang != "zh-CN" && c.Lang != "en" {
+		errs = append(errs, fmt.Errorf("-lang %q: want zh-CN or en", c.Lang))
 	}
 	if c.Scale != "district" && c.Scale != "province" {
 		errs = append(errs, fmt.Errorf("-scale %q: want district or province", c.Scale))

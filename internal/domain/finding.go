@@ -1,6 +1,11 @@
 package domain
 
-import "time"
+import (
+	"encoding/json"
+	"maps"
+	"slices"
+	"time"
+)
 
 // Severity is how serious a finding is.
 type Severity string
@@ -56,15 +61,18 @@ type Finding struct {
 	SubjectKey  string   `json:"subject_key"`
 	SubjectID   int64    `json:"subject_id"`
 	// InstitutionID is 0 when the finding names no known institution.
-	InstitutionID   int64             `json:"institution_id"`
-	InstitutionCode string            `json:"institution"`
-	Message         string            `json:"message"`
-	Evidence        map[string]string `json:"evidence"`
-	DueOn           Date              `json:"due_on"`
-	Status          string            `json:"status"`
-	FirstSeen       Date              `json:"first_seen"`
-	LastSeen        Date              `json:"last_seen"`
-	ResolvedAt      time.Time         `json:"resolved_at,omitzero"`
+	InstitutionID   int64  `json:"institution_id"`
+	InstitutionCode string `json:"institution"`
+	// Template names the wording of the finding's facts: the rule ID, or
+	// "ID/variant" for a rule with variants. With Evidence and DueOn it is
+	// what the edge renders the finding's message from.
+	Template   string    `json:"template"`
+	Evidence   Evidence  `json:"evidence"`
+	DueOn      Date      `json:"due_on"`
+	Status     string    `json:"status"`
+	FirstSeen  Date      `json:"first_seen"`
+	LastSeen   Date      `json:"last_seen"`
+	ResolvedAt time.Time `json:"resolved_at,omitzero"`
 	// FactsHash identifies the facts behind the finding; a dismissal holds
 	// while it is unchanged.
 	FactsHash     string    `json:"facts_hash"`
@@ -100,4 +108,71 @@ type ScreeningRun struct {
 	Opened     int       `json:"opened"`
 	Resolved   int       `json:"resolved"`
 	StillOpen  int       `json:"still_open"`
+}
+
+// Evidence is what a finding rests on: its facts by key, in no language. A
+// fact is a date (2006-01-02), a number, a dose in mSv with three decimals,
+// a name, an enumeration key (equipment type "ct", test kind "status"), or
+// a list of items made of such values (dose periods, devices in use). The
+// pages, the API and the CLI render it in the reader's language. In JSON a
+// fact is a string, or an array of objects for a list.
+type Evidence map[string]Fact
+
+// Fact is one fact of a finding's evidence: a single value, or a list of
+// items when List is not nil (an empty list is an empty, non-nil slice).
+type Fact struct {
+	Value string
+	List  []Item
+}
+
+// Item is one element of a listed fact: its values by key.
+type Item map[string]string
+
+// ListFact returns the fact listing items; no items make an empty list.
+func ListFact(items []Item) Fact {
+	if items == nil {
+		items = []Item{}
+	}
+	return Fact{List: items}
+}
+
+// IsList reports whether the fact is a list.
+func (f Fact) IsList() bool { return f.List != nil }
+
+// Equal reports whether two facts hold the same value or the same items.
+func (f Fact) Equal(g Fact) bool {
+	if f.IsList() != g.IsList() {
+		return false
+	}
+	return f.Value == g.Value && slices.EqualFunc(f.List, g.List, func(a, b Item) bool { return maps.Equal(a, b) })
+}
+
+// MarshalJSON writes a value as a string and a list as an array of objects.
+func (f Fact) MarshalJSON() ([]byte, error) {
+	if f.IsList() {
+		return json.Marshal(f.List)
+	}
+	return json.Marshal(f.Value)
+}
+
+// UnmarshalJSON reads a string or an array of objects.
+func (f *Fact) UnmarshalJSON(b []byte) error {
+	*f = Fact{}
+	if len(b) > 0 && b[0] == '[' {
+		var items []Item
+		if err := json.Unmarshal(b, &items); err != nil {
+			return err
+		}
+		*f = ListFact(items)
+		return nil
+	}
+	return json.Unmarshal(b, &f.Value)
+}
+
+// Value returns the single value of the fact key ("" if there is none).
+func (e Evidence) Value(key string) string { return e[key].Value }
+
+// Equal reports whether two pieces of evidence hold the same facts.
+func (e Evidence) Equal(o Evidence) bool {
+	return maps.EqualFunc(e, o, Fact.Equal)
 }

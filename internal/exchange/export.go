@@ -9,6 +9,7 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
@@ -279,45 +280,48 @@ func display(f domain.Field, v string) string {
 	return v
 }
 
-// findingsKind is the sheet of a findings export; findings are not imported.
-var findingsKind = &xlsx.Kind{Name: "findings", Entity: "finding", Sheet: "初筛结果", Columns: []xlsx.Column{
-	{Key: "rule", ZH: "规则编号"}, {Key: "title", ZH: "规则名称"}, {Key: "severity", ZH: "级别"},
-	{Key: "status", ZH: "状态"}, {Key: "institution", ZH: "统一社会信用代码", Text: true},
-	{Key: "subject_type", ZH: "对象类型"}, {Key: "subject_key", ZH: "对象", Text: true},
-	{Key: "message", ZH: "问题"}, {Key: "due_on", ZH: "整改期限"}, {Key: "first_seen", ZH: "首次发现"},
-	{Key: "basis", ZH: "法律依据"},
-}}
+// findingColumns are the columns of a findings export; findings are not imported.
+var findingColumns = []string{"rule", "title", "severity", "status", "institution", "subject_type", "subject_key",
+	"message", "due_on", "first_seen", "basis"}
+
+// findingsKind is the sheet of a findings export with its headers in lang
+// (the writers head a column with its ZH label).
+func findingsKind(lang string) *xlsx.Kind {
+	k := &xlsx.Kind{Name: "findings", Entity: "finding", Sheet: i18n.T(lang, "findings.title")}
+	for _, key := range findingColumns {
+		k.Columns = append(k.Columns, xlsx.Column{Key: key, ZH: i18n.T(lang, "findings.col."+key), EN: i18n.T("en", "findings.col."+key),
+			Text: key == "institution" || key == "subject_key"})
+	}
+	return k
+}
 
 // ExportFindings writes the findings u may see that match f (its limit is
-// ignored), most serious first, and audits the export.
-func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, f store.FindingFilter, w io.Writer, format Format) (int, error) {
-	if !auth.BusinessRole(u.Role) {
+// ignored), most serious first, and audits the export. The cells are in
+// lang (default zh-CN): the messages, titles, labels and legal basis.
+func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, f store.FindingFilter, w io.Writer, format Format, lang ...string) (int, error) {
+	if !auth.Can(u, auth.Export, auth.Finding) {
 		return 0, auth.ErrForbidden
+	}
+	l := i18n.Default
+	if len(lang) > 0 {
+		l = i18n.Match(lang[0])
+	}
+	f.Limit, f.Offset = 0, 0
+	page, err := (&findings.Service{Store: s}).List(ctx, u, f)
+	if err != nil {
+		return 0, err
 	}
 	t, err := newTable(w, format)
 	if err != nil {
 		return 0, err
 	}
-	keys := make([]string, len(findingsKind.Columns))
-	for i, c := range findingsKind.Columns {
-		keys[i] = c.Key
-	}
-	if err := t.start(findingsKind, keys); err != nil {
-		return 0, err
-	}
-	f.Limit, f.Offset = 0, 0
-	var page *store.FindingPage
-	if err := s.View(ctx, func(tx *store.Tx) error {
-		page, err = tx.FindFindings(u.Scope(), f)
-		return err
-	}); err != nil {
+	if err := t.start(findingsKind(l), findingColumns); err != nil {
 		return 0, err
 	}
 	for _, x := range page.Findings {
-		rule, _ := screening.RuleByID(x.Rule)
-		err := t.row([]string{x.Rule, rule.TitleZH, i18n.T(i18n.Default, "severity."+string(x.Severity)), i18n.T(i18n.Default, "finding_status."+x.Status),
-			x.InstitutionCode, i18n.T(i18n.Default, "subject."+x.SubjectType), x.SubjectKey, x.Message,
-			x.DueOn.String(), x.FirstSeen.String(), rule.Basis})
+		err := t.row([]string{x.Rule, screening.Title(l, x.Rule), screening.SeverityLabel(l, x.Severity),
+			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), x.SubjectKey,
+			screening.Message(l, x.Template, x.Evidence, x.DueOn), x.DueOn.String(), x.FirstSeen.String(), screening.Basis(l, x.Rule)})
 		if err != nil {
 			return 0, err
 		}
@@ -327,6 +331,6 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	}
 	n := len(page.Findings)
 	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
-		return tx.Audit("export", "finding", 0, map[string]any{"kind": "findings", "rows": n, "format": string(format)})
+		return tx.Audit("export", "finding", 0, map[string]any{"kind": "findings", "rows": n, "format": string(format), "lang": l})
 	})
 }

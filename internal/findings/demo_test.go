@@ -52,7 +52,7 @@ func openFindings(t *testing.T, s *store.Store) map[domain.FindingKey]string {
 			t.Fatal(err)
 		}
 		for _, f := range p.Findings {
-			out[f.Key()] = f.Message
+			out[f.Key()] = screening.Message("zh-CN", f.Template, f.Evidence, f.DueOn)
 		}
 		return nil
 	})
@@ -62,13 +62,13 @@ func openFindings(t *testing.T, s *store.Store) map[domain.FindingKey]string {
 // preview returns what a fresh screening finds, as key → message.
 func preview(t *testing.T, svc *findings.Service, asOf domain.Date) map[domain.FindingKey]string {
 	t.Helper()
-	fs, err := svc.Preview(context.Background(), asOf, "")
+	rep, err := svc.Preview(context.Background(), asOf, "")
 	if err != nil {
 		t.Fatal(err)
 	}
 	out := map[domain.FindingKey]string{}
-	for _, f := range fs {
-		out[store.FindingOf(f).Key()] = f.Message
+	for _, f := range rep.Findings {
+		out[store.FindingOf(f).Key()] = screening.Message("zh-CN", f.Template, f.Evidence, f.DueOn)
 	}
 	return out
 }
@@ -150,9 +150,13 @@ func TestDemoDistrict(t *testing.T) {
 func TestPreviewInstitution(t *testing.T) {
 	_, svc := demoDistrict(t)
 	ctx := context.Background()
-	all, err := svc.Preview(ctx, day0, "")
+	rep, err := svc.Preview(ctx, day0, "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	all := rep.Findings
+	if rep.Subjects < 500 {
+		t.Errorf("the preview screened %d subjects; the demo district has more", rep.Subjects)
 	}
 	byInst := map[string][]screening.Finding{}
 	for _, f := range all {
@@ -169,8 +173,8 @@ func TestPreviewInstitution(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(got) != len(want) {
-			t.Errorf("preview of %s: %d findings, %d in the whole preview", code, len(got), len(want))
+		if len(got.Findings) != len(want) || got.Subjects == 0 || got.Subjects >= rep.Subjects {
+			t.Errorf("preview of %s: %d findings of %d subjects, %d in the whole preview", code, len(got.Findings), got.Subjects, len(want))
 		}
 	}
 	if _, err := svc.Preview(ctx, day0, "no-such-code"); !store.IsNotFound(err) {

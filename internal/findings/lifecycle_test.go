@@ -215,7 +215,7 @@ func TestRunFullResolvesVanishedSubjects(t *testing.T) {
 			return err
 		}
 		ghost := store.FindingOf(screening.Finding{Rule: screening.PerMultiSite, Severity: domain.Notice,
-			SubjectType: screening.SubjectPerson, SubjectKey: "x", SubjectID: 1 << 40, InstitutionID: inst.ID, Message: "m"})
+			SubjectType: screening.SubjectPerson, SubjectKey: "x", SubjectID: 1 << 40, InstitutionID: inst.ID, Template: screening.PerMultiSite})
 		ghost.Status, ghost.DueOn, ghost.FirstSeen, ghost.LastSeen = domain.FindingOpen, day0, day0, day0
 		return tx.PutFinding(ghost)
 	})
@@ -248,7 +248,7 @@ func TestMoveEquipment(t *testing.T) {
 		moved = storetest.Equipment(t, tx, from.ID)
 		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
 	})
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence["in_use_count"] != "2" {
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "2" {
 		t.Fatalf("before the move: %+v", f)
 	}
 	mustTx(t, s, func(tx *store.Tx) error {
@@ -258,7 +258,7 @@ func TestMoveEquipment(t *testing.T) {
 		}
 		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
 	})
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence["in_use_count"] != "1" {
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "1" {
 		t.Errorf("after the move: %+v", f)
 	}
 }

@@ -5,7 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"maps"
-	"strings"
+	"slices"
 	"time"
 
 	"radsup/internal/domain"
@@ -55,7 +55,8 @@ func (r reconciler) reconcile(computed []screening.Finding, stored []*domain.Fin
 		}
 		firing[k] = true
 		n.FactsHash = factsHash(sf)
-		r.fired(&c, old[k], n)
+		o := old[k]
+		r.fired(&c, o, n, o != nil && sameFacts(o.FactsHash, n.FactsHash, sf))
 	}
 	for _, f := range stored {
 		if f.Status == domain.FindingOpen && !firing[f.Key()] {
@@ -68,20 +69,21 @@ func (r reconciler) reconcile(computed []screening.Finding, stored []*domain.Fin
 }
 
 // fired decides what becomes of the stored finding o (nil if none) of a
-// rule that fires now with the new finding n.
-func (r reconciler) fired(c *changes, o, n *domain.Finding) {
+// rule that fires now with the new finding n; unchanged tells whether the
+// facts behind o are those behind n.
+func (r reconciler) fired(c *changes, o, n *domain.Finding, unchanged bool) {
 	switch {
 	case o == nil:
 		r.open(n, 1)
 		c.puts = append(c.puts, n)
 		c.stats.Opened++
-	case o.Status == domain.FindingOpen || (o.Status == domain.FindingDismissed && o.FactsHash == n.FactsHash):
+	case o.Status == domain.FindingOpen || (o.Status == domain.FindingDismissed && unchanged):
 		if o.Status == domain.FindingOpen {
 			c.stats.StillOpen++
 		} else {
 			c.stats.Dismissed++
 		}
-		r.still(c, o, n)
+		r.still(c, o, n, unchanged)
 	default: // resolved, or dismissed on facts that have changed since
 		r.open(n, o.Version+1)
 		n.ID, n.CreatedAt = o.ID, o.CreatedAt
@@ -101,7 +103,7 @@ func (r reconciler) open(n *domain.Finding, version int) {
 // still updates o, which keeps firing as n. The version moves only when the
 // facts do: a supervisor's dismissal (checked against the version) should
 // not fail because a message now counts one more overdue day.
-func (r reconciler) still(c *changes, o, n *domain.Finding) {
+func (r reconciler) still(c *changes, o, n *domain.Finding, unchanged bool) {
 	lastSeen := o.LastSeen
 	if r.asOf.After(lastSeen) {
 		lastSeen = r.asOf
@@ -110,7 +112,7 @@ func (r reconciler) still(c *changes, o, n *domain.Finding) {
 	if !n.DueOn.IsZero() {
 		due = n.DueOn // a notice's due date is the deadline it announces
 	}
-	same := o.Message == n.Message && maps.Equal(o.Evidence, n.Evidence) && o.Severity == n.Severity &&
+	same := o.Template == n.Template && o.Evidence.Equal(n.Evidence) && o.Severity == n.Severity &&
 		o.SubjectKey == n.SubjectKey && o.InstitutionCode == n.InstitutionCode && o.DueOn.Equal(due) &&
 		o.FactsHash == n.FactsHash
 	if same {
@@ -119,10 +121,10 @@ func (r reconciler) still(c *changes, o, n *domain.Finding) {
 		}
 		return
 	}
-	if o.FactsHash != n.FactsHash {
+	if !unchanged {
 		o.Version++
 	}
-	o.Message, o.Evidence, o.Severity, o.SubjectKey, o.InstitutionCode = n.Message, n.Evidence, n.Severity, n.SubjectKey, n.InstitutionCode
+	o.Template, o.Evidence, o.Severity, o.SubjectKey, o.InstitutionCode = n.Template, n.Evidence, n.Severity, n.SubjectKey, n.InstitutionCode
 	o.DueOn, o.FactsHash, o.LastSeen = due, n.FactsHash, lastSeen
 	c.puts = append(c.puts, o)
 }
@@ -139,7 +141,7 @@ func (c changes) apply(tx *store.Tx, asOf domain.Date) error {
 
 // Evidence keys that name the subject rather than state a fact: renaming a
 // person or an institution does not change the facts a dismissal was about.
-var namingKeys = []string{"institution_name", "credit_code", "name", "equipment", "model", "serial_no"}
+var namingKeys = []string{"institution_name", "institution_id", "credit_code", "name", "equipment", "model", "serial_no"}
 
 // Evidence keys that move with the as-of date alone.
 var dateKeys = []string{"days_left", "overdue_days", "window_from", "window_to", "gap_days", "first_gap_from", "first_gap_to"}
@@ -152,20 +154,30 @@ var dateKeys = []string{"days_left", "overdue_days", "window_from", "window_to",
 func factsHash(f screening.Finding) string {
 	ev := maps.Clone(f.Evidence)
 	if ev == nil {
-		ev = map[string]string{}
+		ev = domain.Evidence{}
 	}
-	if g, ok := ev["gaps"]; ok {
-		for _, k := range []string{"window_from", "window_to"} {
-			if d := ev[k]; d != "" {
-				g = strings.ReplaceAll(g, d, "…")
+	if g, ok := ev["gaps"]; ok && g.IsList() {
+		ends := []string{ev.Value("window_from"), ev.Value("window_to")}
+		items := make([]domain.Item, len(g.List))
+		for i, it := range g.List {
+			items[i] = maps.Clone(it)
+			for k, v := range it {
+				if slices.Contains(ends, v) {
+					items[i][k] = "…"
+				}
 			}
 		}
-		ev["gaps"] = g
+		ev["gaps"] = domain.ListFact(items)
 	}
 	for _, k := range append(namingKeys, dateKeys...) {
 		delete(ev, k)
 	}
-	b, _ := json.Marshal([]any{f.Rule, f.SubjectType, f.SubjectID, f.InstitutionID, ev}) // a map of strings always marshals
+	return hashOf(f, ev)
+}
+
+// hashOf hashes a finding's key with the given evidence.
+func hashOf(f screening.Finding, ev any) string {
+	b, _ := json.Marshal([]any{f.Rule, f.SubjectType, f.SubjectID, f.InstitutionID, ev}) // maps of strings always marshal
 	sum := sha256.Sum256(b)
 	return hex.EncodeToString(sum[:16])
 }

@@ -15,6 +15,7 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/screening"
 	"radsup/internal/store"
@@ -181,11 +182,12 @@ var errForbidden = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.forbid
 const maxReason = 500
 
 // Dismiss marks an open finding dismissed (已核销) with a reason, if
-// version is current (store.ErrStale otherwise). Only supervisors and
-// administrators may (EFORBIDDEN); the reason is required (EINVALID with a
-// field error on "reason"). The dismissal is audited.
+// version is current (store.ErrStale otherwise). Only a user the policy
+// lets dismiss findings may (EFORBIDDEN), and a finding about a person only
+// one who may also dismiss health findings; the reason is required
+// (EINVALID with a field error on "reason"). The dismissal is audited.
 func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.User, id int64, version int, reason string) error {
-	if user == nil || user.Role != domain.RoleSupervisor {
+	if !auth.Can(user, auth.Dismiss, auth.Finding) {
 		return errForbidden
 	}
 	reason = strings.TrimSpace(reason)
@@ -199,9 +201,29 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 		if err := tx.LockFindings(); err != nil {
 			return err
 		}
-		_, err := tx.DismissFinding(user.Scope(), id, version, reason)
+		f, err := tx.FindFinding(scope(user), id)
+		if err != nil {
+			return err
+		}
+		if !CanDismiss(user, f) {
+			return errForbidden
+		}
+		_, err = tx.DismissFinding(scope(user), id, version, reason)
 		return err
 	})
+}
+
+// CanDismiss reports whether the policy lets u dismiss findings of f's
+// kind: findings, and for a finding about a person health findings too.
+// Whether f is open is the store's to say.
+func CanDismiss(u *domain.User, f *domain.Finding) bool {
+	return auth.Can(u, auth.Dismiss, auth.Finding) && auth.Can(u, auth.Dismiss, entity(f.SubjectType))
+}
+
+// Report is what a preview found, and how many subjects it screened.
+type Report struct {
+	Findings []screening.Finding
+	Subjects int
 }
 
 // Preview returns what the rules find as of asOf, without writing: every
@@ -210,8 +232,8 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 // due on its deadline; another finding already stored keeps its due date,
 // and a new one is due a rectification period after asOf. Sorted by institution, rule
 // and subject, as `radsup screen` prints them.
-func (s *Service) Preview(ctx context.Context, asOf domain.Date, institutionCode string) ([]screening.Finding, error) {
-	var out []screening.Finding
+func (s *Service) Preview(ctx context.Context, asOf domain.Date, institutionCode string) (Report, error) {
+	var rep Report
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		var instID int64
 		if institutionCode != "" {
@@ -222,71 +244,92 @@ func (s *Service) Preview(ctx context.Context, asOf domain.Date, institutionCode
 			instID = id
 		}
 		var err error
-		if out, err = s.preview(tx, asOf, instID); err != nil {
+		if rep.Findings, rep.Subjects, err = s.preview(tx, asOf, instID); err != nil {
 			return err
 		}
-		due, err := tx.FindingDueDates(instID)
-		if err != nil {
-			return err
-		}
-		for i := range out {
-			if !out[i].DueOn.IsZero() {
-				continue // a notice's own deadline
-			}
-			if d, ok := due[store.FindingOf(out[i]).Key()]; ok {
-				out[i].DueOn = d
-			} else {
-				out[i].DueOn = asOf.AddDate(0, 0, s.thresholds().RectificationDays)
-			}
-		}
-		return nil
+		return s.dueDates(tx, asOf, instID, rep.Findings)
 	})
 	if err != nil {
-		return nil, err
+		return rep, err
 	}
-	slices.SortFunc(out, func(a, b screening.Finding) int {
+	slices.SortFunc(rep.Findings, func(a, b screening.Finding) int {
 		return cmp.Or(cmp.Compare(a.Institution, b.Institution), cmp.Compare(a.InstitutionID, b.InstitutionID),
 			cmp.Compare(a.Rule, b.Rule), cmp.Compare(a.SubjectType, b.SubjectType), cmp.Compare(a.SubjectKey, b.SubjectKey))
 	})
-	return out, nil
+	return rep, nil
+}
+
+// dueDates sets the due dates of previewed findings other than notices:
+// a stored finding's, or a rectification period after asOf.
+func (s *Service) dueDates(tx *store.Tx, asOf domain.Date, instID int64, fs []screening.Finding) error {
+	due, err := tx.FindingDueDates(instID)
+	if err != nil {
+		return err
+	}
+	for i := range fs {
+		if !fs[i].DueOn.IsZero() {
+			continue // a notice's own deadline
+		}
+		if d, ok := due[store.FindingOf(fs[i]).Key()]; ok {
+			fs[i].DueOn = d
+		} else {
+			fs[i].DueOn = asOf.AddDate(0, 0, s.thresholds().RectificationDays)
+		}
+	}
+	return nil
 }
 
 // preview screens everything, or the subjects of one institution keeping
-// the findings addressed to it.
-func (s *Service) preview(tx *store.Tx, asOf domain.Date, instID int64) ([]screening.Finding, error) {
-	th := s.thresholds()
-	var out []screening.Finding
+// the findings addressed to it, and counts the subjects screened.
+func (s *Service) preview(tx *store.Tx, asOf domain.Date, instID int64) ([]screening.Finding, int, error) {
 	if instID == 0 {
-		for _, k := range kinds {
-			for after := int64(0); ; {
-				fs, n, last, err := k.batch(tx, after, s.batch(), asOf, th)
-				if err != nil {
-					return nil, err
-				}
-				out, after = append(out, fs...), last
-				if n < s.batch() {
-					break
-				}
-			}
-		}
-		return out, nil
+		return s.previewAll(tx, asOf)
 	}
-	ins, eq, ppl, err := tx.SubjectsOf("institution", instID)
+	ids, err := subjectsOf(tx, instID)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	for i, ids := range [][]int64{ins, eq, ppl} {
-		fs, err := kinds[i].list(tx, ids, asOf, th)
+	var out []screening.Finding
+	subjects := 0
+	for i, ids := range ids {
+		fs, err := kinds[i].list(tx, ids, asOf, s.thresholds())
 		if err != nil {
-			return nil, err
+			return nil, 0, err
 		}
+		subjects += len(ids)
 		for _, f := range fs {
 			if f.InstitutionID == instID {
 				out = append(out, f)
 			}
 		}
 	}
-	return out, nil
+	return out, subjects, nil
+}
+
+// previewAll screens every subject, a batch at a time.
+func (s *Service) previewAll(tx *store.Tx, asOf domain.Date) ([]screening.Finding, int, error) {
+	var out []screening.Finding
+	subjects := 0
+	for _, k := range kinds {
+		for after := int64(0); ; {
+			fs, n, last, err := k.batch(tx, after, s.batch(), asOf, s.thresholds())
+			if err != nil {
+				return nil, 0, err
+			}
+			out, after, subjects = append(out, fs...), last, subjects+n
+			if n < s.batch() {
+				break
+			}
+		}
+	}
+	return out, subjects, nil
+}
+
+// subjectsOf returns the ids of the subjects of an institution by kind (in
+// the order of kinds): itself, its equipment, the people it employs or monitors.
+func subjectsOf(tx *store.Tx, instID int64) ([3][]int64, error) {
+	ins, eq, ppl, err := tx.SubjectsOf("institution", instID)
+	return [3][]int64{ins, eq, ppl}, err
 }
 
 func institutionByCode(tx *store.Tx, code string) (int64, error) {
@@ -294,8 +337,13 @@ func institutionByCode(tx *store.Tx, code string) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	if len(found) == 0 {
-		return 0, fmt.Errorf("institution %q: %w", code, store.ErrNotFound)
+	for _, inst := range found {
+		if inst.CreditCode == code {
+			return inst.ID, nil
+		}
 	}
-	return found[0].ID, nil
+	return 0, fmt.Errorf("institution %q: %w", code, store.ErrNotFound)
 }
+
+// CurrentThresholds returns the thresholds the service screens with.
+func (s *Service) CurrentThresholds() screening.Thresholds { return s.thresholds() }

@@ -3,10 +3,13 @@ package screening
 import (
 	"bufio"
 	"os"
+	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
-	"unicode"
+
+	"radsup/internal/i18n"
 )
 
 // specIDs is the rule list of spec/rules.md, copied verbatim, in order.
@@ -109,10 +112,14 @@ func parseSpecTables(t *testing.T, path string) []specRow {
 }
 
 // TestCatalogMatchesSpecFile compares with spec/rules.md itself when the
-// shared/ directory sits beside the clone (as in the workspace and CI).
+// shared/ directory sits beside the clone (as in the workspace and CI). In
+// CI (CI=true) a missing file fails: CI must never skip the comparison.
 func TestCatalogMatchesSpecFile(t *testing.T) {
 	const path = "../../../shared/spec/rules.md"
 	if _, err := os.Stat(path); err != nil {
+		if inCI() {
+			t.Fatalf("%s not present in CI: %v", path, err)
+		}
 		t.Skipf("%s not present: compared with the copied list only", path)
 	}
 	rows := parseSpecTables(t, path)
@@ -131,13 +138,27 @@ func TestCatalogMatchesSpecFile(t *testing.T) {
 	}
 }
 
-func hasHan(s string) bool {
-	return strings.ContainsFunc(s, func(c rune) bool { return unicode.Is(unicode.Han, c) })
+// inCI reports whether the tests run in CI, as .ci/run marks it.
+func inCI() bool { return os.Getenv("CI") == "true" || os.Getenv("CI") == "1" }
+
+// wording returns the text of key in lang, failing when the catalogue lacks it.
+func wording(t *testing.T, lang, key string) string {
+	t.Helper()
+	if !slices.Contains(i18n.Keys(lang), key) {
+		t.Errorf("%s: no %q in the catalogue", lang, key)
+		return ""
+	}
+	return i18n.T(lang, key)
 }
 
+// TestCatalogEntries checks each row: a unique ID, the subject its prefix
+// says, known thresholds, and its wording in both languages: a title, a
+// legal basis citing a regulation or standard (a notice's says it is a
+// reminder), an action and a fact template for each of its templates.
 func TestCatalogEntries(t *testing.T) {
 	seen := map[string]bool{}
 	prefix := map[string]string{"INS-": SubjectInstitution, "EQP-": SubjectEquipment, "PER-": SubjectPerson}
+	known := DefaultThresholds().Values()
 	for _, r := range Catalog() {
 		if seen[r.ID] {
 			t.Errorf("duplicate ID %s", r.ID)
@@ -146,26 +167,52 @@ func TestCatalogEntries(t *testing.T) {
 		if want := prefix[r.ID[:4]]; r.Subject != want {
 			t.Errorf("%s: subject %q, want %q", r.ID, r.Subject, want)
 		}
-		if !hasHan(r.TitleZH) || r.TitleEN == "" || hasHan(r.TitleEN) {
-			t.Errorf("%s: titles %q / %q", r.ID, r.TitleZH, r.TitleEN)
+		for _, th := range r.Thresholds {
+			if _, ok := known[th]; !ok {
+				t.Errorf("%s: unknown threshold %q", r.ID, th)
+			}
 		}
-		if !hasHan(r.Action) {
-			t.Errorf("%s: action %q", r.ID, r.Action)
+		if len(slices.Compact(slices.Sorted(slices.Values(r.Variants)))) != len(r.Variants) || len(r.Variants) == 1 {
+			t.Errorf("%s: variants %q: none, or two or more distinct", r.ID, r.Variants)
 		}
-		switch {
-		case r.Basis == "" || r.Basis == "—":
-			t.Errorf("%s: no legal basis", r.ID)
-		case r.Severity == Notice && !strings.HasPrefix(r.Basis, "提醒（无罚则）："):
-			t.Errorf("%s: a notice's basis should say it is a reminder: %q", r.ID, r.Basis)
-		case r.Severity != Notice && (!strings.ContainsAny(r.Basis, "《》") || !hasHan(r.Basis)):
-			t.Errorf("%s: basis should cite a regulation or standard: %q", r.ID, r.Basis)
+		if r.Deadline && r.Severity != Notice {
+			t.Errorf("%s: only a notice announces a deadline", r.ID)
 		}
-		if got, ok := RuleByID(r.ID); !ok || got != r {
+		checkWording(t, r)
+		if got, ok := RuleByID(r.ID); !ok || !reflect.DeepEqual(got, r) {
 			t.Errorf("RuleByID(%s) = %+v, %v", r.ID, got, ok)
 		}
 	}
 	if _, ok := RuleByID("NO-SUCH-RULE"); ok {
 		t.Error("RuleByID found an unknown rule")
+	}
+}
+
+func checkWording(t *testing.T, r Rule) {
+	t.Helper()
+	titleZH, titleEN := wording(t, "zh-CN", r.TitleKey()), wording(t, "en", r.TitleKey())
+	if !hasHan(titleZH) || titleEN == "" || hasHan(titleEN) {
+		t.Errorf("%s: titles %q / %q", r.ID, titleZH, titleEN)
+	}
+	if a, b := wording(t, "zh-CN", r.ActionKey()), wording(t, "en", r.ActionKey()); !hasHan(a) || b == "" || hasHan(b) {
+		t.Errorf("%s: actions %q / %q", r.ID, a, b)
+	}
+	basis, basisEN := wording(t, "zh-CN", r.BasisKey()), wording(t, "en", r.BasisKey())
+	switch {
+	case basis == "" || basis == "—" || basisEN == "":
+		t.Errorf("%s: no legal basis", r.ID)
+	case r.Severity == Notice && (!strings.HasPrefix(basis, "提醒（无罚则）：") || !strings.HasPrefix(basisEN, "Reminder (no penalty): ")):
+		t.Errorf("%s: a notice's basis should say it is a reminder: %q / %q", r.ID, basis, basisEN)
+	case r.Severity != Notice && (!strings.ContainsAny(basis, "《》") || !hasHan(basis)):
+		t.Errorf("%s: basis should cite a regulation or standard: %q", r.ID, basis)
+	case !strings.Contains(basisEN, "《"):
+		t.Errorf("%s: the English basis should keep the Chinese title of what it cites: %q", r.ID, basisEN)
+	}
+	for _, tmpl := range r.Templates() {
+		if zh := wording(t, "zh-CN", FactKey(tmpl)); !strings.HasPrefix(zh, "{subject}") {
+			t.Errorf("template %q does not start with the subject: %q", tmpl, zh)
+		}
+		wording(t, "en", FactKey(tmpl))
 	}
 }
 
@@ -181,49 +228,81 @@ func TestCatalogBasisFollowsRegulations(t *testing.T) {
 		PerPermitMissing:     {"第五条(五)", "第六条", "第三十九条"},
 		PerEyeLimit:          {"150 mSv"},
 	}
-	for id, parts := range want {
-		r, _ := RuleByID(id)
-		for _, p := range parts {
-			if !strings.Contains(r.Basis, p) {
-				t.Errorf("%s: basis %q lacks %q", id, r.Basis, p)
+	wantEN := map[string][]string{
+		InsLicenceMissing:    {"Article 16, paragraph 2", "Article 38(1)", "Regulations on the Administration of Radiodiagnosis and Radiotherapy"},
+		InsLicenceExpired:    {"Article 17", "Article 38(2)"},
+		EqpProtectionOverdue: {"Article 21", "Article 41(3)"},
+		EqpStatusOverdue:     {"Article 20(2)", "Article 41(3)"},
+		PerUnderage:          {"Article 5(1)", "Measures for the Administration of Occupational Health of Radiation Workers"},
+		PerPermitMissing:     {"Article 5(5)", "Article 6", "Article 39"},
+		PerEyeLimit:          {"150 mSv", "GB 18871-2002"},
+	}
+	for lang, w := range map[string]map[string][]string{"zh-CN": want, "en": wantEN} {
+		for id, parts := range w {
+			b := Basis(lang, id)
+			for _, p := range parts {
+				if !strings.Contains(b, p) {
+					t.Errorf("%s %s: basis %q lacks %q", lang, id, b, p)
+				}
 			}
 		}
 	}
-	if r, _ := RuleByID(PerUnderage); strings.Contains(r.Basis, "第六条") {
-		t.Errorf("PER-UNDERAGE must not cite 第六条 (the permit article): %q", r.Basis)
+	if b := Basis("zh-CN", PerUnderage); strings.Contains(b, "第六条") {
+		t.Errorf("PER-UNDERAGE must not cite 第六条 (the permit article): %q", b)
 	}
 }
 
 func TestCatalogIsACopy(t *testing.T) {
 	c := Catalog()
 	c[0].ID = "CHANGED"
+	for _, r := range c {
+		if len(r.Variants) > 0 {
+			r.Variants[0] = "changed"
+		}
+	}
 	if Catalog()[0].ID != InsLicenceMissing {
 		t.Error("Catalog returned the package's own slice")
 	}
+	if r, _ := RuleByID(EqpProtectionOverdue); r.Variants[0] != VariantNone {
+		t.Error("Catalog shares the rows' variants")
+	}
 }
 
-// TestTemplates checks that every rule has a message template, every
-// template belongs to a rule, and every severity has a label.
-func TestTemplates(t *testing.T) {
+// placeholders returns the sorted {placeholders} of a template.
+func placeholders(s string) []string {
+	var out []string
+	for _, m := range regexp.MustCompile(`\{(\w+)\}`).FindAllStringSubmatch(s, -1) {
+		out = append(out, m[1])
+	}
+	slices.Sort(out)
+	return slices.Compact(out)
+}
+
+// TestTemplatePlaceholders checks that every text of the rules area uses
+// the same placeholders in both languages, and that every fact template
+// belongs to a template of a rule.
+func TestTemplatePlaceholders(t *testing.T) {
+	templates := map[string]bool{}
 	for _, r := range Catalog() {
-		n := 0
-		for key := range factTemplates {
-			if id, _, _ := strings.Cut(key, "/"); id == r.ID {
-				n++
-			}
-		}
-		if n == 0 {
-			t.Errorf("%s: no message template", r.ID)
+		for _, tmpl := range r.Templates() {
+			templates[FactKey(tmpl)] = true
 		}
 	}
-	for key, tmpl := range factTemplates {
-		id, _, _ := strings.Cut(key, "/")
-		if _, ok := RuleByID(id); !ok {
-			t.Errorf("template %q for an unknown rule", key)
+	n := 0
+	for _, key := range i18n.Keys("zh-CN") {
+		if !strings.HasPrefix(key, "rule.") {
+			continue
 		}
-		if !strings.HasPrefix(tmpl, "{subject}") {
-			t.Errorf("template %q does not start with the subject", key)
+		n++
+		if a, b := placeholders(i18n.T("zh-CN", key)), placeholders(i18n.T("en", key)); !slices.Equal(a, b) {
+			t.Errorf("%s: placeholders %q in Chinese, %q in English", key, a, b)
 		}
+		if strings.Contains(key, ".fact") && !templates[key] {
+			t.Errorf("%s: a fact template of no rule template", key)
+		}
+	}
+	if n < 4*len(catalog) {
+		t.Errorf("only %d rule texts in the catalogue", n)
 	}
 }
 

@@ -24,4 +24,11 @@
 //   - Chains: when one fact would fire two rules of a chain, only the more
 //     basic fires. The chains are documented on CheckEquipment and
 //     CheckPerson.
+//
+// A finding holds no sentence: it names its template and holds its
+// evidence in no language. The words (each rule's title, legal basis,
+// action and fact templates, in Chinese and English) are in the i18n
+// catalogue, area locales/rules; Message and the other functions of
+// wording.go render them in the reader's language for the pages, the API,
+// the CLI and the exports.
 package screening

@@ -1,10 +1,6 @@
 package screening
 
-import (
-	"strings"
-
-	"radsup/internal/domain"
-)
+import "radsup/internal/domain"
 
 // CheckEquipment evaluates the equipment rules (EQP-*) as of asOf. Only
 // in-use (在用) equipment of an active institution can have findings.
@@ -44,7 +40,7 @@ type equipmentCheck struct {
 	fs    []Finding
 }
 
-func (c *equipmentCheck) add(rule, variant string, ev map[string]string, due domain.Date) {
+func (c *equipmentCheck) add(rule, variant string, ev domain.Evidence, due domain.Date) {
 	c.fs = append(c.fs, c.s.finding(rule, variant, c.inst, c.inst.ID, ev, due))
 }
 
@@ -60,19 +56,15 @@ func (c *equipmentCheck) scope(e *domain.Equipment, lic *domain.Licence) {
 	if cats[cat] {
 		return
 	}
-	var licensed []string
+	var licensed []domain.Item
 	for _, o := range domain.Categories.Options {
 		if cats[o.Key] {
-			licensed = append(licensed, o.ZH)
+			licensed = append(licensed, domain.Item{"category": o.Key})
 		}
 	}
-	if len(licensed) == 0 {
-		licensed = []string{"无"}
-	}
-	c.add(EqpOutOfScope, "", map[string]string{
-		"category": domain.Categories.Label(cat), "licence_no": lic.LicenceNo,
-		"licensed": strings.Join(licensed, "、"),
-	}, domain.Date{})
+	ev := facts("category", cat, "licence_no", lic.LicenceNo)
+	ev["licensed"] = domain.ListFact(licensed)
+	c.add(EqpOutOfScope, "", ev, domain.Date{})
 }
 
 func (c *equipmentCheck) acceptanceAndStatus() {
@@ -92,9 +84,7 @@ func (c *equipmentCheck) acceptanceAndStatus() {
 		return (t.Kind == kindAcceptance || t.Kind == kindStatus) && t.Result == resultPass
 	})
 	deadline := passed.TestedOn.AddDate(c.th.StatusTestYears, 0, 0)
-	ev := map[string]string{
-		"last_passed": passed.TestedOn.String(), "deadline": deadline.String(), "years": itoa(c.th.StatusTestYears),
-	}
+	ev := facts("last_passed", passed.TestedOn.String(), "deadline", deadline.String(), "years", itoa(c.th.StatusTestYears))
 	switch {
 	case c.asOf.After(deadline):
 		c.add(EqpStatusOverdue, "", ev, domain.Date{})
@@ -111,14 +101,13 @@ func (c *equipmentCheck) protection() {
 	}
 	passed := c.latest(func(t *domain.EquipmentTest) bool { return t.Kind == kindProtection && t.Result == resultPass })
 	if passed == nil {
-		c.add(EqpProtectionOverdue, "none", nil, domain.Date{})
+		c.add(EqpProtectionOverdue, VariantNone, nil, domain.Date{})
 		return
 	}
 	deadline := passed.TestedOn.AddDate(c.th.ProtectionTestYears, 0, 0)
 	if c.asOf.After(deadline) {
-		c.add(EqpProtectionOverdue, "stale", map[string]string{
-			"last_passed": passed.TestedOn.String(), "deadline": deadline.String(), "years": itoa(c.th.ProtectionTestYears),
-		}, domain.Date{})
+		c.add(EqpProtectionOverdue, VariantStale, facts("last_passed", passed.TestedOn.String(), "deadline", deadline.String(),
+			"years", itoa(c.th.ProtectionTestYears)), domain.Date{})
 	}
 }
 
@@ -129,10 +118,7 @@ func (c *equipmentCheck) latest(keep func(*domain.EquipmentTest) bool) *domain.E
 }
 
 func equipmentSubject(e *domain.Equipment, inst *domain.Institution) subject {
-	return subject{typ: SubjectEquipment, key: inst.CreditCode + "/" + e.SerialNo, id: e.ID,
-		names: map[string]string{
-			"equipment": equipmentLabel(e), "type": e.Type, "model": e.Model, "serial_no": e.SerialNo,
-		}}
+	return subject{typ: SubjectEquipment, key: inst.CreditCode + "/" + e.SerialNo, id: e.ID, names: equipmentNames(e)}
 }
 
 // testsOf drops retired tests and tests of other equipment.
@@ -146,13 +132,13 @@ func testsOf(ts []*domain.EquipmentTest, equipmentID int64) []*domain.EquipmentT
 	return out
 }
 
-func testEvidence(t *domain.EquipmentTest) map[string]string {
-	ev := map[string]string{"test_kind": domain.TestKinds.Label(t.Kind), "tested_on": t.TestedOn.String(), "result": domain.Results.Label(t.Result)}
+func testEvidence(t *domain.EquipmentTest) domain.Evidence {
+	ev := facts("test_kind", t.Kind, "tested_on", t.TestedOn.String(), "result", t.Result)
 	if t.ReportNo != "" {
-		ev["report_no"] = t.ReportNo
+		ev["report_no"] = domain.Fact{Value: t.ReportNo}
 	}
 	if t.Agency != "" {
-		ev["agency"] = t.Agency
+		ev["agency"] = domain.Fact{Value: t.Agency}
 	}
 	return ev
 }

@@ -203,14 +203,14 @@ func TestEquipmentMessages(t *testing.T) {
 		day("2025-05-11"), DefaultThresholds())
 	want := "设备 CT（型号 uCT 760，出厂编号 A123）最近一次合格的验收或状态检测为2024-05-10，已超过1年（应于2025-05-10前完成），" +
 		"违反《放射诊疗管理规定》第二十条(二)（每年至少进行一次状态检测）、第四十一条(三)。"
-	if len(fs) != 1 || fs[0].Message != want {
+	if len(fs) != 1 || zh(fs[0]) != want {
 		t.Fatalf("message:\n got %v\nwant %q", fs, want)
 	}
 	f := fs[0]
 	if f.SubjectKey != codeA+"/A123" || f.SubjectID != 7 || f.Institution != codeA || f.InstitutionID != 1 {
 		t.Errorf("subject %q id %d institution %q/%d", f.SubjectKey, f.SubjectID, f.Institution, f.InstitutionID)
 	}
-	if f.Evidence["last_passed"] != "2024-05-10" || f.Evidence["deadline"] != "2025-05-10" || f.Evidence["serial_no"] != "A123" {
+	if zhFact(f, "last_passed") != "2024-05-10" || zhFact(f, "deadline") != "2025-05-10" || zhFact(f, "serial_no") != "A123" {
 		t.Errorf("evidence %v", f.Evidence)
 	}
 
@@ -218,7 +218,7 @@ func TestEquipmentMessages(t *testing.T) {
 		day("2025-05-01"), DefaultThresholds())
 	want = "设备 CT（型号 uCT 760，出厂编号 A123）最近一次合格的验收或状态检测为2024-05-10，下次状态检测应于2025-05-10前完成，" +
 		"请于2025-05-10前委托有资质的检测机构完成状态检测。"
-	if len(fs) != 1 || fs[0].Message != want {
+	if len(fs) != 1 || zh(fs[0]) != want {
 		t.Errorf("notice:\n got %v\nwant %q", fs, want)
 	}
 
@@ -227,7 +227,7 @@ func TestEquipmentMessages(t *testing.T) {
 	fs = checkEquipment(t, e, day("2025-03-01"), DefaultThresholds())
 	want = "设备 DSA（型号 uCT 760，出厂编号 A123）属于介入放射学类，不在《放射诊疗许可证》（编号 豫卫放证字（2020）第005号）" +
 		"许可的类别（X射线影像诊断）之内，仍在使用，违反《放射诊疗管理规定》第三十八条(三)（超出批准范围从事放射诊疗工作）。"
-	if len(fs) != 1 || fs[0].Message != want {
+	if len(fs) != 1 || zh(fs[0]) != want {
 		t.Errorf("scope:\n got %v\nwant %q", fs, want)
 	}
 }

@@ -161,9 +161,22 @@ func findingsOf(fs []Finding, rule string) []Finding {
 	return out
 }
 
+// zh and en render a finding in Chinese and English; zhFact renders one
+// fact of its evidence in Chinese.
+func zh(f Finding) string { return Message("zh-CN", f.Template, f.Evidence, f.DueOn) }
+func en(f Finding) string { return Message("en", f.Template, f.Evidence, f.DueOn) }
+func zhFact(f Finding, key string) string {
+	return FactText("zh-CN", f.Rule, key, f.Evidence[key])
+}
+
+func hasHan(s string) bool {
+	return strings.ContainsFunc(s, func(c rune) bool { return unicode.Is(unicode.Han, c) })
+}
+
 // checkInvariants checks what every finding must satisfy: a catalogue rule
-// of the right subject and severity, a complete message and evidence, a
-// due date exactly for notices with a deadline, sorted and unique.
+// of the right subject and severity and one of its templates, evidence in
+// no language, a complete message in both languages, a due date exactly
+// for notices with a deadline, sorted and unique.
 func checkInvariants(t *testing.T, fs []Finding) {
 	t.Helper()
 	for i, f := range fs {
@@ -174,23 +187,15 @@ func checkInvariants(t *testing.T, fs []Finding) {
 			continue
 		case f.Severity != r.Severity || f.SubjectType != r.Subject:
 			t.Errorf("%s: severity %q subject %q, rule says %q %q", f.Rule, f.Severity, f.SubjectType, r.Severity, r.Subject)
+		case !slices.Contains(r.Templates(), f.Template):
+			t.Errorf("%s: template %q is not one of %q", f.Rule, f.Template, r.Templates())
 		case f.SubjectKey == "" || f.Institution == "" || f.InstitutionID == 0:
 			t.Errorf("%s: missing subject key or institution: %+v", f.Rule, f)
-		case strings.ContainsAny(f.Message, "{}") || !strings.HasSuffix(f.Message, "。"):
-			t.Errorf("%s: message not fully rendered: %q", f.Rule, f.Message)
-		case !strings.ContainsFunc(f.Message, func(c rune) bool { return unicode.Is(unicode.Han, c) }):
-			t.Errorf("%s: message not Chinese: %q", f.Rule, f.Message)
-		case (f.Severity == Notice && f.Rule != PerMultiSite) != !f.DueOn.IsZero():
+		case (r.Deadline && r.Severity == Notice) != !f.DueOn.IsZero():
 			t.Errorf("%s: due on %v", f.Rule, f.DueOn)
 		}
-		for k, v := range f.Evidence {
-			if v == "" {
-				t.Errorf("%s: empty evidence %q", f.Rule, k)
-			}
-		}
-		if f.Severity == Violation && !strings.Contains(f.Message, r.Basis) {
-			t.Errorf("%s: message does not cite the basis: %q", f.Rule, f.Message)
-		}
+		checkEvidence(t, f)
+		checkMessages(t, f)
 		if i > 0 {
 			p := fs[i-1]
 			order := cmp.Or(cmp.Compare(p.Institution, f.Institution), cmp.Compare(p.InstitutionID, f.InstitutionID),
@@ -200,6 +205,84 @@ func checkInvariants(t *testing.T, fs []Finding) {
 					i, f.Institution, f.Rule, f.SubjectKey, p.Institution, p.Rule, p.SubjectKey)
 			}
 		}
+	}
+}
+
+// checkEvidence checks that the evidence holds values, and enumeration
+// keys rather than labels.
+func checkEvidence(t *testing.T, f Finding) {
+	t.Helper()
+	check := func(k, v string) {
+		if v == "" {
+			t.Errorf("%s: empty evidence %q", f.Rule, k)
+		}
+		if e, ok := enums[k]; ok && !e.Has(v) && k != "conclusion" { // a conclusion may be recorded as free text
+			t.Errorf("%s: evidence %s = %q is not a key of %s", f.Rule, k, v, e.Name)
+		}
+	}
+	for k, fact := range f.Evidence {
+		if !fact.IsList() {
+			check(k, fact.Value)
+		}
+		for _, item := range fact.List {
+			for ik, v := range item {
+				check(k+"."+ik, v)
+				check(ik, v)
+			}
+		}
+	}
+}
+
+// checkMessages renders the finding in both languages: every placeholder
+// filled, a sentence, a violation citing its basis, and no Chinese in
+// English but the names of things and the titles of regulations.
+func checkMessages(t *testing.T, f Finding) {
+	t.Helper()
+	for lang, end := range map[string]string{"zh-CN": "。", "en": "."} {
+		m := Message(lang, f.Template, f.Evidence, f.DueOn)
+		if strings.ContainsAny(m, "{}") || !strings.HasSuffix(m, end) {
+			t.Errorf("%s: %s message not fully rendered: %q", f.Rule, lang, m)
+		}
+		if f.Severity == Violation && !strings.Contains(m, Basis(lang, f.Rule)) {
+			t.Errorf("%s: %s message does not cite the basis: %q", f.Rule, lang, m)
+		}
+	}
+	if m := zh(f); !hasHan(m) {
+		t.Errorf("%s: message not Chinese: %q", f.Rule, m)
+	}
+	if rest := withoutNames(en(f), f.Evidence); hasHan(rest) {
+		t.Errorf("%s: English message has Chinese besides names: %q", f.Rule, rest)
+	}
+}
+
+// withoutNames removes from s the values of ev that are not enumeration
+// keys (names, numbers) and the Chinese titles of regulations (《…》).
+func withoutNames(s string, ev domain.Evidence) string {
+	var names []string
+	add := func(k, v string) {
+		if e, ok := enums[k]; (!ok || !e.Has(v)) && v != "" { // a name, or text recorded as it is
+			names = append(names, v)
+		}
+	}
+	for k, f := range ev {
+		add(k, f.Value)
+		for _, item := range f.List {
+			for ik, v := range item {
+				add(ik, v)
+			}
+		}
+	}
+	slices.SortFunc(names, func(a, b string) int { return cmp.Compare(len(b), len(a)) }) // longest first
+	for _, n := range names {
+		s = strings.ReplaceAll(s, n, "")
+	}
+	for {
+		i := strings.Index(s, "《")
+		j := strings.Index(s, "》")
+		if i < 0 || j < i {
+			return s
+		}
+		s = s[:i] + s[j+len("》"):]
 	}
 }
 

@@ -3,7 +3,6 @@ package screening
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"radsup/internal/domain"
 )
@@ -30,17 +29,15 @@ func CheckInstitution(f InstitutionFacts, asOf domain.Date, th Thresholds) []Fin
 	case lic.ValidUntil.Before(asOf):
 		if len(used) > 0 {
 			ev := usedEvidence(used)
-			ev["licence_no"], ev["valid_until"] = lic.LicenceNo, lic.ValidUntil.String()
-			ev["overdue_days"] = itoa(lic.ValidUntil.DaysUntil(asOf))
+			ev["licence_no"], ev["valid_until"] = domain.Fact{Value: lic.LicenceNo}, domain.Fact{Value: lic.ValidUntil.String()}
+			ev["overdue_days"] = domain.Fact{Value: itoa(lic.ValidUntil.DaysUntil(asOf))}
 			fs = append(fs, s.finding(InsLicenceExpired, "", inst, inst.ID, ev, domain.Date{}))
 		}
 	case !lic.ValidUntil.After(asOf.AddDate(0, 0, th.DueSoonDays)):
 		// The reminder does not need equipment in use: an open institution
 		// keeping its licence must have it checked either way.
-		ev := map[string]string{
-			"licence_no": lic.LicenceNo, "valid_until": lic.ValidUntil.String(),
-			"days_left": itoa(asOf.DaysUntil(lic.ValidUntil)),
-		}
+		ev := facts("licence_no", lic.LicenceNo, "valid_until", lic.ValidUntil.String(),
+			"days_left", itoa(asOf.DaysUntil(lic.ValidUntil)))
 		fs = append(fs, s.finding(InsLicenceExpiring, "", inst, inst.ID, ev, lic.ValidUntil))
 	}
 	return finish(fs)
@@ -65,23 +62,26 @@ func inUseEquipment(es []*domain.Equipment, inst *domain.Institution) []*domain.
 	return out
 }
 
-func usedEvidence(used []*domain.Equipment) map[string]string {
-	names := make([]string, len(used))
+// usedEvidence lists the devices in use: each by its name (if it has one),
+// type and serial number.
+func usedEvidence(used []*domain.Equipment) domain.Evidence {
+	items := make([]domain.Item, len(used))
 	for i, e := range used {
-		names[i] = equipmentLabel(e) + "（" + e.SerialNo + "）"
+		items[i] = domain.Item{"type": e.Type, "serial_no": e.SerialNo}
+		if e.Name != "" {
+			items[i]["equipment"] = e.Name
+		}
 	}
-	return map[string]string{"in_use_count": itoa(len(used)), "in_use": strings.Join(names, "、")}
+	return domain.Evidence{"in_use_count": {Value: itoa(len(used))}, "in_use": domain.ListFact(items)}
 }
 
-// equipmentLabel is the equipment's name, or the short Chinese name of its
-// type ("CT" for "CT (X射线计算机体层摄影装置)").
-func equipmentLabel(e *domain.Equipment) string {
+// equipmentNames are the values that name a device: its name (only if it
+// has one: a page names it by its type otherwise), type, model and serial
+// number.
+func equipmentNames(e *domain.Equipment) map[string]string {
+	names := map[string]string{"type": e.Type, "model": e.Model, "serial_no": e.SerialNo}
 	if e.Name != "" {
-		return e.Name
+		names["equipment"] = e.Name
 	}
-	label := domain.EquipmentTypes.Label(e.Type)
-	if short, _, ok := strings.Cut(label, " ("); ok {
-		return short
-	}
-	return label
+	return names
 }

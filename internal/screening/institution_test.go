@@ -96,25 +96,32 @@ func TestCheckInstitution(t *testing.T) {
 
 func TestInstitutionMessages(t *testing.T) {
 	f := institutionFacts()
+	f.Equipment[1].Name = "DR"
 	fs := checkInstitution(t, f, day("2025-07-15"), DefaultThresholds())
 	want := "甲医院的《放射诊疗许可证》（编号 豫卫放证字（2020）第005号）校验有效期至2025-06-15，已逾期30天，" +
 		"仍有在用放射诊疗设备2台，违反《放射诊疗管理规定》第十七条、第三十八条(二)（未按照规定进行校验）。"
-	if len(fs) != 1 || fs[0].Message != want {
+	if len(fs) != 1 || zh(fs[0]) != want {
 		t.Fatalf("message:\n got %v\nwant %q", fs, want)
 	}
-	if ev := fs[0].Evidence; ev["valid_until"] != "2025-06-15" || ev["in_use_count"] != "2" || ev["in_use"] != "CT（A123）、DR（B456）" {
-		t.Errorf("evidence %v", ev)
+	if f := fs[0]; zhFact(f, "valid_until") != "2025-06-15" || zhFact(f, "in_use_count") != "2" || zhFact(f, "in_use") != "CT（A123）、DR（B456）" {
+		t.Errorf("evidence %v", f.Evidence)
+	}
+	// The devices are listed by type and, if they have one (the second),
+	// name, in no language.
+	wantUsed := []domain.Item{{"type": "ct", "serial_no": "A123"}, {"equipment": "DR", "type": "dr", "serial_no": "B456"}}
+	if got := fs[0].Evidence["in_use"]; !got.Equal(domain.ListFact(wantUsed)) {
+		t.Errorf("in_use evidence %v, want %v", got, wantUsed)
 	}
 
 	f.Licences = nil
 	fs = checkInstitution(t, f, day("2025-07-15"), DefaultThresholds())
-	if len(fs) != 1 || !strings.Contains(fs[0].Message, "有在用放射诊疗设备2台（CT（A123）、DR（B456）），但无《放射诊疗许可证》") {
+	if len(fs) != 1 || !strings.Contains(zh(fs[0]), "有在用放射诊疗设备2台（CT（A123）、DR（B456）），但无《放射诊疗许可证》") {
 		t.Errorf("missing-licence message: %v", fs)
 	}
 
 	fs = checkInstitution(t, institutionFacts(), day("2025-06-05"), DefaultThresholds())
 	want = "甲医院的《放射诊疗许可证》（编号 豫卫放证字（2020）第005号）校验有效期至2025-06-15，还有10天到期，请于2025-06-15前向发证机关提交许可证校验申请。"
-	if len(fs) != 1 || fs[0].Message != want {
+	if len(fs) != 1 || zh(fs[0]) != want {
 		t.Errorf("notice message:\n got %v\nwant %q", fs, want)
 	}
 }

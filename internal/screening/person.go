@@ -66,12 +66,12 @@ type personCheck struct {
 }
 
 // addAt adds a finding naming institution instID.
-func (c *personCheck) addAt(rule string, instID int64, ev map[string]string) {
+func (c *personCheck) addAt(rule string, instID int64, ev domain.Evidence) {
 	c.fs = append(c.fs, c.s.finding(rule, "", c.f.Institutions[instID], instID, ev, domain.Date{}))
 }
 
 // addEach adds a per-person finding once for each active employer.
-func (c *personCheck) addEach(rule string, ev map[string]string) {
+func (c *personCheck) addEach(rule string, ev domain.Evidence) {
 	for _, id := range c.employers {
 		c.addAt(rule, id, ev)
 	}
@@ -90,10 +90,8 @@ func (c *personCheck) underage() {
 	adult := birth.AddDate(c.th.MinAge, 0, 0)
 	for _, e := range c.active {
 		if e.StartedOn.Before(adult) {
-			c.addAt(PerUnderage, e.InstitutionID, map[string]string{
-				"birth_date": birth.String(), "started_on": e.StartedOn.String(),
-				"adult_on": adult.String(), "min_age": itoa(c.th.MinAge),
-			})
+			c.addAt(PerUnderage, e.InstitutionID, facts("birth_date", birth.String(), "started_on", e.StartedOn.String(),
+				"adult_on", adult.String(), "min_age", itoa(c.th.MinAge)))
 		}
 	}
 }
@@ -101,7 +99,7 @@ func (c *personCheck) underage() {
 func (c *personCheck) permit() {
 	for _, e := range c.active {
 		if strings.TrimSpace(e.PermitNo) == "" {
-			c.addAt(PerPermitMissing, e.InstitutionID, map[string]string{"started_on": e.StartedOn.String()})
+			c.addAt(PerPermitMissing, e.InstitutionID, facts("started_on", e.StartedOn.String()))
 		}
 	}
 }
@@ -120,9 +118,8 @@ func (c *personCheck) training() {
 	l := last(func(*domain.Training) bool { return true })
 	deadline := l.TakenOn.AddDate(c.th.TrainingYears, 0, 0)
 	if c.asOf.After(deadline) {
-		c.addEach(PerTrainingOverdue, map[string]string{
-			"last_passed": l.TakenOn.String(), "deadline": deadline.String(), "years": itoa(c.th.TrainingYears),
-		})
+		c.addEach(PerTrainingOverdue, facts("last_passed", l.TakenOn.String(), "deadline", deadline.String(),
+			"years", itoa(c.th.TrainingYears)))
 	}
 }
 
@@ -139,16 +136,12 @@ func (c *personCheck) exams() {
 		l := last(func(x *domain.Exam) bool { return x.Kind == kindPrejob || x.Kind == kindPeriodic })
 		deadline := l.ExaminedOn.AddDate(c.th.ExamYears, 0, 0)
 		if c.asOf.After(deadline) {
-			c.addEach(PerExamOverdue, map[string]string{
-				"last_exam": l.ExaminedOn.String(), "deadline": deadline.String(), "years": itoa(c.th.ExamYears),
-			})
+			c.addEach(PerExamOverdue, facts("last_exam", l.ExaminedOn.String(), "deadline", deadline.String(),
+				"years", itoa(c.th.ExamYears)))
 		}
 	}
 	if l := last(func(*domain.Exam) bool { return true }); l != nil && unfitConclusion(l.Conclusion) {
-		c.addEach(PerExamUnfit, map[string]string{
-			"examined_on": l.ExaminedOn.String(), "exam_kind": domain.ExamKinds.Label(l.Kind),
-			"conclusion": domain.Conclusions.Label(l.Conclusion),
-		})
+		c.addEach(PerExamUnfit, facts("examined_on", l.ExaminedOn.String(), "exam_kind", l.Kind, "conclusion", l.Conclusion))
 	}
 }
 
@@ -166,18 +159,17 @@ func (c *personCheck) multiSite() {
 	if len(c.employers) < 2 {
 		return
 	}
-	names := make([]string, len(c.employers))
+	names := make([]domain.Item, len(c.employers))
 	for i, id := range c.employers {
-		names[i] = institutionName(c.f.Institutions[id], id)
+		if inst := c.f.Institutions[id]; inst != nil {
+			names[i] = domain.Item{"institution_name": inst.Name}
+		} else {
+			names[i] = domain.Item{"institution_id": itoa(id)} // named by id: the loader should know it
+		}
 	}
-	c.addEach(PerMultiSite, map[string]string{"count": itoa(len(c.employers)), "institutions": strings.Join(names, "、")})
-}
-
-func institutionName(inst *domain.Institution, id int64) string {
-	if inst == nil {
-		return "机构#" + itoa(id)
-	}
-	return inst.Name
+	ev := facts("count", itoa(len(c.employers)))
+	ev["institutions"] = domain.ListFact(names)
+	c.addEach(PerMultiSite, ev)
 }
 
 // mine drops retired records and records of another person (the loader

@@ -3,7 +3,6 @@ package screening
 import (
 	"cmp"
 	"slices"
-	"strings"
 
 	"radsup/internal/domain"
 )
@@ -71,16 +70,15 @@ func (c *personCheck) doseGap() {
 			continue
 		}
 		var total int64
-		parts := make([]string, len(gaps))
+		items := make([]domain.Item, len(gaps))
 		for i, g := range gaps {
 			total += g.to - g.from + 1
-			parts[i] = dateOfDay(g.from).String() + "至" + dateOfDay(g.to).String()
+			items[i] = domain.Item{"from": dateOfDay(g.from).String(), "to": dateOfDay(g.to).String()}
 		}
-		c.addAt(PerDoseGap, e.InstitutionID, map[string]string{
-			"window_from": dateOfDay(w.from).String(), "window_to": dateOfDay(w.to).String(),
-			"gap_days": itoa(total), "gaps": strings.Join(parts, "、"),
-			"first_gap_from": dateOfDay(gaps[0].from).String(), "first_gap_to": dateOfDay(gaps[0].to).String(),
-		})
+		ev := facts("window_from", dateOfDay(w.from).String(), "window_to", dateOfDay(w.to).String(),
+			"gap_days", itoa(total), "first_gap_from", items[0]["from"], "first_gap_to", items[0]["to"])
+		ev["gaps"] = domain.ListFact(items)
+		c.addAt(PerDoseGap, e.InstitutionID, ev)
 	}
 }
 
@@ -98,11 +96,7 @@ func investigationLevel(annual domain.Dose, days int64) int64 {
 type recordRule struct {
 	id    string
 	fires func(r *domain.DoseRecord) bool
-	show  func(r *domain.DoseRecord) string
-}
-
-func period(r *domain.DoseRecord) string {
-	return r.PeriodStart.String() + "至" + r.PeriodEnd.String()
+	show  func(r *domain.DoseRecord) domain.Item
 }
 
 // perRecord fires the per-record rules for records ending in
@@ -111,14 +105,19 @@ func (c *personCheck) perRecord() {
 	rules := []recordRule{
 		{PerDoseCycleLong,
 			func(r *domain.DoseRecord) bool { return periodDays(r) > int64(c.th.MaxPeriodDays) },
-			func(r *domain.DoseRecord) string { return period(r) + "，" + itoa(periodDays(r)) + "天" }},
+			func(r *domain.DoseRecord) domain.Item {
+				it := period(r)
+				it["days"] = itoa(periodDays(r))
+				return it
+			}},
 		{PerDoseInvestigate,
 			func(r *domain.DoseRecord) bool {
 				return r.Hp10.Set && r.Hp10.MicroSv > investigationLevel(c.th.InvestigationAnnual, periodDays(r))
 			},
-			func(r *domain.DoseRecord) string {
-				return period(r) + "：Hp(10) " + r.Hp10.String() + " mSv，调查水平 " +
-					dose(investigationLevel(c.th.InvestigationAnnual, periodDays(r))) + " mSv"
+			func(r *domain.DoseRecord) domain.Item {
+				it := period(r)
+				it["hp10"], it["level"] = r.Hp10.String(), dose(investigationLevel(c.th.InvestigationAnnual, periodDays(r)))
+				return it
 			}},
 		{PerDosimeterLost,
 			func(r *domain.DoseRecord) bool { return r.Lost },
@@ -126,7 +125,7 @@ func (c *personCheck) perRecord() {
 	}
 	from := c.asOf.AddDate(0, 0, -c.th.LookbackDays)
 	for _, rule := range rules {
-		byInst := map[int64][]string{}
+		byInst := map[int64][]domain.Item{}
 		var order []int64
 		for _, r := range c.doses {
 			if !r.PeriodEnd.After(from) || !rule.fires(r) {
@@ -138,9 +137,10 @@ func (c *personCheck) perRecord() {
 			byInst[r.InstitutionID] = append(byInst[r.InstitutionID], rule.show(r))
 		}
 		for _, id := range order {
-			ev := map[string]string{"count": itoa(len(byInst[id])), "records": strings.Join(byInst[id], "；")}
+			ev := facts("count", itoa(len(byInst[id])))
+			ev["records"] = domain.ListFact(byInst[id])
 			if rule.id == PerDoseCycleLong {
-				ev["max_days"] = itoa(c.th.MaxPeriodDays)
+				ev["max_days"] = domain.Fact{Value: itoa(c.th.MaxPeriodDays)}
 			}
 			c.addAt(rule.id, id, ev)
 		}
@@ -164,17 +164,13 @@ func (c *personCheck) yearSums(q func(*domain.DoseRecord) domain.Dose) map[int]i
 func hp10(r *domain.DoseRecord) domain.Dose { return r.Hp10 }
 func hp3(r *domain.DoseRecord) domain.Dose  { return r.Hp3 }
 
-// yearsEvidence describes the sums of the given years.
-func yearsEvidence(years []int, sums map[int]int64) map[string]string {
-	ev := map[string]string{}
-	var parts, ys []string
-	for _, y := range years {
-		ev["sum_"+itoa(y)] = dose(sums[y])
-		ys = append(ys, itoa(y))
-		parts = append(parts, itoa(y)+"年为"+dose(sums[y])+" mSv")
+// yearsEvidence lists the sums of the given years.
+func yearsEvidence(years []int, sums map[int]int64) domain.Evidence {
+	items := make([]domain.Item, len(years))
+	for i, y := range years {
+		items[i] = domain.Item{"year": itoa(y), "sum": dose(sums[y])}
 	}
-	ev["years"], ev["years_summary"] = strings.Join(ys, "、"), strings.Join(parts, "、")
-	return ev
+	return domain.Evidence{"year_sums": domain.ListFact(items)}
 }
 
 // annualSums fires PER-DOSE-ANNUAL-HIGH and -LIMIT for the previous and the
@@ -193,12 +189,12 @@ func (c *personCheck) annualSums() {
 	}
 	if len(high) > 0 {
 		ev := yearsEvidence(high, sums)
-		ev["high"], ev["limit"] = c.th.AnnualHigh.String(), c.th.AnnualLimit.String()
+		ev["high"], ev["limit"] = domain.Fact{Value: c.th.AnnualHigh.String()}, domain.Fact{Value: c.th.AnnualLimit.String()}
 		c.addEach(PerDoseAnnualHigh, ev)
 	}
 	if len(over) > 0 {
 		ev := yearsEvidence(over, sums)
-		ev["limit"] = c.th.AnnualLimit.String()
+		ev["limit"] = domain.Fact{Value: c.th.AnnualLimit.String()}
 		c.addEach(PerDoseAnnualLimit, ev)
 	}
 	to := c.asOf.Year()
@@ -207,9 +203,8 @@ func (c *personCheck) annualSums() {
 		total += sums[y]
 	}
 	if total > c.th.FiveYearLimit.MicroSv {
-		c.addEach(PerDoseFiveYearLimit, map[string]string{
-			"from_year": itoa(to - 4), "to_year": itoa(to), "sum": dose(total), "limit": c.th.FiveYearLimit.String(),
-		})
+		c.addEach(PerDoseFiveYearLimit, facts("from_year", itoa(to-4), "to_year", itoa(to), "sum", dose(total),
+			"limit", c.th.FiveYearLimit.String()))
 	}
 }
 
@@ -225,7 +220,7 @@ func (c *personCheck) eyeSums() {
 	}
 	if len(over) > 0 {
 		ev := yearsEvidence(over, sums)
-		ev["limit"] = c.th.EyeLimit.String()
+		ev["limit"] = domain.Fact{Value: c.th.EyeLimit.String()}
 		c.addEach(PerEyeLimit, ev)
 	}
 }

@@ -97,19 +97,18 @@ func TestDoseGapEvidence(t *testing.T) {
 	if len(fs) != 1 {
 		t.Fatalf("findings %v", ruleIDs(fs))
 	}
-	ev := fs[0].Evidence
 	want := map[string]string{"window_from": "2024-06-15", "window_to": "2025-03-16", "gap_days": "94",
 		"gaps": "2024-10-01至2024-12-31、2025-03-15至2025-03-16", "first_gap_from": "2024-10-01", "first_gap_to": "2024-12-31"}
 	for k, v := range want {
-		if ev[k] != v {
-			t.Errorf("evidence %s = %q, want %q", k, ev[k], v)
+		if got := zhFact(fs[0], k); got != v {
+			t.Errorf("evidence %s = %q, want %q", k, got, v)
 		}
 	}
 	wantMsg := "放射工作人员张伟在甲医院的个人剂量监测在2024-06-15至2025-03-16期间有94天无监测记录" +
 		"（2024-10-01至2024-12-31、2025-03-15至2025-03-16），违反《放射工作人员职业健康管理办法》第十一条(一)" +
 		"（监测周期最长不应超过90天）；《放射诊疗管理规定》第四十一条(四)。"
-	if fs[0].Message != wantMsg {
-		t.Errorf("message:\n got %q\nwant %q", fs[0].Message, wantMsg)
+	if zh(fs[0]) != wantMsg {
+		t.Errorf("message:\n got %q\nwant %q", zh(fs[0]), wantMsg)
 	}
 }
 
@@ -121,7 +120,7 @@ func TestDoseGapPerEmployer(t *testing.T) {
 	})
 	fs := checkPerson(t, f, asOf, DefaultThresholds())
 	gaps := findingsOf(fs, PerDoseGap)
-	if len(gaps) != 1 || gaps[0].Institution != codeB || gaps[0].Evidence["gaps"] != "2024-07-01至2024-09-30" {
+	if len(gaps) != 1 || gaps[0].Institution != codeB || zhFact(gaps[0], "gaps") != "2024-07-01至2024-09-30" {
 		t.Fatalf("gap findings %+v", gaps)
 	}
 }
@@ -178,17 +177,17 @@ func TestPerRecordOneFindingPerInstitution(t *testing.T) {
 	fs := checkPerson(t, f, asOf, DefaultThresholds())
 	var got []string
 	for _, x := range fs {
-		got = append(got, x.Institution+" "+x.Rule+" "+x.Evidence["count"])
+		got = append(got, x.Institution+" "+x.Rule+" "+zhFact(x, "count"))
 	}
 	want := []string{codeA + " " + PerDoseCycleLong + " 2", codeB + " " + PerDoseCycleLong + " 1", codeB + " " + PerDosimeterLost + " 2"}
 	if !slices.Equal(got, want) {
 		t.Fatalf("findings %q, want %q", got, want)
 	}
-	if r := fs[0].Evidence["records"]; r != "2024-09-01至2024-12-31，122天；2025-01-01至2025-05-01，121天" {
+	if r := zhFact(fs[0], "records"); r != "2024-09-01至2024-12-31，122天；2025-01-01至2025-05-01，121天" {
 		t.Errorf("records evidence %q", r)
 	}
-	if !strings.Contains(fs[2].Message, "在乙门诊部有2个监测周期的个人剂量计丢失（2024-12-01至2024-12-31；2025-01-01至2025-01-31）") {
-		t.Errorf("lost message %q", fs[2].Message)
+	if !strings.Contains(zh(fs[2]), "在乙门诊部有2个监测周期的个人剂量计丢失（2024-12-01至2024-12-31；2025-01-01至2025-01-31）") {
+		t.Errorf("lost message %q", zh(fs[2]))
 	}
 }
 
@@ -234,13 +233,13 @@ func TestInvestigationLevel(t *testing.T) {
 	f := compliant(start, asOf)
 	addDoses(doseRec(1, "2024-04-01", "2024-06-30", "1.247"))(&f)
 	fs := checkPerson(t, f, asOf, DefaultThresholds())
-	if len(fs) != 1 || fs[0].Evidence["records"] != "2024-04-01至2024-06-30：Hp(10) 1.247 mSv，调查水平 1.246 mSv" {
+	if len(fs) != 1 || zhFact(fs[0], "records") != "2024-04-01至2024-06-30：Hp(10) 1.247 mSv，调查水平 1.246 mSv" {
 		t.Fatalf("findings %v", fs)
 	}
 	want := "放射工作人员张伟在甲医院有1个监测周期的Hp(10)超过调查水平（2024-04-01至2024-06-30：Hp(10) 1.247 mSv，调查水平 1.246 mSv），" +
 		"依据GBZ 128-2019《职业性外照射个人监测规范》调查水平（年有效剂量5 mSv，按监测周期折算），应开展剂量调查，查明原因并记录调查结论。"
-	if fs[0].Message != want {
-		t.Errorf("message:\n got %q\nwant %q", fs[0].Message, want)
+	if zh(fs[0]) != want {
+		t.Errorf("message:\n got %q\nwant %q", zh(fs[0]), want)
 	}
 }
 
@@ -290,13 +289,14 @@ func TestDoseSumsEvidence(t *testing.T) {
 		t.Fatalf("one finding per employer expected: %v", high)
 	}
 	ev := high[0].Evidence
-	if ev["years"] != "2024、2025" || ev["sum_2024"] != "22.000" || ev["sum_2025"] != "21.500" || ev["high"] != "20.000" {
+	sums := domain.ListFact([]domain.Item{{"year": "2024", "sum": "22.000"}, {"year": "2025", "sum": "21.500"}})
+	if !ev["year_sums"].Equal(sums) || ev.Value("high") != "20.000" || ev.Value("limit") != "50.000" {
 		t.Errorf("evidence %v", ev)
 	}
 	want := "放射工作人员张伟各单位合计的年度Hp(10)2024年为22.000 mSv、2025年为21.500 mSv，超过20.000 mSv但未超过50.000 mSv，" +
 		"依据GB 18871-2002《电离辐射防护与辐射源安全基本标准》附录B B1.1（连续5年的年平均有效剂量20 mSv），应调查剂量偏高原因，优化防护，控制今后的职业照射。"
-	if high[0].Message != want {
-		t.Errorf("message:\n got %q\nwant %q", high[0].Message, want)
+	if zh(high[0]) != want {
+		t.Errorf("message:\n got %q\nwant %q", zh(high[0]), want)
 	}
 }
 

@@ -57,7 +57,7 @@ func runPersonCases(t *testing.T, cases []personCase) {
 func messages(fs []Finding) string {
 	var b strings.Builder
 	for _, f := range fs {
-		b.WriteString(f.Institution + " " + f.Message + "\n")
+		b.WriteString(f.Institution + " " + zh(f) + "\n")
 	}
 	return b.String()
 }
@@ -233,11 +233,11 @@ func TestPersonTwoEmployers(t *testing.T) {
 		t.Fatalf("findings:\n got %q\nwant %q", got, want)
 	}
 	ms := findingsOf(fs, PerMultiSite)
-	if ms[0].Evidence["institutions"] != "甲医院、乙门诊部" || ms[0].Evidence["count"] != "2" || !ms[0].DueOn.IsZero() {
+	if zhFact(ms[0], "institutions") != "甲医院、乙门诊部" || zhFact(ms[0], "count") != "2" || !ms[0].DueOn.IsZero() {
 		t.Errorf("multi-site evidence %v due %v", ms[0].Evidence, ms[0].DueOn)
 	}
-	if !strings.Contains(ms[1].Message, "同时在2个单位从事放射工作（甲医院、乙门诊部）") {
-		t.Errorf("multi-site message %q", ms[1].Message)
+	if !strings.Contains(zh(ms[1]), "同时在2个单位从事放射工作（甲医院、乙门诊部）") {
+		t.Errorf("multi-site message %q", zh(ms[1]))
 	}
 	if ms[0].InstitutionID != 1 || ms[1].InstitutionID != 2 {
 		t.Errorf("institution ids %d, %d", ms[0].InstitutionID, ms[1].InstitutionID)
@@ -268,7 +268,7 @@ func TestPersonOneFindingPerInstitution(t *testing.T) {
 	noPermit(&f)
 	f.Employments = append([]*domain.Employment{employment(12, 1, "2023-01-01", "", "")}, f.Employments...)
 	fs := checkPerson(t, f, asOf, DefaultThresholds())
-	if len(fs) != 1 || fs[0].Rule != PerPermitMissing || fs[0].Evidence["started_on"] != "2020-01-01" {
+	if len(fs) != 1 || fs[0].Rule != PerPermitMissing || zhFact(fs[0], "started_on") != "2020-01-01" {
 		t.Fatalf("findings %v", fs)
 	}
 }
@@ -287,8 +287,8 @@ func TestPersonMessages(t *testing.T) {
 			"违反《放射工作人员职业健康管理办法》第五条(五)、第六条第一款、第三十九条。",
 	}
 	for _, x := range fs {
-		if w, ok := want[x.Rule]; ok && x.Message != w {
-			t.Errorf("%s:\n got %q\nwant %q", x.Rule, x.Message, w)
+		if w, ok := want[x.Rule]; ok && zh(x) != w {
+			t.Errorf("%s:\n got %q\nwant %q", x.Rule, zh(x), w)
 		}
 		delete(want, x.Rule)
 		if x.SubjectKey != f.Person.IDNumber || x.SubjectID != 1 {
@@ -307,7 +307,7 @@ func TestPersonUnknownInstitution(t *testing.T) {
 	noPermit(&f)
 	delete(f.Institutions, 1)
 	fs := CheckPerson(f, asOf, DefaultThresholds())
-	if len(fs) != 1 || fs[0].InstitutionID != 1 || fs[0].Institution != "" || !strings.Contains(fs[0].Message, "机构#1") {
+	if len(fs) != 1 || fs[0].InstitutionID != 1 || fs[0].Institution != "" || !strings.Contains(zh(fs[0]), "机构#1") {
 		t.Fatalf("findings %+v", fs)
 	}
 }

@@ -3,6 +3,7 @@ package screening
 import (
 	"errors"
 	"fmt"
+	"strconv"
 
 	"radsup/internal/domain"
 )
@@ -74,33 +75,80 @@ func DefaultThresholds() Thresholds {
 	}
 }
 
+// Threshold names, as the rule catalogue names them and `radsup rules`
+// and GET /api/v1/rules show them.
+const (
+	ThRectificationDays   = "rectification_days"
+	ThDueSoonDays         = "due_soon_days"
+	ThDoseLagDays         = "dose_lag_days"
+	ThLookbackDays        = "lookback_days"
+	ThMaxPeriodDays       = "max_period_days"
+	ThMinAge              = "min_age"
+	ThStatusTestYears     = "status_test_years"
+	ThProtectionTestYears = "protection_test_years"
+	ThTrainingYears       = "training_years"
+	ThExamYears           = "exam_years"
+	ThInvestigationAnnual = "investigation_annual"
+	ThAnnualHigh          = "annual_high"
+	ThAnnualLimit         = "annual_limit"
+	ThFiveYearLimit       = "five_year_limit"
+	ThEyeLimit            = "eye_limit"
+)
+
+// namedCount and namedDose are a threshold with its name.
+type (
+	namedCount struct {
+		name string
+		v    int
+	}
+	namedDose struct {
+		name string
+		v    domain.Dose
+	}
+)
+
+// counts are the whole-number thresholds by name.
+func (t Thresholds) counts() []namedCount {
+	return []namedCount{
+		{ThRectificationDays, t.RectificationDays}, {ThDueSoonDays, t.DueSoonDays},
+		{ThDoseLagDays, t.DoseLagDays}, {ThLookbackDays, t.LookbackDays},
+		{ThMaxPeriodDays, t.MaxPeriodDays}, {ThMinAge, t.MinAge},
+		{ThStatusTestYears, t.StatusTestYears}, {ThProtectionTestYears, t.ProtectionTestYears},
+		{ThTrainingYears, t.TrainingYears}, {ThExamYears, t.ExamYears},
+	}
+}
+
+// doses are the dose thresholds by name.
+func (t Thresholds) doses() []namedDose {
+	return []namedDose{
+		{ThInvestigationAnnual, t.InvestigationAnnual}, {ThAnnualHigh, t.AnnualHigh},
+		{ThAnnualLimit, t.AnnualLimit}, {ThFiveYearLimit, t.FiveYearLimit}, {ThEyeLimit, t.EyeLimit},
+	}
+}
+
+// Values returns every threshold by name: counts of days or years as
+// whole numbers, doses in mSv with three decimals.
+func (t Thresholds) Values() map[string]string {
+	out := map[string]string{}
+	for _, x := range t.counts() {
+		out[x.name] = strconv.Itoa(x.v)
+	}
+	for _, x := range t.doses() {
+		out[x.name] = x.v.String()
+	}
+	return out
+}
+
 // Validate reports thresholds that would make the rules meaningless: a
 // non-positive interval or dose, or a high level not below the limit.
 func (t Thresholds) Validate() error {
 	var errs []error
-	ints := []struct {
-		name string
-		v    int
-	}{
-		{"rectification_days", t.RectificationDays}, {"due_soon_days", t.DueSoonDays},
-		{"dose_lag_days", t.DoseLagDays}, {"lookback_days", t.LookbackDays},
-		{"max_period_days", t.MaxPeriodDays}, {"min_age", t.MinAge},
-		{"status_test_years", t.StatusTestYears}, {"protection_test_years", t.ProtectionTestYears},
-		{"training_years", t.TrainingYears}, {"exam_years", t.ExamYears},
-	}
-	for _, x := range ints {
+	for _, x := range t.counts() {
 		if x.v <= 0 {
 			errs = append(errs, fmt.Errorf("screening threshold %s must be positive, got %d", x.name, x.v))
 		}
 	}
-	doses := []struct {
-		name string
-		v    domain.Dose
-	}{
-		{"investigation_annual", t.InvestigationAnnual}, {"annual_high", t.AnnualHigh},
-		{"annual_limit", t.AnnualLimit}, {"five_year_limit", t.FiveYearLimit}, {"eye_limit", t.EyeLimit},
-	}
-	for _, x := range doses {
+	for _, x := range t.doses() {
 		if !x.v.Set || x.v.MicroSv <= 0 {
 			errs = append(errs, fmt.Errorf("screening threshold %s must be a positive dose", x.name))
 		}

@@ -17,18 +17,18 @@ import (
 func FindingOf(f screening.Finding) *domain.Finding {
 	return &domain.Finding{Rule: f.Rule, Severity: f.Severity, SubjectType: f.SubjectType, SubjectKey: f.SubjectKey,
 		SubjectID: f.SubjectID, InstitutionID: f.InstitutionID, InstitutionCode: f.Institution,
-		Message: f.Message, Evidence: f.Evidence, DueOn: f.DueOn}
+		Template: f.Template, Evidence: f.Evidence, DueOn: f.DueOn}
 }
 
 const findingCols = "id, rule, severity, subject_type, subject_key, subject_id, institution_id, institution_code, " +
-	"message, evidence, due_on, status, first_seen, last_seen, resolved_at, facts_hash, dismissed_by, dismiss_reason, " +
+	"template, evidence, due_on, status, first_seen, last_seen, resolved_at, facts_hash, dismissed_by, dismiss_reason, " +
 	"dismissed_at, version, created_at, updated_at"
 
 func scanFinding(row interface{ Scan(...any) error }) (*domain.Finding, error) {
 	f := &domain.Finding{}
 	var ev string
 	err := row.Scan(&f.ID, &f.Rule, &f.Severity, &f.SubjectType, &f.SubjectKey, &f.SubjectID, &f.InstitutionID,
-		&f.InstitutionCode, &f.Message, &ev, (*dateCol)(&f.DueOn), &f.Status, (*dateCol)(&f.FirstSeen),
+		&f.InstitutionCode, &f.Template, &ev, (*dateCol)(&f.DueOn), &f.Status, (*dateCol)(&f.FirstSeen),
 		(*dateCol)(&f.LastSeen), timeCol{&f.ResolvedAt}, &f.FactsHash, &f.DismissedBy, &f.DismissReason,
 		timeCol{&f.DismissedAt}, &f.Version, timeCol{&f.CreatedAt}, timeCol{&f.UpdatedAt})
 	if err != nil {
@@ -77,19 +77,19 @@ func (tx *Tx) PutFinding(f *domain.Finding) error {
 		ev = []byte("{}")
 	}
 	err = tx.queryRow(`INSERT INTO findings (rule, severity, severity_rank, subject_type, subject_key, subject_id,
-		institution_id, institution_code, message, evidence, due_on, status, first_seen, last_seen, resolved_at,
+		institution_id, institution_code, template, evidence, due_on, status, first_seen, last_seen, resolved_at,
 		facts_hash, dismissed_by, dismiss_reason, dismissed_at, version, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 		ON CONFLICT (subject_type, subject_id, institution_id, rule) DO UPDATE SET
 		severity = excluded.severity, severity_rank = excluded.severity_rank, subject_key = excluded.subject_key,
-		institution_code = excluded.institution_code, message = excluded.message, evidence = excluded.evidence,
+		institution_code = excluded.institution_code, template = excluded.template, evidence = excluded.evidence,
 		due_on = excluded.due_on, status = excluded.status, first_seen = excluded.first_seen,
 		last_seen = excluded.last_seen, resolved_at = excluded.resolved_at, facts_hash = excluded.facts_hash,
 		dismissed_by = excluded.dismissed_by, dismiss_reason = excluded.dismiss_reason,
 		dismissed_at = excluded.dismissed_at, version = excluded.version, updated_at = excluded.updated_at
 		RETURNING id`,
 		f.Rule, string(f.Severity), f.Severity.Rank(), f.SubjectType, f.SubjectKey, f.SubjectID,
-		f.InstitutionID, f.InstitutionCode, f.Message, string(ev), dateArg(f.DueOn), f.Status, dateArg(f.FirstSeen),
+		f.InstitutionID, f.InstitutionCode, f.Template, string(ev), dateArg(f.DueOn), f.Status, dateArg(f.FirstSeen),
 		dateArg(f.LastSeen), timeArg(f.ResolvedAt), f.FactsHash, f.DismissedBy, f.DismissReason,
 		timeArg(f.DismissedAt), max(f.Version, 1), tx.now, tx.now).Scan(&f.ID)
 	if err != nil {

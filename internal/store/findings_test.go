@@ -18,7 +18,7 @@ import (
 func testFinding(rule string, sev domain.Severity, subjectID, instID int64, due string) *domain.Finding {
 	return &domain.Finding{Rule: rule, Severity: sev, SubjectType: screening.SubjectPerson,
 		SubjectKey: fmt.Sprintf("ID%d", subjectID), SubjectID: subjectID, InstitutionID: instID,
-		InstitutionCode: fmt.Sprintf("CODE%d", instID), Message: rule + " fired", Evidence: map[string]string{"k": "v"},
+		InstitutionCode: fmt.Sprintf("CODE%d", instID), Template: rule, Evidence: domain.Evidence{"k": {Value: "v"}},
 		DueOn: domain.MustDate(due), Status: domain.FindingOpen, FirstSeen: domain.MustDate("2026-06-01"),
 		LastSeen: domain.MustDate("2026-06-01"), FactsHash: "h", Version: 1}
 }
@@ -39,7 +39,8 @@ func TestPutFindingByKey(t *testing.T) {
 			return err
 		}
 		g := testFinding(screening.PerDoseAnnualHigh, domain.Warning, 7, 0, "2026-07-01")
-		g.Message, g.Version, g.Evidence = "changed", 2, map[string]string{"k": "w"}
+		g.Template, g.Version = screening.PerDoseAnnualHigh+"/changed", 2
+		g.Evidence = domain.Evidence{"k": {Value: "w"}, "l": domain.ListFact([]domain.Item{{"from": "2026-01-01"}})}
 		if err := tx.PutFinding(g); err != nil {
 			return err
 		}
@@ -47,7 +48,7 @@ func TestPutFindingByKey(t *testing.T) {
 			t.Errorf("second put of one key made row %d, first %d", g.ID, f.ID)
 		}
 		got, err := tx.FindFinding(domain.Scope{}, f.ID)
-		if err != nil || got.Message != "changed" || got.Version != 2 || got.Evidence["k"] != "w" || !got.DueOn.Equal(f.DueOn) {
+		if err != nil || got.Template != g.Template || got.Version != 2 || !got.Evidence.Equal(g.Evidence) || !got.DueOn.Equal(f.DueOn) {
 			t.Errorf("after upsert: %+v, %v", got, err)
 		}
 		other := testFinding(screening.PerDoseAnnualHigh, domain.Warning, 8, 0, "2026-07-01")

@@ -8,9 +8,9 @@ import (
 	"net/url"
 	"slices"
 	"strconv"
-	"strings"
 
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
@@ -44,13 +44,6 @@ type findingRow struct {
 	Basis, RuleAction string
 }
 
-// severityLabel and statusLabel name a severity and a finding status in lang.
-func severityLabel(lang string, s domain.Severity) string {
-	return i18n.T(lang, "severity."+string(s))
-}
-
-func statusLabel(lang, status string) string { return i18n.T(lang, "finding_status."+status) }
-
 // subjectURL is the page of a finding's subject.
 func subjectURL(subjectType string, id int64) string {
 	switch subjectType {
@@ -76,22 +69,17 @@ func (s *Server) findingRows(ctx context.Context, u *domain.User, lang string, f
 	}
 	rows := make([]findingRow, len(fs))
 	for i, f := range fs {
-		rule, _ := screening.RuleByID(f.Rule)
-		title := rule.TitleZH
-		if lang == "en" {
-			title = rule.TitleEN
-		}
 		rows[i] = findingRow{
 			ID: f.ID, SubjectID: f.SubjectID, Version: f.Version,
-			Severity: string(f.Severity), SeverityLabel: severityLabel(lang, f.Severity),
-			Rule: f.Rule, RuleTitle: title, Message: f.Message,
-			SubjectType: f.SubjectType, SubjectLabel: i18n.T(lang, "subject."+f.SubjectType), SubjectKey: subjectKey(f),
+			Severity: string(f.Severity), SeverityLabel: screening.SeverityLabel(lang, f.Severity),
+			Rule: f.Rule, RuleTitle: screening.Title(lang, f.Rule), Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
+			SubjectType: f.SubjectType, SubjectLabel: screening.SubjectLabel(lang, f.SubjectType), SubjectKey: subjectKey(f),
 			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
 			DueOn: f.DueOn, Overdue: f.Status == domain.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),
-			Status: f.Status, StatusLabel: statusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
+			Status: f.Status, StatusLabel: screening.StatusLabel(lang, f.Status), FirstSeen: f.FirstSeen,
 			DismissedBy: f.DismissedBy, DismissReason: f.DismissReason,
 			DismissedAt: formatTime(f.DismissedAt), ResolvedAt: formatTime(f.ResolvedAt),
-			Basis: rule.Basis, RuleAction: rule.Action,
+			Basis: screening.Basis(lang, f.Rule), RuleAction: screening.Action(lang, f.Rule),
 		}
 		if names[f.InstitutionID] != "" {
 			rows[i].InstitutionURL = idURL("/institutions/", f.InstitutionID)
@@ -161,24 +149,15 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	var page *store.FindingPage
-	var last *domain.ScreeningRun
-	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		if page, err = tx.FindFindings(u.Scope(), f); err != nil {
-			return err
-		}
-		last, err = tx.LastScreeningRun("full")
-		if store.IsNotFound(err) {
-			err = nil
-		}
-		return err
-	})
+	page, err := s.cfg.Findings.List(r.Context(), u, f)
 	if err != nil {
 		return err
 	}
-	today := domain.DateOf(s.cfg.Store.Now())
-	rows, err := s.findingRows(r.Context(), u, lang, page.Findings, today)
+	last, err := s.cfg.Findings.LastRun(r.Context())
+	if err != nil {
+		return err
+	}
+	rows, err := s.findingRows(r.Context(), u, lang, page.Findings, domain.DateOf(s.cfg.Store.Now()))
 	if err != nil {
 		return err
 	}
@@ -187,41 +166,53 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 		Q:    lq, Status: cmp.Or(lq.Get("status"), domain.FindingOpen), Rows: rows, Total: page.Total,
 		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
 	}
-	for _, sev := range []domain.Severity{domain.Violation, domain.Warning, domain.Notice} {
-		p.BySeverity = append(p.BySeverity, countLink{Key: string(sev), Label: severityLabel(lang, sev),
-			Count: page.BySeverity[sev], URL: withParam(r.URL, "severity", string(sev)), Current: f.Severity == sev})
-		p.Severities = append(p.Severities, option{Value: string(sev), Label: severityLabel(lang, sev), Selected: f.Severity == sev})
+	p.counts(r.URL, lang, f, page)
+	if err := s.scoped(r, &p, lang, f); err != nil {
+		return err
+	}
+	if last != nil && !last.FinishedAt.IsZero() {
+		p.LastRun = i18n.T(lang, "findings.last_run", last.AsOf.String(), formatTime(last.FinishedAt))
+	}
+	return s.render(w, r, http.StatusOK, "findings", p)
+}
+
+// counts fills the list's filter options and its counts by severity and by
+// rule, each a link to the list filtered on it.
+func (p *findingsPage) counts(u *url.URL, lang string, f store.FindingFilter, page *store.FindingPage) {
+	for _, sev := range domain.Severities {
+		label := screening.SeverityLabel(lang, sev)
+		p.BySeverity = append(p.BySeverity, countLink{Key: string(sev), Label: label,
+			Count: page.BySeverity[sev], URL: withParam(u, "severity", string(sev)), Current: f.Severity == sev})
+		p.Severities = append(p.Severities, option{Value: string(sev), Label: label, Selected: f.Severity == sev})
 	}
 	for _, rule := range screening.Catalog() {
-		title := rule.TitleZH
-		if lang == "en" {
-			title = rule.TitleEN
-		}
+		title := screening.Title(lang, rule.ID)
 		p.Rules = append(p.Rules, option{Value: rule.ID, Label: rule.ID + " " + title, Selected: rule.ID == f.Rule})
 		if n := page.ByRule[rule.ID]; n > 0 {
-			p.ByRule = append(p.ByRule, countLink{Key: rule.ID, Label: severityLabel(lang, rule.Severity), Title: title,
-				Count: n, URL: withParam(r.URL, "rule", rule.ID), Current: rule.ID == f.Rule})
+			p.ByRule = append(p.ByRule, countLink{Key: rule.ID, Label: screening.SeverityLabel(lang, rule.Severity), Title: title,
+				Count: n, URL: withParam(u, "rule", rule.ID), Current: rule.ID == f.Rule})
 		}
 	}
 	slices.SortStableFunc(p.ByRule, func(a, b countLink) int { return b.Count - a.Count })
 	for _, st := range []string{domain.FindingOpen, domain.FindingResolved, domain.FindingDismissed, "all"} {
-		p.Statuses = append(p.Statuses, option{Value: st, Label: statusLabel(lang, st), Selected: st == p.Status})
+		p.Statuses = append(p.Statuses, option{Value: st, Label: screening.StatusLabel(lang, st), Selected: st == p.Status})
 	}
+}
+
+// scoped names the institution or record the list is limited to, if any.
+func (s *Server) scoped(r *http.Request, p *findingsPage, lang string, f store.FindingFilter) error {
 	if f.InstitutionID != 0 {
-		names, err := s.institutionNames(r.Context(), u, []int64{f.InstitutionID})
+		names, err := s.institutionNames(r.Context(), userOf(r), []int64{f.InstitutionID})
 		if err != nil {
 			return err
 		}
 		p.Scoped = i18n.T(lang, "findings.scoped_institution", cmp.Or(names[f.InstitutionID], strconv.FormatInt(f.InstitutionID, 10)))
 		p.Unscope = without(r.URL, "institution_id")
 	} else if f.SubjectType != "" && f.SubjectID != 0 {
-		p.Scoped = i18n.T(lang, "findings.scoped_subject", i18n.T(lang, "subject."+f.SubjectType))
+		p.Scoped = i18n.T(lang, "findings.scoped_subject", screening.SubjectLabel(lang, f.SubjectType))
 		p.Unscope = without(r.URL, "subject_type", "subject_id")
 	}
-	if last != nil && !last.FinishedAt.IsZero() {
-		p.LastRun = i18n.T(lang, "findings.last_run", last.AsOf.String(), formatTime(last.FinishedAt))
-	}
-	return s.render(w, r, http.StatusOK, "findings", p)
+	return nil
 }
 
 // findingPage is the data of one finding's page.
@@ -239,16 +230,11 @@ func (s *Server) findFinding(r *http.Request) (*domain.Finding, error) {
 	if err != nil {
 		return nil, err
 	}
-	var f *domain.Finding
-	err = s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		f, err = tx.FindFinding(userOf(r).Scope(), id)
-		return err
-	})
-	return f, err
+	return s.cfg.Findings.Find(r.Context(), userOf(r), id)
 }
 
 // renderFinding shows a finding with its facts, legal basis and, for
-// supervisors, the dismissal form.
+// those who may dismiss it, the dismissal form.
 func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status int, f *domain.Finding, reason, errKey string) error {
 	u, lang := userOf(r), s.lang(r)
 	rows, err := s.findingRows(r.Context(), u, lang, []*domain.Finding{f}, domain.DateOf(s.cfg.Store.Now()))
@@ -256,22 +242,11 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	row := rows[0]
-	keys := make([]string, 0, len(f.Evidence))
-	for k := range f.Evidence {
-		keys = append(keys, k)
-	}
-	slices.Sort(keys)
-	for _, k := range keys {
-		label := k
-		if year, ok := strings.CutPrefix(k, "sum_"); ok {
-			label = i18n.T(lang, "evidence.sum_year", year)
-		} else if i18n.Has("evidence." + k) {
-			label = i18n.T(lang, "evidence."+k)
-		}
-		row.Evidence = append(row.Evidence, detail{Label: label, Value: f.Evidence[k]})
+	for _, d := range screening.Details(lang, f.Template, f.Evidence) {
+		row.Evidence = append(row.Evidence, detail{Key: d.Key, Label: d.Label, Value: d.Value})
 	}
 	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
-		CanDismiss: f.Status == domain.FindingOpen && u.Role == domain.RoleSupervisor}
+		CanDismiss: f.Status == domain.FindingOpen && findings.CanDismiss(u, f)}
 	if errKey != "" {
 		p.Error = i18n.T(lang, errKey)
 	}
@@ -334,21 +309,14 @@ const recordFindingsMax = 20
 // (every finding the user may see if id is 0).
 func (s *Server) recordFindings(r *http.Request, subjectType string, id int64) (recordFindings, error) {
 	u := userOf(r)
-	f := store.FindingFilter{Status: domain.FindingOpen, SubjectType: subjectType, SubjectID: id, Limit: recordFindingsMax}
 	out := recordFindings{URL: findingsURL("subject_type", subjectType, "subject_id", strconv.FormatInt(id, 10))}
 	switch {
 	case subjectType == "" && id == 0:
 		out.URL = "/findings"
 	case subjectType == "":
-		f.SubjectID, f.InstitutionID = 0, id
 		out.URL = findingsURL("institution_id", strconv.FormatInt(id, 10))
 	}
-	var page *store.FindingPage
-	err := s.cfg.Store.View(r.Context(), func(tx *store.Tx) error {
-		var err error
-		page, err = tx.FindFindings(u.Scope(), f)
-		return err
-	})
+	page, err := s.cfg.Findings.RecordFindings(r.Context(), u, subjectType, id, recordFindingsMax)
 	if err != nil {
 		return out, err
 	}

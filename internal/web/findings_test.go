@@ -3,6 +3,8 @@ package web_test
 import (
 	"context"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"net/url"
 	"strings"
 	"testing"
@@ -167,5 +169,50 @@ func TestFindingsListScopeAndCounts(t *testing.T) {
 	}
 	if w := e.do("supervisor", "GET", "/findings?institution_id=x", nil); w.Code != 400 {
 		t.Errorf("bad institution_id: %d", w.Code)
+	}
+}
+
+// doIn is do for a reader who chose a language (the language switch's cookie).
+func (e *env) doIn(lang, role, target string) string {
+	e.t.Helper()
+	r := httptest.NewRequest(http.MethodGet, target, nil)
+	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens[role]})
+	r.AddCookie(&http.Cookie{Name: "radsup_lang", Value: lang})
+	w := httptest.NewRecorder()
+	e.h.ServeHTTP(w, r)
+	if w.Code != http.StatusOK {
+		e.t.Fatalf("GET %s in %s: %d\n%s", target, lang, w.Code, excerpt(w.Body.String()))
+	}
+	return w.Body.String()
+}
+
+// TestFindingsInTheReadersLanguage reads the list and a finding's page in
+// English and in Chinese: the message, title, basis, action, labels and
+// facts are in the reader's language, enumeration keys never shown raw.
+func TestFindingsInTheReadersLanguage(t *testing.T) {
+	e := newEnv(t)
+	f := e.a.finding
+	row := "finding-" + id(f.ID)
+	for _, lang := range []string{"en", "zh-CN"} {
+		msg := screening.Message(lang, f.Template, f.Evidence, f.DueOn)
+		list := e.doIn(lang, "supervisor", "/findings")
+		got := cells(list, row)
+		if len(got) != 6 || got[0] != screening.SeverityLabel(lang, domain.Violation) ||
+			!strings.Contains(got[1], screening.Title(lang, f.Rule)) || !strings.HasPrefix(got[2], msg) {
+			t.Errorf("%s list row: %q\nwant message %q", lang, got, msg)
+		}
+		page := e.doIn(lang, "supervisor", "/findings/"+id(f.ID))
+		for elem, want := range map[string]string{"p#message": msg, "dd#basis": screening.Basis(lang, f.Rule),
+			"dd#action": screening.Action(lang, f.Rule), "dd#detail-type": map[string]string{"en": "DR", "zh-CN": "DR (数字化X射线摄影)"}[lang]} {
+			name, elemID, _ := strings.Cut(elem, "#")
+			if got := text(mustElement(t, page, name, "id", elemID)); got != want {
+				t.Errorf("%s page #%s: %q, want %q", lang, elem, got, want)
+			}
+		}
+	}
+	en := text(mustElement(t, e.doIn("en", "supervisor", "/findings/"+id(f.ID)), "p", "id", "message"))
+	if !strings.Contains(en, "no passed acceptance test on record") || !strings.Contains(en, "This breaches Article 20(1)") ||
+		strings.Contains(en, "违反") || strings.Contains(en, "设备") {
+		t.Errorf("English message: %q", en)
 	}
 }

@@ -8,6 +8,7 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/screening"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
@@ -194,7 +195,7 @@ var routes = []route{
 		}},
 	{method: "GET", path: "/findings/{finding}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {
-			return []string{f.finding.Message, `id="basis"`, `href="/equipment/` + id(f.flawed.ID) + `"`}
+			return []string{screening.Message("zh-CN", f.finding.Template, f.finding.Evidence, f.finding.DueOn), `id="basis"`, `href="/equipment/` + id(f.flawed.ID) + `"`}
 		}},
 	{method: "GET", path: "/equipment/{flawed}", status: readers(200, 200, 200), cross: 404,
 		want: func(f fixture) []string {

@@ -1,0 +1,73 @@
+package exchange_test
+
+import (
+	"bytes"
+	"encoding/csv"
+	"slices"
+	"strings"
+	"testing"
+
+	"radsup/internal/domain"
+	"radsup/internal/exchange"
+	"radsup/internal/findings"
+	"radsup/internal/screening"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// TestExportFindingsInALanguage exports the findings as CSV in Chinese (the
+// default) and in English: headers, labels, titles, messages and legal
+// basis in that language; a viewer's export leaves out findings about people.
+func TestExportFindingsInALanguage(t *testing.T) {
+	s := storetest.Open(t)
+	var sup, viewer *domain.User
+	err := s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		inst := storetest.Institution(t, tx)
+		storetest.Equipment(t, tx, inst.ID) // in use, never tested
+		p := storetest.Person(t, tx)
+		storetest.Employment(t, tx, p.ID, inst.ID, func(e *domain.Employment) { e.PermitNo = "" })
+		sup, viewer = storetest.User(t, tx, domain.RoleSupervisor, 0), storetest.User(t, tx, domain.RoleViewer, 0)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &findings.Service{Store: s}
+	if _, err := svc.RunFull(ctx, today); err != nil {
+		t.Fatal(err)
+	}
+	all, err := svc.List(ctx, sup, store.FindingFilter{})
+	if err != nil || len(all.Findings) < 3 {
+		t.Fatalf("findings %v, %v", all, err)
+	}
+	export := func(u *domain.User, lang ...string) [][]string {
+		t.Helper()
+		var buf bytes.Buffer
+		if _, err := exchange.ExportFindings(ctx, s, clerk, u, store.FindingFilter{}, &buf, exchange.CSV, lang...); err != nil {
+			t.Fatal(err)
+		}
+		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(buf.String(), "\ufeff"))).ReadAll()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return rows
+	}
+	for lang, rows := range map[string][][]string{"zh-CN": export(sup), "en": export(sup, "en")} {
+		if len(rows) != len(all.Findings)+1 || rows[0][0] != map[string]string{"zh-CN": "规则编号", "en": "Rule"}[lang] {
+			t.Fatalf("%s: %d rows, header %q", lang, len(rows), rows[0])
+		}
+		for i, f := range all.Findings {
+			want := []string{f.Rule, screening.Title(lang, f.Rule), screening.SeverityLabel(lang, f.Severity),
+				screening.StatusLabel(lang, f.Status), f.InstitutionCode, screening.SubjectLabel(lang, f.SubjectType), f.SubjectKey,
+				screening.Message(lang, f.Template, f.Evidence, f.DueOn), f.DueOn.String(), f.FirstSeen.String(), screening.Basis(lang, f.Rule)}
+			if !slices.Equal(rows[i+1], want) {
+				t.Errorf("%s row %d: %q\nwant %q", lang, i+1, rows[i+1], want)
+			}
+		}
+	}
+	for _, r := range export(viewer)[1:] {
+		if r[5] == screening.SubjectLabel("zh-CN", screening.SubjectPerson) {
+			t.Errorf("a viewer exports a finding about a person: %q", r)
+		}
+	}
+}
