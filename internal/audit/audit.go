@@ -38,7 +38,7 @@ type Page struct {
 }
 
 // Events returns the events matching f, newest first, if u may read the
-// audit trail.
+// audit trail; personal data in what changed is masked (see masks).
 func (s *Service) Events(ctx context.Context, u *domain.User, f store.AuditFilter) (*Page, error) {
 	if !auth.Can(u, auth.Read, auth.AuditTrail) {
 		return nil, auth.ErrForbidden
@@ -48,6 +48,9 @@ func (s *Service) Events(ctx context.Context, u *domain.User, f store.AuditFilte
 		var err error
 		if p.Events, p.Total, err = tx.FindAuditEvents(f); err != nil {
 			return err
+		}
+		for i, e := range p.Events {
+			p.Events[i] = masked(e)
 		}
 		p.Actions, err = tx.AuditActions()
 		return err
@@ -110,8 +113,9 @@ var exportColumns = []string{"id", "at", "username", "role", "action", "entity",
 var textColumns = map[string]bool{"username": true, "ip": true, "request_id": true, "hash": true}
 
 // Export writes the events matching f (its limit ignored), newest first, as
-// a workbook in lang. The export is recorded before the first event leaves,
-// with the filter; it returns the number of events written.
+// a workbook in lang, personal data masked as on the page. The export is
+// recorded before the first event leaves, with the filter; it returns the
+// number of events written.
 func (s *Service) Export(ctx context.Context, actor domain.Actor, u *domain.User, f store.AuditFilter, lang string, w io.Writer) (int, error) {
 	if !auth.Can(u, auth.Export, auth.AuditTrail) {
 		return 0, auth.ErrForbidden
@@ -131,7 +135,7 @@ func (s *Service) Export(ctx context.Context, actor domain.Actor, u *domain.User
 	err := s.Store.View(ctx, func(tx *store.Tx) error {
 		return tx.EachAuditEvent(f, func(e *domain.AuditEvent) error {
 			n++
-			return x.Row(exportRow(lang, e))
+			return x.Row(exportRow(lang, masked(e)))
 		})
 	})
 	if err != nil {

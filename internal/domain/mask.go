@@ -24,3 +24,12 @@ func MaskPhone(s string) string {
 	}
 	return string(r[:keep]) + strings.Repeat("*", len(r)-keep-4) + string(r[len(r)-4:])
 }
+
+// MaskName keeps the first character of a person's name: 张**.
+func MaskName(s string) string {
+	r := []rune(s)
+	if len(r) <= 1 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:1]) + strings.Repeat("*", len(r)-1)
+}

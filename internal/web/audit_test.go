@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
 	"strings"
@@ -100,5 +101,46 @@ func TestRevealIsAudited(t *testing.T) {
 	}
 	if w := e.do("viewer", "POST", "/people/"+id(e.a.person.ID)+"/reveal", url.Values{}); w.Code != 403 {
 		t.Errorf("a viewer's reveal: %d", w.Code)
+	}
+}
+
+// TestAuditLogMasksPersonalData: the auditor, who sees no business data,
+// reads record changes with ID and phone numbers masked and without birth
+// dates, names of the people concerned or health data, on the page and in
+// the export; the chain still verifies over the stored events.
+func TestAuditLogMasksPersonalData(t *testing.T) {
+	e := newEnv(t)
+	p, exam, dose := e.a.person, e.a.exam, e.a.dose
+	secrets := []string{p.IDNumber, p.BirthDate.String(), p.Name, `"conclusion":"` + exam.Conclusion + `"`,
+		`"hp10":"` + dose.Hp10.String() + `"`, e.a.inst.Phone}
+	for _, path := range []string{"/audit?entity=person", "/audit?entity=exam", "/audit?entity=dose", "/audit?entity=institution"} {
+		page := e.do("auditor", "GET", path, nil).Body.String()
+		if len(rowIDs(page, "audit")) == 0 {
+			t.Fatalf("%s lists no events", path)
+		}
+		read := text(page)
+		for _, secret := range secrets {
+			if secret != "" && strings.Contains(read, secret) {
+				t.Errorf("%s shows %q to the auditor", path, secret)
+			}
+		}
+	}
+	w := e.do("auditor", "GET", "/audit/export.xlsx", nil)
+	path := t.TempDir() + "/audit.xlsx"
+	writeFile(t, path, w.Body.Bytes())
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows, _ := f.GetRows("审计日志")
+	f.Close()
+	all := fmt.Sprint(rows)
+	for _, secret := range secrets {
+		if secret != "" && strings.Contains(all, secret) {
+			t.Errorf("the export shows %q to the auditor", secret)
+		}
+	}
+	if page := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(page, "审计链完整") {
+		t.Errorf("the chain does not verify:\n%s", excerpt(page))
 	}
 }
