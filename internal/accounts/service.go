@@ -337,6 +337,9 @@ func (s *Service) AddUser(ctx context.Context, actor domain.Actor, by, u *domain
 	if err := auth.CheckRole(u); err != nil {
 		return err
 	}
+	if domain.HasControl(u.Username) || domain.HasControl(u.DisplayName) {
+		return domain.FieldErrors{"username": domain.CodeControl}.Err()
+	}
 	pol, err := s.Policy(ctx)
 	if err != nil {
 		return err

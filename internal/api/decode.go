@@ -58,8 +58,15 @@ func decodeRecord(obj map[string]json.RawMessage, rec any, skip map[string]bool,
 			continue
 		}
 		f := v.FieldByIndex(path)
-		if err := json.Unmarshal(raw, f.Addr().Interface()); err != nil {
+		switch err := json.Unmarshal(raw, f.Addr().Interface()); {
+		case errors.Is(err, domain.ErrDateRange):
+			errs.Add(prefix+key, domain.CodeDateRange)
+		case err != nil:
 			errs.Add(prefix+key, typeCode(f.Type()))
+		case f.Kind() == reflect.Slice:
+			if df, ok := domain.EntityOf(rec.(domain.Record)).Field(key); ok && domain.TooMany(df, f.Len()) {
+				errs.Add(prefix+key, domain.CodeTooMany)
+			}
 		}
 	}
 }

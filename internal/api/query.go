@@ -74,6 +74,8 @@ func readInt(key, v string, lo int, errs domain.FieldErrors) int {
 func checkFilterValue(key, v string, errs domain.FieldErrors) {
 	switch {
 	case v == "":
+	case domain.HasControl(v):
+		errs.Add(key, domain.CodeControl)
 	case key == "from" || key == "to":
 		if _, err := domain.ParseDate(v); err != nil {
 			errs.Add(key, "date")

@@ -64,6 +64,17 @@ func TestValidation(t *testing.T) {
 			"employment.started_on", "date", zh("field.date")},
 		{"institution user's person without employment", instA, "people", with(newBody("people", e.a), "employment", nil),
 			"employment", "required", zh("field.required")},
+		{"NUL in a name", supervisor, "institutions", with(newBody("institutions", e.a), "name", "中原\x00医院"),
+			"name", "control", zh("field.control")},
+		{"line break in a job", supervisor, "employments", with(newBody("employments", e.a), "job", "技师\n主任"),
+			"job", "control", zh("field.control")},
+		{"year 0", supervisor, "employments", with(newBody("employments", e.a), "started_on", "0000-01-01"),
+			"started_on", "date_range", zh("field.date_range")},
+		{"29 February of year 0", supervisor, "licences", with(newBody("licences", e.a), "issued_on", "0000-02-29"),
+			"issued_on", "date_range", zh("field.date_range")},
+		{"dose as text", supervisor, "doses", with(newBody("doses", e.a), "hp10", "0.1"), "hp10", "dose", zh("field.dose")},
+		{"a licence item 100,000 times", supervisor, "licences", with(newBody("licences", e.a), "items", repeat("ct", 100000)),
+			"items", "too_many", zh("field.too_many")},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
@@ -82,6 +93,15 @@ func TestValidation(t *testing.T) {
 			}
 		})
 	}
+}
+
+// repeat returns n copies of s.
+func repeat(s string, n int) []string {
+	out := make([]string, n)
+	for i := range out {
+		out[i] = s
+	}
+	return out
 }
 
 // badCheck returns a valid code with another check character.

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"errors"
 	"reflect"
 	"strconv"
 	"strings"
@@ -18,6 +19,9 @@ func Assign(rec any, f Field, raw string) string {
 	switch f.Type {
 	case DateField:
 		d, err := ParseDate(raw)
+		if errors.Is(err, ErrDateRange) {
+			return CodeDateRange
+		}
 		if err != nil {
 			return "date"
 		}
@@ -52,6 +56,9 @@ func Assign(rec any, f Field, raw string) string {
 		v.SetBool(b)
 	case ListField:
 		items := SplitList(raw)
+		if TooMany(f, len(items)) {
+			return CodeTooMany
+		}
 		for i, it := range items {
 			if key, found := f.Enum.Lookup(it); found {
 				items[i] = key
@@ -138,6 +145,10 @@ func fieldValue(rec any, key string) (reflect.Value, bool) {
 	}
 	return reflect.Value{}, false
 }
+
+// TooMany reports whether a list of n values is longer than its field's
+// options, repeats counted: a list is refused before it is deduplicated.
+func TooMany(f Field, n int) bool { return f.Enum != nil && n > len(f.Enum.Options) }
 
 // ParseBool reads yes/no as people write it: 是/否, Y/N, yes/no, true/false,
 // 1/0, ✓, on (an HTML checkbox). The empty string is false.

@@ -14,6 +14,17 @@ type Date struct {
 // ErrDateFormat reports a date that is not in the form 2006-01-02.
 var ErrDateFormat = errors.New("date must be YYYY-MM-DD")
 
+// ErrDateRange reports a date outside the years a record can have
+// (MinYear to MaxYear): year 0 and the like, which one database accepts and
+// the other refuses.
+var ErrDateRange = errors.New("date out of range")
+
+// The years a date may have.
+const (
+	MinYear = 1800
+	MaxYear = 9999
+)
+
 // NewDate returns the date y-m-d, normalised as time.Date does (Feb 30 → Mar 2).
 func NewDate(y int, m time.Month, d int) Date {
 	return Date{time.Date(y, m, d, 0, 0, 0, 0, time.UTC)}
@@ -33,6 +44,9 @@ func ParseDate(s string) (Date, error) {
 	t, err := time.Parse(time.DateOnly, s)
 	if err != nil {
 		return Date{}, ErrDateFormat
+	}
+	if t.Year() < MinYear || t.Year() > MaxYear {
+		return Date{}, ErrDateRange
 	}
 	return Date{t}, nil
 }

@@ -64,9 +64,13 @@ func (d Dose) MarshalJSON() ([]byte, error) {
 	return []byte(d.String()), nil
 }
 
-// UnmarshalJSON reads a JSON number or string of mSv, or null.
+// UnmarshalJSON reads a JSON number of mSv, or null; a string is refused
+// (docs/api.md: doses are numbers).
 func (d *Dose) UnmarshalJSON(b []byte) error {
-	s := strings.Trim(string(b), `"`)
+	s := string(b)
+	if strings.HasPrefix(s, `"`) {
+		return ErrDoseText
+	}
 	if s == "null" {
 		*d = Dose{}
 		return nil
@@ -78,6 +82,9 @@ func (d *Dose) UnmarshalJSON(b []byte) error {
 	*d = v
 	return nil
 }
+
+// ErrDoseText reports a dose sent as a JSON string instead of a number.
+var ErrDoseText = errors.New("dose must be a JSON number")
 
 func leftPad(s string, n int) string {
 	for len(s) < n {

@@ -50,3 +50,28 @@ func TestClean(t *testing.T) {
 		})
 	}
 }
+
+func TestHasControl(t *testing.T) {
+	for s, want := range map[string]bool{
+		"中原区医院": false, "a b": false, "": false, "a\x00b": true, "技师\n": true, "\t": true, "x\x7f": true,
+		"\u0085": true, "\xff": true,
+	} {
+		if got := HasControl(s); got != want {
+			t.Errorf("HasControl(%q) = %v", s, got)
+		}
+	}
+	if HasControlInText("第一行\n第二行\t备注") || !HasControlInText("a\x00") {
+		t.Error("HasControlInText: lines and tabs are text, NUL is not")
+	}
+}
+
+func TestParseDateYears(t *testing.T) {
+	for s, want := range map[string]error{
+		"1799-12-31": ErrDateRange, "1800-01-01": nil, "9999-12-31": nil, "0000-02-29": ErrDateRange,
+		"2026-02-30": ErrDateFormat,
+	} {
+		if _, err := ParseDate(s); err != want {
+			t.Errorf("ParseDate(%s) = %v, want %v", s, err, want)
+		}
+	}
+}

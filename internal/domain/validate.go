@@ -22,6 +22,9 @@ const (
 	CodeStreet         = "street"
 	CodePhone          = "phone"
 	CodeDoseLost       = "dose_lost"
+	CodeControl        = "control"
+	CodeDateRange      = "date_range"
+	CodeTooMany        = "too_many"
 )
 
 // validator collects field errors while checking a record.
@@ -62,11 +65,16 @@ func (v *validator) enum(field, value string, e *Enum, required bool) {
 
 // enums checks every enumerated field of rec's entity that the entity does
 // not check itself: a required one is set, and a value is one of the
-// options.
+// options. It also refuses control characters in every text field: they
+// are never typed, break exports and re-imports, and one database refuses
+// a NUL where the other stores it.
 func (v *validator) enums(rec Record) {
 	for _, f := range EntityOf(rec).Fields {
 		if f.Type == EnumField && !f.OwnCheck {
 			v.enum(f.Key, Value(rec, f), f.Enum, f.Required)
+		}
+		if (f.Type == Text || f.Type == EnumField) && HasControl(Value(rec, f)) {
+			v.errs.Add(f.Key, CodeControl)
 		}
 	}
 }

@@ -196,6 +196,8 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 		return domain.FieldErrors{"reason": domain.CodeRequired}.Err()
 	case utf8.RuneCountInString(reason) > maxReason:
 		return domain.FieldErrors{"reason": domain.CodeTooLong}.Err()
+	case domain.HasControlInText(reason):
+		return domain.FieldErrors{"reason": domain.CodeControl}.Err()
 	}
 	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if err := tx.LockFindings(); err != nil {

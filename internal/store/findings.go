@@ -279,7 +279,13 @@ type FindingPage struct {
 func (f FindingFilter) where(sc domain.Scope, skip string) (string, []any) {
 	var conds []string
 	var args []any
-	add := func(c string, a any) { conds, args = append(conds, c), append(args, a) }
+	add := func(c string, a any) {
+		if s, ok := a.(string); ok && domain.HasControl(s) {
+			conds = append(conds, "1 = 0") // no finding holds one, and PostgreSQL would refuse a NUL
+			return
+		}
+		conds, args = append(conds, c), append(args, a)
+	}
 	if sc.InstitutionID != 0 {
 		add("institution_id = ?", sc.InstitutionID)
 	}

@@ -142,7 +142,13 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 	sort.Strings(names)
 	for _, name := range names {
 		fn, ok := t.filters[name]
-		if v := f.Values[name]; ok && v != "" {
+		switch v := f.Values[name]; {
+		case !ok || v == "":
+		case domain.HasControl(v):
+			// No record holds one (validation refuses them), and PostgreSQL
+			// would refuse a NUL in the query: it matches nothing.
+			conds = append(conds, "1 = 0")
+		default:
 			c, a := fn(d, v)
 			conds, args = append(conds, c), append(args, a...)
 		}

@@ -24,3 +24,14 @@ func TestViewerSeesNoBirthDate(t *testing.T) {
 		}
 	}
 }
+
+// TestControlCharactersInSearch: a NUL or another control character in a
+// search matches nothing, on both databases, instead of failing the page.
+func TestControlCharactersInSearch(t *testing.T) {
+	e := newEnv(t)
+	for _, path := range []string{"/people?q=%00", "/institutions?q=a%00b", "/equipment?q=%1b", "/findings?rule=%00"} {
+		if w := e.do("supervisor", "GET", path, nil); w.Code != 200 {
+			t.Errorf("%s: %d", path, w.Code)
+		}
+	}
+}

@@ -39,9 +39,12 @@ func (s *Server) handleTokenCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	name := domain.Clean(r.PostForm.Get("name"))
 	lang := s.lang(r)
-	if name == "" || utf8.RuneCountInString(name) > 50 {
+	if name == "" || utf8.RuneCountInString(name) > 50 || domain.HasControl(name) {
 		code := domain.CodeRequired
-		if name != "" {
+		switch {
+		case domain.HasControl(name):
+			code = domain.CodeControl
+		case name != "":
 			code = domain.CodeTooLong
 		}
 		return s.renderTokens(w, r, http.StatusUnprocessableEntity, tokensPage{Name: r.PostForm.Get("name"), Error: fieldMessage(lang, "name", code)})
