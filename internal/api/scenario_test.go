@@ -27,16 +27,19 @@ var scenarios = []struct {
 	want           expect
 	institutions   expect // what differs for /institutions
 	health         expect // what differs for /exams and /doses
+	people         expect // what differs for /people
 }{
-	{admin, "B", all(403, 403), nil, nil},
-	{supervisor, "B", all(200, 201), nil, nil},
-	{instA, "A", all(200, 201), expect{"retire": 403, "restore": 403, "create": 403}, nil},
+	{admin, "B", all(403, 403), nil, nil, nil},
+	{supervisor, "B", all(200, 201), nil, nil, nil},
+	// An institution user ends its own employment; retiring a person of
+	// the shared register is the office's.
+	{instA, "A", all(200, 201), expect{"retire": 403, "restore": 403, "create": 403}, nil, expect{"retire": 403, "restore": 403}},
 	{instA, "B", expect{"get": 404, "list": 200, "update": 404, "retire": 404, "restore": 404, "create": 404},
-		expect{"create": 403, "retire": 403, "restore": 403}, nil},
+		expect{"create": 403, "retire": 403, "restore": 403}, nil, expect{"retire": 403, "restore": 403}},
 	{viewer, "B", expect{"get": 200, "list": 200, "update": 403, "retire": 403, "restore": 403, "create": 403}, nil,
-		expect{"get": 403, "list": 403}},
-	{noToken, "A", all(401, 401), nil, nil},
-	{revoked, "A", all(401, 401), nil, nil},
+		expect{"get": 403, "list": 403}, nil},
+	{noToken, "A", all(401, 401), nil, nil, nil},
+	{revoked, "A", all(401, 401), nil, nil, nil},
 }
 
 // TestScenarios runs every endpoint of every resource as each caller.
@@ -58,6 +61,9 @@ func TestScenarios(t *testing.T) {
 					}
 					if (res == "exams" || res == "doses") && sc.health[action] != 0 {
 						want = sc.health[action]
+					}
+					if res == "people" && sc.people[action] != 0 {
+						want = sc.people[action]
 					}
 					runAction(t, e, sc.caller, res, action, f, want)
 				}

@@ -78,7 +78,8 @@ func Can(u *domain.User, a Action, entity string) bool {
 
 // institutionCan is what an institution user may do: file and change its
 // own institution's records, but not create or retire institutions, nor
-// dismiss findings (the office's acts).
+// retire a person (the register of people is shared: an employer ends its
+// own employment), nor dismiss findings (the office's acts).
 func institutionCan(a Action, entity string) bool {
 	if !register[entity] {
 		return false
@@ -86,8 +87,10 @@ func institutionCan(a Action, entity string) bool {
 	switch a {
 	case Read, Update, Reveal, Import, Export:
 		return true
-	case Create, Retire:
+	case Create:
 		return entity != "institution" && entity != Finding && entity != HealthFinding
+	case Retire:
+		return entity != "institution" && entity != "person" && entity != Finding && entity != HealthFinding
 	}
 	return false
 }

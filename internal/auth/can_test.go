@@ -31,6 +31,8 @@ func TestCan(t *testing.T) {
 		{auth.Create, "equipment", []string{sup, inst}},
 		{auth.Retire, "equipment", []string{sup, inst}},
 		{auth.Read, "person", []string{sup, inst, view}},
+		{auth.Retire, "person", []string{sup}},
+		{auth.Retire, "employment", []string{sup, inst}},
 		{auth.Reveal, "person", []string{sup, inst}},
 		{auth.Read, "exam", []string{sup, inst}},
 		{auth.Read, "dose", []string{sup, inst}},

@@ -85,6 +85,7 @@ type Training struct {
 	Passed        string `json:"passed"`
 	CertificateNo string `json:"certificate_no"`
 	Provider      string `json:"provider"`
+	FiledBy       int64  `json:"filed_by"` // the institution that filed it; 0: the office
 }
 
 // Exam is a 职业健康检查 record.
@@ -95,6 +96,7 @@ type Exam struct {
 	Kind       string `json:"kind"`
 	Conclusion string `json:"conclusion"`
 	Provider   string `json:"provider"`
+	FiledBy    int64  `json:"filed_by"` // the institution that filed it; 0: the office
 }
 
 // DoseRecord is one 个人剂量监测结果 for one monitoring period.

@@ -66,6 +66,10 @@ type Entity struct {
 	Subject string
 	// New returns an empty record of the entity.
 	New func() Record
+	// FiledBy says the records carry the institution that filed them
+	// (filed_by, 0 for the office): a person's records filed by one
+	// employer are not another employer's to change.
+	FiledBy bool
 }
 
 // Columns are the stored fields in order: the parent ids that are not
@@ -79,6 +83,9 @@ func (e *Entity) Columns() []string {
 	}
 	for _, f := range e.Fields {
 		cols = append(cols, f.Key)
+	}
+	if e.FiledBy {
+		cols = append(cols, "filed_by")
 	}
 	return cols
 }
@@ -150,7 +157,7 @@ var Entities = []*Entity{
 			{Key: "permit_no", ZH: "放射工作人员证编号", EN: "Radiation worker permit no.", Type: Text, Code: true},
 			{Key: "permit_issued_on", ZH: "放射工作人员证发证日期", EN: "Permit issued on", Type: DateField},
 		}},
-	{Name: "training", New: func() Record { return new(Training) }, Plural: "trainings", Parents: []Parent{{"person_id", "person"}},
+	{Name: "training", New: func() Record { return new(Training) }, Plural: "trainings", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
 		Key: []string{"person_id", "taken_on", "kind"}, KeyField: "taken_on", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "taken_on", ZH: "培训日期", EN: "Date", Type: DateField, Required: true},
@@ -160,7 +167,7 @@ var Entities = []*Entity{
 			{Key: "certificate_no", ZH: "证书编号", EN: "Certificate no.", Type: Text, Code: true},
 			{Key: "provider", ZH: "培训机构", EN: "Provider", Type: Text},
 		}},
-	{Name: "exam", New: func() Record { return new(Exam) }, Plural: "exams", Parents: []Parent{{"person_id", "person"}},
+	{Name: "exam", New: func() Record { return new(Exam) }, Plural: "exams", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
 		Key: []string{"person_id", "examined_on", "kind"}, KeyField: "examined_on", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "examined_on", ZH: "检查日期", EN: "Date", Type: DateField, Required: true},

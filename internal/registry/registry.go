@@ -94,6 +94,7 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 	if err := r.check(rec); err != nil {
 		return err
 	}
+	domain.SetRef(rec, "filed_by", u.Scope().InstitutionID) // the filer, for entities that keep one
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if err := parentsVisible(tx, u, rec); err != nil {
 			return err
@@ -114,6 +115,11 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		return err
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		filedBy, err := mayChange(tx, u, t, rec.Base().ID)
+		if err != nil {
+			return err
+		}
+		domain.SetRef(rec, "filed_by", filedBy) // who filed it stays
 		if err := parentsVisible(tx, u, rec); err != nil {
 			return err
 		}
@@ -130,6 +136,9 @@ func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *doma
 		return errForbidden
 	}
 	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if _, err := mayChange(tx, u, t, id); err != nil {
+			return err
+		}
 		var err error
 		if restore {
 			_, err = store.Restore(tx, t, u.Scope(), id, version)

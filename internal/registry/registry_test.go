@@ -3,6 +3,7 @@ package registry_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 
 	"radsup/internal/domain"
@@ -137,5 +138,83 @@ func TestEconomicTypeAndUnitCategory(t *testing.T) {
 		if c, ok := xlsx.KindByName("institutions").Column(key); !ok || c.Enum == nil {
 			t.Errorf("the institutions sheet has no drop-down column %s", key)
 		}
+	}
+}
+
+// TestNoTakeoverOfAnotherEmployersWorker: an institution that attaches a
+// person who works elsewhere too cannot rename or retire that person, nor
+// change or remove a training or exam another institution filed; it sees
+// the exams the job needs (pre-job, in service) whoever filed them, and of
+// the rest only those it filed.
+func TestNoTakeoverOfAnotherEmployersWorker(t *testing.T) {
+	reg, sup, a := setup(t)
+	ctx := context.Background()
+	var b *domain.Institution
+	var p *domain.Person
+	var periodicB, leavingB *domain.Exam
+	var trainingB *domain.Training
+	err := reg.Store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		b = storetest.Institution(t, tx)
+		p = storetest.Person(t, tx)
+		storetest.Employment(t, tx, p.ID, b.ID)
+		byB := func(x *domain.Exam) { x.FiledBy = b.ID }
+		periodicB = storetest.Exam(t, tx, p.ID, byB, func(x *domain.Exam) { x.Kind = "periodic" })
+		leavingB = storetest.Exam(t, tx, p.ID, byB, func(x *domain.Exam) { x.Kind = "leaving"; x.ExaminedOn = x.ExaminedOn.AddDate(0, 0, -1) })
+		trainingB = storetest.Training(t, tx, p.ID, func(x *domain.Training) { x.FiledBy = b.ID })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ua := &domain.User{ID: 2, Username: "a", Role: domain.RoleInstitution, InstitutionID: a.ID}
+	// A attaches B's worker by ID number, as the API and the import allow.
+	emp := &domain.Employment{InstitutionID: a.ID, Occupation: "2A", StartedOn: domain.NewDate(2024, 1, 2)}
+	if err := reg.CreatePersonWithEmployment(ctx, domain.Actor{}, ua, &domain.Person{IDNumber: p.IDNumber, Name: "冒名"}, emp); err != nil {
+		t.Fatal(err)
+	}
+	code := func(err error) string {
+		var de *domain.Error
+		if errors.As(err, &de) {
+			return de.Code + " " + de.Message
+		}
+		return fmt.Sprint(err)
+	}
+	seen, err := registry.Find(ctx, reg, ua, store.People, p.ID)
+	if err != nil || seen.Name != p.Name {
+		t.Fatalf("A reads the person as %+v, %v", seen, err)
+	}
+	seen.Name = "改名"
+	if err := registry.Update(ctx, reg, domain.Actor{}, ua, store.People, seen); code(err) != "EFORBIDDEN error.shared_person" {
+		t.Errorf("A renames B's worker: %s", code(err))
+	}
+	if err := registry.Retire(ctx, reg, domain.Actor{}, ua, store.People, p.ID, seen.Version, false); code(err) != "EFORBIDDEN error.forbidden" {
+		t.Errorf("A retires B's worker: %s", code(err))
+	}
+	exams, _, err := registry.List(ctx, reg, ua, store.Exams, store.Filter{Values: map[string]string{"person_id": fmt.Sprint(p.ID)}})
+	if err != nil || len(exams) != 1 || exams[0].ID != periodicB.ID {
+		t.Errorf("A reads exams %v (%v); want only B's in-service exam %d, not its exam on leaving %d", exams, err, periodicB.ID, leavingB.ID)
+	}
+	periodic := *periodicB
+	periodic.Conclusion = "unfit"
+	if err := registry.Update(ctx, reg, domain.Actor{}, ua, store.Exams, &periodic); code(err) != "EFORBIDDEN error.filed_by_other" {
+		t.Errorf("A changes the conclusion of B's exam: %s", code(err))
+	}
+	if err := registry.Retire(ctx, reg, domain.Actor{}, ua, store.Trainings, trainingB.ID, trainingB.Version, false); code(err) != "EFORBIDDEN error.filed_by_other" {
+		t.Errorf("A removes B's training: %s", code(err))
+	}
+	// What A files is A's to change; the supervisor may change all.
+	own := &domain.Exam{PersonID: p.ID, ExaminedOn: domain.NewDate(2025, 3, 4), Kind: "emergency", Conclusion: "fit"}
+	if err := registry.Create(ctx, reg, domain.Actor{}, ua, store.Exams, own); err != nil || own.FiledBy != a.ID {
+		t.Fatalf("A files an exam: %v (filed by %d)", err, own.FiledBy)
+	}
+	own.Provider = "郑州市职业病防治院"
+	if err := registry.Update(ctx, reg, domain.Actor{}, ua, store.Exams, own); err != nil {
+		t.Errorf("A corrects its own exam: %v", err)
+	}
+	if err := registry.Update(ctx, reg, domain.Actor{}, sup, store.Exams, &periodic); err != nil {
+		t.Errorf("the supervisor corrects B's exam: %v", err)
+	}
+	if got, _ := registry.Find(ctx, reg, sup, store.Exams, periodic.ID); got.FiledBy != b.ID {
+		t.Errorf("after the supervisor's change the exam is filed by %d, want B %d", got.FiledBy, b.ID)
 	}
 }

@@ -45,7 +45,12 @@ func (t *Table[T]) Entity() string { return t.entity }
 func (t *Table[T]) tableName() (entity, table string) { return t.entity, t.name }
 
 const (
-	personScope    = "person_id IN (SELECT person_id FROM employments WHERE institution_id = ? AND NOT retired)"
+	personScope = "person_id IN (SELECT person_id FROM employments WHERE institution_id = ? AND NOT retired)"
+	// examScope: an employer sees the exams the job needs (pre-job and in
+	// service), whoever filed them, and every exam it filed itself; a
+	// former or other employer's exams on leaving or after an accident stay
+	// with that employer.
+	examScope      = personScope + " AND (kind IN ('prejob', 'periodic') OR filed_by = ?)"
 	equipmentScope = "equipment_id IN (SELECT id FROM equipment WHERE institution_id = ?)"
 )
 
@@ -129,10 +134,10 @@ var Employments = described(&Table[domain.Employment]{
 var Trainings = described(&Table[domain.Training]{
 	name: "trainings", entity: "training",
 	args: func(x *domain.Training) []any {
-		return []any{x.PersonID, dateArg(x.TakenOn), x.Kind, intPtrArg(x.Days), x.Passed, x.CertificateNo, x.Provider}
+		return []any{x.PersonID, dateArg(x.TakenOn), x.Kind, intPtrArg(x.Days), x.Passed, x.CertificateNo, x.Provider, nullID(x.FiledBy)}
 	},
 	dest: func(x *domain.Training) []any {
-		return []any{&x.PersonID, (*dateCol)(&x.TakenOn), &x.Kind, intPtrCol{&x.Days}, &x.Passed, &x.CertificateNo, &x.Provider}
+		return []any{&x.PersonID, (*dateCol)(&x.TakenOn), &x.Kind, intPtrCol{&x.Days}, &x.Passed, &x.CertificateNo, &x.Provider, idCol{&x.FiledBy}}
 	},
 	meta:    func(x *domain.Training) *domain.Meta { return &x.Meta },
 	scope:   personScope,
@@ -144,13 +149,13 @@ var Trainings = described(&Table[domain.Training]{
 var Exams = described(&Table[domain.Exam]{
 	name: "exams", entity: "exam",
 	args: func(x *domain.Exam) []any {
-		return []any{x.PersonID, dateArg(x.ExaminedOn), x.Kind, x.Conclusion, x.Provider}
+		return []any{x.PersonID, dateArg(x.ExaminedOn), x.Kind, x.Conclusion, x.Provider, nullID(x.FiledBy)}
 	},
 	dest: func(x *domain.Exam) []any {
-		return []any{&x.PersonID, (*dateCol)(&x.ExaminedOn), &x.Kind, &x.Conclusion, &x.Provider}
+		return []any{&x.PersonID, (*dateCol)(&x.ExaminedOn), &x.Kind, &x.Conclusion, &x.Provider, idCol{&x.FiledBy}}
 	},
 	meta:    func(x *domain.Exam) *domain.Meta { return &x.Meta },
-	scope:   personScope,
+	scope:   examScope,
 	filters: map[string]func(dialect, string) (string, []any){"person_id": eqInt("person_id"), "kind": eq("kind")},
 	order:   "examined_on DESC, id DESC",
 })
@@ -300,4 +305,13 @@ func Visible(tx *Tx, entity string, sc domain.Scope, id int64) error {
 		return fmt.Errorf("store: Visible: unknown entity %q", entity)
 	}
 	return t.exists(tx, sc, id)
+}
+
+// OtherEmployers counts the institutions other than instID where the person
+// works now (an employment not retired and not ended).
+func (tx *Tx) OtherEmployers(personID, instID int64) (int, error) {
+	var n int
+	err := tx.queryRow(`SELECT COUNT(DISTINCT institution_id) FROM employments
+		WHERE person_id = ? AND institution_id <> ? AND NOT retired AND ended_on IS NULL`, personID, instID).Scan(&n)
+	return n, mapError("other employers", err)
 }

@@ -135,3 +135,18 @@ func (c timeCol) Scan(src any) error {
 	}
 	return nil
 }
+
+// idCol reads a nullable id: NULL is 0.
+type idCol struct{ p *int64 }
+
+func (c idCol) Scan(src any) error {
+	switch x := src.(type) {
+	case nil:
+		*c.p = 0
+	case int64:
+		*c.p = x
+	default:
+		return fmt.Errorf("store: cannot scan %T into an id", src)
+	}
+	return nil
+}

@@ -30,7 +30,7 @@ type Table[T any] struct {
 	args   func(*T) []any
 	dest   func(*T) []any
 	meta   func(*T) *domain.Meta
-	// scope is a condition with one ? (the institution id) that holds for the
+	// scope is a condition whose every ? is the institution id, that holds for the
 	// rows an institution user may see.
 	scope string
 	// filters turn a named filter value into a condition and its arguments.
@@ -70,7 +70,11 @@ func (t *Table[T]) scopeCond(sc domain.Scope) (string, []any) {
 	if sc.InstitutionID == 0 || t.scope == "" {
 		return "", nil
 	}
-	return t.scope, []any{sc.InstitutionID}
+	args := make([]any, strings.Count(t.scope, "?"))
+	for i := range args {
+		args[i] = sc.InstitutionID
+	}
+	return t.scope, args
 }
 
 // get returns the row with id if the scope lets the user see it.

@@ -139,6 +139,7 @@ type actions struct {
 	Edit, Retire, Restore string
 	Version               int
 	Retired               bool
+	NoRetire              bool // the user may edit but not retire or restore
 }
 
 // controlsHTML renders a record's edit and retire (or restore) controls.
@@ -149,10 +150,14 @@ func controlsHTML(lang string, a actions) template.HTML {
 	var b strings.Builder
 	b.WriteString(`<span class="actions">`)
 	version := strconv.Itoa(a.Version)
-	if a.Retired {
+	switch {
+	case a.Retired && a.NoRetire:
+	case a.NoRetire:
+		b.WriteString(`<a href="` + esc(a.Edit) + `">` + esc(i18n.T(lang, "action.edit")) + `</a>`)
+	case a.Retired:
 		b.WriteString(`<form method="post" action="` + esc(a.Restore) + `" class="inline"><input type="hidden" name="version" value="` +
 			version + `"><button class="link">` + esc(i18n.T(lang, "action.restore")) + `</button></form>`)
-	} else {
+	default:
 		b.WriteString(`<a href="` + esc(a.Edit) + `">` + esc(i18n.T(lang, "action.edit")) + `</a> <form method="post" action="` +
 			esc(a.Retire) + `" class="inline" data-confirm="` + esc(i18n.T(lang, "action.retire_confirm")) +
 			`"><input type="hidden" name="version" value="` + version + `"><button class="link danger">` +

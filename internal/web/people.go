@@ -143,6 +143,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, revealed *do
 	p := personPage{base: s.base(r, "people", x.Name), Person: x, Details: details(s.lang(r), "person", x),
 		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show),
 		Trainings: pf.Trainings, Exams: pf.Exams, HealthHidden: pf.HealthHidden}
+	p.Actions.NoRetire = !auth.Can(userOf(r), auth.Retire, "person")
 	for i, d := range p.Details {
 		switch {
 		case d.Key != "id_number":

@@ -48,6 +48,14 @@ func (b base) OwnInstitution() int64 {
 	return b.User.Scope().InstitutionID
 }
 
+// FiledByUs reports whether the user may change a record filed by the
+// institution filedBy (0: the office): an institution user only what its
+// own institution filed, others all.
+func (b base) FiledByUs(filedBy int64) bool {
+	own := b.OwnInstitution()
+	return own == 0 || own == filedBy
+}
+
 // IsInstitution reports whether the user works for one institution.
 func (b base) IsInstitution() bool { return b.OwnInstitution() != 0 }
 

@@ -249,8 +249,8 @@ var routes = []route{
 	{method: "POST", path: "/equipment/{equip}/restore", form: versionForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 	{method: "POST", path: "/employments/{emp}/retire", form: versionForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/employments/{emp}/restore", form: versionForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/retire", form: versionForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
-	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/retire", form: versionForm("person"), status: supervisorOnly(303), cross: 403, location: "/people/{person}"},
+	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: supervisorOnly(303), cross: 403, location: "/people/{person}"},
 	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 

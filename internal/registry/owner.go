@@ -1,0 +1,45 @@
+package registry
+
+import (
+	"radsup/internal/domain"
+	"radsup/internal/store"
+)
+
+var (
+	// errFiledByOther refuses an employer changing a record that another
+	// institution, or the office, filed.
+	errFiledByOther = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.filed_by_other"}
+	// errSharedPerson refuses an employer changing who a person is while
+	// the person works for another institution too.
+	errSharedPerson = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.shared_person"}
+)
+
+// mayChange checks, in the change's transaction, that u may change the
+// stored record id of t, and returns what it filed_by holds (0 where the
+// entity keeps none). An institution user may not change what another
+// institution or the office filed, nor the identity of a person who also
+// works elsewhere: one employer may not take over another's worker.
+func mayChange[T any](tx *store.Tx, u *domain.User, t *store.Table[T], id int64) (filedBy int64, err error) {
+	e := domain.EntityByName(t.Entity())
+	own := u.Scope().InstitutionID
+	cur, err := store.Find(tx, t, u.Scope(), id) // what u cannot see is not found, whatever else holds
+	if err != nil {
+		return 0, err
+	}
+	if e.FiledBy {
+		filedBy = domain.RefOf(cur, "filed_by")
+		if own != 0 && filedBy != own {
+			return 0, errFiledByOther
+		}
+	}
+	if own != 0 && e.Name == "person" {
+		n, err := tx.OtherEmployers(id, own)
+		if err != nil {
+			return 0, err
+		}
+		if n > 0 {
+			return 0, errSharedPerson
+		}
+	}
+	return filedBy, nil
+}
