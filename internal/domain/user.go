@@ -42,8 +42,8 @@ type User struct {
 // its institution. The zero Scope sees everything.
 type Scope struct {
 	InstitutionID int64
-	// NoHealth hides findings about people (they derive from exam
-	// conclusions and doses) from users who may not see health data.
+	// NoHealth hides the findings that derive from health exams and
+	// doses from users who may not see health data.
 	NoHealth bool
 }
 

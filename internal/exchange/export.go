@@ -320,7 +320,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	}
 	for _, x := range page.Findings {
 		err := t.row([]string{x.Rule, screening.Title(l, x.Rule), screening.SeverityLabel(l, x.Severity),
-			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), x.SubjectKey,
+			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), findingSubject(u, x),
 			screening.Message(l, x.Template, x.Evidence, x.DueOn), x.DueOn.String(), x.FirstSeen.String(), screening.Basis(l, x.Rule)})
 		if err != nil {
 			return 0, err
@@ -333,4 +333,13 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
 		return tx.Audit("export", "finding", 0, map[string]any{"kind": "findings", "rows": n, "format": string(format), "lang": l})
 	})
+}
+
+// findingSubject is the subject key a finding export shows u: a person's ID
+// number masked for who may not see it whole.
+func findingSubject(u *domain.User, f *domain.Finding) string {
+	if f.SubjectType == domain.SubjectPerson && !auth.SeesIDNumbers(u) {
+		return domain.MaskIDNumber(f.SubjectKey)
+	}
+	return f.SubjectKey
 }

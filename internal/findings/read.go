@@ -18,10 +18,10 @@ func scope(u *domain.User) domain.Scope {
 	return sc
 }
 
-// entity is the kind of record the policy knows a finding about a subject
-// type as: findings about people are health findings.
-func entity(subjectType string) string {
-	if subjectType == screening.SubjectPerson {
+// entity is the kind of record the policy knows a finding of a rule as:
+// findings that derive from health exams and doses are health findings.
+func entity(rule string) string {
+	if r, ok := screening.RuleByID(rule); ok && r.Health {
 		return auth.HealthFinding
 	}
 	return auth.Finding
@@ -45,6 +45,27 @@ func (s *Service) List(ctx context.Context, u *domain.User, f store.FindingFilte
 		return err
 	})
 	return page, err
+}
+
+// Hidden counts the findings matching f that u may not see because they
+// are health data (0 for who may see them): the page says so, rather than
+// showing fewer problems than there are without a word.
+func (s *Service) Hidden(ctx context.Context, u *domain.User, f store.FindingFilter) (int, error) {
+	if auth.Can(u, auth.Read, auth.HealthFinding) || !auth.Can(u, auth.Read, auth.Finding) {
+		return 0, nil
+	}
+	f.Health, f.Limit, f.Offset = true, 1, 0
+	var n int
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		sc := u.Scope()
+		sc.NoHealth = false
+		page, err := tx.FindFindings(sc, f)
+		if page != nil {
+			n = page.Total
+		}
+		return err
+	})
+	return n, err
 }
 
 // RecordFindings returns up to limit open findings shown on a record's

@@ -22,8 +22,9 @@ func rules(p *store.FindingPage) []string {
 }
 
 // TestReadByPolicy reads findings as each role: a supervisor sees every
-// finding, a viewer none about people (health data), an institution user
-// its own institution's, an account administrator none at all.
+// finding, a viewer all but those derived from exams and doses (health
+// data; it is told how many are hidden), an institution user its own
+// institution's, an account administrator none at all.
 func TestReadByPolicy(t *testing.T) {
 	s, svc := setup(t)
 	f := newLCFixture(t, s)
@@ -57,12 +58,28 @@ func TestReadByPolicy(t *testing.T) {
 			t.Errorf("%s sees %v, %v; want %d findings", role, rules(p), err, want)
 		}
 	}
-	if p, err := svc.List(ctx, users["viewer"], store.FindingFilter{}); err != nil || len(p.Findings) == 0 ||
-		slices.ContainsFunc(p.Findings, func(x *domain.Finding) bool { return x.SubjectType == screening.SubjectPerson }) {
-		t.Errorf("viewer sees %v, %v; want none about people", rules(p), err)
+	isHealth := func(x *domain.Finding) bool { r, _ := screening.RuleByID(x.Rule); return r.Health }
+	healthy := slices.DeleteFunc(slices.Clone(all.Findings), isHealth)
+	if len(healthy) == len(all.Findings) {
+		t.Fatalf("the fixture has no finding from health data: %v", rules(all))
 	}
-	if _, err := svc.Find(ctx, users["viewer"], person.ID); !store.IsNotFound(err) {
-		t.Errorf("viewer finds a finding about a person: %v", err)
+	p, err := svc.List(ctx, users["viewer"], store.FindingFilter{})
+	if err != nil || len(p.Findings) != len(healthy) || slices.ContainsFunc(p.Findings, isHealth) ||
+		!slices.Contains(rules(p), screening.PerPermitMissing) {
+		t.Errorf("viewer sees %v, %v; want %v: every finding but those from health data", rules(p), err, rules(&store.FindingPage{Findings: healthy}))
+	}
+	if n, err := svc.Hidden(ctx, users["viewer"], store.FindingFilter{}); err != nil || n != len(all.Findings)-len(healthy) {
+		t.Errorf("viewer is told %d findings are hidden (%v), want %d", n, err, len(all.Findings)-len(healthy))
+	}
+	if n, _ := svc.Hidden(ctx, users["supervisor"], store.FindingFilter{}); n != 0 {
+		t.Errorf("the supervisor is told %d findings are hidden", n)
+	}
+	if got, err := svc.Find(ctx, users["viewer"], person.ID); err != nil || got.ID != person.ID {
+		t.Errorf("viewer finds the permit finding of a person: %v", err)
+	}
+	health := all.Findings[slices.IndexFunc(all.Findings, isHealth)]
+	if _, err := svc.Find(ctx, users["viewer"], health.ID); !store.IsNotFound(err) {
+		t.Errorf("viewer finds a finding from health data (%s): %v", health.Rule, err)
 	}
 	if got, err := svc.Find(ctx, users["own"], person.ID); err != nil || got.ID != person.ID {
 		t.Errorf("institution user finds its own: %v, %v", got, err)

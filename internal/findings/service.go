@@ -219,7 +219,7 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 // kind: findings, and for a finding about a person health findings too.
 // Whether f is open is the store's to say.
 func CanDismiss(u *domain.User, f *domain.Finding) bool {
-	return auth.Can(u, auth.Dismiss, auth.Finding) && auth.Can(u, auth.Dismiss, entity(f.SubjectType))
+	return auth.Can(u, auth.Dismiss, auth.Finding) && auth.Can(u, auth.Dismiss, entity(f.Rule))
 }
 
 // Report is what a preview found, and how many subjects it screened.

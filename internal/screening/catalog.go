@@ -60,18 +60,31 @@ var catalog = []Rule{
 	{ID: PerPermitMissing, Severity: Violation, Subject: SubjectPerson},
 	{ID: PerTrainingPrejob, Severity: Violation, Subject: SubjectPerson},
 	{ID: PerTrainingOverdue, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThTrainingYears}},
-	{ID: PerExamPrejob, Severity: Violation, Subject: SubjectPerson},
-	{ID: PerExamOverdue, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThExamYears}},
-	{ID: PerExamUnfit, Severity: Violation, Subject: SubjectPerson},
-	{ID: PerDoseGap, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThLookbackDays, ThDoseLagDays}},
-	{ID: PerDoseCycleLong, Severity: Warning, Subject: SubjectPerson, Thresholds: []string{ThLookbackDays, ThMaxPeriodDays}},
-	{ID: PerDoseInvestigate, Severity: Warning, Subject: SubjectPerson, Thresholds: []string{ThLookbackDays, ThInvestigationAnnual}},
-	{ID: PerDosimeterLost, Severity: Warning, Subject: SubjectPerson, Thresholds: []string{ThLookbackDays}},
-	{ID: PerDoseAnnualHigh, Severity: Warning, Subject: SubjectPerson, Thresholds: []string{ThAnnualHigh, ThAnnualLimit}},
-	{ID: PerDoseAnnualLimit, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThAnnualLimit}},
-	{ID: PerDoseFiveYearLimit, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThFiveYearLimit}},
-	{ID: PerEyeLimit, Severity: Violation, Subject: SubjectPerson, Thresholds: []string{ThEyeLimit}},
+	{ID: PerExamPrejob, Severity: Violation, Subject: SubjectPerson, Health: true},
+	{ID: PerExamOverdue, Severity: Violation, Subject: SubjectPerson, Health: true, Thresholds: []string{ThExamYears}},
+	{ID: PerExamUnfit, Severity: Violation, Subject: SubjectPerson, Health: true},
+	{ID: PerDoseGap, Severity: Violation, Subject: SubjectPerson, Health: true, Thresholds: []string{ThLookbackDays, ThDoseLagDays}},
+	{ID: PerDoseCycleLong, Severity: Warning, Subject: SubjectPerson, Health: true, Thresholds: []string{ThLookbackDays, ThMaxPeriodDays}},
+	{ID: PerDoseInvestigate, Severity: Warning, Subject: SubjectPerson, Health: true, Thresholds: []string{ThLookbackDays, ThInvestigationAnnual}},
+	{ID: PerDosimeterLost, Severity: Warning, Subject: SubjectPerson, Health: true, Thresholds: []string{ThLookbackDays}},
+	{ID: PerDoseAnnualHigh, Severity: Warning, Subject: SubjectPerson, Health: true, Thresholds: []string{ThAnnualHigh, ThAnnualLimit}},
+	{ID: PerDoseAnnualLimit, Severity: Violation, Subject: SubjectPerson, Health: true, Thresholds: []string{ThAnnualLimit}},
+	{ID: PerDoseFiveYearLimit, Severity: Violation, Subject: SubjectPerson, Health: true, Thresholds: []string{ThFiveYearLimit}},
+	{ID: PerEyeLimit, Severity: Violation, Subject: SubjectPerson, Health: true, Thresholds: []string{ThEyeLimit}},
 	{ID: PerMultiSite, Severity: Notice, Subject: SubjectPerson},
+}
+
+// HealthRules lists the IDs of the rules whose findings are health data:
+// they derive from health exams or personal doses, which only supervisors
+// and the person's employer may read.
+func HealthRules() []string {
+	var out []string
+	for _, r := range catalog {
+		if r.Health {
+			out = append(out, r.ID)
+		}
+	}
+	return out
 }
 
 // ruleIndex finds a catalogue rule by ID.

@@ -45,6 +45,9 @@ type Rule struct {
 	// findings are due a rectification period after they are first seen,
 	// which their message does not state.
 	Deadline bool
+	// Health marks a rule whose findings derive from health exams or
+	// personal doses: health data, hidden from who may not read it.
+	Health bool
 }
 
 func (r Rule) clone() Rule {

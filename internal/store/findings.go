@@ -205,6 +205,20 @@ func (s *Store) TryScreeningLock(ctx context.Context) (release func(), ok bool, 
 	}, true, nil
 }
 
+// health and notHealth select the findings of the rules whose findings are
+// health data (screening.HealthRules), or of the other rules.
+func health() (string, []any)    { return inRules("rule IN ") }
+func notHealth() (string, []any) { return inRules("rule NOT IN ") }
+
+func inRules(cond string) (string, []any) {
+	ids := screening.HealthRules()
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	return cond + "(" + strings.TrimSuffix(strings.Repeat("?, ", len(ids)), ", ") + ")", args
+}
+
 // FindFinding returns the finding with id if the scope lets the user see it.
 func (tx *Tx) FindFinding(sc domain.Scope, id int64) (*domain.Finding, error) {
 	q, args := "SELECT "+findingCols+" FROM findings WHERE id = ?", []any{id}
@@ -212,7 +226,8 @@ func (tx *Tx) FindFinding(sc domain.Scope, id int64) (*domain.Finding, error) {
 		q, args = q+" AND institution_id = ?", append(args, sc.InstitutionID)
 	}
 	if sc.NoHealth {
-		q, args = q+" AND subject_type <> ?", append(args, "person")
+		c, a := notHealth()
+		q, args = q+" AND "+c, append(args, a...)
 	}
 	f, err := scanFinding(tx.queryRow(q, args...))
 	return f, mapError("find finding", err)
@@ -259,8 +274,10 @@ type FindingFilter struct {
 	Street      string
 	SubjectType string
 	SubjectID   int64
-	Limit       int // 0: no limit
-	Offset      int // rows to skip; only with a Limit
+	// Health selects only the findings that are health data.
+	Health bool
+	Limit  int // 0: no limit
+	Offset int // rows to skip; only with a Limit
 }
 
 // FindingPage is one page of a findings list with its counts.
@@ -290,7 +307,12 @@ func (f FindingFilter) where(sc domain.Scope, skip string) (string, []any) {
 		add("institution_id = ?", sc.InstitutionID)
 	}
 	if sc.NoHealth {
-		add("subject_type <> ?", "person")
+		c, a := notHealth()
+		conds, args = append(conds, c), append(args, a...)
+	}
+	if f.Health {
+		c, a := health()
+		conds, args = append(conds, c), append(args, a...)
 	}
 	if f.Rule != "" && skip != "rule" {
 		add("rule = ?", f.Rule)

@@ -126,6 +126,7 @@ type findingsPage struct {
 	base
 	Q          listQuery
 	Status     string
+	Hidden     int // findings from health data the user may not see
 	Rows       []findingRow
 	Pager      pager
 	Total      int
@@ -167,6 +168,9 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
 	}
 	p.counts(r.URL, lang, f, page)
+	if p.Hidden, err = s.cfg.Findings.Hidden(r.Context(), u, f); err != nil {
+		return err
+	}
 	if err := s.scoped(r, &p, lang, f); err != nil {
 		return err
 	}
@@ -297,9 +301,10 @@ func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) er
 // recordFindings are the open findings shown on a record page, up to
 // recordFindingsMax of them, with the total and the link to all of them.
 type recordFindings struct {
-	Rows  []findingRow
-	Total int
-	URL   string
+	Rows   []findingRow
+	Total  int
+	Hidden int // open findings from health data the user may not see
+	URL    string
 }
 
 const recordFindingsMax = 20
@@ -321,6 +326,13 @@ func (s *Server) recordFindings(r *http.Request, subjectType string, id int64) (
 		return out, err
 	}
 	out.Total = page.Total
+	f := store.FindingFilter{Status: domain.FindingOpen, SubjectType: subjectType, SubjectID: id}
+	if subjectType == "" {
+		f.SubjectID, f.InstitutionID = 0, id
+	}
+	if out.Hidden, err = s.cfg.Findings.Hidden(r.Context(), u, f); err != nil {
+		return out, err
+	}
 	out.Rows, err = s.findingRows(r.Context(), u, s.lang(r), page.Findings, domain.DateOf(s.cfg.Store.Now()))
 	return out, err
 }

@@ -1,8 +1,14 @@
 package web_test
 
 import (
+	"context"
 	"strings"
 	"testing"
+
+	"radsup/internal/domain"
+	"radsup/internal/htmltest"
+	"radsup/internal/screening"
+	"radsup/internal/store"
 )
 
 // TestViewerSeesNoBirthDate: a viewer sees ID numbers masked, so the birth
@@ -34,4 +40,48 @@ func TestControlCharactersInSearch(t *testing.T) {
 			t.Errorf("%s: %d", path, w.Code)
 		}
 	}
+}
+
+// TestViewerSeesPersonFindings: a viewer sees the findings about people
+// that do not come from health data (training, permit …), and is told how
+// many it may not see, instead of silently missing every finding about
+// people.
+func TestViewerSeesPersonFindings(t *testing.T) {
+	e := newEnv(t)
+	all, err := e.svc.List(context.Background(), e.users["supervisor"], store.FindingFilter{Status: domain.FindingOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var person, health string
+	for _, f := range all.Findings {
+		r, _ := screening.RuleByID(f.Rule)
+		switch {
+		case r.Subject == screening.SubjectPerson && r.Health:
+			health = f.Rule
+		case r.Subject == screening.SubjectPerson:
+			person = f.Rule
+		}
+	}
+	if person == "" || health == "" {
+		t.Fatalf("the fixture lacks a person finding of each kind: %v", all.Findings)
+	}
+	page := e.do("viewer", "GET", "/findings?rule="+person, nil).Body.String()
+	if rows := rowIDs(page, "findings"); len(rows) == 0 {
+		t.Errorf("the viewer's list of %s is empty", person)
+	}
+	if rows := rowIDs(e.do("supervisor", "GET", "/findings?rule="+health, nil).Body.String(), "findings"); len(rows) == 0 {
+		t.Fatalf("the supervisor's list of %s is empty", health)
+	}
+	page = e.do("viewer", "GET", "/findings?rule="+health, nil).Body.String()
+	if rows := rowIDs(page, "findings"); len(rows) != 0 || fieldText(page, "findings-hidden") == "" {
+		t.Errorf("the viewer's list of %s shows %d rows, or does not say findings are hidden", health, len(rows))
+	}
+	if home := e.do("viewer", "GET", "/", nil).Body.String(); fieldText(home, "findings-hidden") == "" {
+		t.Errorf("the viewer's home does not say findings are hidden")
+	}
+}
+
+// fieldText returns the text of the element with the id.
+func fieldText(body, id string) string {
+	return htmltest.Text(htmltest.Find(htmltest.Parse(body), "", "id", id))
 }
