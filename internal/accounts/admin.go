@@ -49,6 +49,28 @@ func (s *Service) user(ctx context.Context, find func(*store.Tx) (*domain.User, 
 	return out, err
 }
 
+// DisplayNames returns the display names of the named accounts (those that
+// have one), to show who acted by name rather than by login.
+func (s *Service) DisplayNames(ctx context.Context, usernames ...string) (map[string]string, error) {
+	out := map[string]string{}
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		for _, name := range usernames {
+			u, err := tx.FindUserByUsername(name)
+			if store.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			if u.DisplayName != "" {
+				out[name] = u.DisplayName
+			}
+		}
+		return nil
+	})
+	return out, err
+}
+
 // Locked reports whether the account is locked out now.
 func (s *Service) Locked(u *domain.User) bool { return s.Store.Now().Before(u.LockedUntil) }
 

@@ -1,6 +1,7 @@
 package api
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -213,9 +214,25 @@ func readDismissal(w http.ResponseWriter, r *http.Request) (version int, reason 
 // already dismissed.
 var errNotOpen = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_open"}
 
+// errNotDismissed answers the reopening of a finding that is not dismissed.
+var errNotDismissed = &domain.Error{Code: domain.ECONFLICT, Message: "error.finding_not_dismissed"}
+
 // handleFindingDismiss answers POST /api/v1/findings/{id}/dismiss: the body
 // is {"version": N, "reason": "…"}; the answer is the dismissed finding.
 func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	return s.judgeFinding(w, r, u, s.findings.Dismiss, errNotOpen)
+}
+
+// handleFindingReopen answers POST /api/v1/findings/{id}/reopen: the body is
+// {"version": N, "reason": "…"}; the answer is the finding, open again.
+func (s *server) handleFindingReopen(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	return s.judgeFinding(w, r, u, s.findings.Reopen, errNotDismissed)
+}
+
+// judgeFinding dismisses or reopens the finding in the path with act; a
+// finding in the wrong state is answered with conflict.
+func (s *server) judgeFinding(w http.ResponseWriter, r *http.Request, u *domain.User,
+	act func(context.Context, domain.Actor, *domain.User, int64, int, string) error, conflict error) error {
 	id, err := pathID(r)
 	if err != nil {
 		return err
@@ -233,9 +250,9 @@ func (s *server) handleFindingDismiss(w http.ResponseWriter, r *http.Request, u 
 	if _, err := s.findings.Find(r.Context(), u, id); err != nil {
 		return err
 	}
-	if err := s.findings.Dismiss(r.Context(), actor(r, u), u, id, version, reason); err != nil {
+	if err := act(r.Context(), actor(r, u), u, id, version, reason); err != nil {
 		if errors.Is(err, store.ErrConflict) {
-			return fmt.Errorf("%w (%w)", errNotOpen, err)
+			return fmt.Errorf("%w (%w)", conflict, err)
 		}
 		return err
 	}

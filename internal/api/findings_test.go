@@ -436,6 +436,29 @@ func TestFindingDismiss(t *testing.T) {
 			t.Errorf("refused dismissal changed the finding: %+v → %+v", c.f, after)
 		}
 	}
+
+	// A dismissal is undone with a reason, audited; an open finding has none to undo.
+	reopen := path("findings", f.ID, "reopen")
+	if r := e.do(viewer, "POST", reopen, map[string]any{"version": got.Version, "reason": "误核销"}); r.status != 403 {
+		t.Errorf("a viewer reopens: %d %s", r.status, r.body)
+	}
+	if r := e.do(supervisor, "POST", reopen, map[string]any{"version": got.Version}); r.status != 400 || r.err(t).FieldCodes["reason"] != "required" {
+		t.Errorf("reopen without a reason: %d %s", r.status, r.body)
+	}
+	r = e.do(supervisor, "POST", reopen, map[string]any{"version": got.Version, "reason": "核销依据不足，重新列为待整改"})
+	var open finding
+	if r.status != 200 || json.Unmarshal(r.body, &open) != nil || open.Status != "open" || open.DismissedBy != "" || open.Version != got.Version+1 {
+		t.Fatalf("reopen: %d %s", r.status, r.body)
+	}
+	err = e.store.DB().QueryRow(e.store.Rebind(`SELECT COUNT(*) FROM audit_events WHERE action = 'reopen'
+		AND entity = 'finding' AND entity_id = ? AND after_json LIKE ?`), f.ID, "%核销依据不足%").Scan(&n)
+	if err != nil || n != 1 {
+		t.Errorf("audit events of the reopening: %d (%v)", n, err)
+	}
+	r = e.do(supervisor, "POST", reopen, map[string]any{"version": open.Version, "reason": "再次撤销"})
+	if r.status != 409 || r.err(t).Message != i18n.T("zh-CN", "error.finding_not_dismissed") {
+		t.Errorf("reopen an open finding: %d %s", r.status, r.body)
+	}
 }
 
 // TestFindingRoutes runs the findings and rules endpoints as each caller.

@@ -29,7 +29,7 @@ func TestEndpointsCovered(t *testing.T) {
 	e := newEnv(t)
 	tested := map[string]bool{
 		"GET /api/v1/me": true, "GET /api/v1/rules": true, "GET /api/v1/findings": true,
-		"GET /api/v1/findings/{id}": true, "POST /api/v1/findings/{id}/dismiss": true,
+		"GET /api/v1/findings/{id}": true, "POST /api/v1/findings/{id}/dismiss": true, "POST /api/v1/findings/{id}/reopen": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

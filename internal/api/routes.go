@@ -24,6 +24,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/findings", auth.Readers, s.handleFindings)
 	s.handle("GET /api/v1/findings/{id}", auth.Readers, s.handleFinding)
 	s.handle("POST /api/v1/findings/{id}/dismiss", auth.Supervisors, s.handleFindingDismiss)
+	s.handle("POST /api/v1/findings/{id}/reopen", auth.Supervisors, s.handleFindingReopen)
 }
 
 // crud registers the routes of one resource:

@@ -190,6 +190,28 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 	if !auth.Can(user, auth.Dismiss, auth.Finding) {
 		return errForbidden
 	}
+	return s.judge(ctx, actor, user, id, reason, func(tx *store.Tx, reason string) error {
+		_, err := tx.DismissFinding(scope(user), id, version, reason)
+		return err
+	})
+}
+
+// Reopen undoes a dismissal (store.ErrConflict if the finding is not
+// dismissed, ErrStale if version is not current), with a reason, audited;
+// the same users may as may dismiss it.
+func (s *Service) Reopen(ctx context.Context, actor domain.Actor, user *domain.User, id int64, version int, reason string) error {
+	if !auth.Can(user, auth.Dismiss, auth.Finding) {
+		return errForbidden
+	}
+	return s.judge(ctx, actor, user, id, reason, func(tx *store.Tx, reason string) error {
+		_, err := tx.ReopenFinding(scope(user), id, version, reason)
+		return err
+	})
+}
+
+// judge checks a supervisor's reason and runs act on the finding id, if
+// user may dismiss findings of its kind, with the findings locked.
+func (s *Service) judge(ctx context.Context, actor domain.Actor, user *domain.User, id int64, reason string, act func(*store.Tx, string) error) error {
 	reason = strings.TrimSpace(reason)
 	switch {
 	case reason == "":
@@ -210,8 +232,7 @@ func (s *Service) Dismiss(ctx context.Context, actor domain.Actor, user *domain.
 		if !CanDismiss(user, f) {
 			return errForbidden
 		}
-		_, err = tx.DismissFinding(scope(user), id, version, reason)
-		return err
+		return act(tx, reason)
 	})
 }
 

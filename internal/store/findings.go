@@ -264,6 +264,36 @@ func (tx *Tx) DismissFinding(sc domain.Scope, id int64, version int, reason stri
 	return after, tx.audit("dismiss", "finding", id, before, after)
 }
 
+// ReopenFinding undoes a dismissal: the finding is open again (the screening
+// then keeps or resolves it as it does any open finding), if version is
+// current (ErrStale otherwise) and it is dismissed (ErrConflict otherwise).
+// The audit event holds the dismissal undone and the reason for reopening.
+func (tx *Tx) ReopenFinding(sc domain.Scope, id int64, version int, reason string) (*domain.Finding, error) {
+	before, err := tx.FindFinding(sc, id)
+	if err != nil {
+		return nil, err
+	}
+	if before.Version != version {
+		return nil, fmt.Errorf("reopen finding %d: %w", id, ErrStale)
+	}
+	if before.Status != domain.FindingDismissed {
+		return nil, fmt.Errorf("reopen finding %d (%s): %w", id, before.Status, ErrConflict)
+	}
+	res, err := tx.exec(`UPDATE findings SET status = ?, dismissed_by = '', dismiss_reason = '', dismissed_at = NULL,
+		version = version + 1, updated_at = ? WHERE id = ? AND version = ?`, domain.FindingOpen, tx.now, id, version)
+	if err != nil {
+		return nil, mapError("reopen finding", err)
+	}
+	if n, _ := res.RowsAffected(); n != 1 {
+		return nil, fmt.Errorf("reopen finding %d: %w", id, ErrStale)
+	}
+	after, err := tx.FindFinding(sc, id)
+	if err != nil {
+		return nil, err
+	}
+	return after, tx.audit("reopen", "finding", id, before, map[string]any{"status": after.Status, "reason": reason})
+}
+
 // FindingFilter selects findings for a list. Empty fields do not filter.
 type FindingFilter struct {
 	Rule          string

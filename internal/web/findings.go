@@ -224,6 +224,7 @@ type findingPage struct {
 	base
 	F          findingRow
 	CanDismiss bool
+	CanReopen  bool
 	Reason     string // the typed reason, kept when the form comes back
 	Error      string // the reason's error
 }
@@ -250,7 +251,15 @@ func (s *Server) renderFinding(w http.ResponseWriter, r *http.Request, status in
 		row.Evidence = append(row.Evidence, detail{Key: d.Key, Label: d.Label, Value: d.Value})
 	}
 	p := findingPage{base: s.base(r, "findings", row.RuleTitle), F: row, Reason: reason,
-		CanDismiss: f.Status == domain.FindingOpen && findings.CanDismiss(u, f)}
+		CanDismiss: f.Status == domain.FindingOpen && findings.CanDismiss(u, f),
+		CanReopen:  f.Status == domain.FindingDismissed && findings.CanDismiss(u, f)}
+	if f.DismissedBy != "" {
+		names, err := s.cfg.Auth.DisplayNames(r.Context(), f.DismissedBy)
+		if err != nil {
+			return err
+		}
+		p.F.DismissedBy = cmp.Or(names[f.DismissedBy], f.DismissedBy)
+	}
 	if errKey != "" {
 		p.Error = i18n.T(lang, errKey)
 	}
@@ -269,6 +278,19 @@ func (s *Server) handleFinding(w http.ResponseWriter, r *http.Request) error {
 // handleFindingDismiss dismisses (核销) a finding with the written reason;
 // without one the page comes back with the message at the field.
 func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) error {
+	return s.judgeFinding(w, r, s.cfg.Findings.Dismiss)
+}
+
+// handleFindingReopen undoes a dismissal, with the written reason.
+func (s *Server) handleFindingReopen(w http.ResponseWriter, r *http.Request) error {
+	return s.judgeFinding(w, r, s.cfg.Findings.Reopen)
+}
+
+// judgeFinding dismisses or reopens the finding in the URL with act; a
+// missing reason brings the page back with the message at the field, a
+// finding changed meanwhile with its new state.
+func (s *Server) judgeFinding(w http.ResponseWriter, r *http.Request,
+	act func(context.Context, domain.Actor, *domain.User, int64, int, string) error) error {
 	f, err := s.findFinding(r)
 	if err != nil {
 		return err
@@ -281,7 +303,7 @@ func (s *Server) handleFindingDismiss(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return errBadRequest
 	}
-	err = s.cfg.Findings.Dismiss(r.Context(), actorOf(r), userOf(r), f.ID, version, reason)
+	err = act(r.Context(), actorOf(r), userOf(r), f.ID, version, reason)
 	var de *domain.Error
 	switch {
 	case errors.As(err, &de) && de.Fields["reason"] != "":

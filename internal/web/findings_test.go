@@ -126,6 +126,17 @@ func TestDismissFinding(t *testing.T) {
 	if !strings.Contains(body, reason) || !strings.Contains(body, "已核销") || strings.Contains(body, `action="`+path+`/dismiss"`) {
 		t.Errorf("dismissed finding page\n%s", excerpt(body))
 	}
+	who := e.users["supervisor"]
+	if dismissal := fieldText(body, "dismissal"); !strings.Contains(dismissal, who.DisplayName) || strings.Contains(dismissal, who.Username) {
+		t.Errorf("the dismissal names %q, want the display name %q", dismissal, who.DisplayName)
+	}
+	if _, ok := startTag(body, "form", "action", path+"/reopen"); ok {
+		t.Error("an institution user is offered to undo a dismissal")
+	}
+	page := e.do("supervisor", "GET", path, nil).Body.String()
+	if form, ok := startTag(page, "form", "action", path+"/reopen"); !ok || attrOf(form, "data-confirm") == "" {
+		t.Error("the supervisor is not offered to undo the dismissal, with a confirmation")
+	}
 	var audited int
 	e.store.View(context.Background(), func(tx *store.Tx) error {
 		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID).Scan(&audited)

@@ -35,6 +35,7 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "GET /findings", auth.Readers, s.handleFindings)
 	s.page(mux, "GET /findings/{id}", auth.Readers, s.handleFinding)
 	s.page(mux, "POST /findings/{id}/dismiss", auth.Supervisors, s.handleFindingDismiss)
+	s.page(mux, "POST /findings/{id}/reopen", auth.Supervisors, s.handleFindingReopen)
 
 	s.page(mux, "GET /institutions/new", auth.Supervisors, institutions.newForm(s))
 	s.page(mux, "POST /institutions/new", auth.Supervisors, institutions.create(s))

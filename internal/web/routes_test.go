@@ -204,6 +204,9 @@ var routes = []route{
 	{method: "POST", path: "/findings/{finding}/dismiss", form: func(e *env, f fixture) url.Values {
 		return url.Values{"version": {id(int64(e.findingOf(f.flawed.ID).Version))}, "reason": {"经现场核实，验收检测报告已补交"}}
 	}, status: supervisorOnly(303), cross: 403, location: "/findings/{finding}"},
+	{method: "POST", path: "/findings/{finding}/reopen", form: func(e *env, f fixture) url.Values {
+		return url.Values{"version": {id(int64(e.findingOf(f.flawed.ID).Version))}, "reason": {"核销依据不足"}}
+	}, status: supervisorOnly(303), cross: 403, location: "/findings/{finding}"}, // dismissed by the route above
 	{method: "GET", path: "/import", status: filers(200, 200), want: names(`enctype="multipart/form-data"`, `href="/templates/doses.xlsx"`)},
 	{method: "GET", path: "/import/jobs/{job}", status: filers(404, 404)},
 	{method: "GET", path: "/import/jobs/{job}/annotated.xlsx", status: filers(404, 404)},
