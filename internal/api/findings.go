@@ -62,7 +62,7 @@ type findingView struct {
 
 func viewOf(lang string, f *domain.Finding) *findingView {
 	return &findingView{Finding: f, Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
-		Title: screening.Title(lang, f.Rule)}
+		Title: screening.Title(lang, f.Template)}
 }
 
 // findingsResponse is the body of GET /api/v1/findings: a list page with the

@@ -583,7 +583,7 @@ func TestFindingsInTheReadersLanguage(t *testing.T) {
 			t.Fatalf("findings%s %v: %d %s", c.query, c.header, r.status, r.body)
 		}
 		for _, f := range page.Items {
-			if want := screening.Message(c.lang, f.Template, f.Evidence, f.DueOn); f.Message != want || f.Title != screening.Title(c.lang, f.Rule) {
+			if want := screening.Message(c.lang, f.Template, f.Evidence, f.DueOn); f.Message != want || f.Title != screening.Title(c.lang, f.Template) {
 				t.Errorf("%s %v, %s: message %q, title %q; want %q", c.query, c.header, f.Rule, f.Message, f.Title, want)
 			}
 			if (c.lang == "en") == strings.HasSuffix(f.Message, "。") {

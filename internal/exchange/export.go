@@ -319,7 +319,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 		return 0, err
 	}
 	for _, x := range page.Findings {
-		err := t.row([]string{x.Rule, screening.Title(l, x.Rule), screening.SeverityLabel(l, x.Severity),
+		err := t.row([]string{x.Rule, screening.Title(l, x.Template), screening.SeverityLabel(l, x.Severity),
 			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), findingSubject(u, x),
 			screening.Message(l, x.Template, x.Evidence, x.DueOn), x.DueOn.String(), x.FirstSeen.String(), screening.Basis(l, x.Rule)})
 		if err != nil {

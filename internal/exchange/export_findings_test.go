@@ -57,7 +57,7 @@ func TestExportFindingsInALanguage(t *testing.T) {
 			t.Fatalf("%s: %d rows, header %q", lang, len(rows), rows[0])
 		}
 		for i, f := range all.Findings {
-			want := []string{f.Rule, screening.Title(lang, f.Rule), screening.SeverityLabel(lang, f.Severity),
+			want := []string{f.Rule, screening.Title(lang, f.Template), screening.SeverityLabel(lang, f.Severity),
 				screening.StatusLabel(lang, f.Status), f.InstitutionCode, screening.SubjectLabel(lang, f.SubjectType), f.SubjectKey,
 				screening.Message(lang, f.Template, f.Evidence, f.DueOn), f.DueOn.String(), f.FirstSeen.String(), screening.Basis(lang, f.Rule)}
 			if !slices.Equal(rows[i+1], want) {

@@ -26,8 +26,17 @@ var enums = map[string]*domain.Enum{
 	"conclusion": domain.Conclusions,
 }
 
-// Title returns the title of rule id in lang.
-func Title(lang, id string) string { return i18n.T(lang, Rule{ID: id}.TitleKey()) }
+// Title returns the title of rule id in lang; given a finding's template
+// ("ID/variant") it is the variant's own title where it has one (a test
+// never made is missing, not overdue).
+func Title(lang, id string) string {
+	rule, variant, _ := strings.Cut(id, "/")
+	key := Rule{ID: rule}.TitleKey()
+	if variant != "" && i18n.Has(key+"."+variant) {
+		return i18n.T(lang, key+"."+variant)
+	}
+	return i18n.T(lang, key)
+}
 
 // Basis returns the legal basis of rule id in lang.
 func Basis(lang, id string) string { return i18n.T(lang, Rule{ID: id}.BasisKey()) }

@@ -117,3 +117,19 @@ func TestEvidenceOfEarlierVersions(t *testing.T) {
 		}
 	}
 }
+
+// TestProtectionNeverTestedIsMissingNotOverdue: a device in use that has
+// never had a workplace protection test (a new one with only its
+// acceptance test, say) is told the test is missing, not overdue.
+func TestProtectionNeverTestedIsMissingNotOverdue(t *testing.T) {
+	none, stale := EqpProtectionOverdue+"/"+VariantNone, EqpProtectionOverdue+"/"+VariantStale
+	if got := Title("zh-CN", none); strings.Contains(got, "逾期") || !strings.Contains(got, "无") {
+		t.Errorf("title of a device never tested: %q", got)
+	}
+	if got := Title("en", none); strings.Contains(strings.ToLower(got), "overdue") {
+		t.Errorf("English title of a device never tested: %q", got)
+	}
+	if got := Title("zh-CN", stale); got != Title("zh-CN", EqpProtectionOverdue) || !strings.Contains(got, "逾期") {
+		t.Errorf("title of a stale test: %q", got)
+	}
+}

@@ -72,7 +72,7 @@ func (s *Server) findingRows(ctx context.Context, u *domain.User, lang string, f
 		rows[i] = findingRow{
 			ID: f.ID, SubjectID: f.SubjectID, Version: f.Version,
 			Severity: string(f.Severity), SeverityLabel: screening.SeverityLabel(lang, f.Severity),
-			Rule: f.Rule, RuleTitle: screening.Title(lang, f.Rule), Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
+			Rule: f.Rule, RuleTitle: screening.Title(lang, f.Template), Message: screening.Message(lang, f.Template, f.Evidence, f.DueOn),
 			SubjectType: f.SubjectType, SubjectLabel: screening.SubjectLabel(lang, f.SubjectType), SubjectKey: subjectKey(f),
 			SubjectURL: subjectURL(f.SubjectType, f.SubjectID), InstitutionName: names[f.InstitutionID],
 			DueOn: f.DueOn, Overdue: f.Status == domain.FindingOpen && !f.DueOn.IsZero() && f.DueOn.Before(today),

@@ -209,7 +209,7 @@ func TestFindingsInTheReadersLanguage(t *testing.T) {
 		list := e.doIn(lang, "supervisor", "/findings")
 		got := cells(list, row)
 		if len(got) != 6 || got[0] != screening.SeverityLabel(lang, domain.Violation) ||
-			!strings.Contains(got[1], screening.Title(lang, f.Rule)) || !strings.HasPrefix(got[2], msg) {
+			!strings.Contains(got[1], screening.Title(lang, f.Template)) || !strings.HasPrefix(got[2], msg) {
 			t.Errorf("%s list row: %q\nwant message %q", lang, got, msg)
 		}
 		page := e.doIn(lang, "supervisor", "/findings/"+id(f.ID))
