@@ -40,11 +40,12 @@ type Config struct {
 	Force  bool   // restore: replace a database that holds data
 	Output string // export: the file to write (.xlsx or .csv)
 	User   string // import, export: act as this account, within its scope
+	Lang   string // import: the language of the report, zh-CN or en
 }
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Lang: "zh-CN"}
 }
 
 // env lists the environment variable of each setting.
@@ -79,6 +80,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
 	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
 	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
+	fs.StringVar(&c.Lang, "lang", c.Lang, "import: the language of the report, zh-CN or en")
 	return fs
 }
 
@@ -138,6 +140,9 @@ func (c *Config) Validate() error {
 		if t, err := time.Parse("15:04", c.ScreenAt); err != nil || t.Format("15:04") != c.ScreenAt {
 			errs = append(errs, fmt.Errorf("-screen-at %q: want a time HH:MM such as 02:30, or off", c.ScreenAt))
 		}
+	}
+	if c.Lang != "zh-CN" && c.Lang != "en" {
+		errs = append(errs, fmt.Errorf("-lang %q: want zh-CN or en", c.Lang))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("-tls-cert and -tls-key go together: give both files, or neither"))

@@ -12,7 +12,6 @@ import (
 
 	"radsup/internal/domain"
 	"radsup/internal/findings"
-	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/xlsx"
 )
@@ -235,7 +234,7 @@ func (r *run) pass(paths []string, opt Options) error {
 			sheets = append(sheets, fileSheet{p, sh})
 		}
 		for _, name := range wb.Skipped() {
-			r.warn(xlsx.Problem{Sheet: name, Message: "未识别出表头，已跳过此工作表（表头应含模板中的列名，如“统一社会信用代码”“身份证号”）。"})
+			r.warn(xlsx.Problem{Sheet: name, Message: keySheetSkipped.Msg()})
 		}
 	}
 	if len(sheets) == 0 {
@@ -287,25 +286,32 @@ func (r *run) phase() string {
 // sheet cannot be read for want of a column.
 func (r *run) header(sh *xlsx.Sheet) bool {
 	for _, label := range sh.Unknown {
-		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "未知的列“" + label + "”，已忽略。"})
+		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: xlsx.Text(label), Message: keyColumnUnknown.Msg(xlsx.Text(label))})
 	}
 	for _, key := range sh.Missing {
-		label := columnLabel(sh.Kind, key)
+		label := columnArg(sh.Kind, key)
 		if _, ours := sh.Kind.Column(key); !ours && sh.Also != nil {
-			label = columnLabel(sh.Also, key) // an employment column of a staff list
+			label = columnArg(sh.Also, key) // an employment column of a staff list
 		}
-		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "缺少必填列“" + label + "”：请按模板补上这一列。"})
+		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: keyColumnMissing.Msg(label)})
 	}
 	return len(sh.Missing) == 0
 }
 
+// columnLabel is the Chinese header of column key of k.
 func columnLabel(k *xlsx.Kind, key string) string {
-	for _, c := range k.Columns {
-		if c.Key == key {
-			return c.ZH
-		}
+	if c, ok := k.Column(key); ok {
+		return c.ZH
 	}
 	return key
+}
+
+// columnArg is the header of column key of k, for a problem.
+func columnArg(k *xlsx.Kind, key string) xlsx.Arg {
+	if c, ok := k.Column(key); ok {
+		return xlsx.Label(c.ZH, c.EN)
+	}
+	return xlsx.Text(key)
 }
 
 // fail records a problem; an error (not a warning) stops the writing.
@@ -347,11 +353,11 @@ func (r *run) count(k *xlsx.Kind, sheet string) *Count {
 }
 
 // cellProblem is a problem with the cell of column key in row.
-func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key, msg string) xlsx.Problem {
+func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key string, msg xlsx.Message) xlsx.Problem {
 	c := row.Cells[key]
-	label := sh.Columns[key]
-	if label == "" {
-		label = columnLabel(k, key)
+	label := columnArg(k, key)
+	if written := sh.Columns[key]; written != "" {
+		label = xlsx.Text(written)
 	}
 	return xlsx.Problem{Sheet: sh.Name, Row: row.Num, Col: label, Ref: c.Ref, Value: c.Value, Message: msg}
 }
@@ -361,7 +367,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 	o := opsByKind[k.Name]
 	rec := o.new()
 	ok := true
-	bad := func(key, msg string) {
+	bad := func(key string, msg xlsx.Message) {
 		ok = false
 		r.fail(cellProblem(sh, k, row, key, msg))
 	}
@@ -374,18 +380,18 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		present[c.Field.Key] = true
 		canon, err := xlsx.Canonical(*c.Field, cell.Value)
 		if err != nil {
-			bad(c.Key, err.Error())
+			bad(c.Key, valueMessage(err))
 			continue
 		}
 		if code := domain.Assign(rec, *c.Field, canon); code != "" {
-			bad(c.Key, i18n.FieldMessage(i18n.Default, c.Field.Key, code))
+			bad(c.Key, xlsx.FieldMessage(c.Field.Key, code))
 		}
 	}
 	if d, isDose := rec.(*domain.DoseRecord); isDose {
 		if cell, in := row.Cells["period"]; in && strings.TrimSpace(cell.Value) != "" {
 			start, end, err := xlsx.ParsePeriod(cell.Value)
 			if err != nil {
-				bad("period", err.Error())
+				bad("period", valueMessage(err))
 			} else {
 				d.PeriodStart, d.PeriodEnd = start, end
 				present["period_start"], present["period_end"] = true, true
@@ -427,7 +433,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		if _, in := row.Cells[key]; !in && parentColumn(field) != "" {
 			key = parentColumn(field)
 		}
-		bad(key, i18n.FieldMessage(i18n.Default, field, code))
+		bad(key, xlsx.FieldMessage(field, code))
 	}
 	if !ok {
 		return nil
@@ -435,7 +441,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 
 	key := k.Name + "\x00" + fmt.Sprint(o.key(rec)...)
 	if first, dup := r.seen[key]; dup {
-		bad(k.Key[len(k.Key)-1], fmt.Sprintf("与第%d行重复：同一文件中%s不能出现两次。", first, keyLabels(k)))
+		bad(k.Key[len(k.Key)-1], keyDuplicate.Msg(xlsx.Int(first), keyLabels(k)))
 		return nil
 	}
 	r.seen[key] = row.Num
@@ -451,7 +457,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 			return nil
 		}
 		if err := o.insert(r.b, rec); err != nil {
-			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
+			return fmt.Errorf("%s row %d: %w", sh.Name, row.Num, err)
 		}
 		r.remember(k, rec, row)
 	case reflect.DeepEqual(existing, rec):
@@ -463,7 +469,7 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 			return nil
 		}
 		if err := o.replace(r.b, existing, rec); err != nil {
-			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
+			return fmt.Errorf("%s row %d: %w", sh.Name, row.Num, err)
 		}
 	}
 	r.touch(k, rec, inst, person, equip)
@@ -483,11 +489,21 @@ func parentColumn(field string) string {
 	return ""
 }
 
-// keyLabels names the natural key columns of k in Chinese.
-func keyLabels(k *xlsx.Kind) string {
-	labels := make([]string, len(k.Key))
+// keyLabels names the natural key columns of k.
+func keyLabels(k *xlsx.Kind) xlsx.Arg {
+	zh, en := make([]string, len(k.Key)), make([]string, len(k.Key))
 	for i, key := range k.Key {
-		labels[i] = "“" + columnLabel(k, key) + "”"
+		c, _ := k.Column(key)
+		zh[i], en[i] = "“"+c.ZH+"”", "“"+c.EN+"”"
 	}
-	return strings.Join(labels, "+")
+	return xlsx.Label(strings.Join(zh, "+"), strings.Join(en, " + "))
+}
+
+// valueMessage is the message of a cell value's error.
+func valueMessage(err error) xlsx.Message {
+	var ve *xlsx.ValueError
+	if errors.As(err, &ve) {
+		return ve.Message
+	}
+	return keyValueUnreadable.Msg()
 }

@@ -158,7 +158,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	rows := map[int]string{}
 	for _, p := range rep.Problems {
 		if !p.Warning {
-			rows[p.Row] = p.Message
+			rows[p.Row] = p.Text("zh-CN")
 		}
 	}
 	for _, row := range []int{3, 4, 5} {
@@ -181,7 +181,7 @@ func TestDuplicateKeyInOneFile(t *testing.T) {
 	if rep.OK() || e.count("institutions") != 0 {
 		t.Fatalf("duplicate key imported")
 	}
-	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Message, "第2行") {
+	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Text("zh-CN"), "第2行") || !strings.Contains(p.Text("en"), "row 2") {
 		t.Errorf("duplicate reported as %+v", p)
 	}
 }
@@ -317,7 +317,7 @@ func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	var errs []string
 	for _, p := range rep.Problems {
 		if !p.Warning {
-			errs = append(errs, fmt.Sprintf("%s row %d: %s", p.Sheet, p.Row, p.Message))
+			errs = append(errs, fmt.Sprintf("%s row %d: %s", p.Sheet, p.Row, p.Text("zh-CN")))
 		}
 	}
 	if len(errs) != 1 || rep.Problems[0].Row != 5 {

@@ -87,7 +87,7 @@ func (r *run) equipmentID(code, serial string, instID int64) (int64, error) {
 // parents resolves the parents a row of kind k names. owner is the credit
 // code of the institution the row belongs to ("" for people and their
 // trainings and exams). bad reports a problem with a column.
-func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, msg string)) (inst, person, equip int64, owner string, ok bool, err error) {
+func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key string, msg xlsx.Message)) (inst, person, equip int64, owner string, ok bool, err error) {
 	ok = true
 	need := parents[k.Name]
 	cell := func(key string) string { return row.Cells[key].Value }
@@ -97,7 +97,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 	if need.inst || need.equip {
 		owner = cleanCode(cell("credit_code"))
 		if owner == "" {
-			bad("credit_code", "必填：请填写机构的统一社会信用代码。")
+			bad("credit_code", keyCreditCodeRequired.Msg())
 			return 0, 0, 0, owner, false, nil
 		}
 		id, err := r.institutionID(owner)
@@ -105,7 +105,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 			return 0, 0, 0, owner, false, err
 		}
 		if id == 0 {
-			bad("credit_code", "找不到统一社会信用代码为“"+owner+"”的机构：请核对代码，或在同一工作簿的“机构”表中一并导入该机构。")
+			bad("credit_code", keyInstitutionNotFound.Msg(xlsx.Text(owner)))
 			return 0, 0, 0, owner, false, nil
 		}
 		inst = id
@@ -114,10 +114,10 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 		idNumber, err := xlsx.ParseIDNumberText(cell("id_number"))
 		switch {
 		case err != nil:
-			bad("id_number", err.Error())
+			bad("id_number", valueMessage(err))
 			return 0, 0, 0, owner, false, nil
 		case idNumber == "":
-			bad("id_number", "必填：请填写放射工作人员的身份证号。")
+			bad("id_number", keyIDNumberRequired.Msg())
 			return 0, 0, 0, owner, false, nil
 		}
 		id, err := r.personID(idNumber)
@@ -125,7 +125,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 			return 0, 0, 0, owner, false, err
 		}
 		if id == 0 {
-			bad("id_number", "找不到身份证号为“"+idNumber+"”的人员：请先登记该人员，或在同一工作簿的“人员”表中一并导入。")
+			bad("id_number", keyPersonNotFound.Msg(xlsx.Text(idNumber)))
 			return 0, 0, 0, owner, false, nil
 		}
 		person = id
@@ -133,7 +133,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 	if need.equip {
 		serial := cleanCode(cell("serial_no"))
 		if serial == "" {
-			bad("serial_no", "必填：请填写设备的出厂编号。")
+			bad("serial_no", keySerialRequired.Msg())
 			return 0, 0, 0, owner, false, nil
 		}
 		id, err := r.equipmentID(owner, serial, inst)
@@ -141,7 +141,7 @@ func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, 
 			return 0, 0, 0, owner, false, err
 		}
 		if id == 0 {
-			bad("serial_no", "该机构没有出厂编号为“"+serial+"”的设备：请核对编号，或在同一工作簿的“设备”表中一并导入该设备。")
+			bad("serial_no", keyEquipmentNotFound.Msg(xlsx.Text(serial)))
 			return 0, 0, 0, owner, false, nil
 		}
 		equip = id
@@ -180,22 +180,20 @@ func (r *run) checkScope(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, owner strin
 		return
 	}
 	if owner != "" && owner != r.ownCode {
-		r.fail(cellProblem(sh, k, row, "credit_code",
-			"机构用户只能导入本机构（统一社会信用代码 "+r.ownCode+"）的数据，这一行属于其他机构。"))
+		r.fail(cellProblem(sh, k, row, "credit_code", keyScopeOtherInstitution.Msg(xlsx.Text(r.ownCode))))
 		return
 	}
 	switch x := rec.(type) {
 	case *domain.Institution:
 		if x.ID == 0 {
-			r.fail(cellProblem(sh, k, row, "credit_code", "机构用户不能新建机构。"))
+			r.fail(cellProblem(sh, k, row, "credit_code", keyScopeNewInstitution.Msg()))
 		}
 	case *domain.Employment:
 		r.ownPeople[r.idNumberOf(row)] = true
 	case *domain.Person, *domain.Training, *domain.Exam:
 		id := r.idNumberOf(row)
 		if !r.ownPeople[id] {
-			r.pending = append(r.pending, pendingPerson{id, cellProblem(sh, k, row, "id_number",
-				"机构用户只能导入本机构放射工作人员的数据：此人不在本机构任职，请在同一文件中填写其在本机构的任职信息。")})
+			r.pending = append(r.pending, pendingPerson{id, cellProblem(sh, k, row, "id_number", keyScopeNotEmployed.Msg())})
 		}
 	}
 }

@@ -105,9 +105,26 @@ type jobView struct {
 	Rows          int
 	Percent       int // of the rows the files hold (estimated); 0 if unknown
 	Report        *exchange.Report
+	Problems      []problemView // the report's problems in the reader's language
 	Errors        int
 	Failed        string
 	HasAnnotation bool
+}
+
+// problemView is a problem as the job page shows it.
+type problemView struct {
+	Warning                    bool
+	Sheet, Col, Value, Message string
+	Row                        int
+}
+
+// problemViews renders a report's problems in lang.
+func problemViews(rep *exchange.Report, lang string) []problemView {
+	out := make([]problemView, len(rep.Problems))
+	for i, p := range rep.Problems {
+		out[i] = problemView{Warning: p.Warning, Sheet: p.Sheet, Row: p.Row, Col: p.Col.Render(lang), Value: p.Value, Message: p.Text(lang)}
+	}
+	return out
 }
 
 func kindLinks() []kindLink {
@@ -231,6 +248,7 @@ func (s *Server) handleImportJob(w http.ResponseWriter, r *http.Request) error {
 	if v.Report != nil {
 		v.Errors = v.Report.Errors()
 		v.HasAnnotation = len(v.Report.Problems) > 0
+		v.Problems = problemViews(v.Report, lang)
 	}
 	return s.render(w, r, http.StatusOK, "import_job", importPage{base: s.base(r, "import", i18n.T(lang, "nav.import")), Job: v})
 }
@@ -248,11 +266,12 @@ func (s *Server) handleImportAnnotated(w http.ResponseWriter, r *http.Request) e
 	if rep == nil || len(rep.Problems) == 0 {
 		return errNotFound
 	}
+	lang := s.lang(r)
 	var buf bytes.Buffer
-	if err := xlsx.Annotate(job.paths[0], rep.Problems, &buf); err != nil {
+	if err := xlsx.Annotate(job.paths[0], rep.Problems, lang, &buf); err != nil {
 		return err
 	}
-	name := strings.TrimSuffix(job.Names[0], filepath.Ext(job.Names[0])) + "-问题标注.xlsx"
+	name := i18n.T(lang, "import.annotated.file", strings.TrimSuffix(job.Names[0], filepath.Ext(job.Names[0])))
 	sendFile(w, name, xlsxType, buf.Bytes())
 	return nil
 }

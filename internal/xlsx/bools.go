@@ -30,5 +30,5 @@ func parseBool(f domain.Field, raw string) (bool, error) {
 	case slices.Contains(boolFalseWords, s):
 		return false, nil
 	}
-	return false, valueErrorf("%s%s无法识别为是或否：请填写“是”或“否”。", f.ZH, quoteValue(raw))
+	return false, valueError(keyBool.Msg(fieldName(f.ZH, f.EN), quoted(raw)))
 }

@@ -53,7 +53,7 @@ func lostDigits(s string, check func(string) bool) bool {
 func ParseIDNumberText(raw string) (string, error) {
 	s := removeBlankRunes(stripApostrophes(cleanValue(raw)))
 	if lostDigits(s, func(s string) bool { return domain.CheckIDNumber(s, domain.Date{}) == nil }) {
-		return "", valueErrorf("身份证号%s已被Excel转成数字，末尾几位已经丢失，无法还原：请先把该列的单元格格式设为“文本”（或在号码前加英文单引号 '），再重新录入完整的18位身份证号。", quoteValue(raw))
+		return "", valueError(keyIDNumberLost.Msg(quoted(raw)))
 	}
 	return domain.NormalizeIDNumber(s), nil
 }
@@ -63,7 +63,7 @@ func ParseIDNumberText(raw string) (string, error) {
 func parseCreditCodeText(raw string) (string, error) {
 	s := strings.ToUpper(removeBlankRunes(stripApostrophes(cleanValue(raw))))
 	if lostDigits(s, func(s string) bool { return domain.CheckCreditCode(s) == nil }) {
-		return "", valueErrorf("统一社会信用代码%s已被Excel转成数字，末尾几位已经丢失，无法还原：请先把该列的单元格格式设为“文本”（或在代码前加英文单引号 '），再重新录入完整的18位代码。", quoteValue(raw))
+		return "", valueError(keyCreditCodeLost.Msg(quoted(raw)))
 	}
 	return s, nil
 }

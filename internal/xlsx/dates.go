@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"fmt"
 	"regexp"
 	"strconv"
 	"strings"
@@ -37,8 +36,6 @@ const (
 // maxDateLen bounds the text read as a date: "2025年12月31日 23:59:59.999999999+08:00" is 44 bytes.
 const maxDateLen = 64
 
-const dateHint = "请写成 2025-05-10 的形式（也可以写 2025/5/10、2025年5月10日 或 20250510）"
-
 // dateForm says how a piece of text was read as a date.
 type dateForm int
 
@@ -49,8 +46,17 @@ const (
 )
 
 // dateProblem is why a date that has a date's form is not a real date: a
-// clause to put after "日期“…”无效：".
-type dateProblem string
+// clause of a message such as "the date … is not valid: …". The zero
+// dateProblem is none.
+type dateProblem struct {
+	clause Message
+	bare   bool // says what is wrong but not how to write a date
+}
+
+// none reports whether there is no problem.
+func (p dateProblem) none() bool { return p.clause.Key == "" }
+
+func problemOf(m Message) dateProblem { return dateProblem{clause: m} }
 
 // ParseDate reads a date in any of the forms of spec/formats.md "Values":
 // 2025-05-10, 2025-5-10, 2025/5/10, 2025.5.10, 2025年5月10日, 20250510, each
@@ -68,23 +74,21 @@ func ParseDate(raw string) (domain.Date, error) {
 		return domain.Date{}, nil
 	}
 	if len(s) > maxDateLen {
-		return domain.Date{}, valueErrorf("日期%s无法识别：%s。", quoteValue(raw), dateHint)
+		return domain.Date{}, valueError(keyDateUnreadable.Msg(quoted(raw)))
 	}
 	if m := reYearMonthDigits.FindStringSubmatch(s); m != nil && plausibleYearMonth(m[1], m[2]) {
-		return domain.Date{}, valueErrorf("日期%s只有年和月：请写出完整的日期，如 2025-05-10。", quoteValue(raw))
+		return domain.Date{}, valueError(keyDateYearMonth.Msg(quoted(raw)))
 	}
 	d, form, prob := readDate(s, true)
 	switch {
 	case form == formNone:
-		return domain.Date{}, valueErrorf("日期%s无法识别：%s。", quoteValue(raw), dateHint)
-	case prob == "":
+		return domain.Date{}, valueError(keyDateUnreadable.Msg(quoted(raw)))
+	case prob.none():
 		return d, nil
-	case form == formSerial:
-		return domain.Date{}, valueErrorf("日期%s无效：%s", quoteValue(raw), prob)
-	case !strings.Contains(string(prob), "请"):
-		prob += "；请写成 2025-05-10 的形式"
+	case prob.bare:
+		return domain.Date{}, valueError(keyDateInvalidForm.Msg(quoted(raw), Clause(prob.clause)))
 	}
-	return domain.Date{}, valueErrorf("日期%s无效：%s。", quoteValue(raw), prob)
+	return domain.Date{}, valueError(keyDateInvalid.Msg(quoted(raw), Clause(prob.clause)))
 }
 
 // readDate reads cleaned text as a date. It reports the form it recognised
@@ -99,7 +103,7 @@ func readDate(s string, serials bool) (domain.Date, dateForm, dateProblem) {
 			sec, _ = strconv.Atoi(m[4])
 		}
 		if h > 24 || mi > 59 || sec > 60 {
-			return domain.Date{}, formNone, ""
+			return domain.Date{}, formNone, dateProblem{}
 		}
 		s = m[1]
 	}
@@ -113,13 +117,13 @@ func readDate(s string, serials bool) (domain.Date, dateForm, dateProblem) {
 		y, mo, d = m[1], m[2], m[3]
 	} else if m := reValSerial.FindStringSubmatch(s); m != nil && serials {
 		n, _ := strconv.Atoi(m[1])
-		dt, prob := fromSerial(n, s)
-		if prob == notADate {
-			return domain.Date{}, formNone, ""
+		dt, prob, inRange := fromSerial(n, s)
+		if !inRange {
+			return domain.Date{}, formNone, dateProblem{}
 		}
 		return dt, formSerial, prob
 	} else {
-		return domain.Date{}, formNone, ""
+		return domain.Date{}, formNone, dateProblem{}
 	}
 	dt, prob := checkedDate(atoiDigits(y), atoiDigits(mo), atoiDigits(d))
 	return dt, formDate, prob
@@ -134,13 +138,14 @@ func atoiDigits(s string) int {
 func checkedDate(y, m, d int) (domain.Date, dateProblem) {
 	switch {
 	case y < minDateYear || y > maxDateYear:
-		return domain.Date{}, dateProblem(fmt.Sprintf("年份应在%d至%d之间，请写完整的四位年份，如 2025-05-10", minDateYear, maxDateYear))
+		return domain.Date{}, problemOf(keyDateYearRange.Msg(Int(minDateYear), Int(maxDateYear)))
 	case m < 1 || m > 12:
-		return domain.Date{}, "月份应为1至12"
+		return domain.Date{}, dateProblem{clause: keyDateMonthRange.Msg(), bare: true}
 	case d < 1 || d > daysInMonth(y, time.Month(m)):
-		return domain.Date{}, dateProblem(fmt.Sprintf("%d年%d月只有%d天，请核对日期", y, m, daysInMonth(y, time.Month(m))))
+		month := Label(strconv.Itoa(m), time.Month(m).String())
+		return domain.Date{}, problemOf(keyDateDaysInMonth.Msg(Int(y), month, Int(daysInMonth(y, time.Month(m)))))
 	}
-	return domain.NewDate(y, time.Month(m), d), ""
+	return domain.NewDate(y, time.Month(m), d), dateProblem{}
 }
 
 // daysInMonth returns the number of days of month m of year y.
@@ -148,26 +153,24 @@ func daysInMonth(y int, m time.Month) int {
 	return time.Date(y, m+1, 0, 0, 0, 0, 0, time.UTC).Day()
 }
 
-// notADate is the problem fromSerial gives for a number out of range.
-const notADate dateProblem = "\x00"
-
 // fromSerial converts an Excel 1900-system serial; text is the number as
-// written. A number from 1800 to 2200 is a year (2025) or year.month
-// (2025.5) written alone, not a serial of 1904–1906.
-func fromSerial(n int, text string) (domain.Date, dateProblem) {
+// written. inRange is false for a number that is no serial at all. A
+// number from 1800 to 2200 is a year (2025) or year.month (2025.5) written
+// alone, not a serial of 1904–1906.
+func fromSerial(n int, text string) (d domain.Date, prob dateProblem, inRange bool) {
 	switch {
 	case n >= minDateYear && n <= 2200 && !strings.Contains(text, "."):
-		return domain.Date{}, "只写了年份，请写出完整的日期，如 2025-05-10。"
+		return domain.Date{}, problemOf(keyDateSerialYear.Msg()), true
 	case n >= minDateYear && n <= 2200:
-		return domain.Date{}, "只写了年和月，请写出完整的日期，如 2025-05-10。"
+		return domain.Date{}, problemOf(keyDateSerialYearMon.Msg()), true
 	case n == 60:
-		return domain.Date{}, "Excel日期序号60对应的1900年2月29日并不存在（Excel沿用的历史错误），请直接写出日期，如 2025-05-10。"
+		return domain.Date{}, problemOf(keyDateSerial60.Msg()), true
 	case n < 1 || n > maxExcelSerial:
-		return domain.Date{}, notADate
+		return domain.Date{}, dateProblem{}, false
 	case n < 60:
-		return domain.NewDate(1899, time.December, 31).AddDate(0, 0, n), ""
+		return domain.NewDate(1899, time.December, 31).AddDate(0, 0, n), dateProblem{}, true
 	}
-	return domain.NewDate(1899, time.December, 30).AddDate(0, 0, n), ""
+	return domain.NewDate(1899, time.December, 30).AddDate(0, 0, n), dateProblem{}, true
 }
 
 func plausibleYearMonth(y, m string) bool {

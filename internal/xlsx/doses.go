@@ -28,15 +28,18 @@ var (
 
 // doseCell is one dose cell being read: the field's name for messages and
 // the value as written.
-type doseCell struct{ name, raw string }
+type doseCell struct {
+	name Arg
+	raw  string
+}
 
 // parseDose reads a dose in mSv: 0.25, 0.250, .25, 0.25mSv, 0.25 mSv,
 // 250μSv, full-width digits. At most 3 decimals (1 µSv); float noise such as
 // 0.30000000000000004 is rounded away.
 func parseDose(f domain.Field, raw string) (domain.Dose, error) {
-	c := doseCell{name: f.ZH, raw: raw}
-	if c.name == "" {
-		c.name = "剂量"
+	c := doseCell{name: Label(f.ZH, f.EN), raw: raw}
+	if f.ZH == "" {
+		c.name = Clause(keyDoseName.Msg())
 	}
 	s := strings.ToLower(removeBlankRunes(cleanValue(raw)))
 	if isBelowMDL(s) {
@@ -164,32 +167,17 @@ func round3(whole, frac string) string {
 	return strconv.FormatFloat(x, 'f', 3, 64)
 }
 
-func (c doseCell) belowMDL() error {
-	return valueErrorf("%s%s不是数值：低于探测下限的结果，请在本列填写记录值（通常为探测下限的一半，如探测下限为0.020 mSv时填0.010），并在“低于探测下限”列填“是”。",
-		c.name, quoteValue(c.raw))
-}
-
-func (c doseCell) negative() error {
-	return valueErrorf("%s%s不能为负数：请填写不小于0的数值（单位mSv），如 0.250。", c.name, quoteValue(c.raw))
-}
-
-func (c doseCell) belowMicro() error {
-	return valueErrorf("%s%s小于1 μSv的部分无法记录：请换算成mSv并保留3位小数填写，如 0.012。", c.name, quoteValue(c.raw))
-}
-
-func (c doseCell) notADose() error {
-	return valueErrorf("%s%s不是有效的剂量：请填写以mSv为单位、不小于0、最多3位小数的数值，如 0.250。", c.name, quoteValue(c.raw))
-}
-
-func (c doseCell) tooLarge() error {
-	return valueErrorf("%s%s过大：请确认单位为mSv。", c.name, quoteValue(c.raw))
-}
+func (c doseCell) belowMDL() error   { return valueError(keyDoseBelowMDL.Msg(c.name, quoted(c.raw))) }
+func (c doseCell) negative() error   { return valueError(keyDoseNegative.Msg(c.name, quoted(c.raw))) }
+func (c doseCell) belowMicro() error { return valueError(keyDoseBelowMicro.Msg(c.name, quoted(c.raw))) }
+func (c doseCell) notADose() error   { return valueError(keyDoseInvalid.Msg(c.name, quoted(c.raw))) }
+func (c doseCell) tooLarge() error   { return valueError(keyDoseTooLarge.Msg(c.name, quoted(c.raw))) }
 
 // tooManyDecimals refuses more than 3 decimals, showing the value rounded
 // if it is given.
 func (c doseCell) tooManyDecimals(rounded string) error {
 	if rounded == "" {
-		return valueErrorf("%s%s的小数超过3位：请四舍五入到3位小数（单位mSv）后填写。", c.name, quoteValue(c.raw))
+		return valueError(keyDoseDecimals.Msg(c.name, quoted(c.raw)))
 	}
-	return valueErrorf("%s%s的小数超过3位：请四舍五入到3位小数（单位mSv）后填写，如 %s。", c.name, quoteValue(c.raw), rounded)
+	return valueError(keyDoseDecimalsRounds.Msg(c.name, quoted(c.raw), Text(rounded)))
 }

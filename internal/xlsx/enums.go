@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"fmt"
 	"slices"
 	"strings"
 	"unicode"
@@ -283,7 +282,7 @@ func canonicalEnum(f domain.Field, raw string) (string, error) {
 		if len(s) == 6 && strings.Trim(s, "0123456789") == "" {
 			return s, nil
 		}
-		return "", valueErrorf("%s%s无效：应为6位数字的行政区划代码（如 410102），或区县名称（%s）。", f.ZH, quoteValue(raw), allowedLabels(f.Enum))
+		return "", valueError(keyEnumDivision.Msg(fieldName(f.ZH, f.EN), quoted(raw), allowedLabels(f.Enum)))
 	case "street":
 		// Streets of any known division; the record's validation checks
 		// that the street belongs to its division, and a division without
@@ -303,33 +302,31 @@ func canonicalEnum(f domain.Field, raw string) (string, error) {
 	if f.Enum == nil {
 		return s, nil
 	}
-	return "", valueErrorf("%s%s无法识别：应填写 %s 之一。", f.ZH, quoteValue(raw), allowedLabels(f.Enum))
+	return "", valueError(keyEnumUnknown.Msg(fieldName(f.ZH, f.EN), quoted(raw), allowedLabels(f.Enum)))
 }
 
-// maxListedOptions is how many options a message lists before "等N项".
+// maxListedOptions is how many options a message lists before "and N in all".
 const maxListedOptions = 12
 
-// allowedLabels lists the options of e for a message: their Chinese labels
-// (the short name for "CT (…)"), with the code first for codes people use.
-func allowedLabels(e *domain.Enum) string {
-	var parts []string
+// allowedLabels lists the options of e for a message: their labels (the
+// short name for "CT (…)"), with the code first for codes people use.
+func allowedLabels(e *domain.Enum) Arg {
+	var zh, en []string
 	for i, o := range e.Options {
 		if i == maxListedOptions {
 			break
 		}
-		label := o.ZH
-		if short, _, ok := strings.Cut(label, " ("); ok {
-			label = short
-		}
+		z, _, _ := strings.Cut(o.ZH, " (")
+		n, _, _ := strings.Cut(o.EN, " (")
 		switch e.Name {
 		case "occupation", "division":
-			label = o.Key + " " + label
+			z, n = o.Key+" "+z, o.Key+" "+n
 		}
-		parts = append(parts, label)
+		zh, en = append(zh, z), append(en, n)
 	}
-	list := strings.Join(parts, "、")
+	list := Label(strings.Join(zh, "、"), strings.Join(en, ", "))
 	if len(e.Options) > maxListedOptions {
-		list += fmt.Sprintf(" 等%d项", len(e.Options))
+		return Clause(keyOptionsAll.Msg(list, Int(len(e.Options))))
 	}
 	return list
 }

@@ -76,12 +76,12 @@ func canonicalList(f domain.Field, raw string) (string, error) {
 		}
 	}
 	if len(unknown) > 0 {
-		extra := ""
+		key := keyListUnknown
 		if f.Enum == domain.LicenceItems {
-			extra = "（也可以写类别名称，如“X射线影像诊断”表示该类别的全部项目）"
+			key = keyListUnknownLicence // a category stands for its items
 		}
-		return "", valueErrorf("%s中的%s无法识别：每一项应为 %s 之一%s，多项之间用顿号“、”分隔。",
-			f.ZH, strings.Join(unknown, ""), allowedLabels(f.Enum), extra)
+		items := Label(strings.Join(unknown, ""), strings.Join(unknown, ", "))
+		return "", valueError(key.Msg(fieldName(f.ZH, f.EN), items, allowedLabels(f.Enum)))
 	}
 	return strings.Join(keys, ","), nil
 }

@@ -35,14 +35,14 @@ func parseInt(f domain.Field, raw string) (int64, error) {
 	}
 	if !reValInt.MatchString(s) {
 		if reValDecimal.MatchString(s) {
-			return 0, valueErrorf("%s%s不是整数：请填写整数，如 12。", f.ZH, quoteValue(raw))
+			return 0, valueError(keyIntFraction.Msg(fieldName(f.ZH, f.EN), quoted(raw)))
 		}
-		return 0, valueErrorf("%s%s不是数字：请填写整数，如 12。", f.ZH, quoteValue(raw))
+		return 0, valueError(keyIntNotNumber.Msg(fieldName(f.ZH, f.EN), quoted(raw)))
 	}
 	s, _, _ = strings.Cut(s, ".")
 	n, err := strconv.ParseInt(s, 10, 64)
 	if err != nil || (f.Type == domain.IntField && (n > math.MaxInt32 || n < math.MinInt32)) {
-		return 0, valueErrorf("%s%s数值过大：请核对后填写。", f.ZH, quoteValue(raw))
+		return 0, valueError(keyIntTooLarge.Msg(fieldName(f.ZH, f.EN), quoted(raw)))
 	}
 	return n, nil
 }

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -36,8 +37,6 @@ var periodSeparators = []string{"~", "〜", "∼", "至", "到", "——", "—"
 // and trying every "-" as the separator is quadratic).
 const maxPeriodLen = 2*maxDateLen + 16
 
-const periodHint = "请写成 2025-01-01~2025-03-31（起始日期~结束日期），或 2025年第1季度、2025Q1、2025年3月"
-
 var chineseDigits = map[string]int{"〇": 0, "零": 0, "一": 1, "二": 2, "三": 3, "四": 4, "五": 5, "六": 6, "七": 7, "八": 8, "九": 9}
 
 // ParsePeriod reads a monitoring period (the one-cell column 监测周期): two
@@ -54,48 +53,96 @@ func ParsePeriod(raw string) (start, end domain.Date, err error) {
 		return domain.Date{}, domain.Date{}, nil
 	}
 	if len(s) > maxPeriodLen {
-		return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无法识别：%s。", quoteValue(raw), periodHint)
+		return domain.Date{}, domain.Date{}, valueError(keyPeriodUnreadable.Msg(quoted(raw)))
 	}
 	compact := removeBlankRunes(s)
-	if y, q, ok := matchQuarter(compact); ok {
-		if q < 1 || q > 4 {
-			return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无效：季度应为1至4。", quoteValue(raw))
+	for _, read := range []func(raw, compact string) (start, end domain.Date, ok bool, err error){quarterPeriod, monthPeriod, monthRangePeriod} {
+		if start, end, ok, err := read(raw, compact); ok {
+			return start, end, err
 		}
-		if y < minDateYear || y > maxDateYear {
-			return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无效：年份应在%d至%d之间。", quoteValue(raw), minDateYear, maxDateYear)
-		}
-		start = domain.NewDate(y, time.Month(3*q-2), 1)
-		return start, start.AddDate(0, 3, -1), nil
 	}
-	if y, m, ok := matchMonth(compact); ok {
-		start, end, prob := monthSpan(y, m)
-		if prob != "" {
-			return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无效：%s。", quoteValue(raw), prob)
-		}
-		return start, end, nil
+	return datesPeriod(raw, s)
+}
+
+// quarterPeriod reads a calendar quarter; ok is false if compact is none.
+func quarterPeriod(raw, compact string) (start, end domain.Date, ok bool, err error) {
+	y, q, ok := matchQuarter(compact)
+	switch {
+	case !ok:
+		return domain.Date{}, domain.Date{}, false, nil
+	case q < 1 || q > 4:
+		return domain.Date{}, domain.Date{}, true, valueError(keyPeriodQuarter.Msg(quoted(raw)))
+	case y < minDateYear || y > maxDateYear:
+		return domain.Date{}, domain.Date{}, true, valueError(keyPeriodYearRange.Msg(quoted(raw), Int(minDateYear), Int(maxDateYear)))
 	}
-	if m := reMonthRange.FindStringSubmatch(compact); m != nil {
-		y := atoiDigits(m[1])
-		start, _, p1 := monthSpan(y, atoiDigits(m[2]))
-		_, end, p2 := monthSpan(y, atoiDigits(m[3]))
-		if p := firstProblem(p1, p2); p != "" {
-			return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无效：%s。", quoteValue(raw), p)
-		}
-		return checkOrder(raw, start, end)
+	start = domain.NewDate(y, time.Month(3*q-2), 1)
+	return start, start.AddDate(0, 3, -1), true, nil
+}
+
+// monthPeriod reads a calendar month; ok is false if compact is none.
+func monthPeriod(raw, compact string) (start, end domain.Date, ok bool, err error) {
+	y, m, ok := matchMonth(compact)
+	if !ok {
+		return domain.Date{}, domain.Date{}, false, nil
 	}
-	type result struct{ start, end domain.Date }
-	var found []result
-	var problem dateProblem
+	start, end, prob := monthSpan(y, m)
+	if !prob.none() {
+		return domain.Date{}, domain.Date{}, true, valueError(keyPeriodInvalid.Msg(quoted(raw), Clause(prob.clause)))
+	}
+	return start, end, true, nil
+}
+
+// monthRangePeriod reads months of one year (2025年1-3月); ok is false if
+// compact is none.
+func monthRangePeriod(raw, compact string) (start, end domain.Date, ok bool, err error) {
+	m := reMonthRange.FindStringSubmatch(compact)
+	if m == nil {
+		return domain.Date{}, domain.Date{}, false, nil
+	}
+	y := atoiDigits(m[1])
+	start, _, p1 := monthSpan(y, atoiDigits(m[2]))
+	_, end, p2 := monthSpan(y, atoiDigits(m[3]))
+	if p := firstProblem(p1, p2); !p.none() {
+		return domain.Date{}, domain.Date{}, true, valueError(keyPeriodInvalid.Msg(quoted(raw), Clause(p.clause)))
+	}
+	start, end, err = checkOrder(raw, start, end)
+	return start, end, true, err
+}
+
+// span is a period read from two dates.
+type span struct{ start, end domain.Date }
+
+// datesPeriod reads two dates with a separator between them, trying each
+// separator and then each "-": one reading is the period, several are
+// ambiguous.
+func datesPeriod(raw, s string) (start, end domain.Date, err error) {
+	found, problem := splitPeriod(s)
+	switch {
+	case len(found) == 1:
+		return checkOrder(raw, found[0].start, found[0].end)
+	case len(found) > 1:
+		return domain.Date{}, domain.Date{}, valueError(keyPeriodAmbiguous.Msg(quoted(raw)))
+	case !problem.none():
+		return domain.Date{}, domain.Date{}, valueError(keyPeriodInvalidDate.Msg(quoted(raw), Clause(problem.clause)))
+	}
+	single := strings.Trim(s, "~〜∼至到-—– ")
+	if d, form, _ := readDate(single, false); form != formNone && d != (domain.Date{}) {
+		return domain.Date{}, domain.Date{}, valueError(keyPeriodOneDate.Msg(quoted(raw)))
+	}
+	return domain.Date{}, domain.Date{}, valueError(keyPeriodUnreadable.Msg(quoted(raw)))
+}
+
+// splitPeriod returns the distinct readings of s as two dates, or, if none,
+// the problem of the first split whose sides have a date's form.
+func splitPeriod(s string) (found []span, problem dateProblem) {
 	try := func(left, right string) {
 		st, en, prob, ok := readRange(strings.TrimSpace(left), strings.TrimSpace(right))
-		if ok && prob == "" {
-			for _, r := range found {
-				if r.start.Equal(st) && r.end.Equal(en) {
-					return
-				}
+		switch {
+		case ok && prob.none():
+			if !slices.ContainsFunc(found, func(r span) bool { return r.start.Equal(st) && r.end.Equal(en) }) {
+				found = append(found, span{st, en})
 			}
-			found = append(found, result{st, en})
-		} else if ok && problem == "" {
+		case ok && problem.none():
 			problem = prob
 		}
 	}
@@ -104,30 +151,18 @@ func ParsePeriod(raw string) (start, end domain.Date, err error) {
 			try(left, right)
 		}
 	}
-	if len(found) == 0 && problem == "" {
+	if len(found) == 0 && problem.none() {
 		for i := range len(s) {
 			if s[i] == '-' {
 				try(s[:i], s[i+1:])
 			}
 		}
 	}
-	switch {
-	case len(found) == 1:
-		return checkOrder(raw, found[0].start, found[0].end)
-	case len(found) > 1:
-		return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s有多种读法：请写成 2025-01-01~2025-03-31 的形式，起止日期之间用“~”或“至”分隔。", quoteValue(raw))
-	case problem != "":
-		return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s中的日期无效：%s。", quoteValue(raw), problem)
-	}
-	single := strings.Trim(s, "~〜∼至到-—– ")
-	if d, form, _ := readDate(single, false); form != formNone && d != (domain.Date{}) {
-		return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s只有一个日期：请写出起止日期，如 2025-01-01~2025-03-31，或写成 2025年第1季度。", quoteValue(raw))
-	}
-	return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s无法识别：%s。", quoteValue(raw), periodHint)
+	return found, problem
 }
 
 func firstProblem(a, b dateProblem) dateProblem {
-	if a != "" {
+	if !a.none() {
 		return a
 	}
 	return b
@@ -135,7 +170,7 @@ func firstProblem(a, b dateProblem) dateProblem {
 
 func checkOrder(raw string, start, end domain.Date) (domain.Date, domain.Date, error) {
 	if start.After(end) {
-		return domain.Date{}, domain.Date{}, valueErrorf("监测周期%s的起始日期晚于结束日期：请把较早的日期写在前面，如 2025-01-01~2025-03-31。", quoteValue(raw))
+		return domain.Date{}, domain.Date{}, valueError(keyPeriodReversed.Msg(quoted(raw)))
 	}
 	return start, end, nil
 }
@@ -175,10 +210,10 @@ func matchMonth(s string) (y, m int, ok bool) {
 // monthSpan returns the first and last day of month m of year y.
 func monthSpan(y, m int) (domain.Date, domain.Date, dateProblem) {
 	start, prob := checkedDate(y, m, 1)
-	if prob != "" {
+	if !prob.none() {
 		return domain.Date{}, domain.Date{}, prob
 	}
-	return start, start.AddDate(0, 1, -1), ""
+	return start, start.AddDate(0, 1, -1), dateProblem{}
 }
 
 // readRange reads the two sides of a period. ok reports that both sides have
@@ -187,35 +222,46 @@ func readRange(left, right string) (start, end domain.Date, prob dateProblem, ok
 	if left == "" || right == "" {
 		return
 	}
-	leftIsMonth := false
-	start, form, prob := readDate(left, false)
-	if form == formNone {
-		y, m, isMonth := matchMonth(removeBlankRunes(left))
-		if !isMonth {
-			return domain.Date{}, domain.Date{}, "", false
-		}
-		leftIsMonth = true
-		start, _, prob = monthSpan(y, m)
+	start, leftIsMonth, prob, ok := readStart(left)
+	if !ok || !prob.none() {
+		return domain.Date{}, domain.Date{}, prob, ok
 	}
-	if prob != "" {
-		return domain.Date{}, domain.Date{}, prob, true
-	}
-	end, form, prob = readDate(right, false)
+	end, form, prob := readDate(right, false)
 	if form != formNone {
 		return start, end, prob, true
 	}
-	r := removeBlankRunes(right)
-	if m := reDayOnly.FindStringSubmatch(r); m != nil && !leftIsMonth {
+	end, prob, ok = readEnd(start, leftIsMonth, removeBlankRunes(right))
+	return start, end, prob, ok
+}
+
+// readStart reads the start of a period: a date, or a month (its first day).
+func readStart(left string) (start domain.Date, isMonth bool, prob dateProblem, ok bool) {
+	start, form, prob := readDate(left, false)
+	if form != formNone {
+		return start, false, prob, true
+	}
+	y, m, isMonth := matchMonth(removeBlankRunes(left))
+	if !isMonth {
+		return domain.Date{}, false, dateProblem{}, false
+	}
+	start, _, prob = monthSpan(y, m)
+	return start, true, prob, true
+}
+
+// readEnd reads the end of a period written without its full date: a day
+// of the start's month (31日), a month (2025年3月, or 3月 with the start's
+// year) or a day without the year (3月31日, 03-31). The end without a year
+// takes the start's year, or the next year if that would put it before
+// the start.
+func readEnd(start domain.Date, startIsMonth bool, r string) (end domain.Date, prob dateProblem, ok bool) {
+	if m := reDayOnly.FindStringSubmatch(r); m != nil && !startIsMonth {
 		end, prob = checkedDate(start.Year(), int(start.Month()), atoiDigits(m[1]))
-		return start, end, prob, true
+		return end, prob, true
 	}
 	if y, m, isMonth := matchMonth(r); isMonth {
 		_, end, prob = monthSpan(y, m)
-		return start, end, prob, true
+		return end, prob, true
 	}
-	// The end without a year takes the start's year, or the next year if
-	// that would put it before the start.
-	y := start.Year()
 	var yearless func(y int) (domain.Date, dateProblem)
 	if m := reNoYearMon.FindStringSubmatch(r); m != nil {
 		yearless = func(y int) (domain.Date, dateProblem) {
@@ -224,15 +270,15 @@ func readRange(left, right string) (start, end domain.Date, prob dateProblem, ok
 		}
 	} else if m := reNoYearZH.FindStringSubmatch(r); m != nil {
 		yearless = func(y int) (domain.Date, dateProblem) { return checkedDate(y, atoiDigits(m[1]), atoiDigits(m[2])) }
-	} else if m := reNoYearSep.FindStringSubmatch(r); m != nil && !leftIsMonth {
+	} else if m := reNoYearSep.FindStringSubmatch(r); m != nil && !startIsMonth {
 		yearless = func(y int) (domain.Date, dateProblem) { return checkedDate(y, atoiDigits(m[1]), atoiDigits(m[2])) }
 	} else {
-		return domain.Date{}, domain.Date{}, "", false
+		return domain.Date{}, dateProblem{}, false
 	}
-	end, prob = yearless(y)
-	if prob == "" && end.Before(start) {
+	end, prob = yearless(start.Year())
+	if prob.none() && end.Before(start) {
 		// (A day that year lacks, 2-29, is reported.)
-		end, prob = yearless(y + 1)
+		end, prob = yearless(start.Year() + 1)
 	}
-	return start, end, prob, true
+	return end, prob, true
 }

@@ -4,7 +4,6 @@
 package xlsx
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 	"unicode"
@@ -14,16 +13,6 @@ import (
 
 // This file turns what people type into cells into the canonical strings
 // domain.Assign accepts (spec/formats.md "Values").
-
-// ValueError is a problem with one cell's value: Message is one Chinese sentence saying
-// what is wrong and what would be right, e.g. "日期“2025-13-01”无效：月份应为1至12；请写成 2025-05-10 的形式。"
-type ValueError struct{ Message string }
-
-func (e *ValueError) Error() string { return e.Message }
-
-func valueErrorf(format string, args ...any) *ValueError {
-	return &ValueError{Message: fmt.Sprintf(format, args...)}
-}
 
 // cleanValue folds full-width characters (domain.FoldWidth) and trims white
 // space, the ideographic space, NBSP and zero-width characters at both ends.
@@ -121,8 +110,7 @@ func Canonical(f domain.Field, raw string) (string, error) {
 	}
 	s := cleanValue(raw)
 	if reValExcelSci.MatchString(s) {
-		return "", valueErrorf("%s%s已被Excel转成了科学计数法，原来的数字已经丢失：请先把该列的单元格格式设为“文本”，再重新录入完整的内容。",
-			f.ZH, quoteValue(raw))
+		return "", valueError(keyExcelSci.Msg(fieldName(f.ZH, f.EN), quoted(raw)))
 	}
 	if f.Key == "phone" {
 		return canonicalPhone(s), nil

@@ -43,8 +43,9 @@ func newTestRecord(entity string) any {
 	return nil
 }
 
-// wantValueError checks that err is a *ValueError with exactly msg, or, if
-// msg is "", any *ValueError.
+// wantValueError checks that err is a *ValueError whose message reads
+// exactly msg in Chinese, or, if msg is "", any *ValueError; and that its
+// message renders in every language (checkMessage).
 func wantValueError(t *testing.T, input string, err error, msg string) {
 	t.Helper()
 	var ve *ValueError
@@ -52,12 +53,13 @@ func wantValueError(t *testing.T, input string, err error, msg string) {
 		t.Errorf("%q: error %v (%T), want a *ValueError", input, err, err)
 		return
 	}
-	if msg != "" && ve.Message != msg {
-		t.Errorf("%q: message\n  %s\nwant\n  %s", input, ve.Message, msg)
+	if got := ve.Message.Render("zh-CN"); msg != "" && got != msg {
+		t.Errorf("%q: message\n  %s\nwant\n  %s", input, got, msg)
 	}
-	if ve.Error() != ve.Message {
-		t.Errorf("%q: Error() %q differs from Message", input, ve.Error())
+	if ve.Error() != ve.Message.Render("zh-CN") {
+		t.Errorf("%q: Error() %q differs from the Chinese message", input, ve.Error())
 	}
+	checkMessage(t, input, ve.Message)
 }
 
 // canonicalCase is one Canonical input of a field and its expected output
