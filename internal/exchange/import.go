@@ -4,12 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
 	"radsup/internal/store"
@@ -92,7 +91,7 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 // data is in the report.
 func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
 	rep := &Report{DryRun: opt.DryRun}
-	r := &run{im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
+	r := &run{ctx: ctx, im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
 		instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
 		ownPeople: map[string]bool{}, touched: map[string][]int64{}}
@@ -164,6 +163,7 @@ func baseNames(paths []string) []string {
 
 // run is the state of one import.
 type run struct {
+	ctx    context.Context
 	im     *Importer
 	u      *domain.User
 	rep    *Report
@@ -184,8 +184,10 @@ type run struct {
 
 	seen map[string]int // natural key → first row, for duplicates
 
-	// An institution user's own credit code, the people it may file, and
-	// the rows naming other people, checked at the end.
+	// The own institution of a user bound to one (its id and credit
+	// code), the people it may file, and the rows naming other people,
+	// checked at the end.
+	ownID     int64
 	ownCode   string
 	ownPeople map[string]bool
 	pending   []pendingPerson
@@ -198,12 +200,13 @@ type pendingPerson struct {
 	problem  xlsx.Problem
 }
 
-// scope reads the institution user's own institution.
+// scope reads the own institution of a user whose scope is one institution.
 func (r *run) scope(tx *store.Tx) error {
-	if r.u == nil || r.u.Role != domain.RoleInstitution {
+	if r.u == nil || r.u.Scope().InstitutionID == 0 {
 		return nil
 	}
-	inst, err := store.Find(tx, store.Institutions, domain.Scope{}, r.u.InstitutionID)
+	r.ownID = r.u.Scope().InstitutionID
+	inst, err := store.Find(tx, store.Institutions, domain.Scope{}, r.ownID)
 	if err != nil {
 		return err
 	}
@@ -211,64 +214,83 @@ func (r *run) scope(tx *store.Tx) error {
 	return nil
 }
 
+// may reports whether the importing user may do a to records of entity;
+// an import without a user (the command line, which holds the database)
+// may do anything.
+func (r *run) may(a auth.Action, entity string) bool {
+	return r.u == nil || auth.Can(r.u, a, entity)
+}
+
 // pass reads every recognised sheet of every file in the order of the kinds.
 func (r *run) pass(paths []string, opt Options) error {
-	var wbs []*xlsx.Workbook
+	wbs, sheets, err := r.open(paths, opt.Kind)
 	defer func() {
 		for _, wb := range wbs {
 			wb.Close()
 		}
 	}()
-	type fileSheet struct {
-		file  string
-		sheet *xlsx.Sheet
+	if err != nil {
+		return err
 	}
-	var sheets []fileSheet
-	for _, p := range paths {
-		wb, err := xlsx.Open(p, opt.Kind)
-		if err != nil {
-			return fmt.Errorf("%s: %w", baseNames([]string{p})[0], err)
-		}
-		wbs = append(wbs, wb)
-		for _, sh := range wb.Sheets() {
-			sheets = append(sheets, fileSheet{p, sh})
-		}
-		for _, name := range wb.Skipped() {
-			r.warn(xlsx.Problem{Sheet: name, Message: keySheetSkipped.Msg()})
-		}
-	}
-	if len(sheets) == 0 {
-		return ErrNoSheets
-	}
-	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
-	slices.SortStableFunc(sheets, func(a, b fileSheet) int { return order(a.sheet.Kind) - order(b.sheet.Kind) })
 	rows := 0
-	for _, fs := range sheets {
-		sh := fs.sheet
+	for _, sh := range sheets {
 		if !r.header(sh) {
 			continue
 		}
 		err := sh.Each(func(row xlsx.Row) error {
 			rows++
-			if r.im.Progress != nil && rows%progressEvery == 0 {
-				r.im.Progress(r.phase(), rows)
+			if rows%progressEvery == 0 {
+				if err := r.progress(rows); err != nil {
+					return err
+				}
 			}
-			if err := r.row(sh, sh.Kind, row); err != nil {
+			if err := r.row(sh, sh.Kind, row); err != nil || sh.Also == nil {
 				return err
 			}
-			if sh.Also != nil {
-				return r.row(sh, sh.Also, row)
-			}
-			return nil
+			return r.row(sh, sh.Also, row)
 		})
 		if err != nil {
 			return err
 		}
 	}
+	return r.progress(rows)
+}
+
+// open opens the files and returns their recognised sheets in the order of
+// the kinds; the caller closes the workbooks, also on error. A sheet of a
+// kind the user may not import refuses the whole import.
+func (r *run) open(paths []string, kind string) (wbs []*xlsx.Workbook, sheets []*xlsx.Sheet, err error) {
+	for _, p := range paths {
+		wb, err := xlsx.Open(p, kind)
+		if err != nil {
+			return wbs, nil, fmt.Errorf("%s: %w", baseNames([]string{p})[0], err)
+		}
+		wbs = append(wbs, wb)
+		sheets = append(sheets, wb.Sheets()...)
+		for _, name := range wb.Skipped() {
+			r.warn(xlsx.Problem{Sheet: name, Message: keySheetSkipped.Msg()})
+		}
+	}
+	if len(sheets) == 0 {
+		return wbs, nil, ErrNoSheets
+	}
+	for _, sh := range sheets {
+		if !r.may(auth.Import, sh.Kind.Entity) || sh.Also != nil && !r.may(auth.Import, sh.Also.Entity) {
+			return wbs, nil, auth.ErrForbidden
+		}
+	}
+	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
+	slices.SortStableFunc(sheets, func(a, b *xlsx.Sheet) int { return order(a.Kind) - order(b.Kind) })
+	return wbs, sheets, nil
+}
+
+// progress tells the importer's Progress how many rows have been read, and
+// stops the import if its context is done.
+func (r *run) progress(rows int) error {
 	if r.im.Progress != nil {
 		r.im.Progress(r.phase(), rows)
 	}
-	return nil
+	return r.ctx.Err()
 }
 
 // writing reports whether rows are being written: not a dry run, and no
@@ -350,160 +372,4 @@ func (r *run) count(k *xlsx.Kind, sheet string) *Count {
 		})
 	}
 	return c
-}
-
-// cellProblem is a problem with the cell of column key in row.
-func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key string, msg xlsx.Message) xlsx.Problem {
-	c := row.Cells[key]
-	label := columnArg(k, key)
-	if written := sh.Columns[key]; written != "" {
-		label = xlsx.Text(written)
-	}
-	return xlsx.Problem{Sheet: sh.Name, Row: row.Num, Col: label, Ref: c.Ref, Value: c.Value, Message: msg}
-}
-
-// row checks the record of kind k in row and writes it while writing.
-func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
-	o := opsByKind[k.Name]
-	rec := o.new()
-	ok := true
-	bad := func(key string, msg xlsx.Message) {
-		ok = false
-		r.fail(cellProblem(sh, k, row, key, msg))
-	}
-	present := map[string]bool{}
-	for _, c := range k.Columns {
-		cell, in := row.Cells[c.Key]
-		if !in || c.Field == nil {
-			continue
-		}
-		present[c.Field.Key] = true
-		canon, err := xlsx.Canonical(*c.Field, cell.Value)
-		if err != nil {
-			bad(c.Key, valueMessage(err))
-			continue
-		}
-		if code := domain.Assign(rec, *c.Field, canon); code != "" {
-			bad(c.Key, xlsx.FieldMessage(c.Field.Key, code))
-		}
-	}
-	if d, isDose := rec.(*domain.DoseRecord); isDose {
-		if cell, in := row.Cells["period"]; in && strings.TrimSpace(cell.Value) != "" {
-			start, end, err := xlsx.ParsePeriod(cell.Value)
-			if err != nil {
-				bad("period", valueMessage(err))
-			} else {
-				d.PeriodStart, d.PeriodEnd = start, end
-				present["period_start"], present["period_end"] = true, true
-			}
-		}
-	}
-	inst, person, equip, owner, refsOK, err := r.parents(sh, k, row, bad)
-	if err != nil {
-		return err
-	}
-	ok = ok && refsOK
-	if !ok {
-		return nil
-	}
-	setParents(rec, inst, person, equip)
-	rec.Normalize()
-
-	existing, err := o.find(r.b, rec)
-	if err != nil {
-		return err
-	}
-	if existing != nil {
-		// Columns the sheet does not have keep their stored values.
-		for _, f := range domain.Fields[o.entity] {
-			if !present[f.Key] && f.Type != domain.RefField {
-				domain.Assign(rec, f, domain.Value(existing, f))
-			}
-		}
-		*rec.Base() = *existing.Base()
-		setParents(rec, inst, person, equip)
-		rec.Normalize()
-	}
-	errs := rec.Validate(r.today)
-	for _, field := range slices.Sorted(maps.Keys(errs)) {
-		code, key := errs[field], field
-		if _, in := row.Cells[key]; !in && (field == "period_start" || field == "period_end") {
-			key = "period"
-		}
-		if _, in := row.Cells[key]; !in && parentColumn(field) != "" {
-			key = parentColumn(field)
-		}
-		bad(key, xlsx.FieldMessage(field, code))
-	}
-	if !ok {
-		return nil
-	}
-
-	key := k.Name + "\x00" + fmt.Sprint(o.key(rec)...)
-	if first, dup := r.seen[key]; dup {
-		bad(k.Key[len(k.Key)-1], keyDuplicate.Msg(xlsx.Int(first), keyLabels(k)))
-		return nil
-	}
-	r.seen[key] = row.Num
-	r.checkScope(sh, k, row, owner, rec)
-
-	c := r.count(k, sh.Name)
-	c.Rows++
-	switch {
-	case existing == nil:
-		c.Created++
-		if !r.writing() {
-			r.plan(k, rec, row)
-			return nil
-		}
-		if err := o.insert(r.b, rec); err != nil {
-			return fmt.Errorf("%s row %d: %w", sh.Name, row.Num, err)
-		}
-		r.remember(k, rec, row)
-	case reflect.DeepEqual(existing, rec):
-		c.Unchanged++
-		return nil
-	default:
-		c.Updated++
-		if !r.writing() {
-			return nil
-		}
-		if err := o.replace(r.b, existing, rec); err != nil {
-			return fmt.Errorf("%s row %d: %w", sh.Name, row.Num, err)
-		}
-	}
-	r.touch(k, rec, inst, person, equip)
-	return nil
-}
-
-// parentColumn is the column that fills a parent id field.
-func parentColumn(field string) string {
-	switch field {
-	case "institution_id":
-		return "credit_code"
-	case "person_id":
-		return "id_number"
-	case "equipment_id":
-		return "serial_no"
-	}
-	return ""
-}
-
-// keyLabels names the natural key columns of k.
-func keyLabels(k *xlsx.Kind) xlsx.Arg {
-	zh, en := make([]string, len(k.Key)), make([]string, len(k.Key))
-	for i, key := range k.Key {
-		c, _ := k.Column(key)
-		zh[i], en[i] = "“"+c.ZH+"”", "“"+c.EN+"”"
-	}
-	return xlsx.Label(strings.Join(zh, "+"), strings.Join(en, " + "))
-}
-
-// valueMessage is the message of a cell value's error.
-func valueMessage(err error) xlsx.Message {
-	var ve *xlsx.ValueError
-	if errors.As(err, &ve) {
-		return ve.Message
-	}
-	return keyValueUnreadable.Msg()
 }

@@ -355,3 +355,28 @@ func TestExportByRole(t *testing.T) {
 		}
 	}
 }
+
+// TestImportByRole: who may import is the policy's answer (auth.Can): a
+// viewer may not import at all, an institution user may not create an
+// institution.
+func TestImportByRole(t *testing.T) {
+	e := newEnv(t)
+	viewer := &domain.User{Username: "v", Role: domain.RoleViewer}
+	if _, err := e.im.Import(ctx, clerk, viewer, []string{e.file("机构.csv", institutionsCSV())}, exchange.Options{}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a viewer's import: %v, want forbidden", err)
+	}
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
+	var u *domain.User
+	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		var id int64
+		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
+		u = storetest.User(t, tx, domain.RoleInstitution, id)
+		return nil
+	})
+	other := credit(3)
+	rep := e.imp(u, exchange.Options{}, e.file("机构.csv", "机构名称,统一社会信用代码,机构类别,行政区划代码,地址,状态\n"+
+		"郑州市中原区另一医院,"+other+",综合医院,410102,中原区建设西路3号,开业\n"))
+	if rep.OK() || e.count("institutions") != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Text("zh-CN"), "本机构") {
+		t.Errorf("an institution user's import of another institution: %+v", rep.Problems)
+	}
+}
