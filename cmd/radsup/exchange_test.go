@@ -4,11 +4,14 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"radsup/internal/domain"
+	"radsup/internal/exchange"
 	"radsup/internal/store/storetest"
 )
 
@@ -63,4 +66,22 @@ func TestProgressBarEnglish(t *testing.T) {
 	if s := b.String(); !strings.Contains(s, "writing [") || !strings.Contains(s, "500/1000 rows") || strings.Contains(s, "写入") {
 		t.Errorf("English progress: %q", s)
 	}
+}
+
+// TestServeStopsImportJobs: serve's graceful shutdown stops the import
+// jobs (before the database closes): no job starts afterwards.
+func TestServeStopsImportJobs(t *testing.T) {
+	m, _ := startMain(t, false)
+	if m.Imports == nil {
+		t.Fatal("serve runs no import jobs")
+	}
+	if err := m.Close(); err != nil {
+		t.Fatalf("close: %v", err)
+	}
+	u := &domain.User{ID: 1, Username: "s", Role: domain.RoleSupervisor}
+	files := []exchange.JobFile{{Name: "a.csv", Open: func() (io.ReadCloser, error) { return io.NopCloser(strings.NewReader("")), nil }}}
+	if _, err := m.Imports.Submit(context.Background(), domain.Actor{}, u, files, exchange.Options{}); !errors.Is(err, exchange.ErrShuttingDown) {
+		t.Errorf("a job after serve closed: %v", err)
+	}
+	m.server, m.Store = nil, nil // already closed
 }

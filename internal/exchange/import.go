@@ -25,6 +25,10 @@ type Importer struct {
 	// Progress, if set, is told how many rows have been read, every
 	// progressEvery rows and at the end of each pass ("check", then "write").
 	Progress func(phase string, rows int)
+	// BeforeCommit, if set, is called in the transaction of an import that
+	// writes, after everything is written, with the report: what it
+	// records commits with the import or not at all.
+	BeforeCommit func(tx *store.Tx, rep *Report) error
 }
 
 const progressEvery = 1000
@@ -90,43 +94,11 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 // A returned error is a failure of the system or an unreadable file; bad
 // data is in the report.
 func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
-	rep := &Report{DryRun: opt.DryRun}
-	r := &run{ctx: ctx, im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
-		instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
+	r := &run{ctx: ctx, im: im, u: u, rep: &Report{DryRun: opt.DryRun}, today: im.today(), write: !opt.DryRun,
+		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
 		ownPeople: map[string]bool{}, touched: map[string][]int64{}}
-
-	// One pass checks every row and, unless this is a dry run, writes each
-	// row while all before it were valid; the first problem stops the
-	// writing, the rest is still checked so that the report is complete,
-	// and then everything written is rolled back.
-	r.write = !opt.DryRun
-	work := func(tx *store.Tx) error {
-		r.b = tx.Bulk()
-		defer r.b.Close()
-		if err := r.scope(tx); err != nil {
-			return err
-		}
-		if err := r.pass(paths, opt); err != nil {
-			return err
-		}
-		if err := r.checkPending(tx); err != nil {
-			return err
-		}
-		if !rep.OK() {
-			return errInvalid
-		}
-		if !r.write {
-			return nil
-		}
-		if err := r.rescreen(tx); err != nil {
-			return err
-		}
-		if rep.Changed() == 0 {
-			return nil // a re-import of the same data: nothing to record
-		}
-		return r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": rep.Counts})
-	}
+	work := func(tx *store.Tx) error { return r.work(tx, paths, opt) }
 	var err error
 	if opt.DryRun {
 		err = im.Store.View(ctx, work)
@@ -134,13 +106,57 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		err = im.Store.WithTx(ctx, actor, work)
 	}
 	if errors.Is(err, errInvalid) {
-		return rep, nil
+		return r.rep, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	rep.Written = r.write
-	return rep, nil
+	return r.rep, nil
+}
+
+// work is the import in its transaction. One pass checks every row and,
+// unless this is a dry run, writes each row while all before it were
+// valid; the first problem stops the writing, the rest is still checked so
+// that the report is complete, and then everything written is rolled back
+// (errInvalid).
+func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
+	r.b = tx.Bulk()
+	defer r.b.Close()
+	if err := r.scope(tx); err != nil {
+		return err
+	}
+	if err := r.pass(paths, opt); err != nil {
+		return err
+	}
+	if err := r.checkPending(tx); err != nil {
+		return err
+	}
+	if !r.rep.OK() {
+		return errInvalid
+	}
+	if !r.write {
+		return nil
+	}
+	return r.finish(tx, paths)
+}
+
+// finish completes a written import in its transaction: it re-screens what
+// the import changed, audits the import (a re-import of the same data
+// records nothing) and lets BeforeCommit record the report.
+func (r *run) finish(tx *store.Tx, paths []string) error {
+	if err := r.rescreen(tx); err != nil {
+		return err
+	}
+	if r.rep.Changed() > 0 {
+		if err := r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
+			return err
+		}
+	}
+	r.rep.Written = true
+	if r.im.BeforeCommit != nil {
+		return r.im.BeforeCommit(tx, r.rep)
+	}
+	return nil
 }
 
 // errInvalid rolls back an import with problems.

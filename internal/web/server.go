@@ -20,6 +20,7 @@ import (
 	"strings"
 
 	"radsup/internal/accounts"
+	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -38,6 +39,7 @@ type Config struct {
 	Registry      *registry.Registry
 	Auth          *accounts.Service
 	Findings      *findings.Service // screening findings and their dismissal
+	Imports       *exchange.Jobs    // import jobs; nil: jobs of this server alone, not swept
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
@@ -48,7 +50,6 @@ type Server struct {
 	log    *slog.Logger
 	pages  map[string]map[string]*template.Template // language → page name → template
 	static map[string]staticFile                    // file name → content
-	jobs   jobs                                     // imports running or recently done
 
 	routeList []Route      // every route with the roles that may use it
 	limiter   loginLimiter // login attempts per client address
@@ -68,6 +69,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Imports == nil {
+		cfg.Imports = exchange.NewJobs(exchange.Importer{Store: cfg.Store, Findings: cfg.Findings, Today: cfg.Registry.Today}, "", cfg.Logger)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if err := s.loadStatic(); err != nil {
