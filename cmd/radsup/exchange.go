@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -25,25 +26,6 @@ type invalidImport struct{ lang string }
 
 func (e invalidImport) Error() string { return i18n.T(e.lang, "import.cli.invalid") }
 
-// cliUser returns the account named by -user, or nil to act with a
-// supervisor's scope (whoever runs the command on the server already holds
-// the database); and the actor that audit events name.
-func cliUser(ctx context.Context, s *store.Store, name string) (*domain.User, domain.Actor, error) {
-	if name == "" {
-		return nil, domain.Actor{Username: "cli", Role: domain.RoleSupervisor}, nil
-	}
-	var u *domain.User
-	err := s.View(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = tx.FindUserByUsername(name)
-		return err
-	})
-	if err != nil {
-		return nil, domain.Actor{}, fmt.Errorf("-user %q: %w", name, err)
-	}
-	return u, domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: "cli"}, nil
-}
-
 // runImport imports the files all or nothing and prints the report.
 func runImport(ctx context.Context, cfg config.Config, files []string, stdout, stderr io.Writer) error {
 	if len(files) == 0 {
@@ -54,7 +36,7 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 		return err
 	}
 	defer s.Close()
-	u, actor, err := cliUser(ctx, s, cfg.User)
+	u, actor, err := exchange.CommandUser(ctx, s, cfg.User)
 	if err != nil {
 		return err
 	}
@@ -140,7 +122,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	defer s.Close()
-	u, actor, err := cliUser(ctx, s, cfg.User)
+	u, actor, err := exchange.CommandUser(ctx, s, cfg.User)
 	if err != nil {
 		return err
 	}
@@ -150,11 +132,13 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	filter := store.Filter{Values: map[string]string{}}
 	ff := store.FindingFilter{}
 	if cfg.Institution != "" {
-		inst, err := institutionByCode(ctx, s, cfg.Institution)
+		id, err := exchange.InstitutionByCode(ctx, s, u, cfg.Institution)
+		if errors.Is(err, store.ErrNotFound) {
+			return noInstitution(cfg.Institution)
+		}
 		if err != nil {
 			return err
 		}
-		id := inst.ID
 		filter.Values["institution_id"] = fmt.Sprint(id)
 		ff.InstitutionID = id
 		if cfg.Kind == "institutions" {

@@ -85,3 +85,30 @@ func TestServeStopsImportJobs(t *testing.T) {
 	}
 	m.server, m.Store = nil, nil // already closed
 }
+
+// TestExportByInstitution: radsup export -institution exports the rows of
+// that institution; an unknown credit code is an error that says so.
+func TestExportByInstitution(t *testing.T) {
+	db := storetest.URL(t)
+	dir := t.TempDir()
+	code := "12410102T000000014"
+	file := filepath.Join(dir, "机构.csv")
+	os.WriteFile(file, []byte("机构名称,统一社会信用代码,机构类别,行政区划代码,地址,状态\n"+
+		"郑州市中原区测试医院,"+code+",综合医院,410102,中原区建设西路1号,开业\n"), 0o644)
+	getenv := func(string) string { return "" }
+	var out bytes.Buffer
+	if err := run(context.Background(), []string{"-db", db, "import", file}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("import: %v\n%s", err, out.String())
+	}
+	csv := filepath.Join(dir, "out.csv")
+	if err := run(context.Background(), []string{"-db", db, "export", "-kind", "institutions", "-institution", code, "-o", csv}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("export: %v", err)
+	}
+	if b, _ := os.ReadFile(csv); !strings.Contains(string(b), code) || strings.Count(string(b), "\n") != 2 {
+		t.Errorf("exported:\n%s", b)
+	}
+	err := run(context.Background(), []string{"-db", db, "export", "-kind", "people", "-institution", "12410102T000000022", "-o", csv}, getenv, nil, &out, &out)
+	if err == nil || !strings.Contains(err.Error(), "no institution with credit code") {
+		t.Errorf("export of an unknown institution: %v", err)
+	}
+}
