@@ -21,7 +21,8 @@ func checkMessage(t *testing.T, input string, m Message) {
 	}
 	zh, en := m.Render("zh-CN"), m.Render("en")
 	for _, text := range []string{zh, en} {
-		if text == "" || !utf8.ValidString(text) || strings.Contains(text, "%!") {
+		// (A %! the value itself holds is no formatting error.)
+		if text == "" || !utf8.ValidString(text) || strings.Count(text, "%!") > strings.Count(input, "%!") {
 			t.Errorf("%q: message %+v renders as %q", input, m, text)
 		}
 	}
