@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"radsup/internal/domain"
+	"radsup/internal/i18n"
 
 	"radsup/internal/config"
 	"radsup/internal/exchange"
@@ -19,27 +20,11 @@ import (
 	"radsup/internal/xlsx"
 )
 
-// errInvalidImport makes `radsup import` exit 1 after printing its report.
-var errInvalidImport = errors.New("导入未执行：文件有误，见上方问题清单 / nothing imported: the files have problems (listed above)")
+// invalidImport makes `radsup import` exit 1 after printing its report; it
+// reads in the report's language.
+type invalidImport struct{ lang string }
 
-// cliUser returns the account named by -user, or nil to act with a
-// supervisor's scope (whoever runs the command on the server already holds
-// the database); and the actor that audit events name.
-func cliUser(ctx context.Context, s *store.Store, name string) (*domain.User, domain.Actor, error) {
-	if name == "" {
-		return nil, domain.Actor{Username: "cli", Role: domain.RoleSupervisor}, nil
-	}
-	var u *domain.User
-	err := s.View(ctx, func(tx *store.Tx) error {
-		var err error
-		u, err = tx.FindUserByUsername(name)
-		return err
-	})
-	if err != nil {
-		return nil, domain.Actor{}, fmt.Errorf("-user %q: %w", name, err)
-	}
-	return u, domain.Actor{UserID: u.ID, Username: u.Username, Role: u.Role, RequestID: "cli"}, nil
-}
+func (e invalidImport) Error() string { return i18n.T(e.lang, "import.cli.invalid") }
 
 // runImport imports the files all or nothing and prints the report.
 func runImport(ctx context.Context, cfg config.Config, files []string, stdout, stderr io.Writer) error {
@@ -51,7 +36,7 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 		return err
 	}
 	defer s.Close()
-	u, actor, err := cliUser(ctx, s, cfg.User)
+	u, actor, err := exchange.CommandUser(ctx, s, cfg.User)
 	if err != nil {
 		return err
 	}
@@ -59,7 +44,7 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 	for _, f := range files {
 		total += xlsx.RowCount(f)
 	}
-	bar := newProgress(stderr, total)
+	bar := newProgress(stderr, total, cfg.Lang)
 	im := &exchange.Importer{Store: s, Findings: &findings.Service{Store: s}, Progress: bar.update}
 	start := time.Now()
 	rep, err := im.Import(ctx, actor, u, files, exchange.Options{DryRun: cfg.DryRun, Kind: cfg.Kind})
@@ -67,47 +52,52 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 	if err != nil {
 		return err
 	}
-	printReport(stdout, rep, time.Since(start))
+	printReport(stdout, rep, time.Since(start), cfg.Lang)
 	if !rep.OK() {
-		return errInvalidImport
+		return invalidImport{cfg.Lang}
 	}
 	return nil
 }
 
-// printReport prints the problems (errors, then warnings) and the counts.
-func printReport(w io.Writer, rep *exchange.Report, took time.Duration) {
+// printReport prints the problems (errors, then warnings) and the counts in lang.
+func printReport(w io.Writer, rep *exchange.Report, took time.Duration, lang string) {
 	if n := rep.Errors(); n > 0 {
-		fmt.Fprintf(w, "发现 %d 处错误，未导入任何数据：\n", n)
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.has_errors", n))
 	}
 	var rows [][]string
 	for _, p := range rep.Problems {
-		level := "错误"
+		level := i18n.T(lang, "import.error")
 		if p.Warning {
-			level = "提示"
+			level = i18n.T(lang, "import.warning")
 		}
 		row := ""
 		if p.Row > 0 {
-			row = fmt.Sprintf("第%d行", p.Row)
+			row = i18n.T(lang, "import.cli.row", p.Row)
 		}
-		rows = append(rows, []string{level, p.Sheet, row, p.Col, p.Value, p.Message})
+		rows = append(rows, []string{level, p.Sheet, row, p.Col.Render(lang), p.Value, p.Text(lang)})
 	}
 	if len(rows) > 0 {
-		writeColumns(w, append([][]string{{"级别", "工作表", "行", "列", "值", "说明"}}, rows...))
+		var head []string
+		for _, key := range []string{"level", "sheet", "row", "column", "value", "message"} {
+			head = append(head, i18n.T(lang, "import."+key))
+		}
+		writeColumns(w, append([][]string{head}, rows...))
 	}
 	if rep.Truncated {
-		fmt.Fprintln(w, "……问题过多，只列出前面部分；请先按以上提示修改后再导入。")
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.truncated"))
 	}
 	for _, c := range rep.Counts {
-		fmt.Fprintf(w, "%s：%d 行，新增 %d，更新 %d，未变 %d\n", c.Sheet, c.Rows, c.Created, c.Updated, c.Unchanged)
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.count", c.Sheet, c.Rows, c.Created, c.Updated, c.Unchanged))
 	}
+	took = took.Round(time.Millisecond)
 	switch {
 	case !rep.OK():
 	case rep.DryRun:
-		fmt.Fprintf(w, "仅校验：全部数据有效，未写入（用时 %s）。\n", took.Round(time.Millisecond))
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.dry_run", took))
 	case rep.Changed() == 0:
-		fmt.Fprintf(w, "数据与系统中一致，没有任何改动（用时 %s）。\n", took.Round(time.Millisecond))
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.no_change", took))
 	default:
-		fmt.Fprintf(w, "导入完成：新增或更新 %d 条记录（用时 %s）。\n", rep.Changed(), took.Round(time.Millisecond))
+		fmt.Fprintln(w, i18n.T(lang, "import.cli.done", rep.Changed(), took))
 	}
 }
 
@@ -132,7 +122,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return err
 	}
 	defer s.Close()
-	u, actor, err := cliUser(ctx, s, cfg.User)
+	u, actor, err := exchange.CommandUser(ctx, s, cfg.User)
 	if err != nil {
 		return err
 	}
@@ -142,11 +132,13 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 	filter := store.Filter{Values: map[string]string{}}
 	ff := store.FindingFilter{}
 	if cfg.Institution != "" {
-		inst, err := institutionByCode(ctx, s, cfg.Institution)
+		id, err := exchange.InstitutionByCode(ctx, s, u, cfg.Institution)
+		if errors.Is(err, store.ErrNotFound) {
+			return noInstitution(cfg.Institution)
+		}
 		if err != nil {
 			return err
 		}
-		id := inst.ID
 		filter.Values["institution_id"] = fmt.Sprint(id)
 		ff.InstitutionID = id
 		if cfg.Kind == "institutions" {
@@ -187,25 +179,27 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 type progress struct {
 	w     io.Writer
 	total int
+	lang  string
 	start time.Time
 	shown bool
 }
 
-func newProgress(w io.Writer, total int) *progress {
-	return &progress{w: w, total: total, start: time.Now()}
+func newProgress(w io.Writer, total int, lang string) *progress {
+	return &progress{w: w, total: total, lang: lang, start: time.Now()}
 }
 
 func (p *progress) update(phase string, rows int) {
-	label := map[string]string{"check": "校验", "write": "写入"}[phase]
+	label := i18n.T(p.lang, "import.cli."+phase)
+	unit, perSecond := i18n.T(p.lang, "import.cli.rows"), i18n.T(p.lang, "import.cli.rate")
 	elapsed := time.Since(p.start).Seconds()
 	rate := 0.0
 	if elapsed > 0 {
 		rate = float64(rows) / elapsed
 	}
 	if p.total > 0 {
-		fmt.Fprintf(p.w, "\r%s %s %3d%% %8d/%d 行  %6.0f 行/秒 ", label, fillBar(rows, p.total), percent(rows, p.total), rows, p.total, rate)
+		fmt.Fprintf(p.w, "\r%s %s %3d%% %8d/%d %s  %6.0f %s ", label, fillBar(rows, p.total), percent(rows, p.total), rows, p.total, unit, rate, perSecond)
 	} else {
-		fmt.Fprintf(p.w, "\r%s %s %8d 行  %6.0f 行/秒 ", label, bar(rows), rows, rate)
+		fmt.Fprintf(p.w, "\r%s %s %8d %s  %6.0f %s ", label, bar(rows), rows, unit, rate, perSecond)
 	}
 	p.shown = true
 }

@@ -32,7 +32,8 @@ Usage:
   radsup [-db URL] user unlock NAME | user reset-2fa NAME  lift a lockout, remove a second factor
   radsup [-db URL] screen [-as-of YYYY-MM-DD] [-format table|json|csv] [-institution CREDIT_CODE] [-save] [-lang zh-CN|en]
                                                            screen (初筛) as of a date; -save updates the stored findings
-  radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] FILE...   import .xlsx/.csv files, all or nothing
+  radsup [-db URL] import [-kind KIND] [-dry-run] [-user NAME] [-lang zh-CN|en] FILE...
+                                                           import .xlsx/.csv files, all or nothing
   radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
   radsup rules [-format table|json|csv] [-lang zh-CN|en]   list the screening rules
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered

@@ -182,7 +182,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 // without one it moves.
 func TestProgressBar(t *testing.T) {
 	var b bytes.Buffer
-	p := newProgress(&b, 1000)
+	p := newProgress(&b, 1000, "zh-CN")
 	p.update("write", 500)
 	if s := b.String(); !strings.Contains(s, "写入 [===============>") || !strings.Contains(s, " 50%") || !strings.Contains(s, "500/1000") {
 		t.Errorf("half way: %q", s)
@@ -193,7 +193,7 @@ func TestProgressBar(t *testing.T) {
 		t.Errorf("past the estimate: %q", s)
 	}
 	b.Reset()
-	newProgress(&b, 0).update("check", 3000)
+	newProgress(&b, 0, "zh-CN").update("check", 3000)
 	if s := b.String(); !strings.Contains(s, "校验 [===>") || strings.Contains(s, "%") {
 		t.Errorf("unknown total: %q", s)
 	}

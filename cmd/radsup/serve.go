@@ -17,6 +17,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
@@ -32,6 +33,7 @@ type Main struct {
 
 	Store    *store.Store
 	Findings *findings.Service
+	Imports  *exchange.Jobs // import jobs, stopped before the store closes
 	server   *http.Server
 	stop     context.CancelFunc // stops the daily screening
 	stopped  chan struct{}      // closed when the daily screening has stopped
@@ -121,7 +123,12 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	reg := registry.New(s)
 	reg.AfterChange = m.Findings.AfterChange(nil)
 	auditSvc := &audit.Service{Store: s}
-	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger,
+	m.Imports = exchange.NewJobs(exchange.Importer{Store: s, Findings: m.Findings, Today: reg.Today}, "", m.Logger)
+	if err := m.Imports.Start(context.Background()); err != nil {
+		return nil, err
+	}
+	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
+		Logger:        m.Logger,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS()})
 	if err != nil {
 		return nil, err
@@ -174,8 +181,8 @@ func (m *Main) Run(ctx context.Context) error {
 	return m.Close()
 }
 
-// Close stops accepting requests, lets running ones finish (up to 30 s) and
-// closes the database.
+// Close stops accepting requests, lets running ones finish (up to 30 s),
+// cancels the running imports and closes the database.
 func (m *Main) Close() error {
 	var err error
 	if m.stop != nil {
@@ -189,6 +196,11 @@ func (m *Main) Close() error {
 		if serr := <-m.done; serr != nil && !errors.Is(serr, http.ErrServerClosed) {
 			err = errors.Join(err, serr)
 		}
+	}
+	if m.Imports != nil { // running imports are cancelled: they write nothing
+		ictx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		err = errors.Join(err, m.Imports.Shutdown(ictx))
 	}
 	if m.Store != nil {
 		err = errors.Join(err, m.Store.Close())

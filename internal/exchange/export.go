@@ -49,31 +49,68 @@ func (t *csvTable) start(k *xlsx.Kind, keys []string) error {
 func (t *csvTable) row(values []string) error { return t.w.Write(values) }
 func (t *csvTable) close() error              { t.w.Flush(); return t.w.Error() }
 
+// checkFormat refuses an unknown export format.
+func checkFormat(f Format) error {
+	if f != XLSX && f != CSV && f != "" {
+		return fmt.Errorf("exchange: export format %q: want xlsx or csv", f)
+	}
+	return nil
+}
+
 func newTable(w io.Writer, f Format) (table, error) {
-	switch f {
-	case XLSX, "":
-		return &xlsxTable{xlsx.NewWriter(w)}, nil
-	case CSV:
+	if f == CSV {
 		if _, err := io.WriteString(w, "\ufeff"); err != nil {
 			return nil, err
 		}
 		return &csvTable{csv.NewWriter(w)}, nil
 	}
-	return nil, fmt.Errorf("exchange: export format %q: want xlsx or csv", f)
+	return &xlsxTable{xlsx.NewWriter(w)}, nil
 }
 
 // Export writes the records of kind that u may see and that match filter,
 // in the columns import reads (so that exporting and importing again
-// changes nothing), and audits the export. It returns the number of rows.
+// changes nothing). It returns the number of rows.
+//
+// An export is an audited read: the audit event, with the number of rows
+// the filter matches, is written in its own transaction before the first
+// row leaves. An export that then fails (the reader went away, the disk
+// filled up) stays in the audit trail as attempted.
 func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, kind string, filter store.Filter, w io.Writer, f Format) (int, error) {
 	k := xlsx.KindByName(kind)
 	if k == nil {
 		return 0, fmt.Errorf("exchange: unknown kind %q (want one of %s)", kind, kindNames())
 	}
-	if !auth.BusinessRole(u.Role) || ((kind == "doses" || kind == "exams") && !auth.SeesHealthData(u)) {
+	if !auth.Can(u, auth.Export, k.Entity) {
 		return 0, auth.ErrForbidden
 	}
-	mask := !auth.SeesIDNumbers(u)
+	if err := checkFormat(f); err != nil {
+		return 0, err
+	}
+	o := exportByKind[k.Name]
+	var rows int
+	if err := s.View(ctx, func(tx *store.Tx) (err error) {
+		rows, err = o.count(tx, u.Scope(), filter)
+		return err
+	}); err != nil {
+		return 0, err
+	}
+	detail := map[string]any{"kind": kind, "filter": filter.Values, "rows": rows, "format": string(f)}
+	if err := auditExport(ctx, s, actor, k.Entity, detail); err != nil {
+		return 0, err
+	}
+	return exportRows(ctx, s, u, k, o, filter, w, f)
+}
+
+// auditExport writes the audit event of an export in its own transaction.
+func auditExport(ctx context.Context, s *store.Store, actor domain.Actor, entity string, detail map[string]any) error {
+	return s.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("export", entity, 0, detail) })
+}
+
+// exportRows streams the records of kind k that u may see and that match
+// filter to w, masking ID and phone numbers for those who may not see them.
+func exportRows(ctx context.Context, s *store.Store, u *domain.User, k *xlsx.Kind, o exportOps, filter store.Filter, w io.Writer, f Format) (int, error) {
+	// Whoever may reveal a person's ID number sees them unmasked in exports.
+	mask := !auth.Can(u, auth.Reveal, "person")
 	t, err := newTable(w, f)
 	if err != nil {
 		return 0, err
@@ -93,25 +130,19 @@ func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.U
 		if err != nil {
 			return err
 		}
-		emit := func(rec domain.Record) error {
+		return o.each(tx, u.Scope(), filter, func(rec domain.Record) error {
 			n++
 			row := exportRow(k, keys, rec, refs)
 			if mask {
 				maskRow(keys, row)
 			}
 			return t.row(row)
-		}
-		return eachOf(tx, k.Name, u.Scope(), filter, emit)
+		})
 	})
 	if err != nil {
 		return n, err
 	}
-	if err := t.close(); err != nil {
-		return n, err
-	}
-	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
-		return tx.Audit("export", k.Entity, 0, map[string]any{"kind": kind, "filter": filter.Values, "rows": n, "format": string(f)})
-	})
+	return n, t.close()
 }
 
 // maskRow hides ID and phone numbers from users who may not see them.
@@ -134,29 +165,40 @@ func kindNames() string {
 	return strings.Join(names, ", ")
 }
 
-// eachOf streams the records of a kind.
-func eachOf(tx *store.Tx, kind string, sc domain.Scope, f store.Filter, fn func(domain.Record) error) error {
-	switch kind {
-	case "institutions":
-		return store.Each(tx, store.Institutions, sc, f, func(x *domain.Institution) error { return fn(x) })
-	case "licences":
-		return store.Each(tx, store.Licences, sc, f, func(x *domain.Licence) error { return fn(x) })
-	case "people":
-		return store.Each(tx, store.People, sc, f, func(x *domain.Person) error { return fn(x) })
-	case "employments":
-		return store.Each(tx, store.Employments, sc, f, func(x *domain.Employment) error { return fn(x) })
-	case "trainings":
-		return store.Each(tx, store.Trainings, sc, f, func(x *domain.Training) error { return fn(x) })
-	case "exams":
-		return store.Each(tx, store.Exams, sc, f, func(x *domain.Exam) error { return fn(x) })
-	case "doses":
-		return store.Each(tx, store.Doses, sc, f, func(x *domain.DoseRecord) error { return fn(x) })
-	case "equipment":
-		return store.Each(tx, store.Equipment, sc, f, func(x *domain.Equipment) error { return fn(x) })
-	case "tests":
-		return store.Each(tx, store.Tests, sc, f, func(x *domain.EquipmentTest) error { return fn(x) })
+// exportOps are the store operations an export of one kind needs, typed
+// once so that the export works on domain.Record values.
+type exportOps struct {
+	count func(tx *store.Tx, sc domain.Scope, f store.Filter) (int, error)
+	each  func(tx *store.Tx, sc domain.Scope, f store.Filter, fn func(domain.Record) error) error
+}
+
+func exportOf[T any, P interface {
+	*T
+	domain.Record
+}](t *store.Table[T]) exportOps {
+	return exportOps{
+		count: func(tx *store.Tx, sc domain.Scope, f store.Filter) (int, error) {
+			f.Limit, f.Offset = 1, 0
+			_, total, err := store.List(tx, t, sc, f)
+			return total, err
+		},
+		each: func(tx *store.Tx, sc domain.Scope, f store.Filter, fn func(domain.Record) error) error {
+			return store.Each(tx, t, sc, f, func(x *T) error { return fn(P(x)) })
+		},
 	}
-	return fmt.Errorf("exchange: unknown kind %q", kind)
+}
+
+// exportByKind are the export operations of each kind of spec/formats.md.
+var exportByKind = map[string]exportOps{
+	"institutions": exportOf(store.Institutions),
+	"licences":     exportOf(store.Licences),
+	"people":       exportOf(store.People),
+	"employments":  exportOf(store.Employments),
+	"trainings":    exportOf(store.Trainings),
+	"exams":        exportOf(store.Exams),
+	"doses":        exportOf(store.Doses),
+	"equipment":    exportOf(store.Equipment),
+	"tests":        exportOf(store.Tests),
 }
 
 // refs hold what reference columns show: credit codes by institution id,
@@ -296,11 +338,15 @@ func findingsKind(lang string) *xlsx.Kind {
 }
 
 // ExportFindings writes the findings u may see that match f (its limit is
-// ignored), most serious first, and audits the export. The cells are in
-// lang (default zh-CN): the messages, titles, labels and legal basis.
+// ignored), most serious first, in lang (default zh-CN): the messages,
+// titles, labels and legal basis. As Export, it writes the audit event,
+// with the number of findings, before the first row leaves.
 func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, f store.FindingFilter, w io.Writer, format Format, lang ...string) (int, error) {
 	if !auth.Can(u, auth.Export, auth.Finding) {
 		return 0, auth.ErrForbidden
+	}
+	if err := checkFormat(format); err != nil {
+		return 0, err
 	}
 	l := i18n.Default
 	if len(lang) > 0 {
@@ -309,6 +355,10 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	f.Limit, f.Offset = 0, 0
 	page, err := (&findings.Service{Store: s}).List(ctx, u, f)
 	if err != nil {
+		return 0, err
+	}
+	detail := map[string]any{"kind": "findings", "rows": len(page.Findings), "format": string(format), "lang": l}
+	if err := auditExport(ctx, s, actor, "finding", detail); err != nil {
 		return 0, err
 	}
 	t, err := newTable(w, format)
@@ -326,13 +376,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 			return 0, err
 		}
 	}
-	if err := t.close(); err != nil {
-		return 0, err
-	}
-	n := len(page.Findings)
-	return n, s.WithTx(ctx, actor, func(tx *store.Tx) error {
-		return tx.Audit("export", "finding", 0, map[string]any{"kind": "findings", "rows": n, "format": string(format), "lang": l})
-	})
+	return len(page.Findings), t.close()
 }
 
 // findingSubject is the subject key a finding export shows u: a person's ID

@@ -4,15 +4,13 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"maps"
-	"reflect"
 	"slices"
 	"strings"
 	"time"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/findings"
-	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/xlsx"
 )
@@ -27,6 +25,10 @@ type Importer struct {
 	// Progress, if set, is told how many rows have been read, every
 	// progressEvery rows and at the end of each pass ("check", then "write").
 	Progress func(phase string, rows int)
+	// BeforeCommit, if set, is called in the transaction of an import that
+	// writes, after everything is written, with the report: what it
+	// records commits with the import or not at all.
+	BeforeCommit func(tx *store.Tx, rep *Report) error
 }
 
 const progressEvery = 1000
@@ -92,43 +94,11 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 // A returned error is a failure of the system or an unreadable file; bad
 // data is in the report.
 func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
-	rep := &Report{DryRun: opt.DryRun}
-	r := &run{im: im, u: u, rep: rep, today: im.today(), counts: map[string]*Count{},
-		instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
+	r := &run{ctx: ctx, im: im, u: u, rep: &Report{DryRun: opt.DryRun}, today: im.today(), write: !opt.DryRun,
+		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
 		ownPeople: map[string]bool{}, touched: map[string][]int64{}}
-
-	// One pass checks every row and, unless this is a dry run, writes each
-	// row while all before it were valid; the first problem stops the
-	// writing, the rest is still checked so that the report is complete,
-	// and then everything written is rolled back.
-	r.write = !opt.DryRun
-	work := func(tx *store.Tx) error {
-		r.b = tx.Bulk()
-		defer r.b.Close()
-		if err := r.scope(tx); err != nil {
-			return err
-		}
-		if err := r.pass(paths, opt); err != nil {
-			return err
-		}
-		if err := r.checkPending(tx); err != nil {
-			return err
-		}
-		if !rep.OK() {
-			return errInvalid
-		}
-		if !r.write {
-			return nil
-		}
-		if err := r.rescreen(tx); err != nil {
-			return err
-		}
-		if rep.Changed() == 0 {
-			return nil // a re-import of the same data: nothing to record
-		}
-		return r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": rep.Counts})
-	}
+	work := func(tx *store.Tx) error { return r.work(tx, paths, opt) }
 	var err error
 	if opt.DryRun {
 		err = im.Store.View(ctx, work)
@@ -136,13 +106,57 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		err = im.Store.WithTx(ctx, actor, work)
 	}
 	if errors.Is(err, errInvalid) {
-		return rep, nil
+		return r.rep, nil
 	}
 	if err != nil {
 		return nil, err
 	}
-	rep.Written = r.write
-	return rep, nil
+	return r.rep, nil
+}
+
+// work is the import in its transaction. One pass checks every row and,
+// unless this is a dry run, writes each row while all before it were
+// valid; the first problem stops the writing, the rest is still checked so
+// that the report is complete, and then everything written is rolled back
+// (errInvalid).
+func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
+	r.b = tx.Bulk()
+	defer r.b.Close()
+	if err := r.scope(tx); err != nil {
+		return err
+	}
+	if err := r.pass(paths, opt); err != nil {
+		return err
+	}
+	if err := r.checkPending(tx); err != nil {
+		return err
+	}
+	if !r.rep.OK() {
+		return errInvalid
+	}
+	if !r.write {
+		return nil
+	}
+	return r.finish(tx, paths)
+}
+
+// finish completes a written import in its transaction: it re-screens what
+// the import changed, audits the import (a re-import of the same data
+// records nothing) and lets BeforeCommit record the report.
+func (r *run) finish(tx *store.Tx, paths []string) error {
+	if err := r.rescreen(tx); err != nil {
+		return err
+	}
+	if r.rep.Changed() > 0 {
+		if err := r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
+			return err
+		}
+	}
+	r.rep.Written = true
+	if r.im.BeforeCommit != nil {
+		return r.im.BeforeCommit(tx, r.rep)
+	}
+	return nil
 }
 
 // errInvalid rolls back an import with problems.
@@ -165,6 +179,7 @@ func baseNames(paths []string) []string {
 
 // run is the state of one import.
 type run struct {
+	ctx    context.Context
 	im     *Importer
 	u      *domain.User
 	rep    *Report
@@ -185,8 +200,10 @@ type run struct {
 
 	seen map[string]int // natural key → first row, for duplicates
 
-	// An institution user's own credit code, the people it may file, and
-	// the rows naming other people, checked at the end.
+	// The own institution of a user bound to one (its id and credit
+	// code), the people it may file, and the rows naming other people,
+	// checked at the end.
+	ownID     int64
 	ownCode   string
 	ownPeople map[string]bool
 	pending   []pendingPerson
@@ -199,12 +216,13 @@ type pendingPerson struct {
 	problem  xlsx.Problem
 }
 
-// scope reads the institution user's own institution.
+// scope reads the own institution of a user whose scope is one institution.
 func (r *run) scope(tx *store.Tx) error {
-	if r.u == nil || r.u.Role != domain.RoleInstitution {
+	if r.u == nil || r.u.Scope().InstitutionID == 0 {
 		return nil
 	}
-	inst, err := store.Find(tx, store.Institutions, domain.Scope{}, r.u.InstitutionID)
+	r.ownID = r.u.Scope().InstitutionID
+	inst, err := store.Find(tx, store.Institutions, domain.Scope{}, r.ownID)
 	if err != nil {
 		return err
 	}
@@ -212,64 +230,83 @@ func (r *run) scope(tx *store.Tx) error {
 	return nil
 }
 
+// may reports whether the importing user may do a to records of entity;
+// an import without a user (the command line, which holds the database)
+// may do anything.
+func (r *run) may(a auth.Action, entity string) bool {
+	return r.u == nil || auth.Can(r.u, a, entity)
+}
+
 // pass reads every recognised sheet of every file in the order of the kinds.
 func (r *run) pass(paths []string, opt Options) error {
-	var wbs []*xlsx.Workbook
+	wbs, sheets, err := r.open(paths, opt.Kind)
 	defer func() {
 		for _, wb := range wbs {
 			wb.Close()
 		}
 	}()
-	type fileSheet struct {
-		file  string
-		sheet *xlsx.Sheet
+	if err != nil {
+		return err
 	}
-	var sheets []fileSheet
-	for _, p := range paths {
-		wb, err := xlsx.Open(p, opt.Kind)
-		if err != nil {
-			return fmt.Errorf("%s: %w", baseNames([]string{p})[0], err)
-		}
-		wbs = append(wbs, wb)
-		for _, sh := range wb.Sheets() {
-			sheets = append(sheets, fileSheet{p, sh})
-		}
-		for _, name := range wb.Skipped() {
-			r.warn(xlsx.Problem{Sheet: name, Message: "未识别出表头，已跳过此工作表（表头应含模板中的列名，如“统一社会信用代码”“身份证号”）。"})
-		}
-	}
-	if len(sheets) == 0 {
-		return ErrNoSheets
-	}
-	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
-	slices.SortStableFunc(sheets, func(a, b fileSheet) int { return order(a.sheet.Kind) - order(b.sheet.Kind) })
 	rows := 0
-	for _, fs := range sheets {
-		sh := fs.sheet
+	for _, sh := range sheets {
 		if !r.header(sh) {
 			continue
 		}
 		err := sh.Each(func(row xlsx.Row) error {
 			rows++
-			if r.im.Progress != nil && rows%progressEvery == 0 {
-				r.im.Progress(r.phase(), rows)
+			if rows%progressEvery == 0 {
+				if err := r.progress(rows); err != nil {
+					return err
+				}
 			}
-			if err := r.row(sh, sh.Kind, row); err != nil {
+			if err := r.row(sh, sh.Kind, row); err != nil || sh.Also == nil {
 				return err
 			}
-			if sh.Also != nil {
-				return r.row(sh, sh.Also, row)
-			}
-			return nil
+			return r.row(sh, sh.Also, row)
 		})
 		if err != nil {
 			return err
 		}
 	}
+	return r.progress(rows)
+}
+
+// open opens the files and returns their recognised sheets in the order of
+// the kinds; the caller closes the workbooks, also on error. A sheet of a
+// kind the user may not import refuses the whole import.
+func (r *run) open(paths []string, kind string) (wbs []*xlsx.Workbook, sheets []*xlsx.Sheet, err error) {
+	for _, p := range paths {
+		wb, err := xlsx.Open(p, kind)
+		if err != nil {
+			return wbs, nil, fmt.Errorf("%s: %w", baseNames([]string{p})[0], err)
+		}
+		wbs = append(wbs, wb)
+		sheets = append(sheets, wb.Sheets()...)
+		for _, name := range wb.Skipped() {
+			r.warn(xlsx.Problem{Sheet: name, Message: keySheetSkipped.Msg()})
+		}
+	}
+	if len(sheets) == 0 {
+		return wbs, nil, ErrNoSheets
+	}
+	for _, sh := range sheets {
+		if !r.may(auth.Import, sh.Kind.Entity) || sh.Also != nil && !r.may(auth.Import, sh.Also.Entity) {
+			return wbs, nil, auth.ErrForbidden
+		}
+	}
+	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
+	slices.SortStableFunc(sheets, func(a, b *xlsx.Sheet) int { return order(a.Kind) - order(b.Kind) })
+	return wbs, sheets, nil
+}
+
+// progress tells the importer's Progress how many rows have been read, and
+// stops the import if its context is done.
+func (r *run) progress(rows int) error {
 	if r.im.Progress != nil {
 		r.im.Progress(r.phase(), rows)
 	}
-	return nil
+	return r.ctx.Err()
 }
 
 // writing reports whether rows are being written: not a dry run, and no
@@ -287,25 +324,32 @@ func (r *run) phase() string {
 // sheet cannot be read for want of a column.
 func (r *run) header(sh *xlsx.Sheet) bool {
 	for _, label := range sh.Unknown {
-		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "未知的列“" + label + "”，已忽略。"})
+		r.warn(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: xlsx.Text(label), Message: keyColumnUnknown.Msg(xlsx.Text(label))})
 	}
 	for _, key := range sh.Missing {
-		label := columnLabel(sh.Kind, key)
+		label := columnArg(sh.Kind, key)
 		if _, ours := sh.Kind.Column(key); !ours && sh.Also != nil {
-			label = columnLabel(sh.Also, key) // an employment column of a staff list
+			label = columnArg(sh.Also, key) // an employment column of a staff list
 		}
-		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: "缺少必填列“" + label + "”：请按模板补上这一列。"})
+		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Col: label, Message: keyColumnMissing.Msg(label)})
 	}
 	return len(sh.Missing) == 0
 }
 
+// columnLabel is the Chinese header of column key of k.
 func columnLabel(k *xlsx.Kind, key string) string {
-	for _, c := range k.Columns {
-		if c.Key == key {
-			return c.ZH
-		}
+	if c, ok := k.Column(key); ok {
+		return c.ZH
 	}
 	return key
+}
+
+// columnArg is the header of column key of k, for a problem.
+func columnArg(k *xlsx.Kind, key string) xlsx.Arg {
+	if c, ok := k.Column(key); ok {
+		return xlsx.Label(c.ZH, c.EN)
+	}
+	return xlsx.Text(key)
 }
 
 // fail records a problem; an error (not a warning) stops the writing.
@@ -344,150 +388,4 @@ func (r *run) count(k *xlsx.Kind, sheet string) *Count {
 		})
 	}
 	return c
-}
-
-// cellProblem is a problem with the cell of column key in row.
-func cellProblem(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, key, msg string) xlsx.Problem {
-	c := row.Cells[key]
-	label := sh.Columns[key]
-	if label == "" {
-		label = columnLabel(k, key)
-	}
-	return xlsx.Problem{Sheet: sh.Name, Row: row.Num, Col: label, Ref: c.Ref, Value: c.Value, Message: msg}
-}
-
-// row checks the record of kind k in row and writes it while writing.
-func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
-	o := opsByKind[k.Name]
-	rec := o.new()
-	ok := true
-	bad := func(key, msg string) {
-		ok = false
-		r.fail(cellProblem(sh, k, row, key, msg))
-	}
-	present := map[string]bool{}
-	for _, c := range k.Columns {
-		cell, in := row.Cells[c.Key]
-		if !in || c.Field == nil {
-			continue
-		}
-		present[c.Field.Key] = true
-		canon, err := xlsx.Canonical(*c.Field, cell.Value)
-		if err != nil {
-			bad(c.Key, err.Error())
-			continue
-		}
-		if code := domain.Assign(rec, *c.Field, canon); code != "" {
-			bad(c.Key, i18n.FieldMessage(i18n.Default, c.Field.Key, code))
-		}
-	}
-	if d, isDose := rec.(*domain.DoseRecord); isDose {
-		if cell, in := row.Cells["period"]; in && strings.TrimSpace(cell.Value) != "" {
-			start, end, err := xlsx.ParsePeriod(cell.Value)
-			if err != nil {
-				bad("period", err.Error())
-			} else {
-				d.PeriodStart, d.PeriodEnd = start, end
-				present["period_start"], present["period_end"] = true, true
-			}
-		}
-	}
-	inst, person, equip, owner, refsOK, err := r.parents(sh, k, row, bad)
-	if err != nil {
-		return err
-	}
-	ok = ok && refsOK
-	if !ok {
-		return nil
-	}
-	setParents(rec, inst, person, equip)
-	rec.Normalize()
-
-	existing, err := o.find(r.b, rec)
-	if err != nil {
-		return err
-	}
-	if existing != nil {
-		// Columns the sheet does not have keep their stored values.
-		for _, f := range domain.Fields[o.entity] {
-			if !present[f.Key] && f.Type != domain.RefField {
-				domain.Assign(rec, f, domain.Value(existing, f))
-			}
-		}
-		*rec.Base() = *existing.Base()
-		setParents(rec, inst, person, equip)
-		rec.Normalize()
-	}
-	errs := rec.Validate(r.today)
-	for _, field := range slices.Sorted(maps.Keys(errs)) {
-		code, key := errs[field], field
-		if _, in := row.Cells[key]; !in && (field == "period_start" || field == "period_end") {
-			key = "period"
-		}
-		if _, in := row.Cells[key]; !in && parentColumn(field) != "" {
-			key = parentColumn(field)
-		}
-		bad(key, i18n.FieldMessage(i18n.Default, field, code))
-	}
-	if !ok {
-		return nil
-	}
-
-	key := k.Name + "\x00" + fmt.Sprint(o.key(rec)...)
-	if first, dup := r.seen[key]; dup {
-		bad(k.Key[len(k.Key)-1], fmt.Sprintf("与第%d行重复：同一文件中%s不能出现两次。", first, keyLabels(k)))
-		return nil
-	}
-	r.seen[key] = row.Num
-	r.checkScope(sh, k, row, owner, rec)
-
-	c := r.count(k, sh.Name)
-	c.Rows++
-	switch {
-	case existing == nil:
-		c.Created++
-		if !r.writing() {
-			r.plan(k, rec, row)
-			return nil
-		}
-		if err := o.insert(r.b, rec); err != nil {
-			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
-		}
-		r.remember(k, rec, row)
-	case reflect.DeepEqual(existing, rec):
-		c.Unchanged++
-		return nil
-	default:
-		c.Updated++
-		if !r.writing() {
-			return nil
-		}
-		if err := o.replace(r.b, existing, rec); err != nil {
-			return fmt.Errorf("%s 第%d行: %w", sh.Name, row.Num, err)
-		}
-	}
-	r.touch(k, rec, inst, person, equip)
-	return nil
-}
-
-// parentColumn is the column that fills a parent id field.
-func parentColumn(field string) string {
-	switch field {
-	case "institution_id":
-		return "credit_code"
-	case "person_id":
-		return "id_number"
-	case "equipment_id":
-		return "serial_no"
-	}
-	return ""
-}
-
-// keyLabels names the natural key columns of k in Chinese.
-func keyLabels(k *xlsx.Kind) string {
-	labels := make([]string, len(k.Key))
-	for i, key := range k.Key {
-		labels[i] = "“" + columnLabel(k, key) + "”"
-	}
-	return strings.Join(labels, "+")
 }

@@ -158,7 +158,7 @@ func TestImportIsAllOrNothing(t *testing.T) {
 	rows := map[int]string{}
 	for _, p := range rep.Problems {
 		if !p.Warning {
-			rows[p.Row] = p.Message
+			rows[p.Row] = p.Text("zh-CN")
 		}
 	}
 	for _, row := range []int{3, 4, 5} {
@@ -181,7 +181,7 @@ func TestDuplicateKeyInOneFile(t *testing.T) {
 	if rep.OK() || e.count("institutions") != 0 {
 		t.Fatalf("duplicate key imported")
 	}
-	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Message, "第2行") {
+	if p := rep.Problems[0]; p.Row != 3 || !strings.Contains(p.Text("zh-CN"), "第2行") || !strings.Contains(p.Text("en"), "row 2") {
 		t.Errorf("duplicate reported as %+v", p)
 	}
 }
@@ -317,7 +317,7 @@ func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	var errs []string
 	for _, p := range rep.Problems {
 		if !p.Warning {
-			errs = append(errs, fmt.Sprintf("%s row %d: %s", p.Sheet, p.Row, p.Message))
+			errs = append(errs, fmt.Sprintf("%s row %d: %s", p.Sheet, p.Row, p.Text("zh-CN")))
 		}
 	}
 	if len(errs) != 1 || rep.Problems[0].Row != 5 {
@@ -353,5 +353,30 @@ func TestExportByRole(t *testing.T) {
 		if _, err := export(c.role, c.kind); domain.ErrorCode(err) != domain.EFORBIDDEN {
 			t.Errorf("%s exporting %s: %v, want forbidden", c.role, c.kind, err)
 		}
+	}
+}
+
+// TestImportByRole: who may import is the policy's answer (auth.Can): a
+// viewer may not import at all, an institution user may not create an
+// institution.
+func TestImportByRole(t *testing.T) {
+	e := newEnv(t)
+	viewer := &domain.User{Username: "v", Role: domain.RoleViewer}
+	if _, err := e.im.Import(ctx, clerk, viewer, []string{e.file("机构.csv", institutionsCSV())}, exchange.Options{}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a viewer's import: %v, want forbidden", err)
+	}
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
+	var u *domain.User
+	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		var id int64
+		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
+		u = storetest.User(t, tx, domain.RoleInstitution, id)
+		return nil
+	})
+	other := credit(3)
+	rep := e.imp(u, exchange.Options{}, e.file("机构.csv", "机构名称,统一社会信用代码,机构类别,行政区划代码,地址,状态\n"+
+		"郑州市中原区另一医院,"+other+",综合医院,410102,中原区建设西路3号,开业\n"))
+	if rep.OK() || e.count("institutions") != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Text("zh-CN"), "本机构") {
+		t.Errorf("an institution user's import of another institution: %+v", rep.Problems)
 	}
 }

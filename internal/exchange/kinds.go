@@ -30,8 +30,8 @@ func opsOf[T any, P interface {
 		key:    func(rec domain.Record) []any { return store.KeyOf(t, (*T)(rec.(P))) },
 		find: func(b *store.Bulk, rec domain.Record) (domain.Record, error) {
 			found, err := store.FindByKey(b, t, store.KeyOf(t, (*T)(rec.(P))))
-			if found == nil || err != nil {
-				return nil, err
+			if err != nil {
+				return nil, err // store.ErrNotFound for a new record
 			}
 			return P(found), nil
 		},

@@ -1,9 +1,11 @@
 package exchange
 
 import (
+	"errors"
 	"slices"
 	"strings"
 
+	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/store"
 	"radsup/internal/xlsx"
@@ -24,134 +26,146 @@ func (r *run) standIn(m map[string]int64, key string) int64 {
 	return id
 }
 
-// institutionID returns the id of the institution with the credit code:
-// stored, or (while checking) filed by the workbook; 0 if neither.
+// parentID returns the id of the parent with key: stored (looked up once
+// with find, which gives 0 for none), or, while checking, filed by the
+// workbook itself (planned); 0 if neither.
+func (r *run) parentID(ids, planned map[string]int64, key string, find func() (int64, error)) (int64, error) {
+	if id, ok := ids[key]; ok && id != 0 {
+		return id, nil
+	} else if !ok {
+		id, err := find()
+		if err != nil {
+			return 0, err
+		}
+		ids[key] = id
+		if id != 0 {
+			return id, nil
+		}
+	}
+	return planned[key], nil
+}
+
+// idOf is the id of a record FindByKey found, 0 if it found none.
+func idOf[T any, P interface {
+	*T
+	domain.Record
+}](found *T, err error) (int64, error) {
+	if errors.Is(err, store.ErrNotFound) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	return P(found).Base().ID, nil
+}
+
+// institutionID returns the id of the institution with the credit code.
 func (r *run) institutionID(code string) (int64, error) {
-	if id, ok := r.instIDs[code]; ok && id != 0 {
-		return id, nil
-	} else if !ok {
-		found, err := store.FindByKey(r.b, store.Institutions, []any{code})
-		if err != nil {
-			return 0, err
-		}
-		if found != nil {
-			id = found.ID
-		}
-		r.instIDs[code] = id
-		if id != 0 {
-			return id, nil
-		}
-	}
-	return r.newInst[code], nil
+	return r.parentID(r.instIDs, r.newInst, code, func() (int64, error) {
+		return idOf(store.FindByKey(r.b, store.Institutions, []any{code}))
+	})
 }
 
+// personID returns the id of the person with the ID number.
 func (r *run) personID(idNumber string) (int64, error) {
-	if id, ok := r.personIDs[idNumber]; ok && id != 0 {
-		return id, nil
-	} else if !ok {
-		found, err := store.FindByKey(r.b, store.People, []any{idNumber})
-		if err != nil {
-			return 0, err
-		}
-		if found != nil {
-			id = found.ID
-		}
-		r.personIDs[idNumber] = id
-		if id != 0 {
-			return id, nil
-		}
-	}
-	return r.newPerson[idNumber], nil
+	return r.parentID(r.personIDs, r.newPerson, idNumber, func() (int64, error) {
+		return idOf(store.FindByKey(r.b, store.People, []any{idNumber}))
+	})
 }
 
+// equipmentID returns the id of the device with the serial number at the
+// institution with the credit code (and id instID).
 func (r *run) equipmentID(code, serial string, instID int64) (int64, error) {
-	key := code + "/" + serial
-	if id, ok := r.equipIDs[key]; ok && id != 0 {
-		return id, nil
-	} else if !ok {
-		found, err := store.FindByKey(r.b, store.Equipment, []any{instID, serial})
-		if err != nil {
-			return 0, err
-		}
-		if found != nil {
-			id = found.ID
-		}
-		r.equipIDs[key] = id
-		if id != 0 {
-			return id, nil
-		}
-	}
-	return r.newEquip[key], nil
+	return r.parentID(r.equipIDs, r.newEquip, code+"/"+serial, func() (int64, error) {
+		return idOf(store.FindByKey(r.b, store.Equipment, []any{instID, serial}))
+	})
 }
 
-// parents resolves the parents a row of kind k names. owner is the credit
-// code of the institution the row belongs to ("" for people and their
-// trainings and exams). bad reports a problem with a column.
-func (r *run) parents(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, bad func(key, msg string)) (inst, person, equip int64, owner string, ok bool, err error) {
-	ok = true
-	need := parents[k.Name]
-	cell := func(key string) string { return row.Cells[key].Value }
-	if k.Name == "institutions" {
-		owner = cleanCode(cell("credit_code"))
+// rowParents are the parents a row names: the ids of its institution,
+// person and device, and owner, the credit code of the institution the
+// row belongs to ("" for people and their trainings and exams).
+type rowParents struct {
+	inst, person, equip int64
+	owner               string
+}
+
+// parents resolves the parents a row names, reporting the first that is
+// missing or unknown.
+func (r *run) parents(c *rowCtx) (rowParents, error) {
+	var ps rowParents
+	need := parents[c.k.Name]
+	if c.k.Name == "institutions" || need.inst || need.equip {
+		ps.owner = cleanCode(c.cell("credit_code"))
 	}
+	var ok bool
+	var err error
 	if need.inst || need.equip {
-		owner = cleanCode(cell("credit_code"))
-		if owner == "" {
-			bad("credit_code", "必填：请填写机构的统一社会信用代码。")
-			return 0, 0, 0, owner, false, nil
+		if ps.inst, ok, err = r.parentInstitution(c, ps.owner); err != nil || !ok {
+			return ps, err
 		}
-		id, err := r.institutionID(owner)
-		if err != nil {
-			return 0, 0, 0, owner, false, err
-		}
-		if id == 0 {
-			bad("credit_code", "找不到统一社会信用代码为“"+owner+"”的机构：请核对代码，或在同一工作簿的“机构”表中一并导入该机构。")
-			return 0, 0, 0, owner, false, nil
-		}
-		inst = id
 	}
 	if need.person {
-		idNumber, err := xlsx.ParseIDNumberText(cell("id_number"))
-		switch {
-		case err != nil:
-			bad("id_number", err.Error())
-			return 0, 0, 0, owner, false, nil
-		case idNumber == "":
-			bad("id_number", "必填：请填写放射工作人员的身份证号。")
-			return 0, 0, 0, owner, false, nil
+		if ps.person, ok, err = r.parentPerson(c); err != nil || !ok {
+			return ps, err
 		}
-		id, err := r.personID(idNumber)
-		if err != nil {
-			return 0, 0, 0, owner, false, err
-		}
-		if id == 0 {
-			bad("id_number", "找不到身份证号为“"+idNumber+"”的人员：请先登记该人员，或在同一工作簿的“人员”表中一并导入。")
-			return 0, 0, 0, owner, false, nil
-		}
-		person = id
 	}
 	if need.equip {
-		serial := cleanCode(cell("serial_no"))
-		if serial == "" {
-			bad("serial_no", "必填：请填写设备的出厂编号。")
-			return 0, 0, 0, owner, false, nil
-		}
-		id, err := r.equipmentID(owner, serial, inst)
-		if err != nil {
-			return 0, 0, 0, owner, false, err
-		}
-		if id == 0 {
-			bad("serial_no", "该机构没有出厂编号为“"+serial+"”的设备：请核对编号，或在同一工作簿的“设备”表中一并导入该设备。")
-			return 0, 0, 0, owner, false, nil
-		}
-		equip = id
+		ps.equip, _, err = r.parentEquipment(c, ps.owner, ps.inst)
 	}
-	return inst, person, equip, owner, ok, nil
+	return ps, err
+}
+
+// parentInstitution resolves the institution with the credit code; ok is
+// false if it is missing or unknown (and reported).
+func (r *run) parentInstitution(c *rowCtx, code string) (id int64, ok bool, err error) {
+	if code == "" {
+		r.bad(c, "credit_code", keyCreditCodeRequired.Msg())
+		return 0, false, nil
+	}
+	if id, err = r.institutionID(code); err != nil || id != 0 {
+		return id, err == nil, err
+	}
+	r.bad(c, "credit_code", keyInstitutionNotFound.Msg(xlsx.Text(code)))
+	return 0, false, nil
+}
+
+// parentPerson resolves the person the row's ID number names; ok is false
+// if it is bad, missing or unknown (and reported).
+func (r *run) parentPerson(c *rowCtx) (id int64, ok bool, err error) {
+	idNumber, err := xlsx.ParseIDNumberText(c.cell("id_number"))
+	switch {
+	case err != nil:
+		r.bad(c, "id_number", valueMessage(err))
+		return 0, false, nil
+	case idNumber == "":
+		r.bad(c, "id_number", keyIDNumberRequired.Msg())
+		return 0, false, nil
+	}
+	if id, err = r.personID(idNumber); err != nil || id != 0 {
+		return id, err == nil, err
+	}
+	r.bad(c, "id_number", keyPersonNotFound.Msg(xlsx.Text(idNumber)))
+	return 0, false, nil
+}
+
+// parentEquipment resolves the device the row's serial number names at
+// the institution; ok is false if it is missing or unknown (and reported).
+func (r *run) parentEquipment(c *rowCtx, code string, instID int64) (id int64, ok bool, err error) {
+	serial := cleanCode(c.cell("serial_no"))
+	if serial == "" {
+		r.bad(c, "serial_no", keySerialRequired.Msg())
+		return 0, false, nil
+	}
+	if id, err = r.equipmentID(code, serial, instID); err != nil || id != 0 {
+		return id, err == nil, err
+	}
+	r.bad(c, "serial_no", keyEquipmentNotFound.Msg(xlsx.Text(serial)))
+	return 0, false, nil
 }
 
 // plan notes a record the workbook files but does not write, so that later rows may
 // name it as their parent.
-func (r *run) plan(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
+func (r *run) plan(rec domain.Record, row xlsx.Row) {
 	switch x := rec.(type) {
 	case *domain.Institution:
 		r.standIn(r.newInst, x.CreditCode)
@@ -163,7 +177,7 @@ func (r *run) plan(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
 }
 
 // remember notes the id of a record just written.
-func (r *run) remember(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
+func (r *run) remember(rec domain.Record, row xlsx.Row) {
 	switch x := rec.(type) {
 	case *domain.Institution:
 		r.instIDs[x.CreditCode] = x.ID
@@ -174,28 +188,27 @@ func (r *run) remember(k *xlsx.Kind, rec domain.Record, row xlsx.Row) {
 	}
 }
 
-// checkScope holds an institution user to its own institution's rows.
-func (r *run) checkScope(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row, owner string, rec domain.Record) {
+// checkScope holds a user bound to an institution to its own
+// institution's rows, and to what the policy lets it file.
+func (r *run) checkScope(c *rowCtx, owner string, rec domain.Record) {
+	if r.ownCode != "" && owner != "" && owner != r.ownCode {
+		r.fail(cellProblem(c.sh, c.k, c.row, "credit_code", keyScopeOtherInstitution.Msg(xlsx.Text(r.ownCode))))
+		return
+	}
+	if x, ok := rec.(*domain.Institution); ok && x.ID == 0 && !r.may(auth.Create, "institution") {
+		r.fail(cellProblem(c.sh, c.k, c.row, "credit_code", keyScopeNewInstitution.Msg()))
+		return
+	}
 	if r.ownCode == "" {
 		return
 	}
-	if owner != "" && owner != r.ownCode {
-		r.fail(cellProblem(sh, k, row, "credit_code",
-			"机构用户只能导入本机构（统一社会信用代码 "+r.ownCode+"）的数据，这一行属于其他机构。"))
-		return
-	}
-	switch x := rec.(type) {
-	case *domain.Institution:
-		if x.ID == 0 {
-			r.fail(cellProblem(sh, k, row, "credit_code", "机构用户不能新建机构。"))
-		}
+	switch rec.(type) {
 	case *domain.Employment:
-		r.ownPeople[r.idNumberOf(row)] = true
+		r.ownPeople[r.idNumberOf(c.row)] = true
 	case *domain.Person, *domain.Training, *domain.Exam:
-		id := r.idNumberOf(row)
+		id := r.idNumberOf(c.row)
 		if !r.ownPeople[id] {
-			r.pending = append(r.pending, pendingPerson{id, cellProblem(sh, k, row, "id_number",
-				"机构用户只能导入本机构放射工作人员的数据：此人不在本机构任职，请在同一文件中填写其在本机构的任职信息。")})
+			r.pending = append(r.pending, pendingPerson{id, cellProblem(c.sh, c.k, c.row, "id_number", keyScopeNotEmployed.Msg())})
 		}
 	}
 }
@@ -212,13 +225,11 @@ func (r *run) checkPending(tx *store.Tx) error {
 		if r.ownPeople[p.idNumber] {
 			continue
 		}
-		var n int
-		err := tx.QueryRow(`SELECT COUNT(*) FROM employments e JOIN people p ON p.id = e.person_id
-			WHERE p.id_number = ? AND e.institution_id = ? AND NOT e.retired`, p.idNumber, r.u.InstitutionID).Scan(&n)
+		works, err := tx.WorksAt(p.idNumber, r.ownID)
 		if err != nil {
 			return err
 		}
-		if n > 0 {
+		if works {
 			r.ownPeople[p.idNumber] = true
 			continue
 		}
@@ -228,15 +239,15 @@ func (r *run) checkPending(tx *store.Tx) error {
 }
 
 // touch notes the subject whose findings a written record may change.
-func (r *run) touch(k *xlsx.Kind, rec domain.Record, inst, person, equip int64) {
+func (r *run) touch(k *xlsx.Kind, rec domain.Record, ps rowParents) {
 	entity, id := rescreenAs(k.Name), rec.Base().ID
 	switch k.Name {
 	case "licences":
-		id = inst
+		id = ps.inst
 	case "tests":
-		id = equip
+		id = ps.equip
 	case "employments", "trainings", "exams", "doses":
-		id = person
+		id = ps.person
 	}
 	r.touched[entity] = append(r.touched[entity], id) // sorted and compacted by rescreen
 }

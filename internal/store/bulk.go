@@ -52,7 +52,8 @@ func KeyOf[T any](t *Table[T], rec *T) []any {
 func (t *Table[T]) Key() []string { return t.key }
 
 // FindByKey returns the record of t whose natural key is key (as KeyOf gives
-// it), retired or not, or nil if there is none.
+// it), retired or not, or ErrNotFound if there is none. ErrNotFound comes
+// bare, not wrapped: an import asks for every row's record, most of them new.
 func FindByKey[T any](b *Bulk, t *Table[T], key []any) (*T, error) {
 	st, err := b.stmt(t.selectSQL() + " WHERE " + strings.Join(t.key, " = ? AND ") + " = ?")
 	if err != nil {
@@ -61,7 +62,7 @@ func FindByKey[T any](b *Bulk, t *Table[T], key []any) (*T, error) {
 	rec := new(T)
 	err = st.QueryRowContext(b.tx.ctx, key...).Scan(t.scanDest(rec)...)
 	if err == sql.ErrNoRows {
-		return nil, nil
+		return nil, ErrNotFound
 	}
 	if err != nil {
 		return nil, mapError("find "+t.entity, err)

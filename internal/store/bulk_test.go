@@ -34,7 +34,7 @@ func TestBulk(t *testing.T) {
 		if err != nil || got == nil || got.ID != inst.ID {
 			t.Fatalf("find institution by key: %v %v", got, err)
 		}
-		if none, err := store.FindByKey(b, store.Institutions, []any{"no-such-code"}); none != nil || err != nil {
+		if none, err := store.FindByKey(b, store.Institutions, []any{"no-such-code"}); none != nil || !errors.Is(err, store.ErrNotFound) {
 			t.Fatalf("unknown key: %v %v", none, err)
 		}
 		old, err := store.FindByKey(b, store.Doses, store.KeyOf(store.Doses, dose))

@@ -21,6 +21,7 @@ import (
 
 	"radsup/internal/accounts"
 	"radsup/internal/audit"
+	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
@@ -40,6 +41,7 @@ type Config struct {
 	Auth          *accounts.Service
 	Findings      *findings.Service // screening findings and their dismissal
 	Audit         *audit.Service    // the audit trail: the auditor's pages, refusals, reveals
+	Imports       *exchange.Jobs    // import jobs; nil: jobs of this server alone, not swept
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
@@ -50,7 +52,6 @@ type Server struct {
 	log    *slog.Logger
 	pages  map[string]map[string]*template.Template // language → page name → template
 	static map[string]staticFile                    // file name → content
-	jobs   jobs                                     // imports running or recently done
 
 	routeList []Route      // every route with the roles that may use it
 	limiter   loginLimiter // login attempts per client address
@@ -70,6 +71,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Imports == nil {
+		cfg.Imports = exchange.NewJobs(exchange.Importer{Store: cfg.Store, Findings: cfg.Findings, Today: cfg.Registry.Today}, "", cfg.Logger)
 	}
 	s := &Server{cfg: cfg, log: cfg.Logger}
 	if err := s.loadStatic(); err != nil {

@@ -8,23 +8,40 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"radsup/internal/i18n"
+
 	"github.com/xuri/excelize/v2"
 )
 
-// Problem is one problem found in a file: where it is, the value and a
-// Chinese sentence saying what is wrong and what would be right.
+// Problem is one problem found in a file: where it is, the value, and what
+// is wrong and what would be right (a Message, rendered in the reader's
+// language where it is shown).
 type Problem struct {
-	Sheet   string `json:"sheet"`
-	Row     int    `json:"row,omitempty"`   // Excel row number; 0 for a problem with the whole sheet
-	Col     string `json:"col,omitempty"`   // header label
-	Ref     string `json:"ref,omitempty"`   // cell address; "" for a row-level problem
-	Value   string `json:"value,omitempty"` // the cell's value as read
-	Message string `json:"message"`
-	Warning bool   `json:"warning,omitempty"` // reported, but does not stop the import
+	Sheet   string  `json:"sheet"`
+	Row     int     `json:"row,omitempty"`   // Excel row number; 0 for a problem with the whole sheet
+	Col     Arg     `json:"col"`             // the header as written, or the column's label if the sheet lacks it
+	Ref     string  `json:"ref,omitempty"`   // cell address; "" for a row-level problem
+	Value   string  `json:"value,omitempty"` // the cell's value as read
+	Message Message `json:"message"`
+	Warning bool    `json:"warning,omitempty"` // reported, but does not stop the import
 }
 
-// ProblemsSheet is the name of the sheet Annotate puts first.
-const ProblemsSheet = "错误清单"
+// Text returns the problem's message in lang.
+func (p Problem) Text(lang string) string { return p.Message.Render(lang) }
+
+// ProblemsSheet returns the name of the sheet Annotate puts first, in lang.
+func ProblemsSheet(lang string) string { return i18n.T(lang, "import.annotated.sheet") }
+
+// isProblemsSheet reports whether name is the problems sheet of an earlier
+// annotation, in any language.
+func isProblemsSheet(name string) bool {
+	for _, lang := range i18n.Languages() {
+		if name == ProblemsSheet(lang) {
+			return true
+		}
+	}
+	return false
+}
 
 // commentAuthor signs the comments Annotate adds.
 const commentAuthor = "radsup"
@@ -39,15 +56,16 @@ const (
 // workbook holding the file's rows as one sheet, row for row) in which the
 // cell of each problem is filled (red for errors, yellow for warnings) and
 // carries a comment with the messages; a problem of a whole row marks the
-// row's first cell. A first sheet 错误清单 lists every problem, with a link
-// to its cell. Problems of sheets the file does not have are only listed.
-func Annotate(path string, problems []Problem, w io.Writer) error {
+// row's first cell. A first sheet (错误清单, "Problems") lists every problem,
+// with a link to its cell. Problems of sheets the file does not have are
+// only listed. Everything added is written in lang.
+func Annotate(path string, problems []Problem, lang string, w io.Writer) error {
 	f, sheetOf, err := openForAnnotation(path)
 	if err != nil {
 		return err
 	}
 	defer f.Close()
-	a := &annotator{f: f, styles: map[[2]int]int{}}
+	a := &annotator{f: f, lang: lang, styles: map[[2]int]int{}}
 	if err := a.mark(problems, sheetOf); err != nil {
 		return fmt.Errorf("xlsx: annotate %s: %w", filepath.Base(path), err)
 	}
@@ -73,7 +91,7 @@ func openForAnnotation(path string) (*excelize.File, func(string) (string, bool)
 		f.Path = strings.TrimSuffix(path, filepath.Ext(path)) + ".xlsx"
 		sheetOf := func(name string) (string, bool) {
 			idx, err := f.GetSheetIndex(name)
-			return name, err == nil && idx >= 0 && name != ProblemsSheet
+			return name, err == nil && idx >= 0 && !isProblemsSheet(name)
 		}
 		return f, sheetOf, nil
 	}
@@ -141,7 +159,7 @@ func sheetName(s string) string {
 	if utf8.RuneCountInString(s) > 31 {
 		s = string([]rune(s)[:31])
 	}
-	if s == "" || s == ProblemsSheet {
+	if s == "" || isProblemsSheet(s) {
 		s = "Sheet1"
 	}
 	return s
@@ -149,6 +167,7 @@ func sheetName(s string) string {
 
 type annotator struct {
 	f      *excelize.File
+	lang   string
 	styles map[[2]int]int // (original style, 1 for an error) → style with the fill
 }
 
@@ -188,9 +207,9 @@ func (a *annotator) mark(problems []Problem, sheetOf func(string) (string, bool)
 			byCell[[2]string{sheet, cell}] = n
 			notes = append(notes, n)
 		}
-		msg := p.Message
+		msg := p.Text(a.lang)
 		if p.Warning {
-			msg = "（提示）" + msg
+			msg = i18n.T(a.lang, "import.annotated.note", msg)
 		}
 		n.messages = append(n.messages, msg)
 		n.err = n.err || !p.Warning
@@ -267,7 +286,7 @@ func (a *annotator) comment(n *note, existing map[string]excelize.Comment) error
 		Cell:   n.cell,
 		Author: commentAuthor,
 		Paragraph: []excelize.RichTextRun{
-			{Text: "导入检查：\n", Font: &excelize.Font{Bold: true}},
+			{Text: i18n.T(a.lang, "import.annotated.heading") + "\n", Font: &excelize.Font{Bold: true}},
 			{Text: text},
 		},
 		Width:  300,
@@ -275,88 +294,114 @@ func (a *annotator) comment(n *note, existing map[string]excelize.Comment) error
 	})
 }
 
-// list writes the 错误清单 sheet in front of the others.
+// list writes the problems sheet in front of the others.
 func (a *annotator) list(problems []Problem, sheetOf func(string) (string, bool)) error {
-	f := a.f
-	if idx, _ := f.GetSheetIndex(ProblemsSheet); idx >= 0 {
-		if err := f.DeleteSheet(ProblemsSheet); err != nil {
-			return err
-		}
-	}
-	first := f.GetSheetName(0)
-	if _, err := f.NewSheet(ProblemsSheet); err != nil {
-		return err
-	}
-	if err := f.MoveSheet(ProblemsSheet, first); err != nil {
-		return err
-	}
-	header, err := f.NewStyle(&excelize.Style{
-		Font: &excelize.Font{Bold: true},
-		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
-	})
+	sheet, err := a.newListSheet()
 	if err != nil {
 		return err
 	}
-	link, err := f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}})
+	styles, err := a.listStyles()
 	if err != nil {
 		return err
 	}
-	wrap, err := f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
-	if err != nil {
+	var titles []any
+	for _, col := range []string{"level", "sheet", "row", "column", "cell", "value", "message"} {
+		titles = append(titles, i18n.T(a.lang, "import.annotated.col."+col))
+	}
+	if err := a.f.SetSheetRow(sheet, "A1", &titles); err != nil {
 		return err
 	}
-	titles := []any{"类别", "工作表", "行号", "列", "单元格", "值", "问题"}
-	if err := f.SetSheetRow(ProblemsSheet, "A1", &titles); err != nil {
-		return err
-	}
-	if err := f.SetCellStyle(ProblemsSheet, "A1", "G1", header); err != nil {
+	if err := a.f.SetCellStyle(sheet, "A1", "G1", styles.header); err != nil {
 		return err
 	}
 	for i, p := range problems {
-		r := strconv.Itoa(i + 2)
-		kind := "错误"
-		if p.Warning {
-			kind = "提示"
-		}
-		var row any = ""
-		if p.Row > 0 {
-			row = p.Row
-		}
-		values := []any{kind, p.Sheet, row, p.Col, p.Ref, p.Value, p.Message}
-		if err := f.SetSheetRow(ProblemsSheet, "A"+r, &values); err != nil {
+		if err := a.listRow(sheet, i+2, p, sheetOf, styles.link); err != nil {
 			return err
 		}
-		if sheet, ok := sheetOf(p.Sheet); ok {
-			if cell := cellOf(p); cell != "" {
-				if err := a.link("E"+r, sheet, cell, link); err != nil {
-					return err
-				}
-			}
-		}
 	}
-	if err := f.SetCellStyle(ProblemsSheet, "G2", "G"+strconv.Itoa(len(problems)+1), wrap); err != nil {
+	if err := a.f.SetCellStyle(sheet, "G2", "G"+strconv.Itoa(len(problems)+1), styles.wrap); err != nil {
 		return err
 	}
 	for col, width := range map[string]float64{"A": 6, "B": 14, "C": 6, "D": 18, "E": 8, "F": 22, "G": 70} {
-		if err := f.SetColWidth(ProblemsSheet, col, col, width); err != nil {
+		if err := a.f.SetColWidth(sheet, col, col, width); err != nil {
 			return err
 		}
 	}
-	if err := f.SetPanes(ProblemsSheet, frozenHeader()); err != nil {
+	if err := a.f.SetPanes(sheet, frozenHeader()); err != nil {
 		return err
 	}
-	f.SetActiveSheet(0)
+	a.f.SetActiveSheet(0)
+	return nil
+}
+
+// newListSheet replaces the problems sheet of an earlier annotation (in
+// any language) with a new one in front of the others, and returns its name.
+func (a *annotator) newListSheet() (string, error) {
+	f := a.f
+	for _, name := range f.GetSheetList() {
+		if isProblemsSheet(name) {
+			if err := f.DeleteSheet(name); err != nil {
+				return "", err
+			}
+		}
+	}
+	sheet, first := ProblemsSheet(a.lang), f.GetSheetName(0)
+	if _, err := f.NewSheet(sheet); err != nil {
+		return "", err
+	}
+	return sheet, f.MoveSheet(sheet, first)
+}
+
+// listStyles are the styles of the problems sheet.
+type listStyles struct{ header, link, wrap int }
+
+func (a *annotator) listStyles() (listStyles, error) {
+	var s listStyles
+	var err error
+	if s.header, err = a.f.NewStyle(&excelize.Style{
+		Font: &excelize.Font{Bold: true},
+		Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"D9E1F2"}},
+	}); err != nil {
+		return s, err
+	}
+	if s.link, err = a.f.NewStyle(&excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}}); err != nil {
+		return s, err
+	}
+	s.wrap, err = a.f.NewStyle(&excelize.Style{Alignment: &excelize.Alignment{WrapText: true, Vertical: "top"}})
+	return s, err
+}
+
+// listRow writes problem p on row r of the problems sheet, with a link to its cell.
+func (a *annotator) listRow(sheet string, r int, p Problem, sheetOf func(string) (string, bool), link int) error {
+	level := i18n.T(a.lang, "import.error")
+	if p.Warning {
+		level = i18n.T(a.lang, "import.warning")
+	}
+	var row any = ""
+	if p.Row > 0 {
+		row = p.Row
+	}
+	at := strconv.Itoa(r)
+	values := []any{level, p.Sheet, row, p.Col.Render(a.lang), p.Ref, p.Value, p.Text(a.lang)}
+	if err := a.f.SetSheetRow(sheet, "A"+at, &values); err != nil {
+		return err
+	}
+	if target, ok := sheetOf(p.Sheet); ok {
+		if cell := cellOf(p); cell != "" {
+			return a.link(sheet, "E"+at, target, cell, link)
+		}
+	}
 	return nil
 }
 
 // link makes the list's cell a link to the problem's cell.
-func (a *annotator) link(at, sheet, cell string, style int) error {
-	if err := a.f.SetCellStr(ProblemsSheet, at, cell); err != nil {
+func (a *annotator) link(list, at, sheet, cell string, style int) error {
+	if err := a.f.SetCellStr(list, at, cell); err != nil {
 		return err
 	}
 	target := "'" + strings.ReplaceAll(sheet, "'", "''") + "'!" + cell
-	if err := a.f.SetCellHyperLink(ProblemsSheet, at, target, "Location"); err != nil {
+	if err := a.f.SetCellHyperLink(list, at, target, "Location"); err != nil {
 		return err
 	}
-	return a.f.SetCellStyle(ProblemsSheet, at, at, style)
+	return a.f.SetCellStyle(list, at, at, style)
 }

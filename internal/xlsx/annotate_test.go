@@ -6,13 +6,15 @@ import (
 	"strings"
 	"testing"
 
+	"radsup/internal/i18n"
+
 	"github.com/xuri/excelize/v2"
 )
 
-func annotateFile(t *testing.T, src string, problems []Problem) string {
+func annotateFile(t *testing.T, src string, problems []Problem, lang string) string {
 	t.Helper()
 	var buf bytes.Buffer
-	if err := Annotate(src, problems, &buf); err != nil {
+	if err := Annotate(src, problems, lang, &buf); err != nil {
 		t.Fatal(err)
 	}
 	return writeFile(t, "annotated.xlsx", buf.Bytes())
@@ -76,19 +78,20 @@ func TestAnnotateWorkbook(t *testing.T) {
 		t.Fatal(err)
 	}
 
+	hp10 := Label("Hp(10) (mSv)", "")
 	problems := []Problem{
-		{Sheet: "剂量", Row: 3, Col: "身份证号", Ref: "A3", Value: "4.10102E+17", Message: "身份证号已被 Excel 当成数字，请将该列设为文本后重新输入。"},
-		{Sheet: "剂量", Row: 3, Col: "监测周期", Ref: "C3", Value: "2025-04-01~2025-03-31", Message: "结束日期早于起始日期。"},
-		{Sheet: "剂量", Row: 3, Col: "Hp(10) (mSv)", Ref: "D3", Value: "abc", Message: "剂量应为数字。"},
-		{Sheet: "剂量", Row: 2, Col: "Hp(10) (mSv)", Ref: "D2", Value: "0.1", Message: "剂量偏高，请核实。", Warning: true},
-		{Sheet: "剂量", Row: 2, Message: "与第5行重复。"}, // row-level: first cell of the row
-		{Sheet: "剂量", Row: 3, Col: "身份证号", Ref: "A3", Message: "找不到该人员。"},
-		{Sheet: "填写说明", Message: "未识别出表头，已跳过此工作表。", Warning: true},
-		{Sheet: "人员", Row: 4, Ref: "B4", Message: "另一个文件中的问题。"},
+		{Sheet: "剂量", Row: 3, Col: Text("身份证号"), Ref: "A3", Value: "4.10102E+17", Message: keyIDNumberLost.Msg(quoted("4.10102E+17"))},
+		{Sheet: "剂量", Row: 3, Col: Text("监测周期"), Ref: "C3", Value: "2025-04-01~2025-03-31", Message: keyPeriodReversed.Msg(quoted("2025-04-01~2025-03-31"))},
+		{Sheet: "剂量", Row: 3, Col: Text("Hp(10) (mSv)"), Ref: "D3", Value: "abc", Message: keyDoseInvalid.Msg(hp10, quoted("abc"))},
+		{Sheet: "剂量", Row: 2, Col: Text("Hp(10) (mSv)"), Ref: "D2", Value: "0.1", Message: keyDoseTooLarge.Msg(hp10, quoted("0.1")), Warning: true},
+		{Sheet: "剂量", Row: 2, Message: keyDateYearMonth.Msg(quoted("202505"))}, // row-level: first cell of the row
+		{Sheet: "剂量", Row: 3, Col: Text("身份证号"), Ref: "A3", Message: FieldMessage("id_number", "checksum")},
+		{Sheet: "填写说明", Message: keyPeriodOneDate.Msg(quoted("2025-03-31")), Warning: true},
+		{Sheet: "人员", Row: 4, Ref: "B4", Message: keyPeriodAmbiguous.Msg(quoted("x"))},
 	}
-	path := annotateFile(t, src, problems)
+	path := annotateFile(t, src, problems, "zh-CN")
 	f := openExcelize(t, path)
-	if got := f.GetSheetList(); len(got) != 3 || got[0] != ProblemsSheet || got[1] != "填写说明" || got[2] != "剂量" {
+	if got := f.GetSheetList(); len(got) != 3 || got[0] != "错误清单" || got[1] != "填写说明" || got[2] != "剂量" {
 		t.Fatalf("sheets %v", got)
 	}
 	if f.GetActiveSheetIndex() != 0 {
@@ -109,10 +112,10 @@ func TestAnnotateWorkbook(t *testing.T) {
 	// Comments: every message of the cell, the original comment kept.
 	comments := commentsOf(t, f, "剂量")
 	for cell, wants := range map[string][]string{
-		"A3": {"当成数字", "找不到该人员"},
-		"C3": {"请核对周期", "结束日期早于起始日期"},
-		"D2": {"剂量偏高"},
-		"A2": {"与第5行重复"},
+		"A3": {"导入检查：", "已被Excel转成数字", "校验位不正确"},
+		"C3": {"请核对周期", "起始日期晚于结束日期"},
+		"D2": {"（提示）Hp(10) (mSv)“0.1”过大"},
+		"A2": {"只有年和月"},
 	} {
 		for _, w := range wants {
 			if !strings.Contains(comments[cell], w) {
@@ -125,7 +128,7 @@ func TestAnnotateWorkbook(t *testing.T) {
 	}
 
 	// The list: a header and one row per problem, with a link to the cell.
-	rows, err := f.GetRows(ProblemsSheet)
+	rows, err := f.GetRows("错误清单")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -141,19 +144,19 @@ func TestAnnotateWorkbook(t *testing.T) {
 	if rows[4][0] != "提示" {
 		t.Errorf("warning listed as %v", rows[4])
 	}
-	if ok, target, _ := f.GetCellHyperLink(ProblemsSheet, "E2"); !ok || target != "'剂量'!A3" {
+	if ok, target, _ := f.GetCellHyperLink("错误清单", "E2"); !ok || target != "'剂量'!A3" {
 		t.Errorf("link %v %q", ok, target)
 	}
 
 	// Annotating the annotated file again replaces the list and our comments.
-	again := openExcelize(t, annotateFile(t, path, problems[:1]))
-	if got := again.GetSheetList(); len(got) != 3 || got[0] != ProblemsSheet {
+	again := openExcelize(t, annotateFile(t, path, problems[:1], "zh-CN"))
+	if got := again.GetSheetList(); len(got) != 3 || got[0] != "错误清单" {
 		t.Errorf("re-annotated sheets %v", got)
 	}
-	if rows, _ := again.GetRows(ProblemsSheet); len(rows) != 2 {
+	if rows, _ := again.GetRows("错误清单"); len(rows) != 2 {
 		t.Errorf("re-annotated list has %d rows", len(rows))
 	}
-	if c := commentsOf(t, again, "剂量")["A3"]; strings.Contains(c, "找不到该人员") || !strings.Contains(c, "当成数字") {
+	if c := commentsOf(t, again, "剂量")["A3"]; strings.Contains(c, "校验位不正确") || !strings.Contains(c, "已被Excel转成数字") {
 		t.Errorf("re-annotated comment %q", c)
 	}
 	// And the annotated file still imports: the list is not a kind's sheet.
@@ -169,11 +172,11 @@ func TestAnnotateCSV(t *testing.T) {
 		"4.10102E+17," + creditA + ",2025Q5,008\n"
 	src := writeFile(t, "00-剂量.csv", []byte(csvText))
 	problems := []Problem{
-		{Sheet: "00-剂量.csv", Row: 4, Col: "监测周期", Ref: "C4", Value: "2025Q5", Message: "季度应为1至4。"},
-		{Sheet: "00-剂量.csv", Row: 4, Col: "身份证号", Ref: "A4", Value: "4.10102E+17", Message: "身份证号已被当成数字。"},
+		{Sheet: "00-剂量.csv", Row: 4, Col: Text("监测周期"), Ref: "C4", Value: "2025Q5", Message: keyPeriodQuarter.Msg(quoted("2025Q5"))},
+		{Sheet: "00-剂量.csv", Row: 4, Col: Text("身份证号"), Ref: "A4", Value: "4.10102E+17", Message: keyIDNumberLost.Msg(quoted("4.10102E+17"))},
 	}
-	f := openExcelize(t, annotateFile(t, src, problems))
-	if got := f.GetSheetList(); len(got) != 2 || got[0] != ProblemsSheet || got[1] != "00-剂量" {
+	f := openExcelize(t, annotateFile(t, src, problems, "zh-CN"))
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "错误清单" || got[1] != "00-剂量" {
 		t.Fatalf("sheets %v", got)
 	}
 	rows, _ := f.GetRows("00-剂量")
@@ -186,22 +189,62 @@ func TestAnnotateCSV(t *testing.T) {
 	if got := fillOf(t, f, "00-剂量", "C4"); got != errorFill {
 		t.Errorf("C4 fill %q", got)
 	}
-	if c := commentsOf(t, f, "00-剂量"); !strings.Contains(c["C4"], "季度应为1至4") || !strings.Contains(c["A4"], "当成数字") {
+	if c := commentsOf(t, f, "00-剂量"); !strings.Contains(c["C4"], "季度应为1至4") || !strings.Contains(c["A4"], "已被Excel转成数字") {
 		t.Errorf("comments %v", c)
 	}
-	if ok, target, _ := f.GetCellHyperLink(ProblemsSheet, "E2"); !ok || target != "'00-剂量'!C4" {
+	if ok, target, _ := f.GetCellHyperLink("错误清单", "E2"); !ok || target != "'00-剂量'!C4" {
 		t.Errorf("link %v %q", ok, target)
 	}
 }
 
+// TestAnnotateEnglish: an English reader's annotation is English
+// throughout, and replaces a Chinese one.
+func TestAnnotateEnglish(t *testing.T) {
+	csvText := "身份证号,机构统一社会信用代码,监测周期\n" + idA + "," + creditA + ",2025Q5\n"
+	src := writeFile(t, "剂量.csv", []byte(csvText))
+	problems := []Problem{
+		{Sheet: "剂量.csv", Row: 2, Col: Text("监测周期"), Ref: "C2", Value: "2025Q5", Message: keyPeriodQuarter.Msg(quoted("2025Q5"))},
+		{Sheet: "剂量.csv", Row: 2, Col: Label("身份证号", "ID number"), Ref: "A2", Message: FieldMessage("id_number", "checksum"), Warning: true},
+	}
+	// The Chinese annotation of the CSV file, annotated again in English:
+	// its sheet is now 剂量.
+	zh := annotateFile(t, src, problems, "zh-CN")
+	for i := range problems {
+		problems[i].Sheet = "剂量"
+	}
+	f := openExcelize(t, annotateFile(t, zh, problems, "en"))
+	if got := f.GetSheetList(); len(got) != 2 || got[0] != "Problems" {
+		t.Fatalf("sheets %v", got)
+	}
+	rows, _ := f.GetRows("Problems")
+	if len(rows) != 3 || strings.Join(rows[0], ",") != "Level,Sheet,Row,Column,Cell,Value,Problem" {
+		t.Fatalf("list %v", rows)
+	}
+	if got := rows[1]; got[0] != "Error" || got[6] != "The monitoring period “2025Q5” is not valid: the quarter must be from 1 to 4." {
+		t.Errorf("first problem listed as %q", got)
+	}
+	if got := rows[2]; got[0] != "Note" || got[3] != "ID number" || got[6] != i18n.FieldMessage("en", "id_number", "checksum") {
+		t.Errorf("second problem listed as %q", got)
+	}
+	c := commentsOf(t, f, "剂量")
+	if !strings.HasPrefix(c["C2"], "Import check:\nThe monitoring period") || !strings.HasPrefix(c["A2"], "Import check:\n(Note) ") {
+		t.Errorf("comments %q", c)
+	}
+}
+
 func TestProblemJSON(t *testing.T) {
-	b, err := json.Marshal(Problem{Sheet: "剂量", Row: 3, Col: "身份证号", Ref: "A3", Value: "x", Message: "m", Warning: true})
+	p := Problem{Sheet: "剂量", Row: 3, Col: Text("身份证号"), Ref: "A3", Value: "x", Message: keyIDNumberLost.Msg(Text("“x”")), Warning: true}
+	b, err := json.Marshal(p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"sheet":"剂量","row":3,"col":"身份证号","ref":"A3","value":"x","message":"m","warning":true}`
+	want := `{"sheet":"剂量","row":3,"col":{"s":"身份证号"},"ref":"A3","value":"x","message":{"key":"import.problem.id_number.lost_digits","args":[{"s":"“x”"}]},"warning":true}`
 	if string(b) != want {
 		t.Errorf("JSON %s, want %s", b, want)
+	}
+	var back Problem
+	if err := json.Unmarshal(b, &back); err != nil || back.Text("en") != p.Text("en") || back.Col.Render("en") != "身份证号" {
+		t.Errorf("read back as %+v, %v", back, err)
 	}
 }
 
@@ -210,7 +253,8 @@ func TestSheetName(t *testing.T) {
 		"剂量":                    "剂量",
 		"a/b:c":                 "a_b_c",
 		"":                      "Sheet1",
-		ProblemsSheet:           "Sheet1",
+		"错误清单":                  "Sheet1",
+		"Problems":              "Sheet1",
 		strings.Repeat("长", 40): strings.Repeat("长", 31),
 	} {
 		if got := sheetName(in); got != want {

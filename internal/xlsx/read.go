@@ -210,8 +210,9 @@ func openXLSX(path string, hint *Kind) (*Workbook, error) {
 			return nil, err
 		}
 		if sh == nil {
-			// The instructions of our own template are not data: no warning.
-			if visible, _ := f.GetSheetVisible(name); visible && name != instructionsSheet {
+			// The instructions of our own template and the problems list of
+			// an annotated workbook are not data: no warning.
+			if visible, _ := f.GetSheetVisible(name); visible && name != instructionsSheet && !isProblemsSheet(name) {
 				w.skipped = append(w.skipped, name)
 			}
 			continue

@@ -1,0 +1,71 @@
+package exchange_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"radsup/internal/domain"
+	"radsup/internal/exchange"
+	"radsup/internal/store"
+)
+
+// brokenWriter fails every write, as a download whose reader went away.
+type brokenWriter struct{}
+
+var errGone = errors.New("the reader went away")
+
+func (brokenWriter) Write([]byte) (int, error) { return 0, errGone }
+
+// lastAudit returns the action, entity and detail of the latest audit event.
+func (e *env) lastAudit() (action, entity, detail string) {
+	e.t.Helper()
+	err := e.s.View(ctx, func(tx *store.Tx) error {
+		return tx.QueryRow("SELECT action, entity, COALESCE(after_json, '') FROM audit_events ORDER BY id DESC LIMIT 1").Scan(&action, &entity, &detail)
+	})
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return action, entity, detail
+}
+
+// TestExportAuditsFirst: an export's audit event is written before any row
+// leaves, with the rows the filter matches, and stays when the download
+// fails; a refused export writes none.
+func TestExportAuditsFirst(t *testing.T) {
+	e := newEnv(t)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()))
+	super := &domain.User{Username: "s", Role: domain.RoleSupervisor}
+	for _, f := range []exchange.Format{exchange.CSV, exchange.XLSX} {
+		before := e.count("audit_events")
+		_, err := exchange.Export(ctx, e.s, clerk, super, "people", store.Filter{}, brokenWriter{}, f)
+		if !errors.Is(err, errGone) {
+			t.Errorf("%s export to a broken writer: %v", f, err)
+		}
+		if n := e.count("audit_events"); n != before+1 {
+			t.Fatalf("%s: %d audit events written, want 1", f, n-before)
+		}
+		if action, entity, detail := e.lastAudit(); action != "export" || entity != "person" || !strings.Contains(detail, `"rows":2`) {
+			t.Errorf("%s: audit event %s %s %s", f, action, entity, detail)
+		}
+	}
+	before := e.count("audit_events")
+	_, err := exchange.ExportFindings(ctx, e.s, clerk, super, store.FindingFilter{}, brokenWriter{}, exchange.CSV)
+	if !errors.Is(err, errGone) || e.count("audit_events") != before+1 {
+		t.Errorf("findings export to a broken writer: %v, %d audit events", err, e.count("audit_events")-before)
+	}
+	if action, entity, detail := e.lastAudit(); action != "export" || entity != "finding" || !strings.Contains(detail, `"kind":"findings"`) {
+		t.Errorf("findings audit event %s %s %s", action, entity, detail)
+	}
+	before = e.count("audit_events")
+	viewer := &domain.User{Username: "v", Role: domain.RoleViewer}
+	if _, err := exchange.Export(ctx, e.s, clerk, viewer, "doses", store.Filter{}, brokenWriter{}, exchange.CSV); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("viewer's dose export: %v", err)
+	}
+	if _, err := exchange.Export(ctx, e.s, clerk, super, "people", store.Filter{}, brokenWriter{}, "pdf"); err == nil {
+		t.Error("an export as pdf")
+	}
+	if n := e.count("audit_events"); n != before {
+		t.Errorf("refused exports wrote %d audit events", n-before)
+	}
+}
