@@ -30,8 +30,9 @@ type dialect struct {
 	// lock takes a transaction-scoped advisory lock whose key is the
 	// argument; "" where one writer at a time makes locks needless.
 	lock string
-	// tryLock takes a session-scoped advisory lock if free, returning true.
-	tryLock string
+	// tryLock takes a session-scoped advisory lock if free, returning
+	// true; unlock gives it back. "" where one process serves the database.
+	tryLock, unlock string
 	// afterMigrate runs once the migrations are applied.
 	afterMigrate string
 	// beforeClose runs on the writer before the store closes: SQLite folds
@@ -52,6 +53,7 @@ var (
 		snapshot:  "SET TRANSACTION ISOLATION LEVEL REPEATABLE READ",
 		lock:      "SELECT pg_advisory_xact_lock(?)",
 		tryLock:   "SELECT pg_try_advisory_lock(?)",
+		unlock:    "SELECT pg_advisory_unlock(?)",
 		tables:    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
 	}
 )

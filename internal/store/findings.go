@@ -175,11 +175,7 @@ const (
 // re-screened. The lock is held until the transaction ends. SQLite has one
 // writer at a time already.
 func (tx *Tx) LockFindings() error {
-	if tx.d.name != "postgres" {
-		return nil
-	}
-	_, err := tx.exec("SELECT pg_advisory_xact_lock(?)", findingsLock)
-	return mapError("lock findings", err)
+	return mapError("lock findings", tx.lock(findingsLock))
 }
 
 // TryScreeningLock takes the lock of the daily screening run, so that of
@@ -187,20 +183,20 @@ func (tx *Tx) LockFindings() error {
 // when another holds it. The lock lives on a connection of its own until
 // release. On SQLite (one server process) it always succeeds.
 func (s *Store) TryScreeningLock(ctx context.Context) (release func(), ok bool, err error) {
-	if s.dialect.name != "postgres" {
+	if s.dialect.tryLock == "" {
 		return func() {}, true, nil
 	}
 	conn, err := s.write.Conn(ctx)
 	if err != nil {
 		return nil, false, fmt.Errorf("screening lock: %w", err)
 	}
-	if err := conn.QueryRowContext(ctx, "SELECT pg_try_advisory_lock($1)", screeningLock).Scan(&ok); err != nil || !ok {
+	if err := conn.QueryRowContext(ctx, s.dialect.rebind(s.dialect.tryLock), screeningLock).Scan(&ok); err != nil || !ok {
 		conn.Close()
 		return nil, false, mapError("screening lock", err)
 	}
 	return func() {
 		// A fresh context: the lock must be given back even when ctx is done.
-		conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1)", screeningLock)
+		conn.ExecContext(context.Background(), s.dialect.rebind(s.dialect.unlock), screeningLock)
 		conn.Close()
 	}, true, nil
 }
