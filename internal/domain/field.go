@@ -51,6 +51,7 @@ type Parent struct {
 type Entity struct {
 	Name   string // "institution": audit events, i18n keys
 	Plural string // "institutions": URLs, API resources, import kinds
+	Sheet  string // "机构": the sheet of a workbook (spec/formats.md)
 	// Fields are the editable fields in data-model order.
 	Fields []Field
 	// Parents are the records this one belongs to, the one it is filed
@@ -111,7 +112,7 @@ func (e *Entity) Parent() (Parent, bool) {
 // Entities lists every kind of record of the register in data-model order,
 // which is also the order of import.
 var Entities = []*Entity{
-	{Name: "institution", New: func() Record { return new(Institution) }, Plural: "institutions", Key: []string{"credit_code"}, KeyField: "credit_code", Subject: SubjectInstitution,
+	{Name: "institution", New: func() Record { return new(Institution) }, Plural: "institutions", Sheet: "机构", Key: []string{"credit_code"}, KeyField: "credit_code", Subject: SubjectInstitution,
 		Fields: []Field{
 			{Key: "name", ZH: "机构名称", EN: "Name", Type: Text, Required: true},
 			{Key: "credit_code", ZH: "统一社会信用代码", EN: "Unified social credit code", Type: Text, Required: true, Code: true},
@@ -130,7 +131,7 @@ var Entities = []*Entity{
 			{Key: "phone", ZH: "联系电话", EN: "Phone", Type: Text, Code: true},
 			{Key: "status", ZH: "状态", EN: "Status", Type: EnumField, Enum: InstitutionStatuses, Required: true},
 		}},
-	{Name: "licence", New: func() Record { return new(Licence) }, Plural: "licences", Parents: []Parent{{"institution_id", "institution"}},
+	{Name: "licence", New: func() Record { return new(Licence) }, Plural: "licences", Sheet: "许可证", Parents: []Parent{{"institution_id", "institution"}},
 		Key: []string{"institution_id", "licence_no"}, KeyField: "licence_no", Subject: SubjectInstitution,
 		Fields: []Field{
 			{Key: "licence_no", ZH: "许可证编号", EN: "Licence no.", Type: Text, Required: true, Code: true},
@@ -139,14 +140,14 @@ var Entities = []*Entity{
 			{Key: "valid_until", ZH: "校验有效期至", EN: "Valid until (next check)", Type: DateField, Required: true},
 			{Key: "items", ZH: "许可项目", EN: "Licensed items", Type: ListField, Enum: LicenceItems, Required: true},
 		}},
-	{Name: "person", New: func() Record { return new(Person) }, Plural: "people", Key: []string{"id_number"}, KeyField: "id_number", Subject: SubjectPerson,
+	{Name: "person", New: func() Record { return new(Person) }, Plural: "people", Sheet: "人员", Key: []string{"id_number"}, KeyField: "id_number", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "id_number", ZH: "身份证号", EN: "ID number", Type: Text, Required: true, Code: true},
 			{Key: "name", ZH: "姓名", EN: "Name", Type: Text, Required: true},
 			{Key: "gender", ZH: "性别", EN: "Gender", Type: EnumField, Enum: Genders},
 			{Key: "birth_date", ZH: "出生日期", EN: "Birth date", Type: DateField},
 		}},
-	{Name: "employment", New: func() Record { return new(Employment) }, Plural: "employments", Parents: []Parent{{"person_id", "person"}, {"institution_id", "institution"}},
+	{Name: "employment", New: func() Record { return new(Employment) }, Plural: "employments", Sheet: "任职", Parents: []Parent{{"person_id", "person"}, {"institution_id", "institution"}},
 		Key: []string{"person_id", "institution_id", "started_on"}, KeyField: "started_on", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "institution_id", ZH: "机构", EN: "Institution", Type: RefField, Required: true},
@@ -157,7 +158,7 @@ var Entities = []*Entity{
 			{Key: "permit_no", ZH: "放射工作人员证编号", EN: "Radiation worker permit no.", Type: Text, Code: true},
 			{Key: "permit_issued_on", ZH: "放射工作人员证发证日期", EN: "Permit issued on", Type: DateField},
 		}},
-	{Name: "training", New: func() Record { return new(Training) }, Plural: "trainings", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
+	{Name: "training", New: func() Record { return new(Training) }, Plural: "trainings", Sheet: "培训", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
 		Key: []string{"person_id", "taken_on", "kind"}, KeyField: "taken_on", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "taken_on", ZH: "培训日期", EN: "Date", Type: DateField, Required: true},
@@ -167,7 +168,7 @@ var Entities = []*Entity{
 			{Key: "certificate_no", ZH: "证书编号", EN: "Certificate no.", Type: Text, Code: true},
 			{Key: "provider", ZH: "培训机构", EN: "Provider", Type: Text},
 		}},
-	{Name: "exam", New: func() Record { return new(Exam) }, Plural: "exams", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
+	{Name: "exam", New: func() Record { return new(Exam) }, Plural: "exams", Sheet: "体检", Parents: []Parent{{"person_id", "person"}}, FiledBy: true,
 		Key: []string{"person_id", "examined_on", "kind"}, KeyField: "examined_on", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "examined_on", ZH: "检查日期", EN: "Date", Type: DateField, Required: true},
@@ -175,7 +176,7 @@ var Entities = []*Entity{
 			{Key: "conclusion", ZH: "检查结论", EN: "Conclusion", Type: EnumField, Enum: Conclusions, Required: true},
 			{Key: "provider", ZH: "检查机构", EN: "Provider", Type: Text},
 		}},
-	{Name: "dose", New: func() Record { return new(DoseRecord) }, Plural: "doses", Parents: []Parent{{"person_id", "person"}, {"institution_id", "institution"}},
+	{Name: "dose", New: func() Record { return new(DoseRecord) }, Plural: "doses", Sheet: "剂量", Parents: []Parent{{"person_id", "person"}, {"institution_id", "institution"}},
 		Key: []string{"person_id", "institution_id", "period_start"}, KeyField: "period_start", Subject: SubjectPerson,
 		Fields: []Field{
 			{Key: "institution_id", ZH: "机构", EN: "Institution", Type: RefField, Required: true},
@@ -189,7 +190,7 @@ var Entities = []*Entity{
 			{Key: "provider", ZH: "监测机构", EN: "Provider", Type: Text},
 			{Key: "report_no", ZH: "报告编号", EN: "Report no.", Type: Text, Code: true},
 		}},
-	{Name: "equipment", New: func() Record { return new(Equipment) }, Plural: "equipment", Parents: []Parent{{"institution_id", "institution"}},
+	{Name: "equipment", New: func() Record { return new(Equipment) }, Plural: "equipment", Sheet: "设备", Parents: []Parent{{"institution_id", "institution"}},
 		Key: []string{"institution_id", "serial_no"}, KeyField: "serial_no", Subject: SubjectEquipment,
 		Fields: []Field{
 			{Key: "type", ZH: "设备类型", EN: "Type", Type: EnumField, Enum: EquipmentTypes, Required: true},
@@ -203,7 +204,7 @@ var Entities = []*Entity{
 			{Key: "room", ZH: "机房/位置", EN: "Room", Type: Text},
 			{Key: "status", ZH: "状态", EN: "Status", Type: EnumField, Enum: EquipmentStatuses, Required: true},
 		}},
-	{Name: "test", New: func() Record { return new(EquipmentTest) }, Plural: "tests", Parents: []Parent{{"equipment_id", "equipment"}},
+	{Name: "test", New: func() Record { return new(EquipmentTest) }, Plural: "tests", Sheet: "检测", Parents: []Parent{{"equipment_id", "equipment"}},
 		Key: []string{"equipment_id", "kind", "tested_on"}, KeyField: "tested_on", Subject: SubjectEquipment,
 		Fields: []Field{
 			{Key: "kind", ZH: "检测类型", EN: "Kind", Type: EnumField, Enum: TestKinds, Required: true},

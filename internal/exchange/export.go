@@ -212,7 +212,7 @@ type refs struct {
 // loadRefs reads the references the rows of a kind need, within the scope.
 func loadRefs(tx *store.Tx, sc domain.Scope, kind string) (refs, error) {
 	r := refs{codes: map[int64]string{}, ids: map[int64]string{}, devices: map[int64][2]string{}}
-	need := parents[kind]
+	need := parents(kind)
 	all := store.Filter{Retired: true}
 	if need.inst || need.equip {
 		err := store.Each(tx, store.Institutions, sc, all, func(x *domain.Institution) error {

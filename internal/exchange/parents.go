@@ -2,6 +2,7 @@ package exchange
 
 import (
 	"errors"
+	"reflect"
 	"slices"
 	"strings"
 
@@ -93,7 +94,7 @@ type rowParents struct {
 // missing or unknown.
 func (r *run) parents(c *rowCtx) (rowParents, error) {
 	var ps rowParents
-	need := parents[c.k.Name]
+	need := parents(c.k.Name)
 	if c.k.Name == "institutions" || need.inst || need.equip {
 		ps.owner = cleanCode(c.cell("credit_code"))
 	}
@@ -213,6 +214,36 @@ func (r *run) checkScope(c *rowCtx, owner string, rec domain.Record) {
 	}
 }
 
+// checkOwner keeps who filed a record and holds an institution user to what
+// is its own, as the registry does: a new training or exam is filed by the
+// user's institution (the office's for others), a stored one keeps its
+// filer and is not the user's to change if another filed it, and a person
+// who works elsewhere too keeps the identity the register has.
+func (r *run) checkOwner(c *rowCtx, rec, existing domain.Record) error {
+	e := domain.EntityOf(rec)
+	if e.FiledBy {
+		filedBy := r.ownID
+		if existing != nil {
+			filedBy = domain.RefOf(existing, "filed_by")
+		}
+		domain.SetRef(rec, "filed_by", filedBy)
+		if r.ownID != 0 && filedBy != r.ownID && !reflect.DeepEqual(existing, rec) {
+			r.fail(cellProblem(c.sh, c.k, c.row, c.k.Key[len(c.k.Key)-1], keyScopeFiledByOther.Msg()))
+		}
+	}
+	if r.ownID == 0 || e.Name != "person" || existing == nil || reflect.DeepEqual(existing, rec) {
+		return nil
+	}
+	n, err := r.b.OtherEmployers(existing.Base().ID, r.ownID)
+	if err != nil {
+		return err
+	}
+	if n > 0 {
+		r.fail(cellProblem(c.sh, c.k, c.row, "id_number", keyScopeSharedPerson.Msg()))
+	}
+	return nil
+}
+
 func (r *run) idNumberOf(row xlsx.Row) string {
 	id, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)
 	return id
@@ -240,15 +271,7 @@ func (r *run) checkPending(tx *store.Tx) error {
 
 // touch notes the subject whose findings a written record may change.
 func (r *run) touch(k *xlsx.Kind, rec domain.Record, ps rowParents) {
-	entity, id := rescreenAs(k.Name), rec.Base().ID
-	switch k.Name {
-	case "licences":
-		id = ps.inst
-	case "tests":
-		id = ps.equip
-	case "employments", "trainings", "exams", "doses":
-		id = ps.person
-	}
+	entity, id := subjectOf(k.Name, rec, ps.inst, ps.person, ps.equip)
 	r.touched[entity] = append(r.touched[entity], id) // sorted and compacted by rescreen
 }
 

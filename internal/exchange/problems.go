@@ -22,4 +22,6 @@ var (
 	keyScopeOtherInstitution = xlsx.NewKey1("import.problem.scope.other_institution")
 	keyScopeNewInstitution   = xlsx.NewKey0("import.problem.scope.new_institution")
 	keyScopeNotEmployed      = xlsx.NewKey0("import.problem.scope.not_employed")
+	keyScopeFiledByOther     = xlsx.NewKey0("import.problem.scope.filed_by_other")
+	keyScopeSharedPerson     = xlsx.NewKey0("import.problem.scope.shared_person")
 )

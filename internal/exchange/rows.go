@@ -53,6 +53,9 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		return nil
 	}
 	r.checkScope(c, ps.owner, rec)
+	if err := r.checkOwner(c, rec, existing); err != nil {
+		return err
+	}
 	return r.save(c, o, rec, existing, ps)
 }
 
@@ -101,7 +104,7 @@ func (r *run) period(c *rowCtx, d *domain.DoseRecord, present map[string]bool) {
 // is none. rec then takes the stored record's id and version, and its
 // values of the fields the sheet has no column for.
 func (r *run) stored(o ops, rec domain.Record, present map[string]bool, ps rowParents) (domain.Record, error) {
-	existing, err := o.find(r.b, rec)
+	existing, err := o.FindByKey(r.b, rec)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
 	}
@@ -138,7 +141,7 @@ func (r *run) validate(c *rowCtx, rec domain.Record) {
 // duplicate reports whether an earlier row of the files has the record's
 // natural key, and if so says so.
 func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) bool {
-	key := c.k.Name + "\x00" + fmt.Sprint(o.key(rec)...)
+	key := c.k.Name + "\x00" + fmt.Sprint(o.KeyOf(rec)...)
 	if first, dup := r.seen[key]; dup {
 		r.bad(c, c.k.Key[len(c.k.Key)-1], keyDuplicate.Msg(xlsx.Int(first), keyLabels(c.k)))
 		return true
@@ -159,7 +162,7 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 			r.plan(rec, c.row)
 			return nil
 		}
-		if err := o.insert(r.b, rec); err != nil {
+		if err := o.Insert(r.b, rec); err != nil {
 			return c.wrap(err)
 		}
 		r.remember(rec, c.row)
@@ -171,7 +174,7 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 		if !r.writing() {
 			return nil
 		}
-		if err := o.replace(r.b, existing, rec); err != nil {
+		if err := o.Replace(r.b, existing, rec); err != nil {
 			return c.wrap(err)
 		}
 	}

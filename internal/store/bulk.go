@@ -5,6 +5,8 @@ import (
 	"fmt"
 	"slices"
 	"strings"
+
+	"radsup/internal/domain"
 )
 
 // Bulk writes many records in one transaction with prepared statements, an
@@ -122,4 +124,56 @@ func (b *Bulk) audit(action, entity string, id int64, before, after any) error {
 	}
 	_, err = st.ExecContext(b.tx.ctx, args...)
 	return mapError("audit", err)
+}
+
+// Records is a table used through domain.Record values, for work that
+// treats every kind alike (an import of a workbook of any sheets).
+type Records interface {
+	// Entity is the name of the table's domain entity.
+	Entity() string
+	// KeyOf returns the natural key of rec, as stored.
+	KeyOf(rec domain.Record) []any
+	// FindByKey returns the stored record with rec's natural key, retired
+	// or not, or ErrNotFound.
+	FindByKey(b *Bulk, rec domain.Record) (domain.Record, error)
+	// Insert writes rec as a new record.
+	Insert(b *Bulk, rec domain.Record) error
+	// Replace writes rec over before.
+	Replace(b *Bulk, before, rec domain.Record) error
+}
+
+// RecordsOf returns the table of the entity with the given name or plural,
+// or nil.
+func RecordsOf(entity string) Records {
+	e := domain.EntityByName(entity)
+	if e == nil {
+		return nil
+	}
+	r, _ := tables[e.Name].(Records)
+	return r
+}
+
+// KeyOf implements Records.
+func (t *Table[T]) KeyOf(rec domain.Record) []any { return KeyOf(t, rec.(any).(*T)) }
+
+// FindByKey implements Records.
+func (t *Table[T]) FindByKey(b *Bulk, rec domain.Record) (domain.Record, error) {
+	found, err := FindByKey(b, t, KeyOf(t, rec.(any).(*T)))
+	if err != nil {
+		return nil, err
+	}
+	return any(found).(domain.Record), nil
+}
+
+// Insert implements Records.
+func (t *Table[T]) Insert(b *Bulk, rec domain.Record) error { return Insert(b, t, rec.(any).(*T)) }
+
+// Replace implements Records.
+func (t *Table[T]) Replace(b *Bulk, before, rec domain.Record) error {
+	return Replace(b, t, before.(any).(*T), rec.(any).(*T))
+}
+
+// OtherEmployers is Tx.OtherEmployers inside the bulk writer's transaction.
+func (b *Bulk) OtherEmployers(personID, instID int64) (int, error) {
+	return b.tx.OtherEmployers(personID, instID)
 }

@@ -1,6 +1,7 @@
 package xlsx
 
 import (
+	"slices"
 	"strings"
 	"unicode"
 
@@ -32,17 +33,46 @@ type Kind struct {
 }
 
 // Kinds lists the kinds in the order of spec/formats.md, which is the
-// order of import.
-var Kinds = []*Kind{
-	newKind("institutions", "institution", "机构", []string{"credit_code"}),
-	newKind("licences", "licence", "许可证", []string{"credit_code", "licence_no"}, "credit_code"),
-	newKind("people", "person", "人员", []string{"id_number"}),
-	newKind("employments", "employment", "任职", []string{"id_number", "credit_code", "started_on"}, "id_number", "credit_code"),
-	newKind("trainings", "training", "培训", []string{"id_number", "taken_on", "kind"}, "id_number"),
-	newKind("exams", "exam", "体检", []string{"id_number", "examined_on", "kind"}, "id_number"),
-	newKind("doses", "dose", "剂量", []string{"id_number", "credit_code", "period_start"}, "id_number", "credit_code"),
-	newKind("equipment", "equipment", "设备", []string{"credit_code", "serial_no"}, "credit_code"),
-	newKind("tests", "test", "检测", []string{"credit_code", "serial_no", "kind", "tested_on"}, "credit_code", "serial_no"),
+// order of import: one per entity of domain.Entities.
+var Kinds = func() []*Kind {
+	var ks []*Kind
+	for _, e := range domain.Entities {
+		ks = append(ks, newKind(e))
+	}
+	return ks
+}()
+
+// refKeys are the columns by which a row names a parent: an institution by
+// its credit code, a person by ID number, a device by its institution's
+// credit code and its serial number.
+var refKeys = map[string][]string{
+	"institution": {"credit_code"},
+	"person":      {"id_number"},
+	"equipment":   {"credit_code", "serial_no"},
+}
+
+// sheetKey is a natural key of e in a workbook's columns: each parent id
+// stands as the columns that name the parent.
+func sheetKey(e *domain.Entity, fields []string) []string {
+	var out []string
+	for _, f := range fields {
+		ref := ""
+		for _, p := range e.Parents {
+			if p.Field == f {
+				ref = p.Entity
+			}
+		}
+		if ref == "" {
+			out = append(out, f)
+			continue
+		}
+		for _, c := range refKeys[ref] {
+			if !slices.Contains(out, c) {
+				out = append(out, c)
+			}
+		}
+	}
+	return out
 }
 
 // KindByName returns the kind with the given name or sheet name (in any
@@ -82,14 +112,6 @@ var refColumns = map[string]Column{
 // periodColumn is the composite dose period column: one cell holding a date
 // range, a quarter or a month; it stands for period_start and period_end.
 var periodColumn = Column{Key: "period", ZH: "监测周期", EN: "Monitoring period"}
-
-// textKeys are the columns of codes and numbers that Excel would otherwise
-// turn into numbers, losing digits or leading zeros.
-var textKeys = map[string]bool{
-	"credit_code": true, "id_number": true, "serial_no": true, "licence_no": true,
-	"medical_licence_no": true, "phone": true, "permit_no": true, "certificate_no": true,
-	"report_no": true, "division_code": true,
-}
 
 // aliases are header names seen in the files institutions and services send,
 // by column key; a kind uses those of its own columns. Entity-specific ones
@@ -140,19 +162,25 @@ var aliases = map[string][]string{
 	"passed":           {"考核结论", "考核情况"},
 }
 
-// newKind builds a kind: its reference columns first, then the entity's
-// fields in data-model order (the composite dose period after its two dates).
-func newKind(name, entity, sheet string, key []string, refs ...string) *Kind {
-	k := &Kind{Name: name, Entity: entity, Sheet: sheet, Key: key}
-	for _, r := range refs {
+// newKind builds the kind of an entity: the columns naming its parents
+// first, then its fields in data-model order (the composite dose period
+// after its two dates); its key as in spec/formats.md.
+func newKind(e *domain.Entity) *Kind {
+	k := &Kind{Name: e.Plural, Entity: e.Name, Sheet: e.Sheet, Key: sheetKey(e, e.Key)}
+	var parentIDs []string
+	for _, p := range e.Parents {
+		parentIDs = append(parentIDs, p.Field)
+	}
+	for _, r := range sheetKey(e, parentIDs) {
 		k.Columns = append(k.Columns, refColumns[r])
 	}
-	for _, f := range domain.Fields[entity] {
+	entity := e.Name
+	for _, f := range e.Fields {
 		if f.Type == domain.RefField {
 			continue
 		}
 		c := Column{Key: f.Key, ZH: f.ZH, EN: f.EN, Field: &f, Required: f.Required,
-			Text: textKeys[f.Key], Date: f.Type == domain.DateField}
+			Text: f.Code, Date: f.Type == domain.DateField}
 		if f.Type == domain.EnumField || f.Type == domain.ListField {
 			c.Enum = f.Enum
 		}
