@@ -1,7 +1,6 @@
 package main
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -11,6 +10,7 @@ import (
 
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
+	"radsup/internal/xlsx"
 )
 
 // runRules prints the screening rule catalogue in lang, with the default
@@ -42,10 +42,7 @@ func runRules(format, lang string, out io.Writer) error {
 // writeRulesCSV writes the rules as CSV with a BOM, so that Excel reads
 // UTF-8; templates and thresholds are space-separated, a threshold as name=value.
 func writeRulesCSV(out io.Writer, rules []screening.RuleText) error {
-	if _, err := io.WriteString(out, "\ufeff"); err != nil {
-		return err
-	}
-	w := csv.NewWriter(out)
+	w := xlsx.NewCSVWriter(out)
 	w.Write([]string{"id", "severity", "subject", "title", "title_en", "basis", "action", "templates", "thresholds"})
 	for _, r := range rules {
 		var th []string
@@ -55,6 +52,5 @@ func writeRulesCSV(out io.Writer, rules []screening.RuleText) error {
 		w.Write([]string{r.ID, string(r.Severity), r.Subject, r.Title, r.TitleEN, r.Basis, r.Action,
 			strings.Join(r.Templates, " "), strings.Join(th, " ")})
 	}
-	w.Flush()
-	return w.Error()
+	return w.Flush()
 }

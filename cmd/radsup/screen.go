@@ -3,7 +3,6 @@ package main
 import (
 	"cmp"
 	"context"
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -21,6 +20,7 @@ import (
 	"radsup/internal/i18n"
 	"radsup/internal/screening"
 	"radsup/internal/store"
+	"radsup/internal/xlsx"
 )
 
 // findingJSON is how `radsup screen -format json` prints a finding
@@ -233,10 +233,7 @@ func noInstitution(code string) error {
 // writeFindingsCSV writes the findings as CSV in UTF-8 with a BOM, so that
 // Excel opens it correctly (spec/formats.md, Encodings); evidence is a JSON object.
 func writeFindingsCSV(out io.Writer, lang string, fs []screening.Finding) error {
-	if _, err := io.WriteString(out, "\uFEFF"); err != nil {
-		return err
-	}
-	w := csv.NewWriter(out)
+	w := xlsx.NewCSVWriter(out)
 	w.Write(findingCSVHeader)
 	for _, f := range fs {
 		j := toFindingJSON(lang, f)
@@ -246,8 +243,7 @@ func writeFindingsCSV(out io.Writer, lang string, fs []screening.Finding) error 
 		}
 		w.Write([]string{j.Rule, j.Severity, j.SubjectType, j.SubjectKey, j.Institution, j.Message, j.DueOn, string(ev), j.Template})
 	}
-	w.Flush()
-	return w.Error()
+	return w.Flush()
 }
 
 // writeFindingsTable writes the findings as a table and a summary line in

@@ -2,7 +2,6 @@ package exchange
 
 import (
 	"context"
-	"encoding/csv"
 	"fmt"
 	"io"
 	"strings"
@@ -37,7 +36,7 @@ func (t *xlsxTable) start(k *xlsx.Kind, keys []string) error { return t.w.Sheet(
 func (t *xlsxTable) row(values []string) error               { return t.w.Row(values) }
 func (t *xlsxTable) close() error                            { return t.w.Close() }
 
-type csvTable struct{ w *csv.Writer }
+type csvTable struct{ w *xlsx.CSVWriter }
 
 func (t *csvTable) start(k *xlsx.Kind, keys []string) error {
 	labels := make([]string, len(keys))
@@ -47,7 +46,7 @@ func (t *csvTable) start(k *xlsx.Kind, keys []string) error {
 	return t.w.Write(labels)
 }
 func (t *csvTable) row(values []string) error { return t.w.Write(values) }
-func (t *csvTable) close() error              { t.w.Flush(); return t.w.Error() }
+func (t *csvTable) close() error              { return t.w.Flush() }
 
 // checkFormat refuses an unknown export format.
 func checkFormat(f Format) error {
@@ -59,10 +58,7 @@ func checkFormat(f Format) error {
 
 func newTable(w io.Writer, f Format) (table, error) {
 	if f == CSV {
-		if _, err := io.WriteString(w, "\ufeff"); err != nil {
-			return nil, err
-		}
-		return &csvTable{csv.NewWriter(w)}, nil
+		return &csvTable{xlsx.NewCSVWriter(w)}, nil
 	}
 	return &xlsxTable{xlsx.NewWriter(w)}, nil
 }

@@ -178,6 +178,9 @@ func csvRows(path, name string, enc textEncoding, comma rune) source {
 			if err != nil {
 				return fmt.Errorf("xlsx: %s: %w", name, err)
 			}
+			for i, v := range rec {
+				rec[i] = Unneutralise(v)
+			}
 			first, _ := r.FieldPos(0)
 			last, _ := r.FieldPos(len(rec) - 1)
 			num += first - end
