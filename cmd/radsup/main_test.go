@@ -12,8 +12,6 @@ import (
 	"strings"
 	"testing"
 
-	"radsup/internal/domain"
-
 	"radsup/internal/config"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -163,13 +161,7 @@ func TestAuditVerifyCommand(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = s.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
-		_, err := tx.Exec("UPDATE audit_events SET username = 'li' WHERE id = 1")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.Exec(t, s, "UPDATE audit_events SET username = 'li' WHERE id = 1")
 	s.Close()
 	out.Reset()
 	err = run(context.Background(), []string{"audit", "verify"}, getenv, nil, &out, &out)
