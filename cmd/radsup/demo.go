@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"time"
@@ -11,6 +12,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/i18n"
 	"radsup/internal/store"
 )
 
@@ -30,15 +32,22 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 		return err
 	}
 	if n > 0 {
-		return fmt.Errorf("the database already holds %d institutions; demo data goes only into an empty database", n)
+		return errors.New(i18n.T(cfg.Lang, "cli.demo.not_empty", n))
 	}
 	start := time.Now()
 	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "loaded %s demo data (seed %d): %s in %s\n", scale.Name, cfg.Seed, counts, time.Since(start).Round(time.Millisecond))
-	return demoAccounts(ctx, s, out)
+	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.demo.loaded", i18n.T(cfg.Lang, "cli.demo.scale."+scale.Name), cfg.Seed,
+		countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
+	return demoAccounts(ctx, s, cfg.Lang, out)
+}
+
+// countsText tells what a demo load generated, in lang.
+func countsText(lang string, c demo.Counts) string {
+	return i18n.T(lang, "cli.demo.counts", c.Institutions, c.Licences, c.People, c.Employments, c.Trainings, c.Exams,
+		c.Doses, c.Equipment, c.Tests)
 }
 
 // demoAccount is an account the demo makes for one role.
@@ -59,7 +68,7 @@ var demoAccountList = []demoAccount{
 // second factor (a visitor may have no authenticator app at hand; a real
 // installation keeps the default, which does). The institution user belongs
 // to the first demo institution.
-func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
+func demoAccounts(ctx context.Context, s *store.Store, lang string, out io.Writer) error {
 	svc := &accounts.Service{Store: s}
 	instID, err := demo.AccountInstitution(ctx, s)
 	if err != nil {
@@ -71,8 +80,8 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 	if err := svc.SetPolicy(ctx, actor, accounts.Console(domain.RoleSecurity), pol); err != nil {
 		return err
 	}
-	fmt.Fprintln(out, "\n演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）/ demo accounts (passwords shown once; change at first login; two-step verification not required in the demo):")
-	rows := [][]string{{"用户名", "角色", "初始密码"}}
+	fmt.Fprintf(out, "\n%s\n", i18n.T(lang, "cli.demo.accounts"))
+	rows := [][]string{{i18n.T(lang, "cli.demo.col.username"), i18n.T(lang, "cli.demo.col.role"), i18n.T(lang, "cli.demo.col.password")}}
 	for _, a := range demoAccountList {
 		u := &domain.User{Username: a.username, DisplayName: a.name, Role: a.role}
 		if a.role == domain.RoleInstitution {
@@ -85,13 +94,10 @@ func demoAccounts(ctx context.Context, s *store.Store, out io.Writer) error {
 		if err := svc.AddUser(ctx, actor, accounts.Console(domain.RoleAdmin), u, password); err != nil {
 			return fmt.Errorf("demo account %s: %w", a.username, err)
 		}
-		rows = append(rows, []string{a.username, roleLabel(a.role), password})
+		rows = append(rows, []string{a.username, roleLabel(lang, a.role), password})
 	}
 	return writeColumns(out, rows)
 }
 
-// roleLabel names a role in Chinese for the console.
-func roleLabel(role string) string {
-	return map[string]string{domain.RoleAdmin: "系统管理员", domain.RoleSecurity: "安全管理员", domain.RoleAuditor: "审计管理员",
-		domain.RoleSupervisor: "监督员", domain.RoleInstitution: "机构用户", domain.RoleViewer: "只读用户"}[role]
-}
+// roleLabel names a role in lang for the console.
+func roleLabel(lang, role string) string { return i18n.T(lang, "role."+role) }

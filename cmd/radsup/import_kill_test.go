@@ -52,29 +52,23 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 	var csv bytes.Buffer
 	csv.WriteString("身份证号,统一社会信用代码,监测起始日期,监测结束日期,Hp(10) (mSv)\n")
 	rows := 0
-	err = s.View(context.Background(), func(tx *store.Tx) error {
-		q, err := tx.Query(`SELECT p.id_number, i.credit_code FROM employments e JOIN people p ON p.id = e.person_id
-			JOIN institutions i ON i.id = e.institution_id`)
-		if err != nil {
-			return err
+	q := storetest.Rows(t, s, `SELECT p.id_number, i.credit_code FROM employments e JOIN people p ON p.id = e.person_id
+		JOIN institutions i ON i.id = e.institution_id`)
+	for q.Next() {
+		var id, code string
+		if err := q.Scan(&id, &code); err != nil {
+			t.Fatal(err)
 		}
-		defer q.Close()
-		for q.Next() {
-			var id, code string
-			if err := q.Scan(&id, &code); err != nil {
-				return err
-			}
-			for m := range 96 { // monthly, 2001-2008
-				start := domain.NewDate(2001, time.January, 1).AddDate(0, m, 0)
-				fmt.Fprintf(&csv, "%s,%s,%s,%s,0.050\n", id, code, start, start.AddDate(0, 1, -1))
-				rows++
-			}
+		for m := range 96 { // monthly, 2001-2008
+			start := domain.NewDate(2001, time.January, 1).AddDate(0, m, 0)
+			fmt.Fprintf(&csv, "%s,%s,%s,%s,0.050\n", id, code, start, start.AddDate(0, 1, -1))
+			rows++
 		}
-		return q.Err()
-	})
-	if err != nil {
+	}
+	if err := q.Err(); err != nil {
 		t.Fatal(err)
 	}
+	q.Close()
 	file := filepath.Join(t.TempDir(), "剂量.csv")
 	if err := os.WriteFile(file, csv.Bytes(), 0o644); err != nil {
 		t.Fatal(err)
@@ -82,9 +76,7 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 	counts := func() string {
 		var out []string
 		for _, table := range []string{"doses", "audit_events", "findings", "people"} {
-			var n int
-			s.View(context.Background(), func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n) })
-			out = append(out, fmt.Sprintf("%s=%d", table, n))
+			out = append(out, fmt.Sprintf("%s=%d", table, storetest.Count(t, s, table)))
 		}
 		return strings.Join(out, " ")
 	}
@@ -126,9 +118,8 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 	}
 	if s.Dialect() == "sqlite" {
 		var ok string
-		s.View(context.Background(), func(tx *store.Tx) error { return tx.QueryRow("PRAGMA integrity_check").Scan(&ok) })
-		if ok != "ok" {
-			t.Errorf("integrity check: %s", ok)
+		if err := storetest.Row(t, s, "PRAGMA integrity_check").Scan(&ok); err != nil || ok != "ok" {
+			t.Errorf("integrity check: %s %v", ok, err)
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"syscall"
 
 	"radsup/internal/config"
+	"radsup/internal/i18n"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -52,7 +53,7 @@ Global flags (also accepted after the command; environment variables in brackets
   -trusted-proxies CIDR,CIDR
                      with serve: believe X-Forwarded-For/-Proto only from these peers (default none) [RADSUP_TRUSTED_PROXIES]
   -log text|json     log format (default text) [RADSUP_LOG]
-  -lang zh-CN|en     with screen, rules, export -kind findings: the language of the output (default zh-CN)
+  -lang zh-CN|en     language of console output (default zh-CN) [RADSUP_LANG]
 `
 
 func main() {
@@ -87,7 +88,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 			return err
 		}
 		defer s.Close()
-		fmt.Fprintln(stdout, "migrated", s.Dialect(), "database")
+		fmt.Fprintln(stdout, i18n.T(cfg.Lang, "cli.migrated", s.Dialect()))
 		return nil
 	case "demo":
 		return runDemo(ctx, cfg, stdout)

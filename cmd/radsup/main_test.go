@@ -9,15 +9,19 @@ import (
 	"net/http"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
 
-	"radsup/internal/domain"
-
 	"radsup/internal/config"
+	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
+
+// shownOnce finds a secret the console shows once (a password, an API
+// token), in either language.
+var shownOnce = regexp.MustCompile(`(?:\(shown once\): |（仅显示一次）：)(\S+)`)
 
 // startMain runs the real server on a free port with a fresh database and
 // returns it with the admin password it printed.
@@ -33,7 +37,7 @@ func startMain(tb testing.TB, demo bool) (*Main, string) {
 		tb.Fatal(err)
 	}
 	tb.Cleanup(func() { m.Close() })
-	match := regexp.MustCompile(`password \(shown once\): (\S+)`).FindStringSubmatch(out.String())
+	match := shownOnce.FindStringSubmatch(out.String())
 	if match == nil {
 		tb.Fatalf("no admin password printed:\n%s", out.String())
 	}
@@ -60,121 +64,187 @@ func TestServeHealthzAndShutdown(t *testing.T) {
 	m.server, m.Store = nil, nil // already closed
 }
 
+// TestServeDemoLoadsOnce: the first start with -demo loads the demo district
+// and prints the admin's password and the demo accounts; the second start
+// does neither. Both in each language of the console.
 func TestServeDemoLoadsOnce(t *testing.T) {
-	cfg := config.Default()
-	cfg.DB = storetest.URL(t)
-	cfg.Addr, cfg.Demo = "127.0.0.1:0", true
-	for i, wantLoaded := range []bool{true, false} {
+	says := map[string]struct{ loaded, accounts, listening string }{
+		"zh-CN": {"已载入演示数据（中原区）：", "演示账号（初始密码仅显示一次，首次登录须修改；演示模式不强制两步验证）：", "radsup 已启动：http://"},
+		"en":    {"Demo district (中原区) loaded: ", "Demo accounts (passwords shown once;", "radsup listening on http://"},
+	}
+	for _, lang := range i18n.Languages() {
+		cfg := config.Default()
+		cfg.DB = storetest.URL(t)
+		cfg.Addr, cfg.Demo, cfg.Lang = "127.0.0.1:0", true, lang
+		want := says[lang]
+		for i, first := range []bool{true, false} {
+			var out bytes.Buffer
+			m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: &out}
+			if err := m.Start(context.Background()); err != nil {
+				t.Fatal(err)
+			}
+			m.Close()
+			if got := strings.Contains(out.String(), want.loaded); got != first {
+				t.Errorf("%s start %d: demo loaded = %v:\n%s", lang, i, got, out.String())
+			}
+			if got := strings.Contains(out.String(), want.accounts); got != first {
+				t.Errorf("%s start %d: demo accounts printed = %v:\n%s", lang, i, got, out.String())
+			}
+			if got := shownOnce.MatchString(out.String()); got != first {
+				t.Errorf("%s start %d: admin password printed = %v", lang, i, got)
+			}
+			if !strings.Contains(out.String(), want.listening) {
+				t.Errorf("%s start %d: no address printed:\n%s", lang, i, out.String())
+			}
+		}
+	}
+}
+
+// TestDemoAccounts: the demo accounts are listed under a header with their
+// role, in the reader's language, each with a password of its own.
+func TestDemoAccounts(t *testing.T) {
+	// No demo institution in this database: no institution user.
+	want := map[string][][]string{
+		"zh-CN": {{"用户名", "角色", "初始密码"}, {"jiandu", "监督员"}, {"chakan", "只读用户"}, {"anquan", "安全管理员"}, {"shenji", "审计管理员"}},
+		"en": {{"Username", "Role", "Initial password"}, {"jiandu", "Supervisor"}, {"chakan", "Viewer"},
+			{"anquan", "Security administrator"}, {"shenji", "Audit administrator"}},
+	}
+	gap := regexp.MustCompile(`\s{2,}`)
+	for lang, rows := range want {
 		var out bytes.Buffer
-		m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: &out}
-		if err := m.Start(context.Background()); err != nil {
+		if err := demoAccounts(context.Background(), storetest.Open(t), lang, &out); err != nil {
 			t.Fatal(err)
 		}
-		m.Close()
-		if got := strings.Contains(out.String(), "demo district loaded"); got != wantLoaded {
-			t.Errorf("start %d: demo loaded = %v:\n%s", i, got, out.String())
+		lines := strings.Split(strings.TrimSpace(out.String()), "\n")[1:] // after the introduction
+		if len(lines) != len(rows) {
+			t.Fatalf("%s: %d lines, want %d:\n%s", lang, len(lines), len(rows), out.String())
 		}
-		if got := strings.Contains(out.String(), "password (shown once)"); got != (i == 0) {
-			t.Errorf("start %d: admin password printed = %v", i, got)
+		passwords := map[string]bool{}
+		for i, row := range rows {
+			cols := gap.Split(lines[i], -1)
+			if i == 0 {
+				if !slices.Equal(cols, row) {
+					t.Errorf("%s: header %q, want %q", lang, cols, row)
+				}
+				continue
+			}
+			if len(cols) != 3 || !slices.Equal(cols[:2], row) {
+				t.Errorf("%s: line %q, want %s as %s with a password", lang, lines[i], row[0], row[1])
+				continue
+			}
+			passwords[cols[2]] = true
+		}
+		if len(passwords) != len(rows)-1 {
+			t.Errorf("%s: %d different passwords for %d accounts", lang, len(passwords), len(rows)-1)
 		}
 	}
 }
 
+// TestCommands runs the account commands in each language of the console.
 func TestCommands(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "cli.db")
-	getenv := func(k string) string {
-		if k == "RADSUP_DB" {
-			return db
+	says := map[string]struct {
+		migrated, created, password, token, role, no, unlocked, reset, noInstitution string
+	}{
+		"zh-CN": {"数据库已迁移（sqlite）", "已创建账号 zhang（监督员），初始密码（仅显示一次）：", "zhang 的新密码（仅显示一次）：",
+			"zhang 的 API 令牌（仅显示一次）：", "监督员", "否", "zhang：已解除锁定", "zhang：已移除两步验证", "没有统一社会信用代码为 12430621446197071C 的机构"},
+		"en": {"Migrated the sqlite database", "Created zhang (Supervisor); password (shown once): ", "New password for zhang (shown once): ",
+			"API token for zhang (shown once): ", "Supervisor", "No", "zhang: unlocked", "zhang: second factor removed",
+			"no institution with credit code 12430621446197071C"},
+	}
+	for _, lang := range i18n.Languages() {
+		want := says[lang]
+		db := "sqlite:" + filepath.Join(t.TempDir(), "cli.db")
+		getenv := func(k string) string {
+			return map[string]string{"RADSUP_DB": db, "RADSUP_LANG": lang}[k]
 		}
-		return ""
-	}
-	runOK := func(args ...string) string {
-		t.Helper()
-		var out, errOut bytes.Buffer
-		if err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut); err != nil {
-			t.Fatalf("radsup %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+		runOK := func(args ...string) string {
+			t.Helper()
+			var out, errOut bytes.Buffer
+			if err := run(context.Background(), args, getenv, strings.NewReader(""), &out, &errOut); err != nil {
+				t.Fatalf("radsup %s: %v\n%s", strings.Join(args, " "), err, errOut.String())
+			}
+			return out.String()
 		}
-		return out.String()
-	}
-	if out := runOK("version"); !strings.HasPrefix(out, "radsup ") {
-		t.Errorf("version: %q", out)
-	}
-	if out := runOK("migrate"); !strings.Contains(out, "migrated sqlite") {
-		t.Errorf("migrate: %q", out)
-	}
-	if out := runOK("user", "add", "-role", "supervisor", "zhang"); !strings.Contains(out, "password (shown once)") {
-		t.Errorf("user add: %q", out)
-	}
-	if out := runOK("user", "passwd", "zhang"); !strings.Contains(out, "new password for zhang") {
-		t.Errorf("user passwd: %q", out)
-	}
-	if out := runOK("user", "token", "zhang", "ci"); !strings.Contains(out, "API token for zhang") {
-		t.Errorf("user token: %q", out)
-	}
-	if out := runOK("user", "list"); !strings.Contains(out, "zhang") || !strings.Contains(out, "supervisor") {
-		t.Errorf("user list: %q", out)
-	}
-	if out := runOK("user", "unlock", "zhang"); !strings.Contains(out, "unlock done") {
-		t.Errorf("user unlock: %q", out)
-	}
-	if out := runOK("user", "reset-2fa", "zhang"); !strings.Contains(out, "reset-2fa done") {
-		t.Errorf("user reset-2fa: %q", out)
-	}
-	runOK("user", "add", "-role", "auditor", "shenji")
-	var tokOut bytes.Buffer
-	if err := run(context.Background(), []string{"user", "token", "shenji"}, getenv, nil, &tokOut, &tokOut); err == nil {
-		t.Errorf("an API token for an auditor: %s", tokOut.String())
-	}
-	var out bytes.Buffer
-	err := run(context.Background(), []string{"user", "add", "-role", "institution", "-institution", "12430621446197071C", "li"}, getenv, nil, &out, &out)
-	if err == nil || !strings.Contains(err.Error(), "no institution") {
-		t.Errorf("institution user for a missing institution: %v", err)
-	}
-	if err := run(context.Background(), []string{"frobnicate"}, getenv, nil, &out, &out); err == nil {
-		t.Error("unknown command accepted")
+		if out := runOK("version"); !strings.HasPrefix(out, "radsup ") {
+			t.Errorf("version: %q", out)
+		}
+		if out := runOK("migrate"); !strings.Contains(out, want.migrated) {
+			t.Errorf("%s migrate: %q", lang, out)
+		}
+		if out := runOK("user", "add", "-role", "supervisor", "zhang"); !strings.Contains(out, want.created) || !shownOnce.MatchString(out) {
+			t.Errorf("%s user add: %q", lang, out)
+		}
+		if out := runOK("user", "passwd", "zhang"); !strings.Contains(out, want.password) || !shownOnce.MatchString(out) {
+			t.Errorf("%s user passwd: %q", lang, out)
+		}
+		if out := runOK("user", "token", "zhang", "ci"); !strings.Contains(out, want.token) || !shownOnce.MatchString(out) {
+			t.Errorf("%s user token: %q", lang, out)
+		}
+		if out := runOK("user", "list"); !regexp.MustCompile(`(?m)^zhang +` + want.role + ` +` + want.no + `$`).MatchString(out) {
+			t.Errorf("%s user list: %q", lang, out)
+		}
+		if out := runOK("user", "unlock", "zhang"); !strings.Contains(out, want.unlocked) {
+			t.Errorf("%s user unlock: %q", lang, out)
+		}
+		if out := runOK("user", "reset-2fa", "zhang"); !strings.Contains(out, want.reset) {
+			t.Errorf("%s user reset-2fa: %q", lang, out)
+		}
+		runOK("user", "add", "-role", "auditor", "shenji")
+		var tokOut bytes.Buffer
+		if err := run(context.Background(), []string{"user", "token", "shenji"}, getenv, nil, &tokOut, &tokOut); err == nil {
+			t.Errorf("an API token for an auditor: %s", tokOut.String())
+		}
+		var out bytes.Buffer
+		err := run(context.Background(), []string{"user", "add", "-role", "institution", "-institution", "12430621446197071C", "li"}, getenv, nil, &out, &out)
+		if err == nil || !strings.Contains(err.Error(), want.noInstitution) {
+			t.Errorf("%s: institution user for a missing institution: %v", lang, err)
+		}
+		if err := run(context.Background(), []string{"frobnicate"}, getenv, nil, &out, &out); err == nil {
+			t.Error("unknown command accepted")
+		}
 	}
 }
 
-// TestAuditVerifyCommand: the chain of a working database verifies; after an
-// event is changed in the database, the command fails and names it.
+// TestAuditVerifyCommand: the chain of a working database verifies and its
+// head is printed; after an event is changed in the database, the command
+// fails and names it. In each language of the console.
 func TestAuditVerifyCommand(t *testing.T) {
-	db := "sqlite:" + filepath.Join(t.TempDir(), "audit.db")
-	getenv := func(k string) string {
-		if k == "RADSUP_DB" {
-			return db
-		}
-		return ""
+	says := map[string]struct{ whole, head, pruned, broken string }{ // pruned is a regular expression
+		"zh-CN": {"审计日志链完整：2 条事件，最后一条 #2。", "链头哈希：", `已删除 \d{4}-\d\d-\d\d 之前的审计事件 0 条（保存期 180 天）。`, "审计日志链在第 1 条事件处断开"},
+		"en": {"Audit chain OK: 2 events, the last #2.", "Head hash: ", `Deleted 0 audit events dated before \d{4}-\d\d-\d\d \(retention: 180 days\)\.`,
+			"Audit chain BROKEN at event 1"},
 	}
-	var out bytes.Buffer
-	for _, args := range [][]string{{"user", "add", "-role", "supervisor", "zhang"}, {"user", "passwd", "zhang"}, {"audit", "verify"}} {
+	for _, lang := range i18n.Languages() {
+		want := says[lang]
+		db := "sqlite:" + filepath.Join(t.TempDir(), "audit.db")
+		getenv := func(k string) string {
+			return map[string]string{"RADSUP_DB": db, "RADSUP_LANG": lang}[k]
+		}
+		var out bytes.Buffer
+		for _, args := range [][]string{{"user", "add", "-role", "supervisor", "zhang"}, {"user", "passwd", "zhang"}, {"audit", "verify"}} {
+			out.Reset()
+			if err := run(context.Background(), args, getenv, nil, &out, &out); err != nil {
+				t.Fatalf("radsup %s: %v\n%s", strings.Join(args, " "), err, out.String())
+			}
+		}
+		if !strings.Contains(out.String(), want.whole) || !regexp.MustCompile(regexp.QuoteMeta(want.head)+`[0-9a-f]{64}\n`).MatchString(out.String()) {
+			t.Errorf("%s verify: %q", lang, out.String())
+		}
 		out.Reset()
-		if err := run(context.Background(), args, getenv, nil, &out, &out); err != nil {
-			t.Fatalf("radsup %s: %v\n%s", strings.Join(args, " "), err, out.String())
+		if err := run(context.Background(), []string{"audit", "prune"}, getenv, nil, &out, &out); err != nil || !regexp.MustCompile(want.pruned).MatchString(out.String()) {
+			t.Errorf("%s prune of a fresh trail: %v %q", lang, err, out.String())
 		}
-	}
-	if !strings.Contains(out.String(), "audit chain OK: 2 events") {
-		t.Errorf("verify: %q", out.String())
-	}
-	out.Reset()
-	if err := run(context.Background(), []string{"audit", "prune"}, getenv, nil, &out, &out); err != nil || !strings.Contains(out.String(), "deleted: 0 (retention 180 days)") {
-		t.Errorf("prune of a fresh trail: %v %q", err, out.String())
-	}
-	s, err := store.Open(context.Background(), db)
-	if err != nil {
-		t.Fatal(err)
-	}
-	err = s.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
-		_, err := tx.Exec("UPDATE audit_events SET username = 'li' WHERE id = 1")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	s.Close()
-	out.Reset()
-	err = run(context.Background(), []string{"audit", "verify"}, getenv, nil, &out, &out)
-	if !errors.Is(err, errAuditBroken) || !strings.Contains(out.String(), "BROKEN at event 1") {
-		t.Errorf("verify after tampering: %v\n%s", err, out.String())
+		s, err := store.Open(context.Background(), db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		storetest.Exec(t, s, "UPDATE audit_events SET username = 'li' WHERE id = 1")
+		s.Close()
+		out.Reset()
+		err = run(context.Background(), []string{"audit", "verify"}, getenv, nil, &out, &out)
+		if !errors.As(err, new(auditBroken)) || err.Error() != i18n.T(lang, "cli.audit.altered") || !strings.Contains(out.String(), want.broken) {
+			t.Errorf("%s verify after tampering: %v\n%s", lang, err, out.String())
+		}
 	}
 }
 

@@ -68,11 +68,7 @@ func mustRun(t *testing.T, radsup func(args ...string) (string, string, error), 
 // findingRows counts the stored findings, of any status.
 func findingRows(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	if err := s.DB().QueryRowContext(context.Background(), "SELECT COUNT(*) FROM findings").Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s, "findings")
 }
 
 // wantJSON is what `screen -format json -lang lang` should print for fs.

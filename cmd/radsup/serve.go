@@ -20,6 +20,7 @@ import (
 	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
+	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
 	"radsup/internal/web"
@@ -83,7 +84,7 @@ func (m *Main) Start(ctx context.Context) error {
 		return err
 	}
 	if password != "" {
-		fmt.Fprintf(m.Stdout, "\n首次启动：已创建管理员账号 admin，初始密码（仅显示一次）：%s\nFirst start: created account admin with password (shown once): %s\n\n", password, password)
+		fmt.Fprintf(m.Stdout, "\n%s\n\n", i18n.T(m.Config.Lang, "cli.serve.admin_password", password))
 	}
 	h, err := m.handler(s, authSvc)
 	if err != nil {
@@ -112,7 +113,7 @@ func (m *Main) Start(ctx context.Context) error {
 		go func() { m.done <- m.server.Serve(m.listener) }()
 	}
 	m.Logger.Info("radsup listening", "url", m.URL(), "db", s.Dialect())
-	fmt.Fprintf(m.Stdout, "radsup 已启动 / listening on %s\n", m.URL())
+	fmt.Fprintln(m.Stdout, i18n.T(m.Config.Lang, "cli.serve.listening", m.URL()))
 	return nil
 }
 
@@ -220,6 +221,6 @@ func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
-	fmt.Fprintf(out, "已载入演示数据（中原区）/ demo district loaded: %s in %s\n", counts, time.Since(start).Round(time.Millisecond))
-	return demoAccounts(ctx, s, out)
+	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.serve.demo_loaded", countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
+	return demoAccounts(ctx, s, cfg.Lang, out)
 }

@@ -10,6 +10,7 @@ import (
 
 	"radsup/internal/audit"
 	"radsup/internal/config"
+	"radsup/internal/i18n"
 	"radsup/internal/store"
 )
 
@@ -32,8 +33,7 @@ func runBackup(ctx context.Context, cfg config.Config, args []string, out io.Wri
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "备份完成 / backup written: %s (%d bytes, %s database, %s)\n", args[0], st.Size(), s.Dialect(),
-		time.Since(start).Round(time.Millisecond))
+	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.backup.done", args[0], st.Size(), s.Dialect(), time.Since(start).Round(time.Millisecond)))
 	return nil
 }
 
@@ -45,7 +45,7 @@ func runRestore(ctx context.Context, cfg config.Config, args []string, out io.Wr
 	}
 	err := store.RestoreBackup(ctx, cfg.DB, args[0], cfg.Force)
 	if errors.Is(err, store.ErrNotEmpty) {
-		return fmt.Errorf("restore: %s already holds data; stop the server, and give -force to replace it", cfg.DB)
+		return errors.New(i18n.T(cfg.Lang, "cli.restore.not_empty", cfg.DB))
 	}
 	if err != nil {
 		return err
@@ -59,10 +59,10 @@ func runRestore(ctx context.Context, cfg config.Config, args []string, out io.Wr
 	if err != nil {
 		return err
 	}
-	chain := "audit chain OK"
 	if rep.Break != nil {
-		chain = "audit chain BROKEN: " + rep.Break.Error()
+		fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.restore.done_broken", args[0], cfg.DB, rep.Events, rep.Break.ID, rep.Break.Reason))
+		return nil
 	}
-	fmt.Fprintf(out, "恢复完成 / restored %s into %s; %d audit events, %s\n", args[0], cfg.DB, rep.Events, chain)
+	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.restore.done", args[0], cfg.DB, rep.Events))
 	return nil
 }

@@ -58,22 +58,18 @@ func TestBackupRestore(t *testing.T) {
 		}
 	})
 	file := filepath.Join(t.TempDir(), "radsup.backup")
-	env := func(db string) func(string) string {
-		return func(k string) string {
-			if k == "RADSUP_DB" {
-				return db
-			}
-			return ""
-		}
+	// The backup speaks Chinese, the restore English.
+	env := func(db, lang string) func(string) string {
+		return func(k string) string { return map[string]string{"RADSUP_DB": db, "RADSUP_LANG": lang}[k] }
 	}
 	var out bytes.Buffer
-	err = run(ctx, []string{"backup", file}, env(src), nil, &out, &out)
+	err = run(ctx, []string{"backup", file}, env(src, "zh-CN"), nil, &out, &out)
 	close(stop)
 	wg.Wait()
-	if err != nil || !strings.Contains(out.String(), "backup written") {
+	if err != nil || !strings.Contains(out.String(), "备份完成："+file) {
 		t.Fatalf("backup: %v\n%s", err, out.String())
 	}
-	if err := run(ctx, []string{"backup", file}, env(src), nil, &out, &out); err == nil {
+	if err := run(ctx, []string{"backup", file}, env(src, "zh-CN"), nil, &out, &out); err == nil {
 		t.Error("a backup overwrote an existing file")
 	}
 	if rep, _ := s.VerifyAudit(ctx); rep.Break != nil {
@@ -87,7 +83,7 @@ func TestBackupRestore(t *testing.T) {
 
 	dst := storetest.URL(t)
 	out.Reset()
-	if err := run(ctx, []string{"restore", file}, env(dst), nil, &out, &out); err != nil || !strings.Contains(out.String(), "audit chain OK") {
+	if err := run(ctx, []string{"restore", file}, env(dst, "en"), nil, &out, &out); err != nil || !strings.Contains(out.String(), "audit events, audit chain OK.") {
 		t.Fatalf("restore: %v\n%s", err, out.String())
 	}
 	r, err := store.Open(ctx, dst)
@@ -109,7 +105,7 @@ func TestBackupRestore(t *testing.T) {
 
 	// Taken at rest, the copy restores to identical tables, every one.
 	quiet := filepath.Join(t.TempDir(), "quiet.backup")
-	if err := run(ctx, []string{"backup", quiet}, env(src), nil, &out, &out); err != nil {
+	if err := run(ctx, []string{"backup", quiet}, env(src, "zh-CN"), nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	s, err = store.Open(ctx, src)
@@ -121,7 +117,7 @@ func TestBackupRestore(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := run(ctx, []string{"restore", "-force", quiet}, env(dst), nil, &out, &out); err != nil {
+	if err := run(ctx, []string{"restore", "-force", quiet}, env(dst, "en"), nil, &out, &out); err != nil {
 		t.Fatal(err)
 	}
 	r, err = store.Open(ctx, dst)
@@ -135,7 +131,7 @@ func TestBackupRestore(t *testing.T) {
 	compare(t, want, got)
 
 	// A database that holds data is not replaced without -force.
-	err = run(ctx, []string{"restore", file}, env(dst), nil, &out, &out)
+	err = run(ctx, []string{"restore", file}, env(dst, "en"), nil, &out, &out)
 	if err == nil || !strings.Contains(err.Error(), "-force") {
 		t.Errorf("restore over data: %v", err)
 	}

@@ -2,17 +2,18 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"text/tabwriter"
-
-	"radsup/internal/domain"
-	"radsup/internal/registry"
+	"strconv"
 
 	"radsup/internal/accounts"
 	"radsup/internal/auth"
 	"radsup/internal/config"
+	"radsup/internal/domain"
+	"radsup/internal/i18n"
+	"radsup/internal/registry"
 	"radsup/internal/store"
 )
 
@@ -29,9 +30,10 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 	}
 	defer s.Close()
 	svc := &accounts.Service{Store: s}
+	lang := cfg.Lang
 	switch args[0] {
 	case "add":
-		return userAdd(ctx, svc, args[1:], out)
+		return userAdd(ctx, svc, lang, args[1:], out)
 	case "passwd":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: radsup user passwd NAME")
@@ -40,12 +42,12 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 		if err := svc.SetPassword(ctx, cliActor, accounts.Console(domain.RoleAdmin), args[1], password); err != nil {
 			return err
 		}
-		fmt.Fprintf(out, "new password for %s (shown once): %s\n", args[1], password)
+		fmt.Fprintln(out, i18n.T(lang, "cli.user.new_password", args[1], password))
 		return nil
 	case "list":
-		return userList(ctx, svc, out)
+		return userList(ctx, svc, lang, out)
 	case "token":
-		return userToken(ctx, svc, args[1:], out)
+		return userToken(ctx, svc, lang, args[1:], out)
 	case "unlock", "reset-2fa":
 		// For the operator on the server when the only administrator is
 		// locked out or has lost the phone.
@@ -57,20 +59,22 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 		if err != nil {
 			return err
 		}
+		done := "cli.user.unlocked"
 		if args[0] == "unlock" {
 			err = svc.Unlock(ctx, cliActor, op, u.ID)
 		} else {
+			done = "cli.user.second_factor_removed"
 			err = svc.ResetTOTP(ctx, cliActor, op, u.ID)
 		}
 		if err == nil {
-			fmt.Fprintf(out, "%s: %s done\n", args[1], args[0])
+			fmt.Fprintln(out, i18n.T(lang, done, args[1]))
 		}
 		return err
 	}
 	return fmt.Errorf("user: unknown action %q (want add, passwd, list, token, unlock or reset-2fa)", args[0])
 }
 
-func userAdd(ctx context.Context, svc *accounts.Service, args []string, out io.Writer) error {
+func userAdd(ctx context.Context, svc *accounts.Service, lang string, args []string, out io.Writer) error {
 	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
 	fs.SetOutput(out)
 	role := fs.String("role", domain.RoleSupervisor, "supervisor, institution, viewer, admin, security or auditor")
@@ -86,7 +90,7 @@ func userAdd(ctx context.Context, svc *accounts.Service, args []string, out io.W
 	if *inst != "" {
 		x, err := registry.New(svc.Store).InstitutionByCode(ctx, accounts.Console(domain.RoleAdmin), *inst)
 		if store.IsNotFound(err) {
-			return fmt.Errorf("no institution with credit code %s", *inst)
+			return errors.New(i18n.T(lang, "cli.user.no_institution", *inst))
 		}
 		if err != nil {
 			return err
@@ -97,24 +101,31 @@ func userAdd(ctx context.Context, svc *accounts.Service, args []string, out io.W
 	if err := svc.AddUser(ctx, cliActor, accounts.Console(domain.RoleAdmin), u, password); err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "created %s (%s); password (shown once): %s\n", u.Username, u.Role, password)
+	fmt.Fprintln(out, i18n.T(lang, "cli.user.created", u.Username, roleLabel(lang, u.Role), password))
 	return nil
 }
 
-func userList(ctx context.Context, svc *accounts.Service, out io.Writer) error {
+func userList(ctx context.Context, svc *accounts.Service, lang string, out io.Writer) error {
 	users, err := svc.Users(ctx, accounts.Console(domain.RoleAdmin))
 	if err != nil {
 		return err
 	}
-	tw := tabwriter.NewWriter(out, 2, 4, 2, ' ', 0)
-	fmt.Fprintln(tw, "USERNAME\tROLE\tINSTITUTION\tDISABLED")
+	rows := [][]string{{i18n.T(lang, "cli.user.col.username"), i18n.T(lang, "cli.user.col.role"),
+		i18n.T(lang, "cli.user.col.institution"), i18n.T(lang, "cli.user.col.disabled")}}
 	for _, u := range users {
-		fmt.Fprintf(tw, "%s\t%s\t%d\t%v\n", u.Username, u.Role, u.InstitutionID, u.Disabled)
+		inst, disabled := "", i18n.T(lang, "common.no")
+		if u.InstitutionID != 0 {
+			inst = strconv.FormatInt(u.InstitutionID, 10)
+		}
+		if u.Disabled {
+			disabled = i18n.T(lang, "common.yes")
+		}
+		rows = append(rows, []string{u.Username, roleLabel(lang, u.Role), inst, disabled})
 	}
-	return tw.Flush()
+	return writeColumns(out, rows)
 }
 
-func userToken(ctx context.Context, svc *accounts.Service, args []string, out io.Writer) error {
+func userToken(ctx context.Context, svc *accounts.Service, lang string, args []string, out io.Writer) error {
 	if len(args) < 1 || len(args) > 2 {
 		return fmt.Errorf("usage: radsup user token NAME [LABEL]")
 	}
@@ -128,11 +139,11 @@ func userToken(ctx context.Context, svc *accounts.Service, args []string, out io
 	}
 	token, _, err := svc.CreateToken(ctx, cliActor, u, label)
 	if auth.IsForbidden(err) {
-		return fmt.Errorf("user token: %s is a %s; only supervisors, institution users and viewers hold API tokens", u.Username, u.Role)
+		return errors.New(i18n.T(lang, "cli.user.token_refused", u.Username, roleLabel(lang, u.Role)))
 	}
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(out, "API token for %s (shown once): %s\n", args[0], token)
+	fmt.Fprintln(out, i18n.T(lang, "cli.user.token", args[0], token))
 	return nil
 }

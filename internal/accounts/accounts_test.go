@@ -47,11 +47,7 @@ const pw = storetest.Password // wang's password, stored with storetest's cheap 
 
 func audits(t *testing.T, svc *accounts.Service, action string) int {
 	t.Helper()
-	var n int
-	svc.Store.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = ?", action).Scan(&n)
-	})
-	return n
+	return storetest.Count(t, svc.Store, "audit_events WHERE action = ?", action)
 }
 
 func TestPasswordPolicy(t *testing.T) {
@@ -316,13 +312,7 @@ func TestTokensOnlyForBusinessRoles(t *testing.T) {
 
 // reset clears failures and locks, so that fuzzing never locks the account.
 func reset(t testing.TB, svc *accounts.Service) {
-	err := svc.Store.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
-		_, err := tx.Exec("UPDATE users SET failed_logins = 0, locked_until = NULL")
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	storetest.Exec(t, svc.Store, "UPDATE users SET failed_logins = 0, locked_until = NULL")
 }
 
 // FuzzLogin: no input makes Login panic or let anyone in but with the

@@ -45,19 +45,13 @@ func TestLoginLogout(t *testing.T) {
 		t.Errorf("session after logout: %v", err)
 	}
 	var actions []string
-	s.View(ctx, func(tx *store.Tx) error {
-		rows, err := tx.Query("SELECT action FROM audit_events WHERE entity = 'user' ORDER BY id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a string
-			rows.Scan(&a)
-			actions = append(actions, a)
-		}
-		return nil
-	})
+	rows := storetest.Rows(t, s, "SELECT action FROM audit_events WHERE entity = 'user' ORDER BY id")
+	for rows.Next() {
+		var a string
+		rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	rows.Close()
 	if got := strings.Join(actions, ","); got != "create,login_failed,login_failed,login,logout" {
 		t.Errorf("audit actions %s", got)
 	}

@@ -414,11 +414,10 @@ func TestFindingDismiss(t *testing.T) {
 		got.DismissReason != "剂量计丢失后补测，经核实不成立" || got != e.finding(f.ID) {
 		t.Errorf("dismissed finding: %+v", got)
 	}
-	var n int
-	err := e.store.DB().QueryRow(e.store.Rebind(`SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss'
-		AND entity = 'finding' AND entity_id = ? AND username = ? AND request_id <> ''`), f.ID, got.DismissedBy).Scan(&n)
-	if err != nil || n != 1 {
-		t.Errorf("audit events of the dismissal: %d (%v)", n, err)
+	n := storetest.Count(t, e.store, `audit_events WHERE action = 'dismiss'
+		AND entity = 'finding' AND entity_id = ? AND username = ? AND request_id <> ''`, f.ID, got.DismissedBy)
+	if n != 1 {
+		t.Errorf("audit events of the dismissal: %d", n)
 	}
 
 	// Dismissed or resolved: not open, nothing to dismiss.
@@ -450,10 +449,10 @@ func TestFindingDismiss(t *testing.T) {
 	if r.status != 200 || json.Unmarshal(r.body, &open) != nil || open.Status != "open" || open.DismissedBy != "" || open.Version != got.Version+1 {
 		t.Fatalf("reopen: %d %s", r.status, r.body)
 	}
-	err = e.store.DB().QueryRow(e.store.Rebind(`SELECT COUNT(*) FROM audit_events WHERE action = 'reopen'
-		AND entity = 'finding' AND entity_id = ? AND after_json LIKE ?`), f.ID, "%核销依据不足%").Scan(&n)
-	if err != nil || n != 1 {
-		t.Errorf("audit events of the reopening: %d (%v)", n, err)
+	n = storetest.Count(t, e.store, `audit_events WHERE action = 'reopen'
+		AND entity = 'finding' AND entity_id = ? AND after_json LIKE ?`, f.ID, "%核销依据不足%")
+	if n != 1 {
+		t.Errorf("audit events of the reopening: %d", n)
 	}
 	r = e.do(supervisor, "POST", reopen, map[string]any{"version": open.Version, "reason": "再次撤销"})
 	if r.status != 409 || r.err(t).Message != i18n.T("zh-CN", "error.finding_not_dismissed") {

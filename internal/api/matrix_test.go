@@ -1,7 +1,6 @@
 package api_test
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"strings"
@@ -9,7 +8,7 @@ import (
 
 	"radsup/internal/api"
 	"radsup/internal/domain"
-	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // routesOf asks the API for its endpoints.
@@ -74,14 +73,7 @@ func TestEndpointRolesEnforced(t *testing.T) {
 
 func (e *env) audits() int {
 	e.t.Helper()
-	var n int
-	err := e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'denied'").Scan(&n)
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(e.t, e.store, "audit_events WHERE action = 'denied'")
 }
 
 // TestViewerSeesMaskedNumbers: ID and phone numbers reach a viewer masked,

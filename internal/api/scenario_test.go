@@ -6,6 +6,7 @@ import (
 	"testing"
 
 	"radsup/internal/i18n"
+	"radsup/internal/store/storetest"
 )
 
 // The actions on each resource, in the order a scenario runs them.
@@ -192,9 +193,7 @@ func TestBadTokens(t *testing.T) {
 	if r := e.do(noToken, "GET", "/api/v1/institutions", nil, "Authorization", "bearer "+e.tokens[supervisor]); r.status != 200 {
 		t.Errorf("lower-case scheme: %d", r.status)
 	}
-	if _, err := e.store.DB().Exec(e.store.Rebind("UPDATE users SET disabled = ? WHERE role = ?"), true, "supervisor"); err != nil {
-		t.Fatal(err)
-	}
+	storetest.Exec(t, e.store, "UPDATE users SET disabled = ? WHERE role = ?", true, "supervisor")
 	if r := e.do(supervisor, "GET", "/api/v1/me", nil); r.status != http.StatusUnauthorized {
 		t.Errorf("disabled user's token: %d", r.status)
 	}

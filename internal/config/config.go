@@ -33,7 +33,7 @@ type Config struct {
 	AsOf        string // screening date YYYY-MM-DD (default today)
 	Institution string // limit to one institution's credit code
 	Save        bool   // screen: update the stored findings
-	Lang        string // the language of console output (screen, rules, import report, export): zh-CN or en
+	Lang        string // the language of console output (every command's messages, reports and tables): zh-CN or en
 
 	// Options of import and export.
 	Kind   string // the kind of records (institutions, people, doses …)
@@ -75,7 +75,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.AsOf, "as-of", c.AsOf, "screening date YYYY-MM-DD (default: today)")
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
 	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
-	fs.StringVar(&c.Lang, "lang", c.Lang, "language of the output (screen, rules, import report, export, audit, user): zh-CN or en ($RADSUP_LANG)")
+	fs.StringVar(&c.Lang, "lang", c.Lang, "language of console output: zh-CN or en ($RADSUP_LANG)")
 	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")

@@ -23,19 +23,16 @@ func TestLoadDistrict(t *testing.T) {
 	if c.Institutions != 60 || c.People < 500 || c.Doses < 4000 {
 		t.Fatalf("counts %s", c)
 	}
+	for table, want := range map[string]int{"institutions": c.Institutions, "people": c.People, "doses": c.Doses,
+		"equipment": c.Equipment, "equipment_tests": c.Tests, "employments": c.Employments} {
+		if n := storetest.Count(t, s, table); n != want {
+			t.Errorf("%s: %d rows, want %d", table, n, want)
+		}
+	}
+	if audits := storetest.Count(t, s, "audit_events WHERE action = 'demo_load'"); audits != 1 {
+		t.Errorf("%d demo_load audit events", audits)
+	}
 	s.View(ctx, func(tx *store.Tx) error {
-		for table, want := range map[string]int{"institutions": c.Institutions, "people": c.People, "doses": c.Doses,
-			"equipment": c.Equipment, "equipment_tests": c.Tests, "employments": c.Employments} {
-			var n int
-			if err := tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil || n != want {
-				t.Errorf("%s: %d rows, want %d (%v)", table, n, want, err)
-			}
-		}
-		var audits int
-		tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'demo_load'").Scan(&audits)
-		if audits != 1 {
-			t.Errorf("%d demo_load audit events", audits)
-		}
 		people, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Limit: 5})
 		if err != nil || len(people) != 5 {
 			t.Fatalf("people: %v", err)

@@ -121,16 +121,8 @@ func newDoseReport(b *testing.B, rows int) *doseReport {
 // clearDoses empties the doses (and what imports write beside them) so
 // that each iteration imports into the same database.
 func (r *doseReport) clearDoses(b *testing.B) {
-	err := r.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
-		for _, q := range []string{"DELETE FROM doses", "DELETE FROM audit_events", "DELETE FROM findings"} {
-			if _, err := tx.Exec(q); err != nil {
-				return err
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		b.Fatal(err)
+	for _, table := range []string{"doses", "audit_events", "findings"} {
+		storetest.Exec(b, r.s, "DELETE FROM "+table)
 	}
 }
 
@@ -203,35 +195,39 @@ func BenchmarkDoseReportImport(b *testing.B) {
 }
 
 // bareInsert is the baseline: read the workbook, insert every row with a
-// prepared statement in one transaction, no checks, no audit.
+// prepared statement in one transaction (of its own, on the store's writer
+// pool), no checks, no audit.
 func (r *doseReport) bareInsert() error {
 	wb, err := xlsx.Open(r.path, "")
 	if err != nil {
 		return err
 	}
 	defer wb.Close()
-	return r.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
-		now := time.Now().UTC()
-		st, err := tx.Prepare(`INSERT INTO doses (version, retired, created_at, updated_at, person_id, institution_id,
-			period_start, period_end, hp10, below_mdl, lost, provider, report_no) VALUES (1, FALSE, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, ?, ?)`)
+	tx, err := r.s.DB().BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	now := time.Now().UTC()
+	st, err := tx.PrepareContext(ctx, r.s.Rebind(`INSERT INTO doses (version, retired, created_at, updated_at, person_id, institution_id,
+		period_start, period_end, hp10, below_mdl, lost, provider, report_no) VALUES (1, FALSE, ?, ?, ?, ?, ?, ?, ?, FALSE, FALSE, ?, ?)`))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	for _, sh := range wb.Sheets() {
+		err := sh.Each(func(row xlsx.Row) error {
+			c := func(k string) string { return row.Cells[k].Value }
+			hp10, _ := domain.ParseDose(c("hp10"))
+			_, err := st.ExecContext(ctx, now, now, r.ids[c("id_number")], r.codes[c("credit_code")], c("period_start"), c("period_end"),
+				hp10.MicroSv, c("provider"), c("report_no"))
+			return err
+		})
 		if err != nil {
 			return err
 		}
-		defer st.Close()
-		for _, sh := range wb.Sheets() {
-			err := sh.Each(func(row xlsx.Row) error {
-				c := func(k string) string { return row.Cells[k].Value }
-				hp10, _ := domain.ParseDose(c("hp10"))
-				_, err := st.Exec(now, now, r.ids[c("id_number")], r.codes[c("credit_code")], c("period_start"), c("period_end"),
-					hp10.MicroSv, c("provider"), c("report_no"))
-				return err
-			})
-			if err != nil {
-				return err
-			}
-		}
-		return nil
-	})
+	}
+	return tx.Commit()
 }
 
 // BenchmarkExport100k exports the doses of the generated report.

@@ -8,6 +8,7 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/exchange"
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // brokenWriter fails every write, as a download whose reader went away.
@@ -20,9 +21,7 @@ func (brokenWriter) Write([]byte) (int, error) { return 0, errGone }
 // lastAudit returns the action, entity and detail of the latest audit event.
 func (e *env) lastAudit() (action, entity, detail string) {
 	e.t.Helper()
-	err := e.s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT action, entity, COALESCE(after_json, '') FROM audit_events ORDER BY id DESC LIMIT 1").Scan(&action, &entity, &detail)
-	})
+	err := storetest.Row(e.t, e.s, "SELECT action, entity, COALESCE(after_json, '') FROM audit_events ORDER BY id DESC LIMIT 1").Scan(&action, &entity, &detail)
 	if err != nil {
 		e.t.Fatal(err)
 	}

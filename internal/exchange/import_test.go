@@ -60,11 +60,7 @@ func (e *env) imp(u *domain.User, opt exchange.Options, paths ...string) *exchan
 
 func (e *env) count(table string) int {
 	e.t.Helper()
-	var n int
-	if err := e.s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n) }); err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(e.t, e.s, table)
 }
 
 // codes and ID numbers of the test data.
@@ -208,9 +204,8 @@ func TestGB18030CSV(t *testing.T) {
 		t.Fatalf("GB18030 CSV: %+v", rep.Problems)
 	}
 	var name string
-	e.s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT name FROM institutions").Scan(&name) })
-	if name != "郑州市中原区测试医院" {
-		t.Errorf("name read as %q", name)
+	if err := storetest.Row(t, e.s, "SELECT name FROM institutions").Scan(&name); err != nil || name != "郑州市中原区测试医院" {
+		t.Errorf("name read as %q (%v)", name, err)
 	}
 }
 
@@ -219,10 +214,12 @@ func TestInstitutionUserImportsOnlyItsOwn(t *testing.T) {
 	other := credit(2)
 	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()+
 		"郑州市中原区其他医院,"+other+",综合医院,410102,中原区建设西路2号,开业\n"), e.file("人员.csv", staffCSV()))
+	var id int64
+	if err := storetest.Row(t, e.s, "SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	var u *domain.User
 	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
-		var id int64
-		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
 		u = storetest.User(t, tx, domain.RoleInstitution, id)
 		return nil
 	})
@@ -252,11 +249,7 @@ func TestImportRescreens(t *testing.T) {
 	if !rep.OK() {
 		t.Fatal(rep.Problems)
 	}
-	var n int
-	e.s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM findings WHERE rule = ? AND status = 'open'", screening.PerDoseAnnualHigh).Scan(&n)
-	})
-	if n != 1 {
+	if n := storetest.Count(t, e.s, "findings WHERE rule = ? AND status = 'open'", screening.PerDoseAnnualHigh); n != 1 {
 		t.Errorf("%d open %s findings after the import, want 1", n, screening.PerDoseAnnualHigh)
 	}
 }
@@ -366,10 +359,12 @@ func TestImportByRole(t *testing.T) {
 		t.Errorf("a viewer's import: %v, want forbidden", err)
 	}
 	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
+	var id int64
+	if err := storetest.Row(t, e.s, "SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id); err != nil {
+		t.Fatal(err)
+	}
 	var u *domain.User
 	e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
-		var id int64
-		tx.QueryRow("SELECT id FROM institutions WHERE credit_code = ?", instCode).Scan(&id)
 		u = storetest.User(t, tx, domain.RoleInstitution, id)
 		return nil
 	})

@@ -125,11 +125,7 @@ func users(t *testing.T, s *store.Store) (u, other, inst *domain.User) {
 
 func count(t *testing.T, s *store.Store, table string) int {
 	t.Helper()
-	var n int
-	if err := s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n) }); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s, table)
 }
 
 // TestJobSeenFromAnotherServer: a job started on one server shows its

@@ -13,6 +13,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/screening"
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // benchStore opens the database named by RADSUP_BENCH_DB (a SQLite path
@@ -101,10 +102,10 @@ func BenchmarkRescreenPerson(b *testing.B) {
 	s, svc, asOf := benchStore(b)
 	ctx := context.Background()
 	var id int64
-	s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(`SELECT person_id FROM doses WHERE person_id IN
-			(SELECT person_id FROM employments WHERE ended_on IS NULL AND NOT retired) GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 1`).Scan(&id)
-	})
+	if err := storetest.Row(b, s, `SELECT person_id FROM doses WHERE person_id IN
+		(SELECT person_id FROM employments WHERE ended_on IS NULL AND NOT retired) GROUP BY person_id ORDER BY COUNT(*) DESC, person_id LIMIT 1`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
 	var took []time.Duration
 	for b.Loop() {
 		start := time.Now()
@@ -136,9 +137,9 @@ func BenchmarkRescreenInstitution(b *testing.B) {
 	s, svc, asOf := benchStore(b)
 	ctx := context.Background()
 	var id int64
-	s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow(`SELECT institution_id FROM employments GROUP BY institution_id ORDER BY COUNT(*) DESC, institution_id LIMIT 1`).Scan(&id)
-	})
+	if err := storetest.Row(b, s, `SELECT institution_id FROM employments GROUP BY institution_id ORDER BY COUNT(*) DESC, institution_id LIMIT 1`).Scan(&id); err != nil {
+		b.Fatal(err)
+	}
 	var people int
 	for b.Loop() {
 		err := s.WithTx(ctx, domain.Actor{Username: "bench"}, func(tx *store.Tx) error {

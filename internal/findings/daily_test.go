@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"radsup/internal/domain"
+	"radsup/internal/store/storetest"
 
 	"radsup/internal/store"
 )
@@ -15,11 +16,7 @@ import (
 // runsOn counts the finished full runs as of day0.
 func runsOn(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	s.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM screening_runs WHERE kind = 'full' AND finished_at IS NOT NULL").Scan(&n)
-	})
-	return n
+	return storetest.Count(t, s, "screening_runs WHERE kind = 'full' AND finished_at IS NOT NULL")
 }
 
 // TestDailyCatchesUp starts the loop after the day's time with no run of

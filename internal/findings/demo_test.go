@@ -12,6 +12,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/screening"
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // demoDistrict loads the demo district as of day0.
@@ -138,11 +139,7 @@ func TestDemoDistrict(t *testing.T) {
 	if after := snapshot(t, s); !slices.Equal(before, after) {
 		t.Error("a second run on unchanged data changed stored findings")
 	}
-	var audits int
-	s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action <> 'demo_load'").Scan(&audits)
-	})
-	if audits != 0 {
+	if audits := storetest.Count(t, s, "audit_events WHERE action <> 'demo_load'"); audits != 0 {
 		t.Errorf("full runs wrote %d audit events", audits)
 	}
 }

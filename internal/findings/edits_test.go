@@ -11,6 +11,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/registry"
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // editor makes random, mostly valid changes through the registry, whose
@@ -126,22 +127,16 @@ func (e *editor) no(prefix string) string {
 // pick returns the id of a random non-retired row of table (0 if none).
 func (e *editor) pick(table string) int64 {
 	var ids []int64
-	err := e.s.View(context.Background(), func(tx *store.Tx) error {
-		rows, err := tx.Query("SELECT id FROM " + table + " WHERE NOT retired ORDER BY id")
-		if err != nil {
-			return err
+	rows := storetest.Rows(e.t, e.s, "SELECT id FROM "+table+" WHERE NOT retired ORDER BY id")
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			e.t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var id int64
-			if err := rows.Scan(&id); err != nil {
-				return err
-			}
-			ids = append(ids, id)
-		}
-		return rows.Err()
-	})
-	if err != nil {
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
 		e.t.Fatal(err)
 	}
 	if len(ids) == 0 {

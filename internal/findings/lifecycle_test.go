@@ -188,11 +188,7 @@ func TestDismiss(t *testing.T) {
 	if reopened.Status != domain.FindingOpen || !reopened.FirstSeen.Equal(day0.AddDate(0, 0, 3)) || reopened.DismissReason != "" {
 		t.Errorf("reopened on new facts: %+v", reopened)
 	}
-	var audits int
-	s.View(ctx, func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE entity = 'finding'").Scan(&audits)
-	})
-	if audits != 1 {
+	if audits := storetest.Count(t, s, "audit_events WHERE entity = 'finding'"); audits != 1 {
 		t.Errorf("%d audit events about findings, want the dismissal only", audits)
 	}
 }

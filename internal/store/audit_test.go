@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // auditTrail writes n audit events, some in one transaction, some alone.
@@ -34,11 +35,7 @@ func verify(t *testing.T, s *store.Store) *store.ChainReport {
 
 func exec(t *testing.T, s *store.Store, q string, args ...any) {
 	t.Helper()
-	write(t, s, func(tx *store.Tx) {
-		if _, err := tx.Exec(q, args...); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	})
+	storetest.Exec(t, s, q, args...)
 }
 
 func TestAuditChainWhole(t *testing.T) {

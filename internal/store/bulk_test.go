@@ -71,11 +71,7 @@ func TestBulk(t *testing.T) {
 
 func countAudit(t *testing.T, s *store.Store) int {
 	t.Helper()
-	var n int
-	if err := s.View(ctx, func(tx *store.Tx) error { return tx.QueryRow("SELECT COUNT(*) FROM audit_events").Scan(&n) }); err != nil {
-		t.Fatal(err)
-	}
-	return n
+	return storetest.Count(t, s, "audit_events")
 }
 
 func TestEach(t *testing.T) {

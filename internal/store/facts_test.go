@@ -154,7 +154,7 @@ func TestFactsIterators(t *testing.T) {
 	}
 	err := s.WithTx(ctx, domain.Actor{}, func(tx *store.Tx) error {
 		write := func() error {
-			_, err := tx.Exec("UPDATE screening_runs SET subjects = subjects + 1 WHERE id = 0")
+			_, err := store.TxExec(tx, "UPDATE screening_runs SET subjects = subjects + 1 WHERE id = 0")
 			return err
 		}
 		var seen []int64
@@ -199,7 +199,7 @@ func checkVisited(t *testing.T, tx *store.Tx, table string, seen []int64, err er
 	if err != nil {
 		t.Fatalf("%s: %v", table, err)
 	}
-	rows, err := tx.Query("SELECT id FROM " + table + " WHERE NOT retired ORDER BY id")
+	rows, err := store.TxQuery(tx, "SELECT id FROM "+table+" WHERE NOT retired ORDER BY id")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -192,7 +192,7 @@ func TestDismissFinding(t *testing.T) {
 			t.Errorf("dismissed: %+v", got)
 		}
 		var n int
-		tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID).Scan(&n)
+		store.TxQueryRow(tx, "SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID).Scan(&n)
 		if n != 1 {
 			t.Errorf("%d audit events for the dismissal", n)
 		}

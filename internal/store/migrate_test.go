@@ -82,22 +82,17 @@ func TestMigrateTwice(t *testing.T) {
 // they were applied.
 func appliedMigrations(t *testing.T, s *store.Store) (names, at []string) {
 	t.Helper()
-	read(t, s, func(tx *store.Tx) {
-		rows, err := tx.Query("SELECT name, applied_at FROM schema_migrations ORDER BY name")
-		if err != nil {
+	rows := storetest.Rows(t, s, "SELECT name, applied_at FROM schema_migrations ORDER BY name")
+	defer rows.Close()
+	for rows.Next() {
+		var name, when string
+		if err := rows.Scan(&name, &when); err != nil {
 			t.Fatal(err)
 		}
-		defer rows.Close()
-		for rows.Next() {
-			var name, when string
-			if err := rows.Scan(&name, &when); err != nil {
-				t.Fatal(err)
-			}
-			names, at = append(names, name), append(at, when)
-		}
-		if err := rows.Err(); err != nil {
-			t.Fatal(err)
-		}
-	})
+		names, at = append(names, name), append(at, when)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
 	return names, at
 }

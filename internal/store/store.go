@@ -83,8 +83,10 @@ func (s *Store) Dialect() string { return s.dialect.name }
 // Reader returns the pool that read-only transactions use.
 func (s *Store) Reader() *sql.DB { return s.read }
 
-// DB returns the writer pool for callers that must run bare SQL, such as
-// benchmarks comparing a page with its query.
+// DB returns the writer pool, for tests and benchmarks only: they run bare
+// SQL beside the services (storetest's helpers, a benchmark comparing a page
+// or an import with its bare statements). Application code goes through
+// WithTx and View.
 func (s *Store) DB() *sql.DB { return s.write }
 
 // Rebind rewrites ? placeholders for the store's dialect.

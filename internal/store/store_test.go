@@ -61,17 +61,11 @@ func read(t testing.TB, s *store.Store, fn func(tx *store.Tx)) {
 // count returns the number of rows of table matching where (may be empty).
 func count(t testing.TB, s *store.Store, table, where string, args ...any) int {
 	t.Helper()
-	q := "SELECT COUNT(*) FROM " + table
+	from := table
 	if where != "" {
-		q += " WHERE " + where
+		from += " WHERE " + where
 	}
-	var n int
-	read(t, s, func(tx *store.Tx) {
-		if err := tx.QueryRow(q, args...).Scan(&n); err != nil {
-			t.Fatalf("%s: %v", q, err)
-		}
-	})
-	return n
+	return storetest.Count(t, s, from, args...)
 }
 
 // find returns the record with id as the scope sees it.
@@ -142,14 +136,12 @@ type auditRow struct {
 func lastAudit(t testing.TB, s *store.Store) auditRow {
 	t.Helper()
 	var r auditRow
-	read(t, s, func(tx *store.Tx) {
-		err := tx.QueryRow(`SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip
-			FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &r.atRaw, &r.UserID, &r.Username, &r.Action, &r.Entity,
-			&r.EntityID, &r.Before, &r.After, &r.RequestID, &r.IP)
-		if err != nil {
-			t.Fatalf("last audit event: %v", err)
-		}
-	})
+	err := storetest.Row(t, s, `SELECT id, at, user_id, username, action, entity, entity_id, before_json, after_json, request_id, ip
+		FROM audit_events ORDER BY id DESC LIMIT 1`).Scan(&r.ID, &r.atRaw, &r.UserID, &r.Username, &r.Action, &r.Entity,
+		&r.EntityID, &r.Before, &r.After, &r.RequestID, &r.IP)
+	if err != nil {
+		t.Fatalf("last audit event: %v", err)
+	}
 	r.At = toTime(t, r.atRaw)
 	return r
 }
@@ -496,7 +488,7 @@ func TestFailedTransactionLeavesNothing(t *testing.T) {
 func txCount(t testing.TB, tx *store.Tx, table string) int {
 	t.Helper()
 	var n int
-	if err := tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+	if err := store.TxQueryRow(tx, "SELECT COUNT(*) FROM "+table).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n
@@ -518,18 +510,13 @@ func TestAuditOfNonRecordEvents(t *testing.T) {
 	}
 	// Only the non-record events of these tests are in the log, in order.
 	var actions []string
-	read(t, s, func(tx *store.Tx) {
-		rows, err := tx.Query("SELECT action FROM audit_events ORDER BY id")
-		if err != nil {
-			t.Fatal(err)
-		}
-		defer rows.Close()
-		for rows.Next() {
-			var a string
-			rows.Scan(&a)
-			actions = append(actions, a)
-		}
-	})
+	rows := storetest.Rows(t, s, "SELECT action FROM audit_events ORDER BY id")
+	for rows.Next() {
+		var a string
+		rows.Scan(&a)
+		actions = append(actions, a)
+	}
+	rows.Close()
 	if !slices.Equal(actions, []string{"export"}) {
 		t.Errorf("actions %v", actions)
 	}

@@ -137,27 +137,11 @@ func (tx *Tx) sql(q string, args []any) string {
 	return q
 }
 
-// Exec runs a statement written with ? placeholders; for packages that keep
-// their own tables (screening findings, enforcement) inside the same transaction.
-func (tx *Tx) Exec(q string, args ...any) (sql.Result, error) { return tx.exec(q, args...) }
-
-// Query runs a query written with ? placeholders.
-func (tx *Tx) Query(q string, args ...any) (*sql.Rows, error) { return tx.query(q, args...) }
-
-// QueryRow runs a query returning one row.
-func (tx *Tx) QueryRow(q string, args ...any) *sql.Row { return tx.queryRow(q, args...) }
-
 // insertID runs an INSERT … RETURNING id and returns the new id.
 func (tx *Tx) insertID(q string, args ...any) (int64, error) {
 	var id int64
 	err := tx.queryRow(q+" RETURNING id", args...).Scan(&id)
 	return id, err
-}
-
-// Prepare prepares a statement written with ? placeholders on the
-// transaction; for bulk work such as benchmark baselines.
-func (tx *Tx) Prepare(q string) (*sql.Stmt, error) {
-	return tx.tx.PrepareContext(tx.ctx, tx.sql(q, nil))
 }
 
 // lock takes the advisory lock key until the transaction ends, where the

@@ -14,7 +14,6 @@ import (
 	"radsup/internal/htmltest"
 
 	"radsup/internal/auth"
-	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
 
@@ -204,11 +203,7 @@ func TestLoginThrottleAndLockout(t *testing.T) {
 	if w := other.login("nobody", "wrong"); w.Code != 401 {
 		t.Errorf("another address: %d", w.Code)
 	}
-	var n int
-	e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action IN ('lockout', 'login_throttled')").Scan(&n)
-	})
-	if n != 2 {
+	if n := storetest.Count(t, e.store, "audit_events WHERE action IN ('lockout', 'login_throttled')"); n != 2 {
 		t.Errorf("%d lockout and throttle events audited, want 2", n)
 	}
 }

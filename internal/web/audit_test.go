@@ -1,18 +1,15 @@
 package web_test
 
 import (
-	"context"
 	"fmt"
 	"net/url"
 	"os"
 	"strings"
 	"testing"
 
-	"radsup/internal/domain"
+	"radsup/internal/store/storetest"
 
 	"github.com/xuri/excelize/v2"
-
-	"radsup/internal/store"
 )
 
 // TestAuditLog: the auditor filters the log, exports it (audited), and the
@@ -56,21 +53,14 @@ func TestAuditLog(t *testing.T) {
 			t.Errorf("exported row %q is not a login", row)
 		}
 	}
-	var exports int
-	e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'export' AND entity = 'audit'").Scan(&exports)
-	})
-	if exports != 1 {
+	if exports := storetest.Count(t, e.store, "audit_events WHERE action = 'export' AND entity = 'audit'"); exports != 1 {
 		t.Errorf("%d audit exports recorded, want 1", exports)
 	}
 
 	if p := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(p, "审计链完整") {
 		t.Fatalf("whole chain not reported:\n%s", excerpt(p))
 	}
-	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
-		_, err := tx.Exec("UPDATE audit_events SET username = 'someone' WHERE id = 3")
-		return err
-	})
+	storetest.Exec(t, e.store, "UPDATE audit_events SET username = 'someone' WHERE id = 3")
 	if p := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(p, "审计链在第 3 条事件处断开") {
 		t.Errorf("tampering not reported:\n%s", excerpt(p))
 	}
@@ -91,11 +81,8 @@ func TestRevealIsAudited(t *testing.T) {
 	if w.Code != 200 || !strings.Contains(w.Body.String(), e.a.person.IDNumber) {
 		t.Fatalf("reveal: %d", w.Code)
 	}
-	var n int
-	e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'reveal' AND entity = 'person' AND entity_id = ? AND username = ?",
-			e.a.person.ID, e.users["supervisor"].Username).Scan(&n)
-	})
+	n := storetest.Count(t, e.store, "audit_events WHERE action = 'reveal' AND entity = 'person' AND entity_id = ? AND username = ?",
+		e.a.person.ID, e.users["supervisor"].Username)
 	if n != 1 {
 		t.Errorf("%d reveal events, want 1", n)
 	}

@@ -13,6 +13,7 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/screening"
 	"radsup/internal/store"
+	"radsup/internal/store/storetest"
 )
 
 // stored reads a finding as it is stored now.
@@ -137,11 +138,7 @@ func TestDismissFinding(t *testing.T) {
 	if form, ok := startTag(page, "form", "action", path+"/reopen"); !ok || attrOf(form, "data-confirm") == "" {
 		t.Error("the supervisor is not offered to undo the dismissal, with a confirmation")
 	}
-	var audited int
-	e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID).Scan(&audited)
-	})
-	if audited != 1 {
+	if audited := storetest.Count(t, e.store, "audit_events WHERE action = 'dismiss' AND entity = 'finding' AND entity_id = ?", f.ID); audited != 1 {
 		t.Errorf("%d audit events for the dismissal, want 1", audited)
 	}
 

@@ -322,14 +322,7 @@ func rowIDs(body, tableID string) []string {
 // count returns the number of rows of a table.
 func (e *env) count(table string) int {
 	e.t.Helper()
-	var n int
-	err := e.store.View(context.Background(), func(tx *store.Tx) error {
-		return tx.QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n)
-	})
-	if err != nil {
-		e.t.Fatal(err)
-	}
-	return n
+	return storetest.Count(e.t, e.store, table)
 }
 
 // sessionUser returns the user of a live session token.

@@ -3,6 +3,8 @@ package web_test
 import (
 	"strings"
 	"testing"
+
+	"radsup/internal/store/storetest"
 )
 
 // TestRefusedExportIsAnErrorPage: an export the user may not have is a 403
@@ -19,10 +21,9 @@ func TestRefusedExportIsAnErrorPage(t *testing.T) {
 			t.Errorf("supervisor %s: %d %v", file, w.Code, w.Header())
 		}
 	}
-	var denied int
-	err := e.store.DB().QueryRow(e.store.Rebind(`SELECT COUNT(*) FROM audit_events WHERE action = 'denied' AND username = ?
-		AND after_json LIKE ?`), e.users["viewer"].Username, "%/export/%").Scan(&denied)
-	if err != nil || denied != 2 {
-		t.Errorf("%d denials audited (%v), want 2", denied, err)
+	denied := storetest.Count(t, e.store, `audit_events WHERE action = 'denied' AND username = ? AND after_json LIKE ?`,
+		e.users["viewer"].Username, "%/export/%")
+	if denied != 2 {
+		t.Errorf("%d denials audited, want 2", denied)
 	}
 }
