@@ -56,8 +56,6 @@ func (b base) FiledByUs(filedBy int64) bool {
 	return own == 0 || own == filedBy
 }
 
-// IsInstitution reports whether the user works for one institution.
-func (b base) IsInstitution() bool { return b.OwnInstitution() != 0 }
 
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {
