@@ -49,7 +49,12 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 	start := time.Now()
 	rep, err := im.Import(ctx, actor, u, files, exchange.Options{DryRun: cfg.DryRun, Kind: cfg.Kind})
 	bar.done()
-	if err != nil {
+	switch {
+	case errors.Is(err, xlsx.ErrUnsafe):
+		return fmt.Errorf("%s (%w)", i18n.T(cfg.Lang, "import.unsafe"), err)
+	case errors.Is(err, xlsx.ErrFormat):
+		return fmt.Errorf("%s (%w)", i18n.T(cfg.Lang, "import.bad_type"), err)
+	case err != nil:
 		return err
 	}
 	printReport(stdout, rep, time.Since(start), cfg.Lang)

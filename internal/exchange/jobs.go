@@ -320,6 +320,8 @@ func (j *Jobs) failure(job *store.ImportJob, err error) string {
 		return "import.no_sheets"
 	case errors.Is(err, xlsx.ErrFormat):
 		return "import.bad_type"
+	case errors.Is(err, xlsx.ErrUnsafe):
+		return "import.unsafe"
 	case auth.IsForbidden(err):
 		return "error.forbidden"
 	}

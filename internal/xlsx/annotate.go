@@ -82,7 +82,10 @@ func Annotate(path string, problems []Problem, lang string, w io.Writer) error {
 // problem's sheet name to the workbook's sheet.
 func openForAnnotation(path string) (*excelize.File, func(string) (string, bool), error) {
 	if strings.ToLower(filepath.Ext(path)) != ".csv" {
-		f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: unzipXMLLimit})
+		if err := checkZip(path); err != nil {
+			return nil, nil, err
+		}
+		f, err := excelize.OpenFile(path, excelize.Options{UnzipXMLSizeLimit: unzipXMLLimit, UnzipSizeLimit: maxTotal})
 		if err != nil {
 			return nil, nil, fmt.Errorf("xlsx: annotate %s: %w", filepath.Base(path), err)
 		}

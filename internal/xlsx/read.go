@@ -185,7 +185,10 @@ func (w *Workbook) Close() error {
 }
 
 func openXLSX(path string, hint *Kind) (*Workbook, error) {
-	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: unzipXMLLimit})
+	if err := checkZip(path); err != nil {
+		return nil, err
+	}
+	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: unzipXMLLimit, UnzipSizeLimit: maxTotal})
 	if err != nil {
 		if errors.Is(err, zip.ErrFormat) {
 			return nil, fmt.Errorf("%w: %s: %v", ErrFormat, filepath.Base(path), err)
