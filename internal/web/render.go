@@ -56,7 +56,6 @@ func (b base) FiledByUs(filedBy int64) bool {
 	return own == 0 || own == filedBy
 }
 
-
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {
 	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions}
