@@ -165,7 +165,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 			os.Remove(out)
 			return fmt.Errorf("export: unknown -kind %q", cfg.Kind)
 		}
-		n, err = exchange.Export(ctx, s, actor, u, cfg.Kind, filter, f, format)
+		n, err = exchange.Export(ctx, s, actor, u, cfg.Kind, filter, f, format, wholeIDs(cfg)...)
 	}
 	if cerr := f.Close(); err == nil {
 		err = cerr
@@ -230,4 +230,12 @@ func (p *progress) done() {
 	if p.shown {
 		fmt.Fprintln(p.w)
 	}
+}
+
+// wholeIDs asks an export for whole ID numbers when -purpose states why.
+func wholeIDs(cfg config.Config) []exchange.Whole {
+	if cfg.Purpose == "" {
+		return nil
+	}
+	return []exchange.Whole{{Purpose: cfg.Purpose}}
 }

@@ -41,6 +41,9 @@ type Config struct {
 	Force  bool   // restore: replace a database that holds data
 	Output string // export: the file to write (.xlsx or .csv)
 	User   string // import, export: act as this account, within its scope
+	// Purpose asks an export for whole ID numbers, for this stated purpose
+	// (audited); without it ID numbers are masked.
+	Purpose string
 }
 
 // Default returns the settings used when nothing is configured.
@@ -80,6 +83,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
 	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
+	fs.StringVar(&c.Purpose, "purpose", c.Purpose, "export: whole ID numbers, for this stated purpose (audited); without it they are masked")
 	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
 	return fs
 }

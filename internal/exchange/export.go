@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"unicode/utf8"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -71,7 +72,11 @@ func newTable(w io.Writer, f Format) (table, error) {
 // the filter matches, is written in its own transaction before the first
 // row leaves. An export that then fails (the reader went away, the disk
 // filled up) stays in the audit trail as attempted.
-func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, kind string, filter store.Filter, w io.Writer, f Format) (int, error) {
+//
+// ID numbers (and the birth dates that would give them away) leave masked
+// unless opts ask for the whole numbers with a purpose, which the audit
+// event records; only who may reveal an ID number may ask.
+func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, kind string, filter store.Filter, w io.Writer, f Format, opts ...Whole) (int, error) {
 	k := xlsx.KindByName(kind)
 	if k == nil {
 		return 0, fmt.Errorf("exchange: unknown kind %q (want one of %s)", kind, kindNames())
@@ -80,6 +85,10 @@ func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.U
 		return 0, auth.ErrForbidden
 	}
 	if err := checkFormat(f); err != nil {
+		return 0, err
+	}
+	whole, err := wholeOf(u, opts)
+	if err != nil {
 		return 0, err
 	}
 	o := exportByKind[k.Name]
@@ -91,10 +100,40 @@ func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.U
 		return 0, err
 	}
 	detail := map[string]any{"kind": kind, "filter": filter.Values, "rows": rows, "format": string(f)}
+	if whole != nil {
+		detail["whole_id_numbers"], detail["purpose"] = true, whole.Purpose
+	}
 	if err := auditExport(ctx, s, actor, k.Entity, detail); err != nil {
 		return 0, err
 	}
-	return exportRows(ctx, s, u, k, o, filter, w, f)
+	return exportRows(ctx, s, u, k, o, filter, w, f, whole != nil)
+}
+
+// Whole asks an export for whole ID numbers, for a purpose a person states
+// (e.g. 报送上级卫生健康行政部门核查); the audit event records it.
+type Whole struct{ Purpose string }
+
+// maxPurpose bounds a stated purpose, in characters.
+const maxPurpose = 200
+
+// wholeOf returns the whole-number request of opts, if any, checked: only
+// who may reveal an ID number may ask, and only with a purpose.
+func wholeOf(u *domain.User, opts []Whole) (*Whole, error) {
+	if len(opts) == 0 {
+		return nil, nil
+	}
+	w := Whole{Purpose: strings.TrimSpace(opts[0].Purpose)}
+	switch {
+	case !auth.Can(u, auth.Reveal, "person"):
+		return nil, auth.ErrForbidden
+	case w.Purpose == "":
+		return nil, domain.FieldErrors{"purpose": domain.CodeRequired}.Err()
+	case utf8.RuneCountInString(w.Purpose) > maxPurpose:
+		return nil, domain.FieldErrors{"purpose": domain.CodeTooLong}.Err()
+	case domain.HasControlInText(w.Purpose):
+		return nil, domain.FieldErrors{"purpose": domain.CodeControl}.Err()
+	}
+	return &w, nil
 }
 
 // auditExport writes the audit event of an export in its own transaction.
@@ -104,9 +143,10 @@ func auditExport(ctx context.Context, s *store.Store, actor domain.Actor, entity
 
 // exportRows streams the records of kind k that u may see and that match
 // filter to w, masking ID and phone numbers for those who may not see them.
-func exportRows(ctx context.Context, s *store.Store, u *domain.User, k *xlsx.Kind, o exportOps, filter store.Filter, w io.Writer, f Format) (int, error) {
-	// Whoever may reveal a person's ID number sees them unmasked in exports.
-	mask := !auth.Can(u, auth.Reveal, "person")
+func exportRows(ctx context.Context, s *store.Store, u *domain.User, k *xlsx.Kind, o exportOps, filter store.Filter, w io.Writer, f Format, whole bool) (int, error) {
+	// Phone numbers are masked for who may not reveal; ID numbers and birth
+	// dates for everyone unless whole numbers were asked for.
+	maskPhone := !auth.Can(u, auth.Reveal, "person")
 	t, err := newTable(w, f)
 	if err != nil {
 		return 0, err
@@ -129,9 +169,7 @@ func exportRows(ctx context.Context, s *store.Store, u *domain.User, k *xlsx.Kin
 		return o.each(tx, u.Scope(), filter, func(rec domain.Record) error {
 			n++
 			row := exportRow(k, keys, rec, refs)
-			if mask {
-				maskRow(keys, row)
-			}
+			maskRow(keys, row, !whole, maskPhone)
 			return t.row(row)
 		})
 	})
@@ -142,12 +180,14 @@ func exportRows(ctx context.Context, s *store.Store, u *domain.User, k *xlsx.Kin
 }
 
 // maskRow hides ID and phone numbers from users who may not see them.
-func maskRow(keys, row []string) {
+func maskRow(keys, row []string, ids, phones bool) {
 	for i, key := range keys {
-		switch key {
-		case "id_number":
+		switch {
+		case key == "id_number" && ids:
 			row[i] = domain.MaskIDNumber(row[i])
-		case "phone":
+		case key == "birth_date" && ids:
+			row[i] = ""
+		case key == "phone" && phones:
 			row[i] = domain.MaskPhone(row[i])
 		}
 	}
@@ -366,7 +406,7 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	}
 	for _, x := range page.Findings {
 		err := t.row([]string{x.Rule, screening.Title(l, x.Template), screening.SeverityLabel(l, x.Severity),
-			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), findingSubject(u, x),
+			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), findingSubject(x),
 			screening.Message(l, x.Template, x.Evidence, x.DueOn), x.DueOn.String(), x.FirstSeen.String(), screening.Basis(l, x.Rule)})
 		if err != nil {
 			return 0, err
@@ -375,10 +415,10 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	return len(page.Findings), t.close()
 }
 
-// findingSubject is the subject key a finding export shows u: a person's ID
-// number masked for who may not see it whole.
-func findingSubject(u *domain.User, f *domain.Finding) string {
-	if f.SubjectType == domain.SubjectPerson && !auth.SeesIDNumbers(u) {
+// findingSubject is the subject key a finding export shows: a person's ID
+// number masked, as in every export by default.
+func findingSubject(f *domain.Finding) string {
+	if f.SubjectType == domain.SubjectPerson {
 		return domain.MaskIDNumber(f.SubjectKey)
 	}
 	return f.SubjectKey

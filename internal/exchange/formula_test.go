@@ -29,7 +29,7 @@ func TestCSVExportNeutralisesFormulas(t *testing.T) {
 	super := &domain.User{Username: "s", Role: domain.RoleSupervisor}
 	for _, kind := range []string{"people", "employments"} {
 		var out bytes.Buffer
-		if _, err := exchange.Export(ctx, e.s, clerk, super, kind, store.Filter{}, &out, exchange.CSV); err != nil {
+		if _, err := exchange.Export(ctx, e.s, clerk, super, kind, store.Filter{}, &out, exchange.CSV, exchange.Whole{Purpose: "核对"}); err != nil {
 			t.Fatal(err)
 		}
 		rows, err := csv.NewReader(strings.NewReader(strings.TrimPrefix(out.String(), "\ufeff"))).ReadAll()

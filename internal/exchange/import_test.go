@@ -275,7 +275,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		n, err := exchange.Export(ctx, e.s, clerk, super, k.Name, store.Filter{Retired: true}, f, format)
+		n, err := exchange.Export(ctx, e.s, clerk, super, k.Name, store.Filter{Retired: true}, f, format, exchange.Whole{Purpose: "备份核对"})
 		f.Close()
 		if err != nil || n == 0 {
 			t.Fatalf("export %s: %d rows, %v", k.Name, n, err)
@@ -321,23 +321,39 @@ func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	}
 }
 
-// TestExportByRole: a viewer's export masks ID numbers and leaves out
-// health data; the administrators export no business data.
+// TestExportByRole: exports mask ID numbers (and leave out the birth dates
+// that would give them away) unless whole numbers are asked for with a
+// purpose, which only who may reveal may do, and the audit records; a
+// viewer's export leaves out health data; the administrators export no
+// business data.
 func TestExportByRole(t *testing.T) {
 	e := newEnv(t)
 	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()), e.file("人员.csv", staffCSV()), e.file("剂量.csv", dosesCSV("0.100")))
-	export := func(role, kind string) (string, error) {
+	export := func(role, kind string, whole ...exchange.Whole) (string, error) {
 		var b strings.Builder
 		u := &domain.User{Username: role, Role: role}
-		_, err := exchange.Export(ctx, e.s, clerk, u, kind, store.Filter{}, &b, exchange.CSV)
+		_, err := exchange.Export(ctx, e.s, clerk, u, kind, store.Filter{}, &b, exchange.CSV, whole...)
 		return b.String(), err
 	}
-	out, err := export(domain.RoleViewer, "people")
-	if err != nil || strings.Contains(out, idA) || !strings.Contains(out, domain.MaskIDNumber(idA)) {
-		t.Errorf("viewer's people export (%v) shows the ID number or lacks the masked one:\n%s", err, out)
+	birth := "1985-03-15"
+	for _, role := range []string{domain.RoleViewer, domain.RoleSupervisor} {
+		out, err := export(role, "people")
+		if err != nil || strings.Contains(out, idA) || strings.Contains(out, birth) || !strings.Contains(out, domain.MaskIDNumber(idA)) {
+			t.Errorf("%s's people export (%v) shows the ID number or birth date, or lacks the masked number:\n%s", role, err, out)
+		}
 	}
-	if out, err := export(domain.RoleSupervisor, "people"); err != nil || !strings.Contains(out, idA) {
-		t.Errorf("supervisor's people export (%v) lacks the ID number:\n%s", err, out)
+	if _, err := export(domain.RoleSupervisor, "people", exchange.Whole{Purpose: "  "}); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("a whole export without a purpose: %v", err)
+	}
+	if _, err := export(domain.RoleViewer, "people", exchange.Whole{Purpose: "核查"}); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("a viewer's whole export: %v, want forbidden", err)
+	}
+	out, err := export(domain.RoleSupervisor, "people", exchange.Whole{Purpose: "报送上级卫生健康行政部门核查"})
+	if err != nil || !strings.Contains(out, idA) || !strings.Contains(out, birth) {
+		t.Errorf("supervisor's whole people export (%v) lacks the ID number:\n%s", err, out)
+	}
+	if _, _, detail := e.lastAudit(); !strings.Contains(detail, "报送上级卫生健康行政部门核查") {
+		t.Errorf("the whole export's audit event has no purpose: %s", detail)
 	}
 	for _, c := range []struct{ role, kind string }{
 		{domain.RoleViewer, "doses"}, {domain.RoleViewer, "exams"},

@@ -223,7 +223,11 @@ func (s *Server) handleExport(w http.ResponseWriter, r *http.Request) error {
 		_, err = exchange.ExportFindings(r.Context(), s.cfg.Store, actorOf(r), u, ff, out, exchange.XLSX, s.lang(r))
 	} else {
 		lq := readList(r, names...)
-		_, err = exchange.Export(r.Context(), s.cfg.Store, actorOf(r), u, kind, store.Filter{Values: lq.Values, Retired: lq.Retired}, out, exchange.XLSX)
+		var whole []exchange.Whole
+		if r.URL.Query().Get("whole") == "1" {
+			whole = append(whole, exchange.Whole{Purpose: r.URL.Query().Get("purpose")})
+		}
+		_, err = exchange.Export(r.Context(), s.cfg.Store, actorOf(r), u, kind, store.Filter{Values: lq.Values, Retired: lq.Retired}, out, exchange.XLSX, whole...)
 	}
 	return out.failed(err)
 }
