@@ -44,6 +44,16 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 	for _, f := range files {
 		total += xlsx.RowCount(f)
 	}
+	if !cfg.DryRun {
+		// SQLite has one writer: a long import beside a running server would
+		// make the server's writes fail. Through the server's import page it
+		// takes its turn instead.
+		if served, err := s.Served(); err != nil {
+			return err
+		} else if served {
+			return errors.New(i18n.T(cfg.Lang, "cli.import.served"))
+		}
+	}
 	bar := newProgress(stderr, total, cfg.Lang)
 	im := &exchange.Importer{Store: s, Findings: &findings.Service{Store: s}, Progress: bar.update}
 	start := time.Now()

@@ -73,6 +73,11 @@ func (m *Main) Start(ctx context.Context) error {
 		return err
 	}
 	m.Store = s
+	if err := s.Serve(); errors.Is(err, store.ErrServed) {
+		return errors.New(i18n.T(m.Config.Lang, "cli.serve.served"))
+	} else if err != nil {
+		return err
+	}
 	if m.Config.Demo {
 		if err := loadDemoIfEmpty(ctx, s, m.Config, m.Stdout); err != nil {
 			return err

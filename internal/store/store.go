@@ -19,6 +19,8 @@ type Store struct {
 	write   *sql.DB
 	read    *sql.DB
 	dialect dialect
+	path    string // the SQLite file; "" on PostgreSQL
+	unserve func() // gives up Serve's lock
 	// Now returns the current time; tests replace it.
 	Now func() time.Time
 	// OnQuery, when set before use, sees every statement a transaction runs
@@ -59,6 +61,7 @@ func Open(ctx context.Context, url string) (*Store, error) {
 // openSQLite opens one writer connection (SQLite allows one writer at a time;
 // queuing in Go avoids SQLITE_BUSY) and a pool of readers, in WAL mode.
 func (s *Store) openSQLite(path string) error {
+	s.path = path
 	// busy_timeout comes first so that the other pragmas wait for locks too.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
 		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
@@ -96,6 +99,9 @@ func (s *Store) Rebind(q string) string { return s.dialect.rebind(q) }
 // writer, closing last, folds the write-ahead log back into the database
 // file and removes it (a read-only connection cannot).
 func (s *Store) Close() error {
+	if s.unserve != nil {
+		defer s.unserve()
+	}
 	var err error
 	if s.read != s.write {
 		err = s.read.Close()
