@@ -27,7 +27,7 @@ type errorResponse struct {
 // request ID (the response carries no internal text), 4xx at Info.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a := httperr.Of(err)
-	status, code, key := a.Status, a.Code, a.Key
+	status, code := a.Status, a.Code
 	id := httplog.ID(r.Context())
 	attrs := []any{slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", status), slog.String("code", code), slog.Any("err", err)}
@@ -41,7 +41,7 @@ func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	if de, ok := errors.AsType[*domain.Error](err); ok && status < 500 {
 		body.Fields, body.FieldCodes = fieldTexts(lang, de.Fields)
 	}
-	body.Message = i18n.T(lang, key)
+	body.Message = a.Text(lang)
 	if status >= 500 {
 		body.RequestID = id
 	}

@@ -29,6 +29,11 @@ func NormalizeCreditCode(s string) string {
 	return strings.ToUpper(Clean(s))
 }
 
+// NormalizeSerial folds a device's serial number (出厂编号) as every path
+// stores, finds and compares it: full-width folded, trimmed, upper case.
+// Manufacturers print them in either case; one device has one number.
+func NormalizeSerial(s string) string { return strings.ToUpper(Clean(s)) }
+
 // CheckCreditCode validates an 18-character GB 32100-2015 unified social
 // credit code that has already been passed through NormalizeCreditCode.
 // It returns nil or one of ErrCreditLength, ErrCreditChars and

@@ -21,6 +21,7 @@ const (
 type Error struct {
 	Code    string
 	Message string
+	Args    []string // the values the message names (%s in its text)
 	Fields  FieldErrors
 }
 

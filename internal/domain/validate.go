@@ -329,6 +329,7 @@ func (x *DoseRecord) Validate(today Date) FieldErrors {
 	v.date("period_start", x.PeriodStart, true)
 	v.date("period_end", x.PeriodEnd, true)
 	v.order("period_end", x.PeriodStart, x.PeriodEnd)
+	v.notFuture("period_end", x.PeriodEnd, today)
 	if !x.Hp10.Set && !x.Lost {
 		v.errs.Add("hp10", CodeDoseLost)
 	}
@@ -345,6 +346,7 @@ func (x *DoseRecord) Validate(today Date) FieldErrors {
 // Normalize cleans the equipment's text fields.
 func (x *Equipment) Normalize() {
 	cleanFields(x)
+	x.SerialNo = NormalizeSerial(x.SerialNo)
 }
 
 // Validate checks the equipment.

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"reflect"
 	"slices"
-	"strings"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -13,8 +12,8 @@ import (
 )
 
 // cleanCode is a credit code or serial number as compared: folded, trimmed,
-// upper case.
-func cleanCode(s string) string { return strings.ToUpper(domain.Clean(s)) }
+// upper case (domain.NormalizeSerial, domain.NormalizeCreditCode).
+func cleanCode(s string) string { return domain.NormalizeSerial(s) }
 
 // standIn returns the stand-in id of a parent filed by the workbook itself.
 func (r *run) standIn(m map[string]int64, key string) int64 {
@@ -243,6 +242,36 @@ func (r *run) checkOwner(c *rowCtx, rec, existing domain.Record) error {
 	}
 	return nil
 }
+
+// checkOverlap refuses a dose row whose period shares days with another
+// record of the person at the institution: stored, or on an earlier row of
+// the files. The problem names the other period.
+func (r *run) checkOverlap(c *rowCtx, rec domain.Record) error {
+	d, ok := rec.(*domain.DoseRecord)
+	if !ok || d.PersonID == 0 {
+		return nil
+	}
+	key := [2]int64{d.PersonID, d.InstitutionID}
+	for _, p := range r.periods[key] {
+		if !p.PeriodStart.Equal(d.PeriodStart) && !p.PeriodStart.After(d.PeriodEnd) && !p.PeriodEnd.Before(d.PeriodStart) {
+			r.bad(c, "period", keyDoseOverlap.Msg(xlsx.Text(p.PeriodStart.String()), xlsx.Text(p.PeriodEnd.String())))
+			return nil
+		}
+	}
+	r.periods[key] = append(r.periods[key], period{d.PeriodStart, d.PeriodEnd})
+	if d.PersonID >= 1<<40 { // a person the files file: nothing stored yet
+		return nil
+	}
+	o, err := r.b.OverlappingDose(d)
+	if err != nil || o == nil {
+		return err
+	}
+	r.bad(c, "period", keyDoseOverlap.Msg(xlsx.Text(o.Start.String()), xlsx.Text(o.End.String())))
+	return nil
+}
+
+// period is a dose record's period, as an import has seen it.
+type period struct{ PeriodStart, PeriodEnd domain.Date }
 
 func (r *run) idNumberOf(row xlsx.Row) string {
 	id, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)

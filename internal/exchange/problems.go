@@ -24,4 +24,6 @@ var (
 	keyScopeNotEmployed      = xlsx.NewKey0("import.problem.scope.not_employed")
 	keyScopeFiledByOther     = xlsx.NewKey0("import.problem.scope.filed_by_other")
 	keyScopeSharedPerson     = xlsx.NewKey0("import.problem.scope.shared_person")
+
+	keyDoseOverlap = xlsx.NewKey2("import.problem.dose.overlap")
 )

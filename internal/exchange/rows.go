@@ -56,6 +56,9 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 	if err := r.checkOwner(c, rec, existing); err != nil {
 		return err
 	}
+	if err := r.checkOverlap(c, rec); err != nil {
+		return err
+	}
 	return r.save(c, o, rec, existing, ps)
 }
 

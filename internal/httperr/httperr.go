@@ -25,23 +25,33 @@ var (
 // Answer is how an error is answered.
 type Answer struct {
 	Status int
-	Code   string // domain.EINVALID …; EINTERNAL for every 5xx
-	Key    string // the catalogue key of the sentence
+	Code   string   // domain.EINVALID …; EINTERNAL for every 5xx
+	Key    string   // the catalogue key of the sentence
+	Args   []string // what the sentence names
+}
+
+// Text is the answer's sentence in lang.
+func (a Answer) Text(lang string) string {
+	args := make([]any, len(a.Args))
+	for i, v := range a.Args {
+		args[i] = v
+	}
+	return i18n.T(lang, a.Key, args...)
 }
 
 // table maps each error code to its status and default sentence.
 var table = map[string]Answer{
-	domain.EINVALID:      {http.StatusBadRequest, domain.EINVALID, "error.invalid"},
-	domain.ENOTFOUND:     {http.StatusNotFound, domain.ENOTFOUND, "error.not_found"},
-	domain.ECONFLICT:     {http.StatusConflict, domain.ECONFLICT, "error.conflict"},
-	domain.ESTALE:        {http.StatusConflict, domain.ESTALE, "error.stale"},
-	domain.EFORBIDDEN:    {http.StatusForbidden, domain.EFORBIDDEN, "error.forbidden"},
-	domain.EUNAUTHORIZED: {http.StatusUnauthorized, domain.EUNAUTHORIZED, "error.unauthorized"},
+	domain.EINVALID:      {Status: http.StatusBadRequest, Code: domain.EINVALID, Key: "error.invalid"},
+	domain.ENOTFOUND:     {Status: http.StatusNotFound, Code: domain.ENOTFOUND, Key: "error.not_found"},
+	domain.ECONFLICT:     {Status: http.StatusConflict, Code: domain.ECONFLICT, Key: "error.conflict"},
+	domain.ESTALE:        {Status: http.StatusConflict, Code: domain.ESTALE, Key: "error.stale"},
+	domain.EFORBIDDEN:    {Status: http.StatusForbidden, Code: domain.EFORBIDDEN, Key: "error.forbidden"},
+	domain.EUNAUTHORIZED: {Status: http.StatusUnauthorized, Code: domain.EUNAUTHORIZED, Key: "error.unauthorized"},
 }
 
 // internal is the answer to everything else: the user reads that it failed
 // and the request ID, never why.
-var internal = Answer{http.StatusInternalServerError, domain.EINTERNAL, "error.internal"}
+var internal = Answer{Status: http.StatusInternalServerError, Code: domain.EINTERNAL, Key: "error.internal"}
 
 // Of returns the answer to err. A client error (4xx) carrying a catalogue
 // key of its own is answered with that sentence.
@@ -57,7 +67,7 @@ func Of(err error) Answer {
 		a.Status = http.StatusMethodNotAllowed
 	}
 	if de, ok := errors.AsType[*domain.Error](err); ok && de.Message != "" && i18n.Has(de.Message) {
-		a.Key = de.Message
+		a.Key, a.Args = de.Message, de.Args
 	}
 	return a
 }

@@ -43,3 +43,25 @@ func mayChange[T any](tx *store.Tx, u *domain.User, t *store.Table[T], id int64)
 	}
 	return filedBy, nil
 }
+
+// overlaps refuses a dose record whose period shares days with another
+// record of the same person at the same institution: the annual sums would
+// count those days twice. The refusal names the other period.
+func overlaps(tx *store.Tx, rec domain.Record) error {
+	d, ok := rec.(*domain.DoseRecord)
+	if !ok {
+		return nil
+	}
+	o, err := tx.OverlappingDose(d)
+	if err != nil || o == nil {
+		return err
+	}
+	return OverlapError(o.Start, o.End)
+}
+
+// OverlapError is the refusal of a dose record whose period overlaps the
+// stored record of start to end.
+func OverlapError(start, end domain.Date) error {
+	return &domain.Error{Code: domain.ECONFLICT, Message: "error.dose_overlap", Args: []string{start.String(), end.String()},
+		Fields: domain.FieldErrors{"period_start": "overlap", "period_end": "overlap"}}
+}

@@ -99,6 +99,9 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		if err := parentsVisible(tx, u, rec); err != nil {
 			return err
 		}
+		if err := overlaps(tx, rec); err != nil {
+			return err
+		}
 		if err := store.Create(tx, t, u.Scope(), (*T)(rec)); err != nil {
 			return conflictOn(t.Entity(), err)
 		}
@@ -121,6 +124,9 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		}
 		domain.SetRef(rec, "filed_by", filedBy) // who filed it stays
 		if err := parentsVisible(tx, u, rec); err != nil {
+			return err
+		}
+		if err := overlaps(tx, rec); err != nil {
 			return err
 		}
 		if err := store.Update(tx, t, u.Scope(), (*T)(rec)); err != nil {

@@ -8,6 +8,7 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/httperr"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -267,8 +268,8 @@ func (s *Server) saveFailed(w http.ResponseWriter, r *http.Request, fp formPage,
 	for key, code := range de.Fields {
 		st.Errors.Add(key, code)
 	}
-	if len(de.Fields) == 0 && i18n.Has(de.Message) {
-		fp.Message = i18n.T(fp.Lang, de.Message)
+	if (len(de.Fields) == 0 || len(de.Args) > 0) && i18n.Has(de.Message) {
+		fp.Message = httperr.Of(de).Text(fp.Lang)
 	}
 	status := http.StatusUnprocessableEntity
 	if de.Code == domain.ECONFLICT {

@@ -61,7 +61,7 @@ func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 		s.auditDenied(r)
 	}
 	lang := s.lang(r)
-	data := errorPage{base: s.base(r, "", i18n.T(lang, "error.title")), Status: a.Status, Message: i18n.T(lang, a.Key)}
+	data := errorPage{base: s.base(r, "", i18n.T(lang, "error.title")), Status: a.Status, Message: a.Text(lang)}
 	if a.Status >= 500 {
 		data.RequestID = id
 	}
