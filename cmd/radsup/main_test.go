@@ -93,6 +93,9 @@ func TestServeDemoLoadsOnce(t *testing.T) {
 			if got := shownOnce.MatchString(out.String()); got != first {
 				t.Errorf("%s start %d: admin password printed = %v", lang, i, got)
 			}
+			if got := strings.Contains(out.String(), "radsup user passwd"); got == first {
+				t.Errorf("%s start %d: says how to set a password = %v:\n%s", lang, i, got, out.String())
+			}
 			if !strings.Contains(out.String(), want.listening) {
 				t.Errorf("%s start %d: no address printed:\n%s", lang, i, out.String())
 			}

@@ -217,8 +217,12 @@ func (m *Main) Close() error {
 // loadDemoIfEmpty loads the demo district when the database has no institution.
 func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out io.Writer) error {
 	n, err := demo.Institutions(ctx, s)
-	if err != nil || n > 0 {
+	if err != nil {
 		return err
+	}
+	if n > 0 {
+		fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.serve.demo_present", n))
+		return nil
 	}
 	scale, _ := demo.ScaleByName("district")
 	start := time.Now()

@@ -3,7 +3,6 @@ package main
 import (
 	"context"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"strconv"
@@ -33,7 +32,7 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 	lang := cfg.Lang
 	switch args[0] {
 	case "add":
-		return userAdd(ctx, svc, lang, args[1:], out)
+		return userAdd(ctx, svc, cfg, args[1:], out)
 	case "passwd":
 		if len(args) != 2 {
 			return fmt.Errorf("usage: radsup user passwd NAME")
@@ -74,19 +73,12 @@ func runUser(ctx context.Context, cfg config.Config, args []string, out io.Write
 	return fmt.Errorf("user: unknown action %q (want add, passwd, list, token, unlock or reset-2fa)", args[0])
 }
 
-func userAdd(ctx context.Context, svc *accounts.Service, lang string, args []string, out io.Writer) error {
-	fs := flag.NewFlagSet("user add", flag.ContinueOnError)
-	fs.SetOutput(out)
-	role := fs.String("role", domain.RoleSupervisor, "supervisor, institution, viewer, admin, security or auditor")
-	inst := fs.String("institution", "", "credit code of the institution (institution users)")
-	display := fs.String("name", "", "display name")
-	if err := fs.Parse(args); err != nil {
-		return err
+func userAdd(ctx context.Context, svc *accounts.Service, cfg config.Config, args []string, out io.Writer) error {
+	lang, inst := cfg.Lang, &cfg.Institution
+	if len(args) != 1 {
+		return fmt.Errorf("usage: radsup user add -role ROLE [-institution CREDIT_CODE] [-name DISPLAY_NAME] NAME")
 	}
-	if fs.NArg() != 1 {
-		return fmt.Errorf("usage: radsup user add -role ROLE [-institution CREDIT_CODE] NAME")
-	}
-	u := &domain.User{Username: fs.Arg(0), DisplayName: *display, Role: *role}
+	u := &domain.User{Username: args[0], DisplayName: cfg.DisplayName, Role: cfg.Role}
 	if *inst != "" {
 		x, err := registry.New(svc.Store).InstitutionByCode(ctx, accounts.Console(domain.RoleAdmin), *inst)
 		if store.IsNotFound(err) {

@@ -41,6 +41,8 @@ type Config struct {
 	Force  bool   // restore: replace a database that holds data
 	Output string // export: the file to write (.xlsx or .csv)
 	User   string // import, export: act as this account, within its scope
+	// Role and DisplayName are those of a new account (user add).
+	Role, DisplayName string
 	// Purpose asks an export for whole ID numbers, for this stated purpose
 	// (audited); without it ID numbers are masked.
 	Purpose string
@@ -48,7 +50,7 @@ type Config struct {
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Lang: "zh-CN"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Role: "supervisor", Lang: "zh-CN"}
 }
 
 // env lists the environment variable of each setting.
@@ -83,6 +85,8 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
 	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
+	fs.StringVar(&c.Role, "role", c.Role, "user add: the account's role: supervisor, institution, viewer, admin, security or auditor")
+	fs.StringVar(&c.DisplayName, "name", c.DisplayName, "user add: the account's display name")
 	fs.StringVar(&c.Purpose, "purpose", c.Purpose, "export: whole ID numbers, for this stated purpose (audited); without it they are masked")
 	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
 	return fs
@@ -217,10 +221,28 @@ func Load(args []string, getenv func(string) string) (Config, string, []string, 
 		return c, "", nil, nil
 	}
 	cmd := rest[0]
-	// Re-parse the command's flags on top of what the global flags set.
+	// Re-parse the command's flags on top of what the global flags set,
+	// wherever they stand among its words ("audit verify -db URL").
 	sub := c.FlagSet(cmd, func(string) string { return "" })
-	if err := sub.Parse(rest[1:]); err != nil {
+	words, err := parseAnywhere(sub, rest[1:])
+	if err != nil {
 		return c, cmd, nil, err
 	}
-	return c, cmd, sub.Args(), c.Validate()
+	return c, cmd, words, c.Validate()
+}
+
+// parseAnywhere parses the flags of args wherever they stand and returns
+// the other words in order.
+func parseAnywhere(fs *flag.FlagSet, args []string) ([]string, error) {
+	var words []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return words, nil
+		}
+		words, args = append(words, args[0]), args[1:]
+	}
 }

@@ -91,3 +91,22 @@ func TestParseCIDRs(t *testing.T) {
 		t.Error("want an error for an IPv4-mapped network shorter than 96 bits")
 	}
 }
+
+// TestFlagsAfterTheCommandsWords: flags may stand anywhere after the
+// command, among its words, as the README says.
+func TestFlagsAfterTheCommandsWords(t *testing.T) {
+	for _, args := range [][]string{
+		{"audit", "verify", "-db", "sqlite:x.db"},
+		{"-db", "sqlite:x.db", "audit", "verify"},
+		{"audit", "-db", "sqlite:x.db", "verify"},
+	} {
+		c, cmd, words, err := Load(args, func(string) string { return "" })
+		if err != nil || cmd != "audit" || len(words) != 1 || words[0] != "verify" || c.DB != "sqlite:x.db" {
+			t.Errorf("%q: %s %q db %s, %v", args, cmd, words, c.DB, err)
+		}
+	}
+	c, _, words, err := Load([]string{"user", "add", "zhang", "-role", "viewer", "-lang", "en"}, func(string) string { return "" })
+	if err != nil || len(words) != 2 || c.Lang != "en" {
+		t.Errorf("user add: %q lang %s, %v", words, c.Lang, err)
+	}
+}

@@ -187,7 +187,9 @@ func FuzzParseIDNumberText(f *testing.F) {
 }
 
 // FuzzOpen reads arbitrary bytes as a workbook (.xlsx) or a CSV file,
-// through every sheet and row: errors are fine, panics are not.
+// through every sheet and row: errors are fine, panics are not. Minimising
+// a workbook input takes long: run it with a bound, as the README does
+// (go test -run XXX -fuzz FuzzOpen -fuzztime 60s -fuzzminimizetime 10s ./internal/xlsx).
 func FuzzOpen(f *testing.F) {
 	var wb bytes.Buffer
 	w := NewWriter(&wb)
