@@ -16,9 +16,9 @@ import (
 // store on the domain.
 var floors = [][]string{
 	{"domain", "config", "i18n", "httplog", "htmltest"},
-	{"screening", "auth", "xlsx", "httperr"},
+	{"screening", "auth", "xlsx", "httperr", "draw"},
 	{"store", "store/storetest"},
-	{"findings", "accounts", "audit", "demo"},
+	{"findings", "accounts", "audit", "demo", "enforcement"},
 	{"registry", "exchange"},
 	{"web", "api"},
 }

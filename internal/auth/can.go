@@ -17,6 +17,7 @@ const (
 	Export  Action = "export"  // take records away as a workbook
 	Verify  Action = "verify"  // check the audit chain
 	Manage  Action = "manage"  // accounts, the security policy
+	Draw    Action = "draw"    // make a plan's frozen draw
 )
 
 // The kinds of record the policy knows besides the register's entities
@@ -31,6 +32,8 @@ const (
 	AuditTrail    = "audit"          // the audit trail
 	Token         = "token"          // one's own API tokens
 	OwnAccount    = "account"        // one's own password and second factor
+	Inspector     = "inspector"      // inspectors: 执法证号, active, recusals
+	Plan          = "plan"           // inspection plans and their draws
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -57,9 +60,19 @@ func Can(u *domain.User, a Action, entity string) bool {
 	if entity == Token {
 		return BusinessRole(u.Role)
 	}
+	switch {
+	case entity == Plan:
+		// Plans and draws are public once published (一公开); the office
+		// makes them.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer) ||
+			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Draw)
+	case entity == Inspector:
+		// Recusals name relatives and former employers: the office's own.
+		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
+	}
 	switch u.Role {
 	case domain.RoleSupervisor:
-		return register[entity] && a != Verify && a != Manage || entity == Directory && a == Read
+		return register[entity] && a != Verify && a != Manage && a != Draw || entity == Directory && a == Read
 	case domain.RoleInstitution:
 		return institutionCan(a, entity)
 	case domain.RoleViewer:

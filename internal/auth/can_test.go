@@ -25,6 +25,13 @@ func TestCan(t *testing.T) {
 		roles  []string
 	}{
 		{auth.Read, "institution", []string{sup, inst, view}},
+		{auth.Read, auth.Plan, []string{sup, view}},
+		{auth.Create, auth.Plan, []string{sup}},
+		{auth.Draw, auth.Plan, []string{sup}},
+		{auth.Draw, "institution", nil},
+		{auth.Read, auth.Inspector, []string{sup}},
+		{auth.Update, auth.Inspector, []string{sup}},
+		{auth.Create, auth.Inspector, nil},
 		{auth.Create, "institution", []string{sup}},
 		{auth.Update, "institution", []string{sup, inst}},
 		{auth.Retire, "institution", []string{sup}},
