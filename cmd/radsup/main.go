@@ -37,6 +37,9 @@ Usage:
                                                            import .xlsx/.csv files, all or nothing
   radsup [-db URL] export -kind KIND [-institution CREDIT_CODE] [-user NAME] [-o FILE.xlsx|FILE.csv]
   radsup rules [-format table|json|csv] [-lang zh-CN|en]   list the screening rules
+  radsup [-db URL] draw -seed TEXT (-n N | -ratio R) [-weighted] [-street S] [-kind K] [-category C] [-format table|json]
+                                                           preview a 双随机 draw from the register as it is; writes nothing
+  radsup [-db URL] draw verify -plan ID                    recompute a frozen draw from its published seed and pool; exit 1 if it differs
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
@@ -104,6 +107,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runRules(cfg.Format, cfg.Lang, stdout)
 	case "audit":
 		return runAudit(ctx, cfg, rest, stdout)
+	case "draw":
+		return runDraw(ctx, cfg, rest, stdout)
 	case "backup":
 		return runBackup(ctx, cfg, rest, stdout)
 	case "restore":

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"strconv"
 	"strings"
 	"time"
 )
@@ -46,6 +47,34 @@ type Config struct {
 	// Purpose asks an export for whole ID numbers, for this stated purpose
 	// (audited); without it ID numbers are masked.
 	Purpose string
+
+	// Options of draw (spec/enforcement.md §2). -seed is the draw's seed
+	// text there and the demo data seed (a whole number) elsewhere.
+	SeedText string
+	Count    int     // draw: the number to draw
+	Ratio    float64 // draw: the share of the pool to draw, rounded up
+	Weighted bool    // draw: weight by risk
+	Street   string  // draw: the pool's street (乡镇街道 code)
+	Category string  // draw: the pool's licensed category
+	Plan     int64   // draw verify: the plan
+}
+
+// seedFlag sets SeedText, and Seed when the text is a whole number.
+type seedFlag struct{ c *Config }
+
+func (f seedFlag) String() string {
+	if f.c == nil {
+		return ""
+	}
+	return f.c.SeedText
+}
+
+func (f seedFlag) Set(s string) error {
+	f.c.SeedText = s
+	if n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64); err == nil {
+		f.c.Seed = n
+	}
+	return nil
 }
 
 // Default returns the settings used when nothing is configured.
@@ -70,7 +99,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.BoolVar(&c.Demo, "demo", c.Demo, "load the demo district into an empty database ($RADSUP_DEMO)")
 	fs.BoolVar(&c.SecureCookies, "secure-cookies", c.SecureCookies, "mark cookies Secure, for TLS behind a proxy ($RADSUP_SECURE_COOKIES)")
 	fs.StringVar(&c.LogFormat, "log", c.LogFormat, "log format: text or json ($RADSUP_LOG)")
-	fs.Int64Var(&c.Seed, "seed", c.Seed, "demo data seed ($RADSUP_SEED)")
+	fs.Var(seedFlag{c}, "seed", "demo data seed, a whole number ($RADSUP_SEED); draw: the seed text")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "with serve: TLS certificate file, PEM; needs -tls-key ($RADSUP_TLS_CERT)")
@@ -89,6 +118,12 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.DisplayName, "name", c.DisplayName, "user add: the account's display name")
 	fs.StringVar(&c.Purpose, "purpose", c.Purpose, "export: whole ID numbers, for this stated purpose (audited); without it they are masked")
 	fs.StringVar(&c.User, "user", c.User, "import, export: act as this account, within what it may see and edit")
+	fs.IntVar(&c.Count, "n", c.Count, "draw: the number of institutions to draw")
+	fs.Float64Var(&c.Ratio, "ratio", c.Ratio, "draw: the share of the pool to draw, rounded up (0.1 = 10%)")
+	fs.BoolVar(&c.Weighted, "weighted", c.Weighted, "draw: weight the draw by risk")
+	fs.StringVar(&c.Street, "street", c.Street, "draw: only institutions of this street (乡镇街道 code)")
+	fs.StringVar(&c.Category, "category", c.Category, "draw: only institutions licensed for this category")
+	fs.Int64Var(&c.Plan, "plan", c.Plan, "draw verify: the plan to verify")
 	return fs
 }
 
@@ -227,6 +262,11 @@ func Load(args []string, getenv func(string) string) (Config, string, []string, 
 	words, err := parseAnywhere(sub, rest[1:])
 	if err != nil {
 		return c, cmd, nil, err
+	}
+	if cmd != "draw" && c.SeedText != "" {
+		if _, err := strconv.ParseInt(strings.TrimSpace(c.SeedText), 10, 64); err != nil {
+			return c, cmd, nil, fmt.Errorf("-seed %q: the demo data seed is a whole number", c.SeedText)
+		}
 	}
 	return c, cmd, words, c.Validate()
 }
