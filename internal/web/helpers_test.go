@@ -19,6 +19,8 @@ import (
 	"radsup/internal/audit"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/draw"
+	"radsup/internal/enforcement"
 	"radsup/internal/findings"
 	"radsup/internal/htmltest"
 	"radsup/internal/httplog"
@@ -60,7 +62,11 @@ type env struct {
 	a, b   fixture
 	users  map[string]*domain.User
 	tokens map[string]string // role → session token
+	plan   *domain.Plan      // a published plan, not drawn; its seed is planSeed
 }
+
+// planSeed is the seed of the env's plan.
+const planSeed = "2027年1月8日双色球开奖号码"
 
 func build(t *testing.T, tx *store.Tx) fixture {
 	var f fixture
@@ -120,6 +126,12 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.a.finding, e.b.finding = e.findingOf(e.a.flawed.ID), e.findingOf(e.b.flawed.ID)
+	e.plan = &domain.Plan{Year: time.Now().Year(), Name: "年度双随机抽查", Type: "random", Count: 1,
+		SeedSHA256: draw.Commitment(planSeed), SeedSource: "开奖号码"}
+	enf := &enforcement.Service{Store: s}
+	if err := enf.CreatePlan(context.Background(), domain.Actor{Username: "test"}, e.users["supervisor"], e.plan); err != nil {
+		t.Fatal(err)
+	}
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

@@ -3,6 +3,7 @@ package web
 import (
 	"html/template"
 	"net/http"
+	"strconv"
 	"strings"
 	"time"
 
@@ -58,7 +59,8 @@ func (b base) FiledByUs(filedBy int64) bool {
 
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {
-	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions}
+	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions, domain.PlanTypes.Name: domain.PlanTypes,
+		domain.Categories.Name: domain.Categories}
 	for _, fields := range domain.Fields {
 		for _, f := range fields {
 			if f.Enum != nil {
@@ -142,6 +144,9 @@ func contains(list []string, s string) bool {
 	return false
 }
 
+// formField is what a hand-made form's field shows besides its input.
+type handField struct{ Key, Label, Error string }
+
 // funcs returns the template functions bound to one language.
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
@@ -182,7 +187,18 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			}
 			return "/export/" + kind + ".xlsx" + q
 		},
-		"role":     func(role string) string { return i18n.T(lang, "role."+role) },
+		"role": func(role string) string { return i18n.T(lang, "role."+role) },
+		// fieldOf is a form field's key, label and error message.
+		"fieldOf": func(errs map[string]string, key, label string) handField {
+			return handField{Key: key, Label: label, Error: errs[key]}
+		},
+		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" },
+		"deref": func(t *time.Time) time.Time {
+			if t == nil {
+				return time.Time{}
+			}
+			return *t
+		},
 		"datetime": formatTime,
 		"maskid":   domain.MaskIDNumber, // lists never show whole ID numbers
 		"static":   s.staticURL,

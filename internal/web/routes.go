@@ -66,6 +66,15 @@ func (s *Server) routes() http.Handler {
 	editable(s, mux, equipment)
 	editable(s, mux, tests)
 
+	s.public(mux, "GET /public", s.handlePublic)
+	s.page(mux, "GET /plans", auth.RolesFor(auth.Read, auth.Plan), s.handlePlans)
+	s.page(mux, "GET /plans/new", auth.RolesFor(auth.Create, auth.Plan), s.handlePlanNew)
+	s.page(mux, "POST /plans/new", auth.RolesFor(auth.Create, auth.Plan), s.handlePlanCreate)
+	s.page(mux, "GET /plans/{id}", auth.RolesFor(auth.Read, auth.Plan), s.handlePlan)
+	s.page(mux, "POST /plans/{id}/draw", auth.RolesFor(auth.Draw, auth.Plan), s.handlePlanDraw)
+	s.page(mux, "GET /inspectors", auth.RolesFor(auth.Read, auth.Inspector), s.handleInspectors)
+	s.page(mux, "POST /inspectors/{id}", auth.RolesFor(auth.Update, auth.Inspector), s.handleInspectorSave)
+
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)
 	s.page(mux, "GET /import/jobs/{id}", auth.Filers, s.handleImportJob)

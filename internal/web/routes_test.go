@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -216,6 +217,19 @@ var routes = []route{
 	{method: "GET", path: "/export/nosuchkind.xlsx", status: readers(404, 404, 404)},
 	{method: "POST", path: "/import", status: filers(400, 400)},
 	{method: "GET", path: "/no/such/page", status: all(404)},
+	{method: "GET", path: "/public", status: all(200), want: names("年度双随机抽查", "SHA-256")},
+	{method: "GET", path: "/plans", status: st(403, 403, 403, 200, 403, 200), want: names("年度双随机抽查")},
+	{method: "GET", path: "/plans/new", status: supervisorOnly(200), want: names(`name="seed_sha256"`)},
+	{method: "POST", path: "/plans/new", form: func(e *env, f fixture) url.Values {
+		return url.Values{"year": {id(int64(time.Now().Year()))}, "name": {"专项检查"}, "type": {"special"}, "ratio": {"50%"},
+			"seed": {"现场宣读的种子"}, "seed_source": {"检查前会议现场宣读"}}
+	}, status: supervisorOnly(303), location: "/plans/"},
+	{method: "GET", path: "/plans/{plan}", status: st(403, 403, 403, 200, 403, 200), want: names(`id="commitment"`),
+		viewer: func(fixture) []string { return []string{`id="commitment"`, "尚未抽取"} }},
+	{method: "POST", path: "/plans/{plan}/draw", form: values("seed", planSeed, "version", "1"), status: supervisorOnly(303), location: "/plans/{plan}"},
+	{method: "GET", path: "/inspectors", status: supervisorOnly(200), want: names(`id="inspectors"`)},
+	{method: "POST", path: "/inspectors/{supervisor}", form: values("cert_no", "豫卫执 0001", "active", "1", "version", "0"),
+		status: supervisorOnly(303), location: "/inspectors"},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
@@ -294,7 +308,7 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{emp}", id(f.emp.ID), "{training}", id(f.training.ID), "{exam}", id(f.exam.ID), "{dose}", id(f.dose.ID),
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
-		"{job}", "nosuchjob", "{template}", "all.xlsx", "{export}", "institutions.xlsx")
+		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]
@@ -418,7 +432,7 @@ func TestRoutesCovered(t *testing.T) {
 		if !tested[method+" "+normalizePath(p)] {
 			t.Errorf("route %s is not in the scenario table", r.Pattern)
 		}
-		if r.Roles == nil && r.Pattern != "GET /login" && r.Pattern != "POST /login" && r.Pattern != "POST /lang" &&
+		if r.Roles == nil && r.Pattern != "GET /login" && r.Pattern != "POST /login" && r.Pattern != "POST /lang" && r.Pattern != "GET /public" &&
 			!strings.HasPrefix(p, "/login/") {
 			t.Errorf("route %s is public", r.Pattern)
 		}

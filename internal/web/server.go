@@ -21,6 +21,7 @@ import (
 
 	"radsup/internal/accounts"
 	"radsup/internal/audit"
+	"radsup/internal/enforcement"
 	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
@@ -39,9 +40,10 @@ type Config struct {
 	Store         *store.Store
 	Registry      *registry.Registry
 	Auth          *accounts.Service
-	Findings      *findings.Service // screening findings and their dismissal
-	Audit         *audit.Service    // the audit trail: the auditor's pages, refusals, reveals
-	Imports       *exchange.Jobs    // import jobs; nil: jobs of this server alone, not swept
+	Findings      *findings.Service    // screening findings and their dismissal
+	Audit         *audit.Service       // the audit trail: the auditor's pages, refusals, reveals
+	Imports       *exchange.Jobs       // import jobs; nil: jobs of this server alone, not swept
+	Enforcement   *enforcement.Service // inspectors, plans and draws; nil: one on Store
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
@@ -71,6 +73,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Enforcement == nil {
+		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
 	}
 	if cfg.Imports == nil {
 		cfg.Imports = exchange.NewJobs(exchange.Importer{Store: cfg.Store, Findings: cfg.Findings, Today: cfg.Registry.Today}, "", cfg.Logger)
@@ -112,7 +117,7 @@ func securityHeaders(next http.Handler) http.Handler {
 var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
-	"account", "security", "audit",
+	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
@@ -123,7 +128,7 @@ func (s *Server) parseTemplates(fsys fs.FS) error {
 		s.pages[lang] = map[string]*template.Template{}
 		for _, name := range pageFiles {
 			t, err := template.New(name).Funcs(s.funcs(lang)).ParseFS(fsys,
-				"templates/layout.html", "templates/partials.html", "templates/"+name+".html")
+				"templates/layout.html", "templates/partials.html", "templates/parts_*.html", "templates/"+name+".html")
 			if err != nil {
 				return fmt.Errorf("template %s: %w", name, err)
 			}
