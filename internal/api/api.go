@@ -16,6 +16,7 @@ import (
 	"radsup/internal/audit"
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/enforcement"
 	"radsup/internal/findings"
 	"radsup/internal/httperr"
 	"radsup/internal/httplog"
@@ -30,7 +31,9 @@ type Config struct {
 	Auth     *accounts.Service
 	Findings *findings.Service // screening findings and their dismissal; nil: one on Registry.Store
 	Audit    *audit.Service    // refusals are audited; nil: one on Registry.Store
-	Logger   *slog.Logger
+	// Enforcement holds inspectors, plans and draws; nil: one on Registry.Store.
+	Enforcement *enforcement.Service
+	Logger      *slog.Logger
 }
 
 // New returns the API handler. It serves paths starting with /api/v1/; the
@@ -48,19 +51,24 @@ func New(cfg Config) http.Handler {
 	if as == nil {
 		as = &audit.Service{Store: cfg.Registry.Store}
 	}
-	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, log: log, mux: http.NewServeMux()}
+	es := cfg.Enforcement
+	if es == nil {
+		es = &enforcement.Service{Store: cfg.Registry.Store, Today: cfg.Registry.Today}
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, enforcement: es, log: log, mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
 
 // server routes API requests; every request carries a bearer token.
 type server struct {
-	reg      *registry.Registry
-	auth     *accounts.Service
-	findings *findings.Service
-	audit    *audit.Service
-	log      *slog.Logger
-	mux      *http.ServeMux
+	reg         *registry.Registry
+	auth        *accounts.Service
+	findings    *findings.Service
+	audit       *audit.Service
+	enforcement *enforcement.Service
+	log         *slog.Logger
+	mux         *http.ServeMux
 
 	routeList []Route // every endpoint with the roles that may use it
 }

@@ -29,6 +29,9 @@ func TestEndpointsCovered(t *testing.T) {
 	tested := map[string]bool{
 		"GET /api/v1/me": true, "GET /api/v1/rules": true, "GET /api/v1/findings": true,
 		"GET /api/v1/findings/{id}": true, "POST /api/v1/findings/{id}/dismiss": true, "POST /api/v1/findings/{id}/reopen": true,
+		// TestPlanEndpoints
+		"GET /api/v1/plans": true, "POST /api/v1/plans": true, "GET /api/v1/plans/{id}": true, "POST /api/v1/plans/{id}/draw": true,
+		"GET /api/v1/plans/{id}/verify": true, "GET /api/v1/inspectors": true, "PUT /api/v1/inspectors/{id}": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -25,6 +25,14 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/findings/{id}", auth.Readers, s.handleFinding)
 	s.handle("POST /api/v1/findings/{id}/dismiss", auth.Supervisors, s.handleFindingDismiss)
 	s.handle("POST /api/v1/findings/{id}/reopen", auth.Supervisors, s.handleFindingReopen)
+
+	s.handle("GET /api/v1/plans", auth.RolesFor(auth.Read, auth.Plan), s.handlePlans)
+	s.handle("POST /api/v1/plans", auth.RolesFor(auth.Create, auth.Plan), s.handlePlanCreate)
+	s.handle("GET /api/v1/plans/{id}", auth.RolesFor(auth.Read, auth.Plan), s.handlePlan)
+	s.handle("POST /api/v1/plans/{id}/draw", auth.RolesFor(auth.Draw, auth.Plan), s.handlePlanDraw)
+	s.handle("GET /api/v1/plans/{id}/verify", auth.RolesFor(auth.Read, auth.Plan), s.handlePlanVerify)
+	s.handle("GET /api/v1/inspectors", auth.RolesFor(auth.Read, auth.Inspector), s.handleInspectors)
+	s.handle("PUT /api/v1/inspectors/{id}", auth.RolesFor(auth.Update, auth.Inspector), s.handleInspectorPut)
 }
 
 // crud registers the routes of one resource:
