@@ -57,6 +57,7 @@ type demoAccount struct {
 
 var demoAccountList = []demoAccount{
 	{"jiandu", "张监督（演示）", domain.RoleSupervisor},
+	{"jiandu2", "李执法（演示）", domain.RoleSupervisor}, // a second inspector: on-site acts need two
 	{"jigou", "演示机构用户", domain.RoleInstitution},
 	{"chakan", "市级查看（演示）", domain.RoleViewer},
 	{"anquan", "安全管理员（演示）", domain.RoleSecurity},
@@ -95,6 +96,11 @@ func demoAccounts(ctx context.Context, s *store.Store, lang string, out io.Write
 			return fmt.Errorf("demo account %s: %w", a.username, err)
 		}
 		rows = append(rows, []string{a.username, roleLabel(lang, a.role), password})
+	}
+	if instID != 0 { // a demo district to inspect
+		if err := demoEnforcement(ctx, s); err != nil {
+			return err
+		}
 	}
 	return writeColumns(out, rows)
 }

@@ -95,3 +95,44 @@ func TestDrawCommands(t *testing.T) {
 		t.Errorf("verify of an altered draw: %v\n%s", err, out.String())
 	}
 }
+
+// TestDemoHasADrawnPlan: the demo district comes with inspectors, a frozen
+// draw that verifies, and a plan waiting for its draw.
+func TestDemoHasADrawnPlan(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.URL(t)
+	getenv := func(k string) string { return map[string]string{"RADSUP_DB": db}[k] }
+	var out bytes.Buffer
+	if err := run(ctx, []string{"demo"}, getenv, nil, &out, &out); err != nil {
+		t.Fatalf("demo: %v\n%s", err, out.String())
+	}
+	s, err := store.Open(ctx, db)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	svc := &enforcement.Service{Store: s}
+	sup := &domain.User{Username: "sup", Role: domain.RoleSupervisor}
+	plans, err := svc.Plans(ctx, sup, 0)
+	if err != nil || len(plans) != 2 {
+		t.Fatalf("plans = %v, %v", plans, err)
+	}
+	drawn := 0
+	for _, p := range plans {
+		if !p.Drawn() {
+			continue
+		}
+		drawn++
+		v, err := svc.Verify(ctx, sup, p.ID)
+		if err != nil || len(v.Differences) != 0 || len(v.Result.Drawn) == 0 || len(v.Result.Drawn[0].Inspectors) != 2 {
+			t.Errorf("demo draw: %+v, %v", v, err)
+		}
+	}
+	if drawn != 1 {
+		t.Errorf("%d drawn plans, want 1", drawn)
+	}
+	ins, _ := svc.Inspectors(ctx, sup)
+	if len(ins) < 2 || !ins[0].Active || ins[0].CertNo == "" {
+		t.Errorf("demo inspectors = %+v", ins)
+	}
+}
