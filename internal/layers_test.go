@@ -16,9 +16,9 @@ import (
 // store on the domain.
 var floors = [][]string{
 	{"domain", "config", "i18n", "httplog", "htmltest"},
-	{"screening", "auth", "xlsx", "httperr", "draw"},
+	{"screening", "auth", "xlsx", "httperr", "draw", "stats"},
 	{"store", "store/storetest"},
-	{"findings", "accounts", "audit", "demo", "enforcement"},
+	{"findings", "accounts", "audit", "demo", "enforcement", "reports"},
 	{"registry", "exchange"},
 	{"web", "api"},
 }

@@ -40,6 +40,8 @@ Usage:
   radsup [-db URL] draw -seed TEXT (-n N | -ratio R) [-weighted] [-street S] [-kind K] [-category C] [-format table|json]
                                                            preview a 双随机 draw from the register as it is; writes nothing
   radsup [-db URL] draw verify -plan ID                    recompute a frozen draw from its published seed and pool; exit 1 if it differs
+  radsup [-db URL] stats dose -year Y [-institution CREDIT_CODE] [-format table|json|csv]
+                                                           occupational dose figures of a year (spec/statistics.md)
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
@@ -109,6 +111,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runAudit(ctx, cfg, rest, stdout)
 	case "draw":
 		return runDraw(ctx, cfg, rest, stdout)
+	case "stats":
+		return runStats(ctx, cfg, rest, stdout)
 	case "backup":
 		return runBackup(ctx, cfg, rest, stdout)
 	case "restore":

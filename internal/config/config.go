@@ -57,6 +57,7 @@ type Config struct {
 	Street   string  // draw: the pool's street (乡镇街道 code)
 	Category string  // draw: the pool's licensed category
 	Plan     int64   // draw verify: the plan
+	Year     int     // stats dose: the calendar year
 }
 
 // seedFlag sets SeedText, and Seed when the text is a whole number.
@@ -124,6 +125,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Street, "street", c.Street, "draw: only institutions of this street (乡镇街道 code)")
 	fs.StringVar(&c.Category, "category", c.Category, "draw: only institutions licensed for this category")
 	fs.Int64Var(&c.Plan, "plan", c.Plan, "draw verify: the plan to verify")
+	fs.IntVar(&c.Year, "year", c.Year, "stats dose: the calendar year (default: last year)")
 	return fs
 }
 

@@ -40,6 +40,8 @@ type dialect struct {
 	beforeClose string
 	// tables lists the application's tables.
 	tables string
+	// days is the number of days from the DATE column %[2]s to %[1]s, as an integer.
+	days string
 }
 
 var (
@@ -47,6 +49,7 @@ var (
 		afterMigrate: "PRAGMA optimize",
 		beforeClose:  "PRAGMA wal_checkpoint(TRUNCATE)",
 		tables:       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+		days:         "CAST(julianday(%[1]s) - julianday(%[2]s) AS INTEGER)",
 	}
 	postgres = dialect{name: "postgres", like: "ILIKE", dollar: true, txOptions: true,
 		forUpdate: " FOR UPDATE",
@@ -55,6 +58,7 @@ var (
 		tryLock:   "SELECT pg_try_advisory_lock(?)",
 		unlock:    "SELECT pg_advisory_unlock(?)",
 		tables:    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
+		days:      "(%[1]s - %[2]s)",
 	}
 )
 

@@ -1,0 +1,105 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"time"
+
+	"radsup/internal/accounts"
+	"radsup/internal/config"
+	"radsup/internal/domain"
+	"radsup/internal/exchange"
+	"radsup/internal/i18n"
+	"radsup/internal/reports"
+	"radsup/internal/stats"
+	"radsup/internal/store"
+	"radsup/internal/xlsx"
+)
+
+// runStats prints the figures of spec/statistics.md: `stats dose` the
+// occupational dose figures of a year, for the district or one
+// institution, exactly as the pages show them.
+func runStats(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	if len(args) != 1 || args[0] != "dose" {
+		return fmt.Errorf("stats: want `stats dose -year Y [-institution CREDIT_CODE]`")
+	}
+	year := cfg.Year
+	if year == 0 {
+		year = time.Now().Year() - 1
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	u := accounts.Console(domain.RoleSupervisor)
+	var instID int64
+	if cfg.Institution != "" {
+		instID, err = exchange.InstitutionByCode(ctx, s, u, cfg.Institution)
+		if errors.Is(err, store.ErrNotFound) {
+			return noInstitution(cfg.Institution)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	rep, err := (&reports.Service{Store: s}).Dose(ctx, u, year, instID)
+	if err != nil {
+		return userError(cfg.Lang, err)
+	}
+	return printDose(out, cfg.Format, cfg.Lang, rep)
+}
+
+// doseRow is one line of the dose figures: a category's or all's.
+func doseRow(lang string, f stats.DoseFigures) []string {
+	cat := f.Category
+	switch cat {
+	case "":
+		cat = i18n.T(lang, "stats.all")
+	case stats.Unknown:
+		cat = i18n.T(lang, "stats.unknown")
+	}
+	b := f.Bands
+	n := strconv.Itoa
+	return []string{cat, n(f.Monitored), strconv.FormatFloat(f.CollectiveDose, 'f', 4, 64), strconv.FormatFloat(f.MeanDose, 'f', 3, 64),
+		n(b.Zero), n(b.To1), n(b.To5), n(b.To10), n(b.To20), n(b.To50), n(b.Above50), n(f.AboveInvestigation), n(f.LostOnly)}
+}
+
+// doseHeader names the columns of doseRow.
+func doseHeader(lang string) []string {
+	var h []string
+	for _, k := range []string{"category", "monitored", "collective", "mean", "zero", "0-1", "1-5", "5-10", "10-20", "20-50", "50+", "above", "lost_only"} {
+		h = append(h, i18n.T(lang, "stats.col."+k))
+	}
+	return h
+}
+
+func printDose(out io.Writer, format, lang string, rep *stats.DoseReport) error {
+	switch format {
+	case "json":
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(rep)
+	case "csv", "table":
+		rows := [][]string{doseHeader(lang)}
+		for _, c := range rep.Categories {
+			rows = append(rows, doseRow(lang, c))
+		}
+		rows = append(rows, doseRow(lang, rep.All))
+		if format == "table" {
+			fmt.Fprintln(out, i18n.T(lang, "stats.dose.head", rep.Year))
+			return writeColumns(out, rows)
+		}
+		w := xlsx.NewCSVWriter(out)
+		for _, r := range rows {
+			w.Write(r)
+		}
+		return w.Flush()
+	}
+	return fmt.Errorf("stats: -format %q: want table, json or csv", format)
+}

@@ -1,0 +1,137 @@
+package reports_test
+
+import (
+	"context"
+	"encoding/json"
+	"testing"
+
+	"radsup/internal/domain"
+	"radsup/internal/reports"
+	"radsup/internal/stats"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// district files the people of the hand-computed table below, for 2025:
+//
+//	P1  2A at A; 2024-12-01~2025-01-31 0.300 (ends in 2025: counts);
+//	    2025-12-01~2026-01-31 5.000 (ends in 2026: not); a retired record
+//	P2  2A at A until 2025-07-01, then 2E: 1.000 (Q1) and 0.500 (June) are
+//	    2A; 4.500 (Jul–Sep, period end after the 2A job ended) is 2E; June
+//	    (500 > 5000×30/365 = 410 µSv) and Jul–Sep (4500 > 1260) are above
+//	    the investigation level, Q1 (1000 ≤ 1232) is not
+//	P3  2B at B, left 2025-05-01: 0.000 (Q1, 2B: a zero); 0.200 (Q2, after
+//	    leaving: unknown)
+//	P4  2C at B: one lost record only (monitored, flagged, adds nothing)
+//	P5  2D at A: 1.300 in 90 days (level 5000×90/365 = 1232 µSv: above),
+//	    0.400 in 30 days (level 410 µSv: not above)
+//	P6  no job at A: 60.000 in March (unknown, above 50, above the level)
+func district(t *testing.T) (*store.Store, *domain.Institution, *domain.Institution) {
+	t.Helper()
+	s := storetest.Open(t)
+	var a, b *domain.Institution
+	d := domain.MustDate
+	err := s.WithTx(context.Background(), domain.System, func(tx *store.Tx) error {
+		a, b = storetest.Institution(t, tx), storetest.Institution(t, tx)
+		job := func(p, inst int64, occ, from, to string) {
+			storetest.Employment(t, tx, p, inst, func(e *domain.Employment) {
+				e.Occupation, e.StartedOn = occ, d(from)
+				if to != "" {
+					e.EndedOn = d(to)
+				}
+			})
+		}
+		dose := func(p, inst int64, from, to string, microSv int64, mods ...func(*domain.DoseRecord)) *domain.DoseRecord {
+			return storetest.Dose(t, tx, p, inst, append([]func(*domain.DoseRecord){func(r *domain.DoseRecord) {
+				r.PeriodStart, r.PeriodEnd, r.Hp10 = d(from), d(to), domain.MicroSv(microSv)
+			}}, mods...)...)
+		}
+		p := make([]int64, 7)
+		for i := 1; i <= 6; i++ {
+			p[i] = storetest.Person(t, tx).ID
+		}
+		job(p[1], a.ID, "2A", "2020-01-01", "")
+		dose(p[1], a.ID, "2024-12-01", "2025-01-31", 300)
+		dose(p[1], a.ID, "2025-12-01", "2026-01-31", 5000)
+		gone := dose(p[1], a.ID, "2025-02-01", "2025-02-28", 9000)
+		if _, err := store.Retire(tx, store.Doses, domain.Scope{}, gone.ID, gone.Version); err != nil {
+			return err
+		}
+		job(p[2], a.ID, "2A", "2020-01-01", "2025-07-01")
+		job(p[2], a.ID, "2E", "2025-07-01", "")
+		dose(p[2], a.ID, "2025-01-01", "2025-03-31", 1000)
+		dose(p[2], a.ID, "2025-06-01", "2025-06-30", 500)
+		dose(p[2], a.ID, "2025-07-01", "2025-09-30", 4500)
+		job(p[3], b.ID, "2B", "2019-01-01", "2025-05-01")
+		dose(p[3], b.ID, "2025-01-01", "2025-03-31", 0)
+		dose(p[3], b.ID, "2025-04-01", "2025-06-30", 200)
+		job(p[4], b.ID, "2C", "2019-01-01", "")
+		dose(p[4], b.ID, "2025-01-01", "2025-03-31", 0, func(r *domain.DoseRecord) { r.Hp10, r.Lost = domain.Dose{}, true })
+		job(p[5], a.ID, "2D", "2019-01-01", "")
+		dose(p[5], a.ID, "2025-01-01", "2025-03-31", 1300)
+		dose(p[5], a.ID, "2025-04-01", "2025-04-30", 400)
+		dose(p[6], a.ID, "2025-03-01", "2025-03-31", 60000)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, a, b
+}
+
+func fig(cat string, n int, coll, mean float64, bands stats.Bands, above, lost int) stats.DoseFigures {
+	return stats.DoseFigures{Category: cat, Monitored: n, CollectiveDose: coll, MeanDose: mean, Bands: bands, AboveInvestigation: above, LostOnly: lost}
+}
+
+func TestDoseFiguresByHand(t *testing.T) {
+	s, _, b := district(t)
+	svc := &reports.Service{Store: s}
+	sup := &domain.User{Role: domain.RoleSupervisor}
+	got, err := svc.Dose(context.Background(), sup, 2025, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := &stats.DoseReport{Year: 2025, Categories: []stats.DoseFigures{
+		fig("2A", 2, 0.0018, 0.9, stats.Bands{To1: 1, To5: 1}, 1, 0),
+		fig("2B", 1, 0, 0, stats.Bands{Zero: 1}, 0, 0),
+		fig("2C", 1, 0, 0, stats.Bands{Zero: 1}, 0, 1),
+		fig("2D", 1, 0.0017, 1.7, stats.Bands{To5: 1}, 1, 0),
+		fig("2E", 1, 0.0045, 4.5, stats.Bands{To5: 1}, 1, 0),
+		fig(stats.Unknown, 2, 0.0602, 30.1, stats.Bands{To1: 1, Above50: 1}, 1, 0),
+	}, All: fig("", 6, 0.0682, 11.367, stats.Bands{Zero: 1, To1: 2, To5: 1, To10: 1, Above50: 1}, 3, 1)}
+	gj, _ := json.Marshal(got)
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		t.Errorf("2025 figures\n got %s\nwant %s", gj, wj)
+	}
+
+	// One institution: B holds P3 (2B zero, unknown 0.200) and P4 (lost).
+	got, err = svc.Dose(context.Background(), sup, 2025, b.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.All.Monitored != 2 || got.All.CollectiveDose != 0.0002 || got.All.LostOnly != 1 || len(got.Categories) != 3 {
+		t.Errorf("institution B: %+v", got)
+	}
+	// Its own user sees the same; another institution's user sees nothing of B.
+	own, err := svc.Dose(context.Background(), &domain.User{Role: domain.RoleInstitution, InstitutionID: b.ID}, 2025, 0)
+	if err != nil || own.All != got.All {
+		t.Errorf("B's user: %+v, %v", own, err)
+	}
+	if _, err := svc.Dose(context.Background(), &domain.User{Role: domain.RoleInstitution, InstitutionID: b.ID + 100}, 2025, b.ID); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("another institution's user asks for B: %v", err)
+	}
+	if _, err := svc.Dose(context.Background(), &domain.User{Role: domain.RoleViewer}, 2025, 0); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("viewer: %v", err)
+	}
+	// 2026 holds P1's record ending in January only.
+	got, _ = svc.Dose(context.Background(), sup, 2026, 0)
+	if got.All.Monitored != 1 || got.All.CollectiveDose != 0.005 || len(got.Categories) != 1 || got.Categories[0].Category != "2A" {
+		t.Errorf("2026: %+v", got)
+	}
+	// A year without records: no categories, zeros.
+	got, _ = svc.Dose(context.Background(), sup, 2020, 0)
+	if got.All.Monitored != 0 || got.All.MeanDose != 0 || len(got.Categories) != 0 {
+		t.Errorf("2020: %+v", got)
+	}
+}
