@@ -21,6 +21,7 @@ import (
 	"radsup/internal/httperr"
 	"radsup/internal/httplog"
 	"radsup/internal/registry"
+	"radsup/internal/reports"
 	"radsup/internal/store"
 )
 
@@ -33,7 +34,9 @@ type Config struct {
 	Audit    *audit.Service    // refusals are audited; nil: one on Registry.Store
 	// Enforcement holds inspectors, plans and draws; nil: one on Registry.Store.
 	Enforcement *enforcement.Service
-	Logger      *slog.Logger
+	// Reports computes statistics; nil: one on Registry.Store.
+	Reports *reports.Service
+	Logger  *slog.Logger
 }
 
 // New returns the API handler. It serves paths starting with /api/v1/; the
@@ -55,7 +58,11 @@ func New(cfg Config) http.Handler {
 	if es == nil {
 		es = &enforcement.Service{Store: cfg.Registry.Store, Today: cfg.Registry.Today}
 	}
-	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, enforcement: es, log: log, mux: http.NewServeMux()}
+	rs := cfg.Reports
+	if rs == nil {
+		rs = &reports.Service{Store: cfg.Registry.Store}
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, enforcement: es, reports: rs, log: log, mux: http.NewServeMux()}
 	s.routes()
 	return s
 }
@@ -67,6 +74,7 @@ type server struct {
 	findings    *findings.Service
 	audit       *audit.Service
 	enforcement *enforcement.Service
+	reports     *reports.Service
 	log         *slog.Logger
 	mux         *http.ServeMux
 

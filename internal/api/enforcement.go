@@ -218,3 +218,32 @@ func (s *server) handleInspectorPut(w http.ResponseWriter, r *http.Request, u *d
 	}
 	return writeJSON(w, http.StatusOK, ins)
 }
+
+// handleDoseStats answers GET /api/v1/stats/dose?year=Y[&institution_id=N]:
+// the occupational dose figures of spec/statistics.md, as `radsup stats
+// dose -format json` prints them.
+func (s *server) handleDoseStats(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	year, inst := 0, int64(0)
+	errs := domain.FieldErrors{}
+	for k, v := range r.URL.Query() {
+		switch k {
+		case "year":
+			year = readInt(k, v[0], 1800, errs)
+		case "institution_id":
+			inst = int64(readInt(k, v[0], 1, errs))
+		default:
+			errs.Add(k, "unknown_filter")
+		}
+	}
+	if year == 0 {
+		errs.Add("year", domain.CodeRequired)
+	}
+	if len(errs) > 0 {
+		return errs.Err()
+	}
+	rep, err := s.reports.Dose(r.Context(), u, year, inst)
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, rep)
+}

@@ -32,6 +32,7 @@ func TestEndpointsCovered(t *testing.T) {
 		// TestPlanEndpoints
 		"GET /api/v1/plans": true, "POST /api/v1/plans": true, "GET /api/v1/plans/{id}": true, "POST /api/v1/plans/{id}/draw": true,
 		"GET /api/v1/plans/{id}/verify": true, "GET /api/v1/inspectors": true, "PUT /api/v1/inspectors/{id}": true,
+		"GET /api/v1/stats/dose": true, // TestStatsAgree in cmd/radsup
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

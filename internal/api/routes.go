@@ -33,6 +33,7 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/plans/{id}/verify", auth.RolesFor(auth.Read, auth.Plan), s.handlePlanVerify)
 	s.handle("GET /api/v1/inspectors", auth.RolesFor(auth.Read, auth.Inspector), s.handleInspectors)
 	s.handle("PUT /api/v1/inspectors/{id}", auth.RolesFor(auth.Update, auth.Inspector), s.handleInspectorPut)
+	s.handle("GET /api/v1/stats/dose", auth.RolesFor(auth.Read, "dose"), s.handleDoseStats)
 }
 
 // crud registers the routes of one resource:

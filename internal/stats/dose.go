@@ -149,3 +149,13 @@ func Dose(year int, people []PersonDose) *DoseReport {
 	r.All.finish()
 	return r
 }
+
+// National is the national register's mean annual effective dose of medical
+// workers by category, 2015 (mSv; spec/reference-data.md §3.1: 邓君 et al.,
+// 中国辐射卫生 2017;26(4):398), to show beside the district's.
+var National = struct {
+	Year int
+	Mean map[string]float64 // by category; "" for all medical workers
+	Cite string
+}{2015, map[string]float64{"": 0.429, "2A": 0.423, "2B": 0.326, "2C": 0.538, "2D": 0.321, "2E": 0.542, "2F": 0.407},
+	"邓君等，中国辐射卫生 2017;26(4):398"}

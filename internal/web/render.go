@@ -10,6 +10,7 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
+	"radsup/internal/stats"
 )
 
 // base is what the layout needs on every page.
@@ -144,8 +145,15 @@ func contains(list []string, s string) bool {
 	return false
 }
 
-// formField is what a hand-made form's field shows besides its input.
+// handField is what a hand-made form's field shows besides its input.
 type handField struct{ Key, Label, Error string }
+
+// doseStatsRow is a row of the dose statistics page.
+type doseStatsRow struct {
+	F           stats.DoseFigures
+	National    float64
+	HasNational bool
+}
 
 // funcs returns the template functions bound to one language.
 func (s *Server) funcs(lang string) template.FuncMap {
@@ -191,6 +199,11 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		// fieldOf is a form field's key, label and error message.
 		"fieldOf": func(errs map[string]string, key, label string) handField {
 			return handField{Key: key, Label: label, Error: errs[key]}
+		},
+		// doseRowOf pairs a row of dose figures with the national mean of its category.
+		"doseRowOf": func(f stats.DoseFigures, national map[string]float64) doseStatsRow {
+			n, ok := national[f.Category]
+			return doseStatsRow{F: f, National: n, HasNational: ok}
 		},
 		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" },
 		"deref": func(t *time.Time) time.Time {

@@ -26,6 +26,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
+	"radsup/internal/reports"
 	"radsup/internal/store"
 )
 
@@ -44,6 +45,7 @@ type Config struct {
 	Audit         *audit.Service       // the audit trail: the auditor's pages, refusals, reveals
 	Imports       *exchange.Jobs       // import jobs; nil: jobs of this server alone, not swept
 	Enforcement   *enforcement.Service // inspectors, plans and draws; nil: one on Store
+	Reports       *reports.Service     // statistics; nil: one on Store
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 }
@@ -73,6 +75,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.New(slog.DiscardHandler)
+	}
+	if cfg.Reports == nil {
+		cfg.Reports = &reports.Service{Store: cfg.Store}
 	}
 	if cfg.Enforcement == nil {
 		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
@@ -118,6 +123,7 @@ var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
+	"stats_dose",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
