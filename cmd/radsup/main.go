@@ -42,6 +42,8 @@ Usage:
   radsup [-db URL] draw verify -plan ID                    recompute a frozen draw from its published seed and pool; exit 1 if it differs
   radsup [-db URL] stats dose -year Y [-institution CREDIT_CODE] [-format table|json|csv]
                                                            occupational dose figures of a year (spec/statistics.md)
+  radsup [-db URL] stats register [-as-of D] [-format table|json|csv]
+                                                           register counts: institutions, workers, equipment, open findings
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)

@@ -24,8 +24,11 @@ import (
 // occupational dose figures of a year, for the district or one
 // institution, exactly as the pages show them.
 func runStats(ctx context.Context, cfg config.Config, args []string, out io.Writer) error {
+	if len(args) == 1 && args[0] == "register" {
+		return runRegister(ctx, cfg, out)
+	}
 	if len(args) != 1 || args[0] != "dose" {
-		return fmt.Errorf("stats: want `stats dose -year Y [-institution CREDIT_CODE]`")
+		return fmt.Errorf("stats: want `stats dose -year Y [-institution CREDIT_CODE]` or `stats register [-as-of D]`")
 	}
 	year := cfg.Year
 	if year == 0 {
@@ -102,4 +105,71 @@ func printDose(out io.Writer, format, lang string, rep *stats.DoseReport) error 
 		return w.Flush()
 	}
 	return fmt.Errorf("stats: -format %q: want table, json or csv", format)
+}
+
+// runRegister prints the register counts as of -as-of (default today).
+func runRegister(ctx context.Context, cfg config.Config, out io.Writer) error {
+	asOf, err := screenDate(cfg.AsOf)
+	if err != nil {
+		return err
+	}
+	s, err := openStore(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	r, err := (&reports.Service{Store: s}).Register(ctx, accounts.Console(domain.RoleSupervisor), asOf)
+	if err != nil {
+		return userError(cfg.Lang, err)
+	}
+	if cfg.Format == "json" {
+		enc := json.NewEncoder(out)
+		enc.SetIndent("", "  ")
+		enc.SetEscapeHTML(false)
+		return enc.Encode(r)
+	}
+	if cfg.Format != "table" && cfg.Format != "csv" {
+		return fmt.Errorf("stats: -format %q: want table, json or csv", cfg.Format)
+	}
+	// One line a figure: section, group, key, count.
+	rows := [][]string{{i18n.T(cfg.Lang, "stats.col.section"), i18n.T(cfg.Lang, "stats.col.group"), i18n.T(cfg.Lang, "stats.col.key"),
+		i18n.T(cfg.Lang, "stats.col.n")}}
+	add := func(section, group string, cs []stats.Count) {
+		for _, c := range cs {
+			rows = append(rows, []string{section, group, c.Key, strconv.Itoa(c.N)})
+		}
+	}
+	one := func(section, key string, n int) { rows = append(rows, []string{section, "", key, strconv.Itoa(n)}) }
+	in, w, e, f := r.Institutions, r.Workers, r.Equipment, r.Findings
+	one("institutions", "total", in.Total)
+	add("institutions", "status", in.ByStatus)
+	add("institutions", "kind", in.ByKind)
+	add("institutions", "street", in.ByStreet)
+	add("institutions", "category", in.ByCategory)
+	one("workers", "total", w.Total)
+	one("workers", "permit", w.Permit)
+	one("workers", "trained", w.Trained)
+	one("workers", "examined", w.Examined)
+	add("workers", "occupation", w.ByOccupation)
+	add("workers", "kind", w.ByKind)
+	add("workers", "street", w.ByStreet)
+	one("equipment", "in_use", e.InUse)
+	one("equipment", "status_tested", e.StatusTested)
+	one("equipment", "protection_tested", e.ProtectionTested)
+	add("equipment", "type", e.ByType)
+	add("equipment", "category", e.ByCategory)
+	one("findings", "open", f.Open)
+	add("findings", "rule", f.ByRule)
+	add("findings", "severity", f.BySeverity)
+	add("findings", "street", f.ByStreet)
+	add("findings", "kind", f.ByKind)
+	if cfg.Format == "csv" {
+		cw := xlsx.NewCSVWriter(out)
+		for _, row := range rows {
+			cw.Write(row)
+		}
+		return cw.Flush()
+	}
+	fmt.Fprintln(out, i18n.T(cfg.Lang, "stats.register.head", r.AsOf))
+	return writeColumns(out, rows)
 }

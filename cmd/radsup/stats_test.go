@@ -15,7 +15,9 @@ import (
 	"testing"
 	"time"
 
+	"radsup/internal/domain"
 	"radsup/internal/htmltest"
+	"radsup/internal/reports"
 	"radsup/internal/stats"
 )
 
@@ -39,6 +41,14 @@ func TestStatsAgree(t *testing.T) {
 	}
 	if fromCLI.All.Monitored == 0 {
 		t.Fatalf("the demo has no dose records in %s", year)
+	}
+	var reg stats.Register
+	if err := json.Unmarshal([]byte(cli("stats", "register", "-format", "json")), &reg); err != nil {
+		t.Fatal(err)
+	}
+	want, err := (&reports.Service{Store: m.Store}).Register(ctx, &domain.User{Role: domain.RoleSupervisor}, domain.DateOf(time.Now()))
+	if err != nil || !reflect.DeepEqual(&reg, want) || reg.Workers.Total == 0 || reg.Equipment.InUse == 0 {
+		t.Errorf("stats register printed %+v, want %+v (%v)", reg, want, err)
 	}
 
 	token := regexp.MustCompile(`[：:]\s*(\S+)\s*$`).FindStringSubmatch(cli("user", "token", "jiandu"))[1]

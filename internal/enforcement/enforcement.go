@@ -197,7 +197,7 @@ func snapshot(tx *store.Tx, f Filter) (*Snapshot, error) {
 	snap := &Snapshot{Pool: make([]PoolUnit, 0, len(cands)), Inspectors: []draw.Inspector{}}
 	for _, c := range cands {
 		pu := PoolUnit{Unit: draw.Unit{CreditCode: c.CreditCode, Name: c.Name, Weight: 1}, InstitutionID: c.InstitutionID,
-			Category: highest(c.Categories), OpenViolations: c.OpenViolations}
+			Category: domain.HighestCategory(c.Categories), OpenViolations: c.OpenViolations}
 		if f.Weighted {
 			pu.Weight = draw.RiskWeight(pu.Category, c.OpenViolations)
 		}
@@ -219,17 +219,6 @@ func snapshot(tx *store.Tx, f Filter) (*Snapshot, error) {
 	}
 	snap.Count = draw.Count(len(snap.Pool), f.Count, f.Ratio)
 	return snap, nil
-}
-
-// highest is the highest category of a set, by the risk order of
-// spec/enforcement.md §2; "" for none.
-func highest(cats map[string]bool) string {
-	for _, c := range []string{"radiotherapy", "nuclear_medicine", "interventional", "xray_imaging"} {
-		if cats[c] {
-			return c
-		}
-	}
-	return ""
 }
 
 func (snap *Snapshot) run(seed string) (*draw.Result, error) {

@@ -54,3 +54,18 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 	}
 	return stats.Dose(year, people), nil
 }
+
+// Register counts the register as of a date: institutions, workers,
+// equipment and open findings, for the district. It is the office's view:
+// supervisors and viewers.
+func (s *Service) Register(ctx context.Context, u *domain.User, asOf domain.Date) (*stats.Register, error) {
+	if !auth.Can(u, auth.Read, auth.Finding) || u.Scope().InstitutionID != 0 {
+		return nil, auth.ErrForbidden
+	}
+	var r *stats.Register
+	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
+		r, err = tx.RegisterCounts(asOf)
+		return err
+	})
+	return r, err
+}

@@ -135,3 +135,89 @@ func TestDoseFiguresByHand(t *testing.T) {
 		t.Errorf("2020: %+v", got)
 	}
 }
+
+// TestRegisterByHand counts a small district whose figures are worked out
+// in the comments; D is the store's today.
+func TestRegisterByHand(t *testing.T) {
+	s := storetest.Open(t)
+	today := domain.DateOf(s.Now())
+	err := s.WithTx(context.Background(), domain.System, func(tx *store.Tx) error {
+		// Institutions: A (open, hospital, radiotherapy licence), B (open,
+		// clinic, X-ray), C (closed, no licence), D (retired: not counted).
+		a := storetest.Institution(t, tx, func(x *domain.Institution) { x.Street = "410102001" })
+		storetest.Licence(t, tx, a.ID, func(l *domain.Licence) { l.Items = []string{"ct", "radiotherapy"} })
+		b := storetest.Institution(t, tx, func(x *domain.Institution) { x.Kind, x.Street = "clinic", "410102002" })
+		storetest.Licence(t, tx, b.ID)
+		c := storetest.Institution(t, tx, func(x *domain.Institution) { x.Status = "closed" })
+		d := storetest.Institution(t, tx)
+		if _, err := store.Retire(tx, store.Institutions, domain.Scope{}, d.ID, d.Version); err != nil {
+			return err
+		}
+		// Workers on D: P1 (2A at A, permit, trained, examined); P2 (2D at
+		// A and 2A at B, no permits, exam three years ago); P3 left
+		// yesterday; P4 starts tomorrow.
+		p1, p2, p3, p4 := storetest.Person(t, tx), storetest.Person(t, tx), storetest.Person(t, tx), storetest.Person(t, tx)
+		storetest.Employment(t, tx, p1.ID, a.ID)
+		storetest.Training(t, tx, p1.ID)
+		storetest.Exam(t, tx, p1.ID)
+		storetest.Employment(t, tx, p2.ID, a.ID, func(e *domain.Employment) { e.Occupation, e.PermitNo, e.PermitIssuedOn = "2D", "", domain.Date{} })
+		storetest.Employment(t, tx, p2.ID, b.ID, func(e *domain.Employment) { e.PermitNo, e.PermitIssuedOn = "", domain.Date{} })
+		storetest.Exam(t, tx, p2.ID, func(x *domain.Exam) { x.ExaminedOn = today.AddDate(-3, 0, 0) })
+		storetest.Employment(t, tx, p3.ID, a.ID, func(e *domain.Employment) { e.EndedOn = today })
+		storetest.Employment(t, tx, p4.ID, a.ID, func(e *domain.Employment) { e.StartedOn = today.AddDate(0, 0, 1) })
+		// Equipment in use at open institutions: A's DR (status test six
+		// months ago, protection test 13 months ago), A's interventional
+		// C-arm, B's intraoral unit; not A's idle CT nor C's DR.
+		dr := storetest.Equipment(t, tx, a.ID)
+		storetest.Test(t, tx, dr.ID, func(x *domain.EquipmentTest) { x.TestedOn = today.AddDate(0, -6, 0) })
+		storetest.Test(t, tx, dr.ID, func(x *domain.EquipmentTest) { x.Kind, x.TestedOn = "protection", today.AddDate(0, -13, 0) })
+		storetest.Equipment(t, tx, a.ID, func(x *domain.Equipment) { x.Type, x.Interventional = "c_arm", true })
+		storetest.Equipment(t, tx, a.ID, func(x *domain.Equipment) { x.Type, x.Status = "ct", "idle" })
+		storetest.Equipment(t, tx, b.ID, func(x *domain.Equipment) { x.Type = "dental_intraoral" })
+		storetest.Equipment(t, tx, c.ID)
+		// Findings: one open at A, one resolved at B.
+		for i, st := range []string{domain.FindingOpen, "resolved"} {
+			inst := []int64{a.ID, b.ID}[i]
+			if err := tx.PutFinding(&domain.Finding{Rule: "EQP-STATUS-OVERDUE", Severity: domain.Violation, SubjectType: "equipment",
+				SubjectKey: "k", SubjectID: int64(i + 1), InstitutionID: inst, Template: "EQP-STATUS-OVERDUE",
+				DueOn: today, Status: st, FirstSeen: today, LastSeen: today}); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	svc := &reports.Service{Store: s}
+	r, err := svc.Register(context.Background(), &domain.User{Role: domain.RoleSupervisor}, today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := func(kv ...any) []stats.Count {
+		var out []stats.Count
+		for i := 0; i < len(kv); i += 2 {
+			out = append(out, stats.Count{Key: kv[i].(string), N: kv[i+1].(int)})
+		}
+		return out
+	}
+	want := &stats.Register{AsOf: today.String(),
+		Institutions: stats.Institutions{Total: 3, ByStatus: c("open", 2, "closed", 1),
+			ByKind: c("general_hospital", 2, "clinic", 1), ByStreet: c("410102001", 2, "410102002", 1),
+			ByCategory: c("", 1, "radiotherapy", 1, "xray_imaging", 1)},
+		Workers: stats.Workers{Total: 2, Permit: 1, Trained: 1, Examined: 1, PermitShare: 0.5, TrainedShare: 0.5, ExaminedShare: 0.5,
+			ByOccupation: c("2A", 2, "2D", 1), ByKind: c("general_hospital", 2, "clinic", 1), ByStreet: c("410102001", 2, "410102002", 1)},
+		Equipment: stats.Equipment{InUse: 3, StatusTested: 1, ProtectionTested: 0, StatusShare: 0.3333, ProtectionShare: 0,
+			ByType: c("c_arm", 1, "dental_intraoral", 1, "dr", 1), ByCategory: c("xray_imaging", 2, "interventional", 1)},
+		Findings: stats.OpenFindings{Open: 1, ByRule: c("EQP-STATUS-OVERDUE", 1), BySeverity: c("violation", 1),
+			ByStreet: c("410102001", 1), ByKind: c("general_hospital", 1)},
+	}
+	gj, _ := json.Marshal(r)
+	wj, _ := json.Marshal(want)
+	if string(gj) != string(wj) {
+		t.Errorf("register\n got %s\nwant %s", gj, wj)
+	}
+	if _, err := svc.Register(context.Background(), &domain.User{Role: domain.RoleInstitution, InstitutionID: 1}, today); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("institution user: %v", err)
+	}
+}
