@@ -423,3 +423,23 @@ func findingSubject(f *domain.Finding) string {
 	}
 	return f.SubjectKey
 }
+
+// Template writes the import template of kinds (all when none) for u: its
+// example rows name u's own institution by its credit code when u is bound
+// to one, else a neutral example code that no institution has.
+func Template(ctx context.Context, s *store.Store, u *domain.User, w io.Writer, kinds ...*xlsx.Kind) error {
+	code := ""
+	if id := u.Scope().InstitutionID; id != 0 {
+		err := s.View(ctx, func(tx *store.Tx) error {
+			inst, err := store.Find(tx, store.Institutions, u.Scope(), id)
+			if err == nil {
+				code = inst.CreditCode
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return xlsx.WriteTemplateFor(w, code, kinds...)
+}

@@ -1,14 +1,19 @@
 package exchange_test
 
 import (
+	"bytes"
 	"errors"
 	"strings"
 	"testing"
 
+	"github.com/xuri/excelize/v2"
+
+	"radsup/internal/demo"
 	"radsup/internal/domain"
 	"radsup/internal/exchange"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
+	"radsup/internal/xlsx"
 )
 
 // brokenWriter fails every write, as a download whose reader went away.
@@ -66,5 +71,51 @@ func TestExportAuditsFirst(t *testing.T) {
 	}
 	if n := e.count("audit_events"); n != before {
 		t.Errorf("refused exports wrote %d audit events", n-before)
+	}
+}
+
+// TestTemplateNamesTheUsersInstitution: an institution user's template
+// shows its own credit code as the example; a supervisor's a neutral code,
+// no institution's of the register.
+func TestTemplateNamesTheUsersInstitution(t *testing.T) {
+	e := newEnv(t)
+	scale, _ := demo.ScaleByName("district")
+	if _, err := demo.Load(ctx, e.s, scale, 7, today); err != nil {
+		t.Fatal(err)
+	}
+	codes := map[string]bool{}
+	var first *domain.Institution
+	err := e.s.View(ctx, func(tx *store.Tx) error {
+		return store.Each(tx, store.Institutions, domain.Scope{}, store.Filter{Retired: true}, func(x *domain.Institution) error {
+			codes[x.CreditCode] = true
+			if first == nil {
+				first = x
+			}
+			return nil
+		})
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	example := func(u *domain.User) string {
+		var buf bytes.Buffer
+		if err := exchange.Template(ctx, e.s, u, &buf, xlsx.KindByName("licences")); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		v, _ := f.GetCellValue("许可证", "A2")
+		return v
+	}
+	inst := &domain.User{Username: "i", Role: domain.RoleInstitution, InstitutionID: first.ID}
+	if got := example(inst); got != first.CreditCode {
+		t.Errorf("institution user's example credit code %q, want its own %q", got, first.CreditCode)
+	}
+	super := &domain.User{Username: "s", Role: domain.RoleSupervisor}
+	if got := example(super); got == "" || codes[got] {
+		t.Errorf("supervisor's example credit code %q is an institution's of the register", got)
 	}
 }

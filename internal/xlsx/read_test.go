@@ -386,8 +386,8 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(writeFile(t, "old.xls", []byte{0xD0, 0xCF, 0x11, 0xE0}), ""); !errors.Is(err, ErrFormat) {
 		t.Errorf(".xls: %v, want ErrFormat", err)
 	}
-	if _, err := Open(writeFile(t, "fake.xlsx", []byte("身份证号,姓名\n")), ""); !errors.Is(err, ErrFormat) {
-		t.Errorf("a CSV named .xlsx: %v, want ErrFormat", err)
+	if _, err := Open(writeFile(t, "fake.xlsx", []byte("身份证号,姓名\n")), ""); !errors.Is(err, ErrDamaged) {
+		t.Errorf("a CSV named .xlsx: %v, want ErrDamaged", err)
 	}
 	if _, err := Open(writeFile(t, "a.csv", []byte("身份证号,姓名\n")), "nonsense"); err == nil {
 		t.Error("an unknown kind hint was accepted")
