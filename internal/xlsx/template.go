@@ -175,11 +175,12 @@ func (t *template) instructions(kinds []*Kind) error {
 }
 
 // templateColumns are the columns a template shows: all but the composite
-// dose period, which the instructions describe.
+// dose period, which the instructions describe, and the read-only columns
+// of an export.
 func templateColumns(k *Kind) []Column {
 	var cols []Column
 	for _, c := range k.Columns {
-		if c.Key != periodColumn.Key {
+		if c.Key != periodColumn.Key && !c.ReadOnly {
 			cols = append(cols, c)
 		}
 	}
