@@ -140,7 +140,7 @@ func wholeOf(u *domain.User, opts []Whole) (*Whole, error) {
 
 // auditExport writes the audit event of an export in its own transaction.
 func auditExport(ctx context.Context, s *store.Store, actor domain.Actor, entity string, detail map[string]any) error {
-	return s.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("export", entity, 0, detail) })
+	return s.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit(domain.AuditExport, entity, 0, detail) })
 }
 
 // exportRows streams the records of kind k that u may see and that match

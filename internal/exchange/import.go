@@ -193,7 +193,7 @@ func (r *run) finish(tx *store.Tx, paths []string) error {
 		return err
 	}
 	if r.rep.Changed() > 0 {
-		if err := r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
+		if err := r.b.Audit(domain.AuditImport, "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
 			return err
 		}
 	}
