@@ -378,11 +378,13 @@ func better(c, best candidate) bool {
 	return c.missing < best.missing
 }
 
-// matchRow returns the keys of k's columns a header row names.
+// matchRow returns the keys of k's columns a header row names. The
+// read-only columns of an export do not count: they say nothing of the
+// kind (机构名称 heads an institutions sheet as well as an equipment export).
 func matchRow(k *Kind, cells []string) map[string]bool {
 	keys := map[string]bool{}
 	for _, h := range cells {
-		if key, ok := k.match(h); ok {
+		if key, ok := k.match(h); ok && !mustColumn(k, key).ReadOnly {
 			keys[key] = true
 		}
 	}

@@ -484,3 +484,12 @@ func TestValidUTF8AcrossChunks(t *testing.T) {
 		t.Error("GBK bytes at the end were taken for UTF-8")
 	}
 }
+
+// TestReadOnlyColumnsDoNotNameTheKind: a sheet headed 机构名称 and
+// 统一社会信用代码 is an institutions sheet, though an equipment export has
+// both columns too (its 机构名称 is read-only).
+func TestReadOnlyColumnsDoNotNameTheKind(t *testing.T) {
+	if k, _ := recognise([]string{"机构名称", "统一社会信用代码"}, nil); k == nil || k.Name != "institutions" {
+		t.Errorf("recognised as %v, want institutions", k)
+	}
+}
