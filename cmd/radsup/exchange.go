@@ -64,6 +64,8 @@ func runImport(ctx context.Context, cfg config.Config, files []string, stdout, s
 		return fmt.Errorf("%s (%w)", i18n.T(cfg.Lang, "import.unsafe"), err)
 	case errors.Is(err, xlsx.ErrFormat):
 		return fmt.Errorf("%s (%w)", i18n.T(cfg.Lang, "import.bad_type"), err)
+	case errors.Is(err, xlsx.ErrDamaged):
+		return fmt.Errorf("%s (%w)", i18n.T(cfg.Lang, "import.damaged"), err)
 	case err != nil:
 		return err
 	}

@@ -140,7 +140,7 @@ func (s *Service) RevokeToken(ctx context.Context, actor domain.Actor, u *domain
 // Throttled records a login refused because the client address tried too
 // often.
 func (s *Service) Throttled(ctx context.Context, actor domain.Actor) error {
-	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("login_throttled", "user", 0, nil) })
+	return s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit(domain.AuditLoginThrottled, "user", 0, nil) })
 }
 
 // Console is the user of a console command run on the server (radsup user

@@ -91,14 +91,14 @@ func (s *Service) Login(ctx context.Context, username, password string, actor do
 	ok, verr := verify(hash, password)
 	if user == nil || user.Disabled {
 		actor.Username = triedName(username)
-		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("login_failed", "user", 0, nil) })
+		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit(domain.AuditLoginFailed, "user", 0, nil) })
 		return nil, ErrLogin
 	}
 	actor.UserID, actor.Username, actor.Role = user.ID, user.Username, user.Role
 	now := s.Store.Now()
 	if now.Before(user.LockedUntil) {
 		s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-			return tx.Audit("login_failed", "user", user.ID, map[string]any{"locked_until": user.LockedUntil})
+			return tx.Audit(domain.AuditLoginFailed, "user", user.ID, map[string]any{"locked_until": user.LockedUntil})
 		})
 		return nil, ErrLocked
 	}
@@ -118,9 +118,9 @@ func (s *Service) Login(ctx context.Context, username, password string, actor do
 		return nil, ErrLogin
 	}
 	if user.TOTPSecret != "" {
-		return s.open(ctx, actor, user, domain.SessionMFA, mfaWindow, "login_password")
+		return s.open(ctx, actor, user, domain.SessionMFA, mfaWindow, domain.AuditLoginPassword)
 	}
-	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
+	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, domain.AuditLogin)
 }
 
 // triedName is a username as typed, made safe to record: valid UTF-8,
@@ -213,7 +213,7 @@ func (s *Service) SecondFactor(ctx context.Context, pending, code string, actor 
 	if err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.DeleteSession(auth.HashToken(pending)) }); err != nil {
 		return nil, err
 	}
-	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, "login")
+	return s.open(ctx, actor, user, "", time.Duration(pol.SessionHours)*time.Hour, domain.AuditLogin)
 }
 
 // Session returns a live session and its user, or ErrNotFound. A session
@@ -243,7 +243,7 @@ func (s *Service) Session(ctx context.Context, token string) (*domain.Session, *
 			if err := tx.DeleteSession(th); err != nil {
 				return err
 			}
-			return tx.Audit("session_expired", "user", u.ID, nil)
+			return tx.Audit(domain.AuditSessionExpired, "user", u.ID, nil)
 		})
 		return nil, nil, fmt.Errorf("accounts: session expired: %w", store.ErrNotFound)
 	}
@@ -307,7 +307,7 @@ func (s *Service) Logout(ctx context.Context, token string, actor domain.Actor) 
 		if err := tx.DeleteSession(auth.HashToken(token)); err != nil {
 			return err
 		}
-		return tx.Audit("logout", "user", actor.UserID, nil)
+		return tx.Audit(domain.AuditLogout, "user", actor.UserID, nil)
 	})
 }
 
@@ -394,7 +394,7 @@ func (s *Service) ChangePassword(ctx context.Context, actor domain.Actor, u *dom
 		return nil, err
 	}
 	u.MustChange, u.PasswordChangedAt = false, s.Store.Now()
-	return s.open(ctx, actor, u, "", time.Duration(pol.SessionHours)*time.Hour, "session_renewed")
+	return s.open(ctx, actor, u, "", time.Duration(pol.SessionHours)*time.Hour, domain.AuditSessionRenewed)
 }
 
 // EnrolTOTP stores the user's second factor once a code from the app proves

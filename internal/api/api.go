@@ -128,7 +128,7 @@ func (s *server) handle(pattern string, roles auth.Roles, h handler) {
 
 // auditDenied records a permission denial: who tried what.
 func (s *server) auditDenied(r *http.Request, u *domain.User) {
-	err := s.audit.Record(r.Context(), actor(r, u), "denied", "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
+	err := s.audit.Record(r.Context(), actor(r, u), domain.AuditDenied, "api", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
 	if err != nil {
 		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
 	}

@@ -35,6 +35,7 @@ type Page struct {
 	Events  []*domain.AuditEvent
 	Total   int
 	Actions []string
+	Names   Names // the names of the records the events are about
 }
 
 // Events returns the events matching f, newest first, if u may read the
@@ -51,6 +52,9 @@ func (s *Service) Events(ctx context.Context, u *domain.User, f store.AuditFilte
 		}
 		for i, e := range p.Events {
 			p.Events[i] = masked(e)
+		}
+		if p.Names, err = names(tx, p.Events); err != nil {
+			return err
 		}
 		p.Actions, err = tx.AuditActions()
 		return err
@@ -81,7 +85,7 @@ func (s *Service) Verify(ctx context.Context, actor domain.Actor, u *domain.User
 	if err != nil {
 		return nil, err
 	}
-	err = s.Record(ctx, actor, "audit_verify", "audit", 0, map[string]any{"events": rep.Events, "whole": rep.Break == nil})
+	err = s.Record(ctx, actor, domain.AuditVerify, "audit", 0, map[string]any{"events": rep.Events, "whole": rep.Break == nil})
 	return rep, err
 }
 
@@ -120,7 +124,7 @@ func (s *Service) Export(ctx context.Context, actor domain.Actor, u *domain.User
 	if !auth.Can(u, auth.Export, auth.AuditTrail) {
 		return 0, auth.ErrForbidden
 	}
-	if err := s.Record(ctx, actor, "export", "audit", 0, map[string]any{"filter": f}); err != nil {
+	if err := s.Record(ctx, actor, domain.AuditExport, "audit", 0, map[string]any{"filter": f}); err != nil {
 		return 0, err
 	}
 	k := &xlsx.Kind{Name: "audit", Entity: "audit", Sheet: i18n.T(lang, "audit.sheet")}

@@ -33,7 +33,7 @@ func Load(ctx context.Context, s *store.Store, scale Scale, seed int64, asOf dom
 		if err := Generate(scale, seed, asOf, &storeSink{l: l, c: &c}); err != nil {
 			return err
 		}
-		return tx.Audit("demo_load", "", 0, map[string]any{"scale": scale.Name, "seed": seed, "as_of": asOf.String(), "records": c.Total()})
+		return tx.Audit(domain.AuditDemoLoad, "", 0, map[string]any{"scale": scale.Name, "seed": seed, "as_of": asOf.String(), "records": c.Total()})
 	})
 	return c, err
 }

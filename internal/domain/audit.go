@@ -19,3 +19,44 @@ type AuditEvent struct {
 	PrevHash  string
 	Hash      string
 }
+
+// The actions of audit events. Every action written is one of these, and
+// each has a label in every language (locales/audit, "audit.action.KEY").
+const (
+	AuditCreate         = "create"
+	AuditUpdate         = "update"
+	AuditRetire         = "retire"
+	AuditRestore        = "restore"
+	AuditImport         = "import"
+	AuditExport         = "export"
+	AuditReveal         = "reveal"
+	AuditAccess         = "access"
+	AuditDenied         = "denied"
+	AuditLogin          = "login"
+	AuditLoginPassword  = "login_password"
+	AuditLoginFailed    = "login_failed"
+	AuditLoginThrottled = "login_throttled"
+	AuditLogout         = "logout"
+	AuditSessionRenewed = "session_renewed"
+	AuditSessionExpired = "session_expired"
+	AuditLockout        = "lockout"
+	AuditUnlock         = "unlock"
+	AuditPassword       = "password"
+	AuditRevoke         = "revoke"
+	AuditTOTPEnrol      = "totp_enrol"
+	AuditTOTPReset      = "totp_reset"
+	AuditSettings       = "settings"
+	AuditDismiss        = "dismiss"
+	AuditReopen         = "reopen"
+	AuditVerify         = "audit_verify"
+	AuditPrune          = "audit_prune"
+	AuditDemoLoad       = "demo_load"
+)
+
+// AuditActions lists every action of audit events.
+var AuditActions = []string{
+	AuditCreate, AuditUpdate, AuditRetire, AuditRestore, AuditImport, AuditExport, AuditReveal, AuditAccess,
+	AuditDenied, AuditLogin, AuditLoginPassword, AuditLoginFailed, AuditLoginThrottled, AuditLogout,
+	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
+	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
+}

@@ -139,10 +139,35 @@ func TestPersonDerivesAndChecksIDFields(t *testing.T) {
 	}
 }
 
+// TestDateOrderNamesThePair: each pair of dates in order has its own code,
+// so that the message names both fields (安装日期不能早于出厂日期).
+func TestDateOrderNamesThePair(t *testing.T) {
+	eq := &Equipment{ManufacturedOn: MustDate("2024-05-01"), InstalledOn: MustDate("2024-04-30")}
+	if errs := eq.Validate(today); errs["installed_on"] != CodeInstalledBeforeManufactured {
+		t.Errorf("installed before manufactured: %v", errs)
+	}
+	lic := &Licence{IssuedOn: MustDate("2024-05-01"), ValidUntil: MustDate("2024-04-30")}
+	if errs := lic.Validate(today); errs["valid_until"] != CodeValidBeforeIssued {
+		t.Errorf("valid until before issued: %v", errs)
+	}
+	d := &DoseRecord{PeriodStart: MustDate("2024-05-01"), PeriodEnd: MustDate("2024-04-30")}
+	if errs := d.Validate(today); errs["period_end"] != CodePeriodEndBeforeStart {
+		t.Errorf("period end before start: %v", errs)
+	}
+	codes := []string{CodeValidBeforeIssued, CodeEndedBeforeStarted, CodePeriodEndBeforeStart, CodeInstalledBeforeManufactured}
+	seen := map[string]bool{}
+	for _, c := range codes {
+		if seen[c] || c == CodeEndBeforeStart {
+			t.Errorf("date-order code %q is not one per pair", c)
+		}
+		seen[c] = true
+	}
+}
+
 func TestRecordDateOrder(t *testing.T) {
 	e := &Employment{PersonID: 1, InstitutionID: 1, Occupation: "2a", StartedOn: MustDate("2024-01-10"), EndedOn: MustDate("2024-01-09")}
 	e.Normalize()
-	if errs := e.Validate(today); errs["ended_on"] != CodeEndBeforeStart || e.Occupation != "2A" {
+	if errs := e.Validate(today); errs["ended_on"] != CodeEndedBeforeStarted || e.Occupation != "2A" {
 		t.Errorf("end before start: %v", errs)
 	}
 	e.EndedOn = e.StartedOn

@@ -8,23 +8,30 @@ import (
 
 // Field error codes (i18n keys under "field.").
 const (
-	CodeRequired       = "required"
-	CodeTooLong        = "too_long"
-	CodeTooShort       = "too_short"
-	CodeEnum           = "enum"
-	CodeNegative       = "negative"
-	CodeNotPositive    = "not_positive"
+	CodeRequired    = "required"
+	CodeTooLong     = "too_long"
+	CodeTooShort    = "too_short"
+	CodeEnum        = "enum"
+	CodeNegative    = "negative"
+	CodeNotPositive = "not_positive"
+	// CodeEndBeforeStart is the general date-order code of reports stored
+	// by earlier versions; each pair of dates now has its own code.
 	CodeEndBeforeStart = "end_before_start"
-	CodeFuture         = "future"
-	CodeGenderMismatch = "gender_mismatch"
-	CodeBirthMismatch  = "birth_mismatch"
-	CodeDivision       = "division_code"
-	CodeStreet         = "street"
-	CodePhone          = "phone"
-	CodeDoseLost       = "dose_lost"
-	CodeControl        = "control"
-	CodeDateRange      = "date_range"
-	CodeTooMany        = "too_many"
+	// Date-order codes, one per pair of fields: the message names both.
+	CodeValidBeforeIssued           = "valid_until_before_issued_on"
+	CodeEndedBeforeStarted          = "ended_on_before_started_on"
+	CodePeriodEndBeforeStart        = "period_end_before_period_start"
+	CodeInstalledBeforeManufactured = "installed_on_before_manufactured_on"
+	CodeFuture                      = "future"
+	CodeGenderMismatch              = "gender_mismatch"
+	CodeBirthMismatch               = "birth_mismatch"
+	CodeDivision                    = "division_code"
+	CodeStreet                      = "street"
+	CodePhone                       = "phone"
+	CodeDoseLost                    = "dose_lost"
+	CodeControl                     = "control"
+	CodeDateRange                   = "date_range"
+	CodeTooMany                     = "too_many"
 )
 
 // validator collects field errors while checking a record.
@@ -97,10 +104,10 @@ func (v *validator) date(field string, d Date, required bool) {
 	}
 }
 
-// order checks that end (if set) is not before start.
-func (v *validator) order(endField string, start, end Date) {
+// order checks that end (if set) is not before start; code names the pair.
+func (v *validator) order(endField, code string, start, end Date) {
 	if !start.IsZero() && !end.IsZero() && end.Before(start) {
-		v.errs.Add(endField, CodeEndBeforeStart)
+		v.errs.Add(endField, code)
 	}
 }
 
@@ -199,7 +206,7 @@ func (x *Licence) Validate(today Date) FieldErrors {
 	v.date("issued_on", x.IssuedOn, true)
 	v.notFuture("issued_on", x.IssuedOn, today)
 	v.date("valid_until", x.ValidUntil, true)
-	v.order("valid_until", x.IssuedOn, x.ValidUntil)
+	v.order("valid_until", CodeValidBeforeIssued, x.IssuedOn, x.ValidUntil)
 	if len(x.Items) == 0 {
 		v.errs.Add("items", CodeRequired)
 	}
@@ -274,7 +281,7 @@ func (x *Employment) Validate(today Date) FieldErrors {
 	v.enums(x)
 	v.length("job", x.Job, 1, 50)
 	v.date("started_on", x.StartedOn, true)
-	v.order("ended_on", x.StartedOn, x.EndedOn)
+	v.order("ended_on", CodeEndedBeforeStarted, x.StartedOn, x.EndedOn)
 	v.length("permit_no", x.PermitNo, 1, 50)
 	v.notFuture("permit_issued_on", x.PermitIssuedOn, today)
 	return v.errs
@@ -328,7 +335,7 @@ func (x *DoseRecord) Validate(today Date) FieldErrors {
 	v.ref("institution_id", x.InstitutionID)
 	v.date("period_start", x.PeriodStart, true)
 	v.date("period_end", x.PeriodEnd, true)
-	v.order("period_end", x.PeriodStart, x.PeriodEnd)
+	v.order("period_end", CodePeriodEndBeforeStart, x.PeriodStart, x.PeriodEnd)
 	v.notFuture("period_end", x.PeriodEnd, today)
 	if !x.Hp10.Set && !x.Lost {
 		v.errs.Add("hp10", CodeDoseLost)
@@ -361,7 +368,7 @@ func (x *Equipment) Validate(today Date) FieldErrors {
 	v.required("serial_no", x.SerialNo)
 	v.length("serial_no", x.SerialNo, 1, 100)
 	v.notFuture("manufactured_on", x.ManufacturedOn, today)
-	v.order("installed_on", x.ManufacturedOn, x.InstalledOn)
+	v.order("installed_on", CodeInstalledBeforeManufactured, x.ManufacturedOn, x.InstalledOn)
 	v.length("room", x.Room, 1, 100)
 	return v.errs
 }

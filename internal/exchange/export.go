@@ -1,9 +1,11 @@
 package exchange
 
 import (
+	"cmp"
 	"context"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -138,7 +140,7 @@ func wholeOf(u *domain.User, opts []Whole) (*Whole, error) {
 
 // auditExport writes the audit event of an export in its own transaction.
 func auditExport(ctx context.Context, s *store.Store, actor domain.Actor, entity string, detail map[string]any) error {
-	return s.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit("export", entity, 0, detail) })
+	return s.WithTx(ctx, actor, func(tx *store.Tx) error { return tx.Audit(domain.AuditExport, entity, 0, detail) })
 }
 
 // exportRows streams the records of kind k that u may see and that match
@@ -237,25 +239,35 @@ var exportByKind = map[string]exportOps{
 	"tests":        exportOf(store.Tests),
 }
 
-// refs hold what reference columns show: credit codes by institution id,
-// ID numbers by person id, and credit code and serial number by device id.
+// refs hold what reference and read-only columns show: credit codes and
+// names by institution id, ID numbers by person id, credit code and serial
+// number by device id, and a person's employers by person id.
 type refs struct {
-	codes   map[int64]string
-	ids     map[int64]string
-	devices map[int64][2]string
+	codes     map[int64]string
+	names     map[int64]string
+	ids       map[int64]string
+	devices   map[int64][2]string
+	deviceOrg map[int64]int64
+	employers map[int64][]string
 }
 
 // loadRefs reads the references the rows of a kind need, within the scope.
 func loadRefs(tx *store.Tx, sc domain.Scope, kind string) (refs, error) {
-	r := refs{codes: map[int64]string{}, ids: map[int64]string{}, devices: map[int64][2]string{}}
+	r := refs{codes: map[int64]string{}, names: map[int64]string{}, ids: map[int64]string{},
+		devices: map[int64][2]string{}, deviceOrg: map[int64]int64{}, employers: map[int64][]string{}}
 	need := parents(kind)
 	all := store.Filter{Retired: true}
-	if need.inst || need.equip {
+	if need.inst || need.equip || kind == "people" {
 		err := store.Each(tx, store.Institutions, sc, all, func(x *domain.Institution) error {
-			r.codes[x.ID] = x.CreditCode
+			r.codes[x.ID], r.names[x.ID] = x.CreditCode, x.Name
 			return nil
 		})
 		if err != nil {
+			return r, err
+		}
+	}
+	if kind == "people" {
+		if err := r.loadEmployers(tx, sc); err != nil {
 			return r, err
 		}
 	}
@@ -271,6 +283,7 @@ func loadRefs(tx *store.Tx, sc domain.Scope, kind string) (refs, error) {
 	if need.equip {
 		err := store.Each(tx, store.Equipment, sc, all, func(x *domain.Equipment) error {
 			r.devices[x.ID] = [2]string{r.codes[x.InstitutionID], x.SerialNo}
+			r.deviceOrg[x.ID] = x.InstitutionID
 			return nil
 		})
 		if err != nil {
@@ -278,6 +291,29 @@ func loadRefs(tx *store.Tx, sc domain.Scope, kind string) (refs, error) {
 		}
 	}
 	return r, nil
+}
+
+// loadEmployers reads the names of the institutions each person works at
+// now (employments not ended), within the scope, in the order of the
+// employments' start.
+func (r *refs) loadEmployers(tx *store.Tx, sc domain.Scope) error {
+	var emps []*domain.Employment
+	err := store.Each(tx, store.Employments, sc, store.Filter{}, func(x *domain.Employment) error {
+		if x.EndedOn.IsZero() {
+			emps = append(emps, x)
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(emps, func(a, b *domain.Employment) int { return a.StartedOn.Time().Compare(b.StartedOn.Time()) })
+	for _, x := range emps {
+		if name := r.names[x.InstitutionID]; name != "" && !slices.Contains(r.employers[x.PersonID], name) {
+			r.employers[x.PersonID] = append(r.employers[x.PersonID], name)
+		}
+	}
+	return nil
 }
 
 // exportRow formats a record in the given columns, as a person would type
@@ -300,6 +336,8 @@ func exportRow(k *xlsx.Kind, keys []string, rec domain.Record, r refs) []string 
 		inst = x.InstitutionID
 	case *domain.EquipmentTest:
 		equip = x.EquipmentID
+	case *domain.Person:
+		person = x.ID
 	}
 	for i, key := range keys {
 		col := k.Columns[columnIndex(k, key)]
@@ -318,6 +356,14 @@ func exportRow(k *xlsx.Kind, keys []string, rec domain.Record, r refs) []string 
 			out[i] = r.ids[person]
 		case "serial_no":
 			out[i] = r.devices[equip][1]
+		case "institution_name":
+			if equip != 0 {
+				out[i] = r.names[r.deviceOrg[equip]]
+			} else {
+				out[i] = r.names[inst]
+			}
+		case "employers":
+			out[i] = strings.Join(r.employers[person], "、")
 		}
 	}
 	return out
@@ -358,9 +404,11 @@ func display(f domain.Field, v string) string {
 	return v
 }
 
-// findingColumns are the columns of a findings export; findings are not imported.
-var findingColumns = []string{"rule", "title", "severity", "status", "institution", "subject_type", "subject_key",
-	"message", "due_on", "first_seen", "basis"}
+// findingColumns are the columns of a findings export; findings are not
+// imported. The institution's name, what the rule asks to be done and a
+// dismissal's reason, author and time are for the reader of the sheet.
+var findingColumns = []string{"rule", "title", "severity", "status", "institution", "institution_name", "subject_type", "subject_key",
+	"message", "action", "due_on", "first_seen", "basis", "dismiss_reason", "dismissed_by", "dismissed_at"}
 
 // findingsKind is the sheet of a findings export with its headers in lang
 // (the writers head a column with its ZH label).
@@ -375,8 +423,10 @@ func findingsKind(lang string) *xlsx.Kind {
 
 // ExportFindings writes the findings u may see that match f (its limit is
 // ignored), most serious first, in lang (default zh-CN): the messages,
-// titles, labels and legal basis. As Export, it writes the audit event,
-// with the number of findings, before the first row leaves.
+// titles, labels, what to do and legal basis, the institution by code and
+// name, and who dismissed a finding (by display name), when and why. As
+// Export, it writes the audit event, with the number of findings, before
+// the first row leaves.
 func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.User, f store.FindingFilter, w io.Writer, format Format, lang ...string) (int, error) {
 	if !auth.Can(u, auth.Export, auth.Finding) {
 		return 0, auth.ErrForbidden
@@ -393,6 +443,10 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 	if err != nil {
 		return 0, err
 	}
+	names, err := findingNames(ctx, s, u, page.Findings)
+	if err != nil {
+		return 0, err
+	}
 	detail := map[string]any{"kind": "findings", "rows": len(page.Findings), "format": string(format), "lang": l}
 	if err := auditExport(ctx, s, actor, "finding", detail); err != nil {
 		return 0, err
@@ -405,14 +459,76 @@ func ExportFindings(ctx context.Context, s *store.Store, actor domain.Actor, u *
 		return 0, err
 	}
 	for _, x := range page.Findings {
-		err := t.row([]string{x.Rule, screening.Title(l, x.Template), screening.SeverityLabel(l, x.Severity),
-			screening.StatusLabel(l, x.Status), x.InstitutionCode, screening.SubjectLabel(l, x.SubjectType), findingSubject(x),
-			screening.Message(l, x.Template, x.Evidence, x.DueOn), x.DueOn.String(), x.FirstSeen.String(), screening.Basis(l, x.Rule)})
-		if err != nil {
+		if err := t.row(findingRow(l, x, names)); err != nil {
 			return 0, err
 		}
 	}
 	return len(page.Findings), t.close()
+}
+
+// findingRow is a finding in the columns of a findings export, in lang.
+func findingRow(l string, x *domain.Finding, n names) []string {
+	reason, by, at := "", "", ""
+	if x.Status == domain.FindingDismissed {
+		reason, by = x.DismissReason, cmp.Or(n.users[x.DismissedBy], x.DismissedBy)
+		if !x.DismissedAt.IsZero() {
+			at = x.DismissedAt.Local().Format("2006-01-02 15:04")
+		}
+	}
+	return []string{x.Rule, screening.Title(l, x.Template), screening.SeverityLabel(l, x.Severity),
+		screening.StatusLabel(l, x.Status), x.InstitutionCode, n.institutions[x.InstitutionID],
+		screening.SubjectLabel(l, x.SubjectType), findingSubject(x),
+		screening.Message(l, x.Template, x.Evidence, x.DueOn), screening.Action(l, x.Rule), x.DueOn.String(),
+		x.FirstSeen.String(), screening.Basis(l, x.Rule), reason, by, at}
+}
+
+// names are the names a findings export shows: institutions' by id, users'
+// display names by username.
+type names struct {
+	institutions map[int64]string
+	users        map[string]string
+}
+
+// findingNames reads, at once, the names of the institutions the findings
+// name and the display names of who dismissed them.
+func findingNames(ctx context.Context, s *store.Store, u *domain.User, fs []*domain.Finding) (names, error) {
+	n := names{institutions: map[int64]string{}, users: map[string]string{}}
+	var ids []int64
+	var users []string
+	for _, f := range fs {
+		if f.InstitutionID != 0 {
+			ids = append(ids, f.InstitutionID)
+		}
+		if f.DismissedBy != "" {
+			users = append(users, f.DismissedBy)
+		}
+	}
+	slices.Sort(ids)
+	slices.Sort(users)
+	ids, users = slices.Compact(ids), slices.Compact(users)
+	err := s.View(ctx, func(tx *store.Tx) error {
+		if len(ids) > 0 {
+			xs, err := store.FindByIDs(tx, store.Institutions, u.Scope(), ids)
+			if err != nil {
+				return err
+			}
+			for _, x := range xs {
+				n.institutions[x.ID] = x.Name
+			}
+		}
+		for _, name := range users {
+			x, err := tx.FindUserByUsername(name)
+			if store.IsNotFound(err) {
+				continue
+			}
+			if err != nil {
+				return err
+			}
+			n.users[name] = x.DisplayName
+		}
+		return nil
+	})
+	return n, err
 }
 
 // findingSubject is the subject key a finding export shows: a person's ID
@@ -422,4 +538,24 @@ func findingSubject(f *domain.Finding) string {
 		return domain.MaskIDNumber(f.SubjectKey)
 	}
 	return f.SubjectKey
+}
+
+// Template writes the import template of kinds (all when none) for u: its
+// example rows name u's own institution by its credit code when u is bound
+// to one, else a neutral example code that no institution has.
+func Template(ctx context.Context, s *store.Store, u *domain.User, w io.Writer, kinds ...*xlsx.Kind) error {
+	code := ""
+	if id := u.Scope().InstitutionID; id != 0 {
+		err := s.View(ctx, func(tx *store.Tx) error {
+			inst, err := store.Find(tx, store.Institutions, u.Scope(), id)
+			if err == nil {
+				code = inst.CreditCode
+			}
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return xlsx.WriteTemplateFor(w, code, kinds...)
 }

@@ -106,12 +106,57 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		err = im.Store.WithTx(ctx, actor, work)
 	}
 	if errors.Is(err, errInvalid) {
+		r.rep.nothingAdded()
 		return r.rep, nil
 	}
 	if err != nil {
 		return nil, err
 	}
+	r.rep.sortProblems()
 	return r.rep, nil
+}
+
+// nothingAdded makes the counts of an import that failed say what it did:
+// rows read, and nothing created, updated or left unchanged.
+func (r *Report) nothingAdded() {
+	r.sortProblems()
+	for _, c := range r.Counts {
+		c.Created, c.Updated, c.Unchanged = 0, 0, 0
+	}
+}
+
+// sortProblems puts the problems in the order a reader goes through the
+// files: by sheet (in the order they were read), then row, then column.
+// Checks that run late (the people an institution may file) or twice (a
+// staff list's row is a person and an employment) find them out of order.
+func (r *Report) sortProblems() {
+	sheets := map[string]int{}
+	for _, p := range r.Problems {
+		if _, seen := sheets[p.Sheet]; !seen {
+			sheets[p.Sheet] = len(sheets)
+		}
+	}
+	slices.SortStableFunc(r.Problems, func(a, b xlsx.Problem) int {
+		if c := sheets[a.Sheet] - sheets[b.Sheet]; c != 0 {
+			return c
+		}
+		if c := a.Row - b.Row; c != 0 {
+			return c
+		}
+		return columnOrder(a.Ref) - columnOrder(b.Ref)
+	})
+}
+
+// columnOrder is the column number of a cell address ("C7" → 3); 0 for none.
+func columnOrder(ref string) int {
+	n := 0
+	for _, c := range ref {
+		if c < 'A' || c > 'Z' {
+			break
+		}
+		n = n*26 + int(c-'A'+1)
+	}
+	return n
 }
 
 // work is the import in its transaction. One pass checks every row and,
@@ -148,7 +193,7 @@ func (r *run) finish(tx *store.Tx, paths []string) error {
 		return err
 	}
 	if r.rep.Changed() > 0 {
-		if err := r.b.Audit("import", "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
+		if err := r.b.Audit(domain.AuditImport, "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
 			return err
 		}
 	}

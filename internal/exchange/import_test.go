@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -316,8 +317,8 @@ func TestProblemStopsWritingButNotChecking(t *testing.T) {
 	if len(errs) != 1 || rep.Problems[0].Row != 5 {
 		t.Errorf("want one problem, on the staff list's row 5; got %q", errs)
 	}
-	if c := rep.Counts[len(rep.Counts)-1]; c.Kind != "doses" || c.Created != 2 {
-		t.Errorf("the dose rows after the problem were not checked: %+v", c)
+	if c := rep.Counts[len(rep.Counts)-1]; c.Kind != "doses" || c.Rows != 2 || c.Created != 0 {
+		t.Errorf("the dose rows after the problem were not checked, or counted as added: %+v", c)
 	}
 }
 
@@ -389,5 +390,53 @@ func TestImportByRole(t *testing.T) {
 		"郑州市中原区另一医院,"+other+",综合医院,410102,中原区建设西路3号,开业\n"))
 	if rep.OK() || e.count("institutions") != 1 || len(rep.Problems) != 1 || !strings.Contains(rep.Problems[0].Text("zh-CN"), "本机构") {
 		t.Errorf("an institution user's import of another institution: %+v", rep.Problems)
+	}
+}
+
+// TestFailedImportCounts: the counts of an import that failed say what the
+// file held and that nothing was added: every row read (the bad one too),
+// none created.
+func TestFailedImportCounts(t *testing.T) {
+	e := newEnv(t)
+	bad := institutionsCSV() + "郑州市中原区第二医院,123,综合医院,410102,中原区建设西路2号,开业\n"
+	for _, dry := range []bool{false, true} {
+		rep := e.imp(nil, exchange.Options{DryRun: dry}, e.file("机构.csv", bad))
+		if rep.OK() || len(rep.Counts) != 1 {
+			t.Fatalf("dry run %v: %+v", dry, rep)
+		}
+		if c := rep.Counts[0]; c.Rows != 2 || c.Created+c.Updated+c.Unchanged != 0 {
+			t.Errorf("dry run %v: counts %+v, want 2 rows and nothing added", dry, *c)
+		}
+	}
+}
+
+// TestProblemsInFileOrder: problems are listed by sheet, row and column,
+// though some are found late (a person an institution user may not file
+// is known only at the end).
+func TestProblemsInFileOrder(t *testing.T) {
+	e := newEnv(t)
+	e.imp(nil, exchange.Options{}, e.file("机构.csv", institutionsCSV()))
+	var inst *domain.User
+	err := e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		var x []*domain.Institution
+		if err := store.Each(tx, store.Institutions, domain.Scope{}, store.Filter{}, func(i *domain.Institution) error { x = append(x, i); return nil }); err != nil {
+			return err
+		}
+		inst = storetest.User(t, tx, domain.RoleInstitution, x[0].ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Row 2: a person the institution does not employ (found at the end);
+	// row 3: an ID number that is no ID number (found at once).
+	people := "姓名,身份证号\n王芳," + idNumber(3, "19920101") + "\n赵强,123\n"
+	rep := e.imp(inst, exchange.Options{}, e.file("人员.csv", people))
+	var rows []int
+	for _, p := range rep.Problems {
+		rows = append(rows, p.Row)
+	}
+	if len(rows) < 2 || !slices.IsSorted(rows) {
+		t.Errorf("problems on rows %v, want them in row order", rows)
 	}
 }

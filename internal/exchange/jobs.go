@@ -320,7 +320,11 @@ func (j *Jobs) failure(job *store.ImportJob, err error) string {
 		return "import.no_sheets"
 	case errors.Is(err, xlsx.ErrFormat):
 		return "import.bad_type"
+	case errors.Is(err, xlsx.ErrDamaged):
+		j.Logger.Info("import refused: not a valid workbook", "job", job.ID, "err", err)
+		return "import.damaged"
 	case errors.Is(err, xlsx.ErrUnsafe):
+		j.Logger.Warn("import refused: unsafe workbook", "job", job.ID, "err", err)
 		return "import.unsafe"
 	case auth.IsForbidden(err):
 		return "error.forbidden"

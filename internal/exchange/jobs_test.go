@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"path/filepath"
 	"strings"
@@ -147,7 +148,7 @@ func TestJobSeenFromAnotherServer(t *testing.T) {
 	release()
 	done := waitJob(t, b, u, id, func(j *exchange.Job) bool { return !j.Running() })
 	if done.State != store.JobDone || done.Report == nil || !done.DryRun || done.Rows != 1501 ||
-		done.Report.Counts[0].Created != 1500 || done.Report.Errors() != 1 {
+		done.Report.Counts[0].Rows != 1501 || done.Report.Counts[0].Created != 0 || done.Report.Errors() != 1 {
 		t.Fatalf("the finished job as the other server sees it: %+v %+v", done, done.Report)
 	}
 	if msg := done.Report.Problems[0].Text("en"); !strings.Contains(msg, "“十二” is not a number") {
@@ -315,5 +316,28 @@ func TestFinishedJobsGoAfterTTL(t *testing.T) {
 		if _, err := os.Stat(p); !os.IsNotExist(err) {
 			t.Errorf("%s stays: %v", p, err)
 		}
+	}
+}
+
+// TestDamagedFileIsTheUsersProblem: a file named .xlsx that is not a
+// workbook, or one cut short, fails its job with a message for the user
+// ("not a valid Excel workbook"), not as a failure of the system, and
+// nothing is logged at ERROR.
+func TestDamagedFileIsTheUsersProblem(t *testing.T) {
+	s := storetest.Open(t)
+	u, _, _ := users(t, s)
+	var logged bytes.Buffer
+	j := exchange.NewJobs(exchange.Importer{Store: s, Today: func() domain.Date { return today }}, t.TempDir(),
+		slog.New(slog.NewTextHandler(&logged, &slog.HandlerOptions{Level: slog.LevelDebug})))
+	t.Cleanup(func() { j.Shutdown(context.Background()) })
+	for name, content := range map[string]string{"renamed.xlsx": manyInstitutions(2, false), "cut.xlsx": "PK\x03\x04\x14\x00\x00\x00\x08\x00"} {
+		id := submit(t, j, u, name, content, exchange.Options{})
+		job := waitJob(t, j, u, id, func(j *exchange.Job) bool { return !j.Running() })
+		if job.State != store.JobFailed || job.Failure != "import.damaged" {
+			t.Errorf("%s: %s %q, want failed with import.damaged", name, job.State, job.Failure)
+		}
+	}
+	if strings.Contains(logged.String(), "level=ERROR") {
+		t.Errorf("a damaged file logged as an error:\n%s", logged.String())
 	}
 }

@@ -36,6 +36,7 @@ func (r *run) bad(c *rowCtx, key string, msg xlsx.Message) {
 // row checks the record of kind k in row and writes it while writing.
 func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 	c := &rowCtx{sh: sh, k: k, row: row, ok: true}
+	r.count(k, sh.Name).Rows++
 	o := opsByKind[k.Name]
 	rec, present := r.record(c, o)
 	ps, err := r.parents(c)
@@ -157,7 +158,6 @@ func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) bool {
 // writing, writes it; existing is the stored record or nil.
 func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents) error {
 	n := r.count(c.k, c.sh.Name)
-	n.Rows++
 	switch {
 	case existing == nil:
 		n.Created++

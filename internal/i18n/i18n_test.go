@@ -2,6 +2,7 @@ package i18n
 
 import (
 	"regexp"
+	"strings"
 	"testing"
 )
 
@@ -42,5 +43,31 @@ func TestT(t *testing.T) {
 	}
 	if got := T("xx", "findings.title"); got != "初筛结果" {
 		t.Errorf("unknown language: %q", got)
+	}
+}
+
+// labelSections are the catalogue sections whose entries label things a
+// reader sees side by side (a finding's facts, an audit entry's fields): two
+// entries of one section with the same words would be two different facts
+// the reader cannot tell apart.
+var labelSections = []string{"evidence.", "audit.action.", "audit.entity."}
+
+// TestLabelsDistinct: within one language and one label section, no two
+// keys have the same label.
+func TestLabelsDistinct(t *testing.T) {
+	for _, lang := range Languages() {
+		for _, section := range labelSections {
+			seen := map[string]string{}
+			for key, msg := range catalogs[lang] {
+				rest, ok := strings.CutPrefix(key, section)
+				if !ok || strings.Contains(rest, ".") {
+					continue
+				}
+				if other, dup := seen[msg]; dup {
+					t.Errorf("%s: %q and %q are both labelled %q", lang, other, key, msg)
+				}
+				seen[msg] = key
+			}
+		}
 	}
 }

@@ -99,7 +99,7 @@ func (r *Registry) Reveal(ctx context.Context, actor domain.Actor, u *domain.Use
 		if p, err = store.Find(tx, store.People, u.Scope(), id); err != nil {
 			return err
 		}
-		return tx.Audit("reveal", "person", id, map[string]string{"field": "id_number"})
+		return tx.Audit(domain.AuditReveal, "person", id, map[string]string{"field": "id_number"})
 	})
 	return p, err
 }

@@ -18,12 +18,17 @@ import (
 // enums are the evidence keys whose values are keys of a domain
 // enumeration, shown by the enumeration's label in the reader's language.
 var enums = map[string]*domain.Enum{
-	"type":       domain.EquipmentTypes,
-	"category":   domain.Categories,
-	"test_kind":  domain.TestKinds,
-	"result":     domain.Results,
-	"exam_kind":  domain.ExamKinds,
-	"conclusion": domain.Conclusions,
+	"type":           domain.EquipmentTypes,
+	"equipment_type": domain.EquipmentTypes,
+	"category":       domain.Categories,
+	"test_kind":      domain.TestKinds,
+	"result":         domain.Results,
+	"exam_kind":      domain.ExamKinds,
+	"training_kind":  domain.TrainingKinds,
+	"conclusion":     domain.Conclusions,
+	"gender":         domain.Genders,
+	"occupation":     domain.Occupations,
+	"item":           domain.LicenceItems,
 }
 
 // Title returns the title of rule id in lang; given a finding's template
@@ -140,13 +145,34 @@ func value(lang, key, v string) string {
 		return v
 	}
 	o, ok := e.Option(v)
+	if !ok {
+		// A code in another letter case, or a label an earlier version
+		// stored: still shown by the label of the reader's language.
+		o, ok = optionOf(e, v)
+		if !ok {
+			return v
+		}
+	}
 	switch {
-	case !ok:
-		return v
 	case lang == "en":
 		return o.EN
 	}
 	return o.ZH
+}
+
+// optionOf finds the option v names other than by its exact key: its
+// Chinese label as written, or anything Enum.Lookup reads (the key in
+// another case, the English label, a short name).
+func optionOf(e *domain.Enum, v string) (domain.Option, bool) {
+	for _, o := range e.Options {
+		if o.ZH == v {
+			return o, true
+		}
+	}
+	if k, found := e.Lookup(v); found {
+		return e.Option(k)
+	}
+	return domain.Option{}, false
 }
 
 // args are the values a fact template expands: every fact of the evidence

@@ -133,3 +133,26 @@ func TestProtectionNeverTestedIsMissingNotOverdue(t *testing.T) {
 		t.Errorf("title of a stale test: %q", got)
 	}
 }
+
+// TestEvidenceCodesShownByLabel: an evidence value that is an enumeration
+// code — as stored, in another letter case, or written as a label by an
+// earlier version — is shown by its label in the reader's language, never
+// as the code (设备类型 CT (X射线计算机体层摄影装置), not ct), alone or in a list.
+func TestEvidenceCodesShownByLabel(t *testing.T) {
+	for key, e := range enums {
+		for _, o := range e.Options {
+			for _, stored := range []string{o.Key, strings.ToUpper(o.Key), o.ZH} {
+				for lang, want := range map[string]string{"zh-CN": o.ZH, "en": o.EN} {
+					ds := Details(lang, EqpFailedInUse, domain.Evidence{key: {Value: stored}})
+					if len(ds) != 1 || ds[0].Value != want {
+						t.Errorf("%s %s = %q: %+v, want %q", lang, key, stored, ds, want)
+					}
+				}
+			}
+		}
+	}
+	ev := domain.Evidence{"in_use": domain.ListFact([]domain.Item{{"type": "CT", "serial_no": "A1"}}), "in_use_count": {Value: "1"}}
+	if m := Message("zh-CN", InsLicenceMissing, ev, asOf); strings.Contains(m, "ct（") || !strings.Contains(m, "CT（A1）") {
+		t.Errorf("a listed device by its code: %q", m)
+	}
+}

@@ -334,7 +334,7 @@ func (s *Store) PruneAudit(ctx context.Context, actor domain.Actor, before time.
 		if _, err := tx.exec("UPDATE audit_head SET base_hash = ? WHERE id = 1", link); err != nil {
 			return mapError("prune audit", err)
 		}
-		return tx.audit("audit_prune", "audit", 0, nil, map[string]any{"before": before.UTC(), "through_id": through.Int64, "deleted": n})
+		return tx.audit(domain.AuditPrune, "audit", 0, nil, map[string]any{"before": before.UTC(), "through_id": through.Int64, "deleted": n})
 	})
 	return n, err
 }

@@ -85,7 +85,7 @@ func Insert[T any](b *Bulk, t *Table[T], rec *T) error {
 	if err := st.QueryRowContext(b.tx.ctx, append([]any{1, false, b.tx.now, b.tx.now}, t.args(rec)...)...).Scan(&m.ID); err != nil {
 		return mapError("create "+t.entity, err)
 	}
-	return b.audit("create", t.entity, m.ID, nil, rec)
+	return b.audit(domain.AuditCreate, t.entity, m.ID, nil, rec)
 }
 
 // Replace writes rec over before, the stored record with the same id (and
@@ -105,7 +105,7 @@ func Replace[T any](b *Bulk, t *Table[T], before, rec *T) error {
 		return fmt.Errorf("update %s %d: %w", t.entity, bm.ID, ErrStale)
 	}
 	m.ID, m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = bm.ID, bm.Version+1, false, bm.CreatedAt, b.tx.now
-	return b.audit("update", t.entity, m.ID, before, rec)
+	return b.audit(domain.AuditUpdate, t.entity, m.ID, before, rec)
 }
 
 // Audit records an event of the bulk write (the import itself, say).

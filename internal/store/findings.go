@@ -257,7 +257,7 @@ func (tx *Tx) DismissFinding(sc domain.Scope, id int64, version int, reason stri
 	if err != nil {
 		return nil, err
 	}
-	return after, tx.audit("dismiss", "finding", id, before, after)
+	return after, tx.audit(domain.AuditDismiss, "finding", id, before, after)
 }
 
 // ReopenFinding undoes a dismissal: the finding is open again (the screening
@@ -287,7 +287,7 @@ func (tx *Tx) ReopenFinding(sc domain.Scope, id int64, version int, reason strin
 	if err != nil {
 		return nil, err
 	}
-	return after, tx.audit("reopen", "finding", id, before, map[string]any{"status": after.Status, "reason": reason})
+	return after, tx.audit(domain.AuditReopen, "finding", id, before, map[string]any{"status": after.Status, "reason": reason})
 }
 
 // FindingFilter selects findings for a list. Empty fields do not filter.

@@ -1,5 +1,7 @@
 package store
 
+import "radsup/internal/domain"
+
 // Setting returns the stored value of a setting, "" if it was never set.
 func (tx *Tx) Setting(name string) (string, error) {
 	var v string
@@ -25,5 +27,5 @@ func (tx *Tx) PutSetting(name, value string) error {
 	if err != nil {
 		return mapError("put setting", err)
 	}
-	return tx.audit("settings", "setting", 0, map[string]string{name: before}, map[string]string{name: value})
+	return tx.audit(domain.AuditSettings, "setting", 0, map[string]string{name: before}, map[string]string{name: value})
 }

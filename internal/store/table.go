@@ -178,7 +178,7 @@ func insert[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	if _, err := get(tx, t, sc, id); err != nil {
 		return err
 	}
-	return tx.audit("create", t.entity, id, nil, rec)
+	return tx.audit(domain.AuditCreate, t.entity, id, nil, rec)
 }
 
 // update writes rec over the row with rec's id if its version is still the
@@ -205,7 +205,7 @@ func update[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	if _, err := get(tx, t, sc, m.ID); err != nil {
 		return err // moved out of the user's scope
 	}
-	return tx.audit("update", t.entity, m.ID, before, rec)
+	return tx.audit(domain.AuditUpdate, t.entity, m.ID, before, rec)
 }
 
 // setRetired retires (or restores) the row with id at the given version.
@@ -229,9 +229,9 @@ func setRetired[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64, version i
 	if err != nil {
 		return nil, err
 	}
-	action := "retire"
+	action := domain.AuditRetire
 	if !retired {
-		action = "restore"
+		action = domain.AuditRestore
 	}
 	return after, tx.audit(action, t.entity, id, before, after)
 }

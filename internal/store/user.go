@@ -40,7 +40,7 @@ func (tx *Tx) CreateUser(u *domain.User) error {
 		return mapError("create user", err)
 	}
 	u.ID = id
-	return tx.audit("create", "user", id, nil, map[string]any{"username": u.Username, "role": u.Role, "institution_id": u.InstitutionID})
+	return tx.audit(domain.AuditCreate, "user", id, nil, map[string]any{"username": u.Username, "role": u.Role, "institution_id": u.InstitutionID})
 }
 
 // FindUserByUsername returns the account, or nil and ErrNotFound.
@@ -102,7 +102,7 @@ func (tx *Tx) SetPassword(userID int64, hash string, mustChange bool) error {
 	if _, err := tx.exec("DELETE FROM sessions WHERE user_id = ?", userID); err != nil {
 		return mapError("set password", err)
 	}
-	return tx.audit("password", "user", userID, nil, map[string]any{"must_change": mustChange})
+	return tx.audit(domain.AuditPassword, "user", userID, nil, map[string]any{"must_change": mustChange})
 }
 
 // LoginFailed counts a failed login of the user and locks the account for
@@ -116,11 +116,11 @@ func (tx *Tx) LoginFailed(u *domain.User, threshold int, lockFor time.Duration) 
 	if _, err := tx.exec("UPDATE users SET failed_logins = ?, locked_until = ? WHERE id = ?", n, until, u.ID); err != nil {
 		return false, mapError("login failed", err)
 	}
-	if err := tx.audit("login_failed", "user", u.ID, nil, map[string]any{"failures": u.FailedLogins + 1}); err != nil {
+	if err := tx.audit(domain.AuditLoginFailed, "user", u.ID, nil, map[string]any{"failures": u.FailedLogins + 1}); err != nil {
 		return false, err
 	}
 	if locked {
-		return true, tx.audit("lockout", "user", u.ID, nil, map[string]any{"until": tx.now.Add(lockFor)})
+		return true, tx.audit(domain.AuditLockout, "user", u.ID, nil, map[string]any{"until": tx.now.Add(lockFor)})
 	}
 	return false, nil
 }
@@ -136,7 +136,7 @@ func (tx *Tx) Unlock(userID int64) error {
 	if _, err := tx.exec("UPDATE users SET failed_logins = 0, locked_until = NULL WHERE id = ?", userID); err != nil {
 		return mapError("unlock", err)
 	}
-	return tx.audit("unlock", "user", userID, nil, nil)
+	return tx.audit(domain.AuditUnlock, "user", userID, nil, nil)
 }
 
 // SetTOTP enrols (secret) or removes ("") the user's second factor; step is
@@ -146,9 +146,9 @@ func (tx *Tx) SetTOTP(userID int64, secret string, step int64) error {
 		secret, step, tx.now, userID); err != nil {
 		return mapError("set totp", err)
 	}
-	action := "totp_enrol"
+	action := domain.AuditTOTPEnrol
 	if secret == "" {
-		action = "totp_reset"
+		action = domain.AuditTOTPReset
 	}
 	return tx.audit(action, "user", userID, nil, nil)
 }
@@ -184,7 +184,7 @@ func (tx *Tx) SetUserAccess(userID int64, role string, institutionID int64, disa
 	access := func(u *domain.User) map[string]any {
 		return map[string]any{"role": u.Role, "institution_id": u.InstitutionID, "disabled": u.Disabled}
 	}
-	return tx.audit("access", "user", userID, access(before), access(&domain.User{Role: role, InstitutionID: institutionID, Disabled: disabled}))
+	return tx.audit(domain.AuditAccess, "user", userID, access(before), access(&domain.User{Role: role, InstitutionID: institutionID, Disabled: disabled}))
 }
 
 // CreateSession stores a session by the hash of its token.
@@ -243,7 +243,7 @@ func (tx *Tx) CreateAPIToken(userID int64, name, tokenHash string) (*domain.APIT
 		return nil, mapError("create token", err)
 	}
 	t := &domain.APIToken{ID: id, UserID: userID, Name: name, Role: u.Role, InstitutionID: u.InstitutionID, CreatedAt: tx.now}
-	return t, tx.audit("create", "api_token", id, nil, map[string]any{"user_id": userID, "name": name, "role": u.Role, "institution_id": u.InstitutionID})
+	return t, tx.audit(domain.AuditCreate, "api_token", id, nil, map[string]any{"user_id": userID, "name": name, "role": u.Role, "institution_id": u.InstitutionID})
 }
 
 // FindTokenUser returns the enabled user of an unrevoked token whose role
@@ -306,7 +306,7 @@ func (tx *Tx) RevokeAPIToken(userID, tokenID int64) error {
 	if n, _ := res.RowsAffected(); n == 0 {
 		return fmt.Errorf("revoke token: %w", ErrNotFound)
 	}
-	return tx.audit("revoke", "api_token", tokenID, nil, nil)
+	return tx.audit(domain.AuditRevoke, "api_token", tokenID, nil, nil)
 }
 
 // IsNotFound reports whether err is ErrNotFound.

@@ -19,15 +19,32 @@ const auditPageSize = 100
 type auditPage struct {
 	base
 	Q            url.Values // the filter as asked
-	Events       []*domain.AuditEvent
+	Events       []auditRow
 	Total        int
 	Page, Pages  int
 	PrevURL      string
 	NextURL      string
 	ExportURL    string
-	Actions      []string
+	Actions      []option           // value: the action; label: its words
 	Chain        *store.ChainReport // set after "verify"
 	FilterErrors map[string]string
+}
+
+// auditRow is one event as the log shows it: its action in words and the
+// record it is about by name where the name is known.
+type auditRow struct {
+	*domain.AuditEvent
+	ActionLabel string
+	Ref         string
+}
+
+// auditActions are the filter's choices: the actions recorded, in words.
+func auditActions(lang string, actions []string) []option {
+	out := make([]option, len(actions))
+	for i, a := range actions {
+		out[i] = option{Value: a, Label: audit.ActionLabel(lang, a)}
+	}
+	return out
 }
 
 // auditFilter reads the filter of the audit log from the query: user,
@@ -86,9 +103,16 @@ func (s *Server) handleAudit(w http.ResponseWriter, r *http.Request) error {
 		if page, err = s.cfg.Audit.Events(ctx, userOf(r), f); err != nil {
 			return err
 		}
-		p.Events, p.Total, p.Actions = page.Events, page.Total, page.Actions
-	} else if p.Actions, err = s.cfg.Audit.Actions(ctx, userOf(r)); err != nil {
-		return err
+		p.Total, p.Actions = page.Total, auditActions(lang, page.Actions)
+		for _, e := range page.Events {
+			p.Events = append(p.Events, auditRow{AuditEvent: e, ActionLabel: audit.ActionLabel(lang, e.Action), Ref: page.Names.Ref(lang, e)})
+		}
+	} else {
+		actions, err := s.cfg.Audit.Actions(ctx, userOf(r))
+		if err != nil {
+			return err
+		}
+		p.Actions = auditActions(lang, actions)
 	}
 	p.Pages = max(1, (p.Total+auditPageSize-1)/auditPageSize)
 	page := func(n int) string {

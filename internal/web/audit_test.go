@@ -4,9 +4,11 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"slices"
 	"strings"
 	"testing"
 
+	"radsup/internal/domain"
 	"radsup/internal/store/storetest"
 
 	"github.com/xuri/excelize/v2"
@@ -25,7 +27,7 @@ func TestAuditLog(t *testing.T) {
 	}
 	page = e.do("auditor", "GET", "/audit?user="+sup+"&action=login", nil).Body.String()
 	for _, r := range rowIDs(page, "audit") {
-		if c := cells(page, r); c[2] != sup || c[4] != "login" {
+		if c := cells(page, r); c[2] != sup || c[4] != "登录" {
 			t.Errorf("filtered row %q", c)
 		}
 	}
@@ -129,5 +131,37 @@ func TestAuditLogMasksPersonalData(t *testing.T) {
 	}
 	if page := e.do("auditor", "GET", "/audit?verify=1", nil).Body.String(); !strings.Contains(page, "审计链完整") {
 		t.Errorf("the chain does not verify:\n%s", excerpt(page))
+	}
+}
+
+// TestAuditLogInWords: the log names each action in the reader's language
+// (会话续期, not session_renewed) and the record an event is about by its
+// name (机构 郑州…医院, not institution #31).
+func TestAuditLogInWords(t *testing.T) {
+	e := newEnv(t)
+	page := e.do("auditor", "GET", "/audit?entity=institution", nil).Body.String()
+	rows := rowIDs(page, "audit")
+	if len(rows) == 0 {
+		t.Fatalf("no institution events:\n%s", excerpt(page))
+	}
+	named := false
+	for _, r := range rows {
+		c := cells(page, r)
+		if slices.Contains(domain.AuditActions, c[4]) {
+			t.Errorf("action shown as its code: %q", c)
+		}
+		if strings.Contains(c[5], "institution") || strings.Contains(c[5], "#") {
+			t.Errorf("institution shown by number: %q", c)
+		}
+		named = named || c[5] == "机构 "+e.a.inst.Name
+	}
+	if !named {
+		t.Errorf("institution %q not named in the log:\n%s", e.a.inst.Name, excerpt(page))
+	}
+	page = e.do("auditor", "GET", "/audit?action=login&lang=en", nil).Body.String()
+	for _, r := range rowIDs(page, "audit") {
+		if c := cells(page, r); c[4] != "登录" && c[4] != "Log in" {
+			t.Errorf("login shown as %q", c[4])
+		}
 	}
 }

@@ -78,7 +78,7 @@ func (s *Server) handleNotFound(w http.ResponseWriter, r *http.Request) error {
 
 // auditDenied records a permission denial: who tried what.
 func (s *Server) auditDenied(r *http.Request) {
-	err := s.cfg.Audit.Record(r.Context(), actorOf(r), "denied", "route", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
+	err := s.cfg.Audit.Record(r.Context(), actorOf(r), domain.AuditDenied, "route", 0, map[string]string{"method": r.Method, "path": r.URL.Path})
 	if err != nil {
 		s.log.Error("audit of a denial failed", slog.String("request_id", httplog.ID(r.Context())), slog.Any("err", err))
 	}

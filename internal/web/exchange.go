@@ -179,7 +179,7 @@ func (s *Server) handleTemplate(w http.ResponseWriter, r *http.Request) error {
 		kinds, file = []*xlsx.Kind{k}, "radsup-"+k.Sheet+"-导入模板.xlsx"
 	}
 	var buf bytes.Buffer
-	if err := xlsx.WriteTemplate(&buf, kinds...); err != nil {
+	if err := exchange.Template(r.Context(), s.cfg.Store, userOf(r), &buf, kinds...); err != nil {
 		return err
 	}
 	sendFile(w, file, xlsxType, buf.Bytes())

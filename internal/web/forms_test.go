@@ -76,7 +76,7 @@ func TestEmploymentEndBeforeStart(t *testing.T) {
 	if w.Code != 422 {
 		t.Fatalf("status %d, want 422\n%s", w.Code, excerpt(body))
 	}
-	if got := fieldError(body, "ended_on"); got != "结束日期不能早于开始日期。" {
+	if got := fieldError(body, "ended_on"); got != "离岗日期不能早于开始放射工作日期。" {
 		t.Errorf("ended_on message %q", got)
 	}
 	for name, want := range map[string]string{"started_on": "2022-05-10", "ended_on": "2022-05-01"} {
@@ -338,5 +338,22 @@ func TestEditStoresValues(t *testing.T) {
 	e.do("inst", "POST", "/equipment/"+id(eq.ID)+"/edit", form)
 	if find(e, store.Equipment, eq.ID).Interventional {
 		t.Error("unchecked box stored as true")
+	}
+}
+
+// TestInstalledBeforeManufactured: the message of dates out of order names
+// the two fields.
+func TestInstalledBeforeManufactured(t *testing.T) {
+	e := newEnv(t)
+	eq := e.a.equip
+	form := formOf("equipment", eq, eq.Version)
+	form.Set("manufactured_on", "2022-05-10")
+	form.Set("installed_on", "2022-05-01")
+	w := e.do("inst", "POST", "/equipment/"+id(eq.ID)+"/edit", form)
+	if w.Code != 422 {
+		t.Fatalf("status %d, want 422\n%s", w.Code, excerpt(w.Body.String()))
+	}
+	if got := fieldError(w.Body.String(), "installed_on"); got != "安装日期不能早于出厂日期。" {
+		t.Errorf("installed_on message %q", got)
 	}
 }

@@ -10,6 +10,9 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"radsup/internal/htmltest"
+	"radsup/internal/store/storetest"
 )
 
 // upload posts a file to /import as role and returns the response.
@@ -96,5 +99,56 @@ func TestImportJobPage(t *testing.T) {
 	defer f.Close()
 	if rows, _ := f.GetRows("Problems"); len(rows) != 2 || !strings.Contains(rows[1][6], "is not a number") {
 		t.Errorf("the English list of problems: %q", rows)
+	}
+}
+
+// waitJobPage polls the job page at location as role until it shows the
+// job's end, and returns the page.
+func (e *env) waitJobPage(role, location string) string {
+	e.t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for {
+		res := e.get(role, location, "zh-CN")
+		if res.Code != http.StatusOK {
+			e.t.Fatalf("job page: %d", res.Code)
+		}
+		if body := res.Body.String(); strings.Contains(body, `id="result"`) {
+			return body
+		}
+		if time.Now().After(deadline) {
+			e.t.Fatalf("the job does not end:\n%s", res.Body.String())
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
+
+// TestImportJobReportsTheFile: a failed import of a two-row file reports
+// two rows read and nothing added; a file that is not a workbook though
+// named .xlsx is told to the user as such.
+func TestImportJobReportsTheFile(t *testing.T) {
+	e := newEnv(t)
+	csv := "机构名称,统一社会信用代码,机构类别,行政区划代码,地址,状态\n" +
+		"郑州市中原区新医院," + storetest.CreditCode() + ",综合医院,410102,中原区建设西路2号,开业\n" +
+		"郑州市中原区坏医院,123,综合医院,410102,中原区建设西路3号,开业\n"
+	w := e.upload("supervisor", "机构.csv", csv, false)
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("upload: %d", w.Code)
+	}
+	page := e.waitJobPage("supervisor", w.Header().Get("Location"))
+	counts, ok := startTag(page, "table", "id", "counts")
+	if !ok {
+		t.Fatalf("no counts:\n%s", excerpt(page))
+	}
+	var row []string
+	for _, td := range htmltest.FindAll(counts, "td", "", "") {
+		row = append(row, htmltest.Text(td))
+	}
+	if len(row) < 3 || row[1] != "2" || row[2] != "0" {
+		t.Errorf("counts of the failed import: %q, want 2 rows read, 0 created", row)
+	}
+	w = e.upload("supervisor", "机构.xlsx", csv, false)
+	page = e.waitJobPage("supervisor", w.Header().Get("Location"))
+	if result, _ := element(page, "p", "id", "result"); !strings.Contains(result, "不是有效的 Excel 工作簿") {
+		t.Errorf("a CSV named .xlsx: %q", result)
 	}
 }

@@ -1,7 +1,6 @@
 package xlsx
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -15,6 +14,11 @@ import (
 // ErrFormat reports a file that is neither an .xlsx workbook nor a CSV file
 // (an old .xls workbook, say).
 var ErrFormat = errors.New("xlsx: not an .xlsx/.xlsm workbook or a .csv file")
+
+// ErrDamaged reports a file named as a workbook that cannot be read as one:
+// another kind of file renamed .xlsx, a truncated download, a damaged
+// archive or worksheet. It is the file's fault, not the system's.
+var ErrDamaged = errors.New("xlsx: not a valid Excel workbook (damaged, truncated or another kind of file)")
 
 // headerScanRows is how far down a sheet the header row is looked for.
 const headerScanRows = 20
@@ -131,7 +135,9 @@ func (s *Sheet) isExample(row Row) bool {
 		}
 	}
 	for key, c := range row.Cells {
-		if c.Value != ex[key] {
+		// The example's credit code is the own institution's in a
+		// template made for an institution user.
+		if c.Value != ex[key] && key != "credit_code" {
 			return false
 		}
 	}
@@ -190,16 +196,13 @@ func openXLSX(path string, hint *Kind) (*Workbook, error) {
 	}
 	f, err := excelize.OpenFile(path, excelize.Options{RawCellValue: true, UnzipXMLSizeLimit: unzipXMLLimit, UnzipSizeLimit: maxTotal})
 	if err != nil {
-		if errors.Is(err, zip.ErrFormat) {
-			return nil, fmt.Errorf("%w: %s: %v", ErrFormat, filepath.Base(path), err)
-		}
-		return nil, fmt.Errorf("xlsx: open %s: %w", filepath.Base(path), err)
+		return nil, damaged(path, err)
 	}
 	w := &Workbook{path: path, f: f}
 	props, err := f.GetWorkbookProps()
 	if err != nil {
 		f.Close()
-		return nil, fmt.Errorf("xlsx: open %s: %w", filepath.Base(path), err)
+		return nil, damaged(path, err)
 	}
 	date1904 := props.Date1904 != nil && *props.Date1904
 	for _, name := range f.GetSheetList() {
@@ -227,6 +230,12 @@ func openXLSX(path string, hint *Kind) (*Workbook, error) {
 	return w, nil
 }
 
+// damaged is the error of a workbook that cannot be read: the file's
+// fault, whatever the reader's error was (zip, flate, checksum, XML).
+func damaged(path string, err error) error {
+	return fmt.Errorf("%w: %s: %v", ErrDamaged, filepath.Base(path), err)
+}
+
 func (w *Workbook) sortSheets() {
 	slices.SortStableFunc(w.sheets, func(a, b *Sheet) int {
 		return slices.Index(Kinds, a.Kind) - slices.Index(Kinds, b.Kind)
@@ -238,7 +247,7 @@ func xlsxRows(f *excelize.File, sheet string) source {
 	return func(fn func(num int, cells []string) error) error {
 		rows, err := f.Rows(sheet)
 		if err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", sheet, err)
+			return fmt.Errorf("%w: sheet %s: %v", ErrDamaged, sheet, err)
 		}
 		// Next moves one Excel row at a time, gaps included, so its count
 		// is the row number.
@@ -248,7 +257,7 @@ func xlsxRows(f *excelize.File, sheet string) source {
 			cells, err := rows.Columns()
 			if err != nil {
 				rows.Close()
-				return fmt.Errorf("xlsx: sheet %s row %d: %w", sheet, num, err)
+				return fmt.Errorf("%w: sheet %s row %d: %v", ErrDamaged, sheet, num, err)
 			}
 			if err := fn(num, cells); err != nil {
 				rows.Close()
@@ -258,8 +267,12 @@ func xlsxRows(f *excelize.File, sheet string) source {
 				return err
 			}
 		}
+		if err := rows.Error(); err != nil {
+			rows.Close()
+			return fmt.Errorf("%w: sheet %s: %v", ErrDamaged, sheet, err)
+		}
 		if err := rows.Close(); err != nil {
-			return fmt.Errorf("xlsx: sheet %s: %w", sheet, err)
+			return fmt.Errorf("%w: sheet %s: %v", ErrDamaged, sheet, err)
 		}
 		return nil
 	}
@@ -365,11 +378,13 @@ func better(c, best candidate) bool {
 	return c.missing < best.missing
 }
 
-// matchRow returns the keys of k's columns a header row names.
+// matchRow returns the keys of k's columns a header row names. The
+// read-only columns of an export do not count: they say nothing of the
+// kind (机构名称 heads an institutions sheet as well as an equipment export).
 func matchRow(k *Kind, cells []string) map[string]bool {
 	keys := map[string]bool{}
 	for _, h := range cells {
-		if key, ok := k.match(h); ok {
+		if key, ok := k.match(h); ok && !mustColumn(k, key).ReadOnly {
 			keys[key] = true
 		}
 	}

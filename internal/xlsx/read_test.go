@@ -386,8 +386,8 @@ func TestOpenErrors(t *testing.T) {
 	if _, err := Open(writeFile(t, "old.xls", []byte{0xD0, 0xCF, 0x11, 0xE0}), ""); !errors.Is(err, ErrFormat) {
 		t.Errorf(".xls: %v, want ErrFormat", err)
 	}
-	if _, err := Open(writeFile(t, "fake.xlsx", []byte("身份证号,姓名\n")), ""); !errors.Is(err, ErrFormat) {
-		t.Errorf("a CSV named .xlsx: %v, want ErrFormat", err)
+	if _, err := Open(writeFile(t, "fake.xlsx", []byte("身份证号,姓名\n")), ""); !errors.Is(err, ErrDamaged) {
+		t.Errorf("a CSV named .xlsx: %v, want ErrDamaged", err)
 	}
 	if _, err := Open(writeFile(t, "a.csv", []byte("身份证号,姓名\n")), "nonsense"); err == nil {
 		t.Error("an unknown kind hint was accepted")
@@ -482,5 +482,14 @@ func TestValidUTF8AcrossChunks(t *testing.T) {
 	ok, _ := validUTF8(strings.NewReader(b.String() + "\xD6\xD0")) // 中 in GBK at the end
 	if ok {
 		t.Error("GBK bytes at the end were taken for UTF-8")
+	}
+}
+
+// TestReadOnlyColumnsDoNotNameTheKind: a sheet headed 机构名称 and
+// 统一社会信用代码 is an institutions sheet, though an equipment export has
+// both columns too (its 机构名称 is read-only).
+func TestReadOnlyColumnsDoNotNameTheKind(t *testing.T) {
+	if k, _ := recognise([]string{"机构名称", "统一社会信用代码"}, nil); k == nil || k.Name != "institutions" {
+		t.Errorf("recognised as %v, want institutions", k)
 	}
 }

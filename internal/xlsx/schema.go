@@ -17,6 +17,9 @@ type Column struct {
 	Text     bool         // formatted as text in templates and exports, so Excel keeps every digit
 	Enum     *domain.Enum // the options of a drop-down
 	Date     bool
+	// ReadOnly columns are written by exports for the reader (the
+	// institution's name beside its credit code) and ignored on import.
+	ReadOnly bool
 
 	aliases []string // further header names that mean this column
 }
@@ -109,6 +112,14 @@ var refColumns = map[string]Column{
 	"serial_no":   {Key: "serial_no", ZH: "出厂编号", EN: "Serial no.", Required: true, Text: true},
 }
 
+// readOnlyColumns are the columns an export adds for its reader and an
+// import ignores: the name of the institution a row names by credit code,
+// and the institutions a person works at.
+var readOnlyColumns = map[string]Column{
+	"institution_name": {Key: "institution_name", ZH: "机构名称", EN: "Institution name", ReadOnly: true},
+	"employers":        {Key: "employers", ZH: "任职机构", EN: "Employers", ReadOnly: true},
+}
+
 // periodColumn is the composite dose period column: one cell holding a date
 // range, a quarter or a month; it stands for period_start and period_end.
 var periodColumn = Column{Key: "period", ZH: "监测周期", EN: "Monitoring period"}
@@ -173,6 +184,9 @@ func newKind(e *domain.Entity) *Kind {
 	}
 	for _, r := range sheetKey(e, parentIDs) {
 		k.Columns = append(k.Columns, refColumns[r])
+		if r == "credit_code" {
+			k.Columns = append(k.Columns, readOnlyColumns["institution_name"])
+		}
 	}
 	entity := e.Name
 	for _, f := range e.Fields {
@@ -188,6 +202,9 @@ func newKind(e *domain.Entity) *Kind {
 		if f.Key == "period_end" {
 			k.Columns = append(k.Columns, periodColumn)
 		}
+	}
+	if e.Name == "person" {
+		k.Columns = append(k.Columns, readOnlyColumns["employers"])
 	}
 	for i := range k.Columns {
 		c := &k.Columns[i]

@@ -30,6 +30,14 @@ const templateRows = 5000
 // example row, drop-down lists for enumerations and yes/no columns, code
 // columns formatted as text and date columns as yyyy-mm-dd.
 func WriteTemplate(w io.Writer, kinds ...*Kind) error {
+	return WriteTemplateFor(w, "", kinds...)
+}
+
+// WriteTemplateFor writes a template as WriteTemplate does, its example
+// rows naming the institution with credit code creditCode: the own
+// institution of the user it is for. With "" they name a neutral example
+// code, which no institution of the register has.
+func WriteTemplateFor(w io.Writer, creditCode string, kinds ...*Kind) error {
 	if len(kinds) == 0 {
 		kinds = Kinds
 	}
@@ -45,6 +53,7 @@ func WriteTemplate(w io.Writer, kinds ...*Kind) error {
 		return err
 	}
 	defer t.f.Close()
+	t.credit = creditCode
 	if err := t.instructions(kinds); err != nil {
 		return fmt.Errorf("xlsx: template: %w", err)
 	}
@@ -74,6 +83,7 @@ func WriteTemplate(w io.Writer, kinds ...*Kind) error {
 // template is a template being built.
 type template struct {
 	f       *excelize.File
+	credit  string            // the credit code of the example rows; "": exampleCredit
 	options int               // columns used on the options sheet
 	lists   map[string]string // enum name → its range on the options sheet
 	style   struct {
@@ -165,11 +175,12 @@ func (t *template) instructions(kinds []*Kind) error {
 }
 
 // templateColumns are the columns a template shows: all but the composite
-// dose period, which the instructions describe.
+// dose period, which the instructions describe, and the read-only columns
+// of an export.
 func templateColumns(k *Kind) []Column {
 	var cols []Column
 	for _, c := range k.Columns {
-		if c.Key != periodColumn.Key {
+		if c.Key != periodColumn.Key && !c.ReadOnly {
 			cols = append(cols, c)
 		}
 	}
@@ -202,6 +213,9 @@ func (t *template) sheet(k *Kind) error {
 			exStyle = t.style.exampleDate
 		}
 		if v, ok := ex[c.Key]; ok {
+			if c.Key == "credit_code" && t.credit != "" {
+				v = t.credit
+			}
 			if err := t.set(k.Sheet, letter+"2", v, exStyle); err != nil {
 				return err
 			}
@@ -318,9 +332,11 @@ func (t *template) addOptions(labels []string) (string, error) {
 	return fmt.Sprintf("'%s'!$%s$1:$%s$%d", optionsSheet, letter, letter, len(labels)), nil
 }
 
-// Example values: a credit code and an ID number with valid check characters.
+// Example values: a credit code and an ID number with valid check
+// characters. The credit code is neutral: its organisation code of zeros
+// is no institution's.
 var (
-	exampleCredit = withCheck("12410102416003215", domain.CreditCheckChar)
+	exampleCredit = withCheck("12410102000000000", domain.CreditCheckChar)
 	exampleID     = withCheck("41010219850315003", domain.IDCheckChar)
 	exampleSerial = "U7600123456"
 )

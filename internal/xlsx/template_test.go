@@ -284,3 +284,23 @@ func TestTemplateFileIsSmall(t *testing.T) {
 		t.Errorf("template is %d bytes", fi.Size())
 	}
 }
+
+// TestTemplateForAnInstitution: a template made for an institution user
+// shows its own credit code in the example rows, and the untouched example
+// row is still not read as data.
+func TestTemplateForAnInstitution(t *testing.T) {
+	own := withCheck("12410102T00000042", domain.CreditCheckChar)
+	var buf bytes.Buffer
+	if err := WriteTemplateFor(&buf, own, KindByName("equipment")); err != nil {
+		t.Fatal(err)
+	}
+	path := writeFile(t, "template.xlsx", buf.Bytes())
+	f := openExcelize(t, path)
+	if v, _ := f.GetCellValue("设备", "A2"); v != own {
+		t.Errorf("example credit code %q, want the own %q", v, own)
+	}
+	wb := openBook(t, path, "")
+	if rows := readRows(t, wb.Sheets()[0]); len(rows) != 0 {
+		t.Errorf("the example row was read: %+v", rows)
+	}
+}

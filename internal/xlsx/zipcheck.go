@@ -35,7 +35,7 @@ var partPrefixes = []string{"[Content_Types].xml", "_rels/", "docProps/", "xl/",
 func checkZip(path string) error {
 	z, err := zip.OpenReader(path)
 	if err != nil {
-		return fmt.Errorf("%w: %s: %v", ErrFormat, filepath.Base(path), err)
+		return damaged(path, err)
 	}
 	defer z.Close()
 	if len(z.File) > maxParts {

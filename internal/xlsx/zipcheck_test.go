@@ -121,7 +121,57 @@ func TestZipBombRefused(t *testing.T) {
 	}
 	trunc := filepath.Join(t.TempDir(), "cut.xlsx")
 	os.WriteFile(trunc, []byte("PK\x03\x04 not really a zip"), 0o644)
-	if _, err := Open(trunc, ""); !errors.Is(err, ErrFormat) {
-		t.Errorf("a truncated zip: %v, want ErrFormat", err)
+	if _, err := Open(trunc, ""); !errors.Is(err, ErrDamaged) {
+		t.Errorf("a truncated zip: %v, want ErrDamaged", err)
+	}
+}
+
+// TestDamagedWorkbook: a workbook cut short or with damaged bytes is the
+// file's fault (ErrDamaged), whether found on opening or on reading rows.
+func TestDamagedWorkbook(t *testing.T) {
+	var buf bytes.Buffer
+	w := NewWriter(&buf)
+	k := KindByName("institutions")
+	var keys []string
+	for _, c := range k.Columns {
+		keys = append(keys, c.Key)
+	}
+	if err := w.Sheet(k, keys); err != nil {
+		t.Fatal(err)
+	}
+	row := make([]string, len(keys))
+	for i := range row {
+		row[i] = "x"
+	}
+	for range 50 {
+		if err := w.Row(row); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	full := buf.Bytes()
+	flipped := bytes.Clone(full)
+	for i := 200; i < 400; i++ {
+		flipped[i] ^= 0xff
+	}
+	for name, b := range map[string][]byte{"half": full[:len(full)/2], "end cut": full[:len(full)-10], "flipped": flipped, "empty": {}} {
+		path := filepath.Join(t.TempDir(), "book.xlsx")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		wb, err := Open(path, "")
+		if err == nil {
+			for _, sh := range wb.Sheets() {
+				if err = sh.Each(func(Row) error { return nil }); err != nil {
+					break
+				}
+			}
+			wb.Close()
+		}
+		if !errors.Is(err, ErrDamaged) {
+			t.Errorf("%s: %v, want ErrDamaged", name, err)
+		}
 	}
 }
