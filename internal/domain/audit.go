@@ -51,6 +51,7 @@ const (
 	AuditVerify         = "audit_verify"
 	AuditPrune          = "audit_prune"
 	AuditDemoLoad       = "demo_load"
+	AuditDraw           = "draw" // a plan's 双随机 draw, frozen
 )
 
 // AuditActions lists every action of audit events.
@@ -59,4 +60,5 @@ var AuditActions = []string{
 	AuditDenied, AuditLogin, AuditLoginPassword, AuditLoginFailed, AuditLoginThrottled, AuditLogout,
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
+	AuditDraw,
 }

@@ -86,9 +86,9 @@ func (tx *Tx) PutInspector(in *domain.Inspector, version int) error {
 	if before.Version != version {
 		return fmt.Errorf("inspector %d: %w", in.UserID, ErrStale)
 	}
-	action := "update"
+	action := domain.AuditUpdate
 	if version == 0 {
-		action = "create"
+		action = domain.AuditCreate
 		_, err = tx.exec(`INSERT INTO inspectors (user_id, cert_no, active, version, created_at, updated_at) VALUES (?, ?, ?, 1, ?, ?)`,
 			in.UserID, in.CertNo, in.Active, tx.now, tx.now)
 	} else {
@@ -241,7 +241,7 @@ func (tx *Tx) CreatePlan(p *domain.Plan) error {
 		return mapError("create plan", err)
 	}
 	p.ID = id
-	return tx.audit("create", "plan", id, nil, p)
+	return tx.audit(domain.AuditCreate, "plan", id, nil, p)
 }
 
 // Plan returns the plan id.
@@ -304,7 +304,7 @@ func (tx *Tx) FreezeDraw(p *domain.Plan, version int, snapshot string, units []d
 		return err
 	}
 	*p = *after
-	return tx.audit("draw", "plan", p.ID, nil, map[string]any{"seed": p.Seed, "seed_sha256": p.SeedSHA256, "pool": p.Pool, "drawn": units})
+	return tx.audit(domain.AuditDraw, "plan", p.ID, nil, map[string]any{"seed": p.Seed, "seed_sha256": p.SeedSHA256, "pool": p.Pool, "drawn": units})
 }
 
 // PlanSnapshot returns the pool and inspectors a drawn plan was computed
