@@ -34,14 +34,14 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 	if n > 0 {
 		return errors.New(i18n.T(cfg.Lang, "cli.demo.not_empty", n))
 	}
-	start := time.Now()
-	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
+	start, asOf := time.Now(), domain.DateOf(time.Now())
+	counts, err := demo.Load(ctx, s, scale, cfg.Seed, asOf)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.demo.loaded", i18n.T(cfg.Lang, "cli.demo.scale."+scale.Name), cfg.Seed,
 		countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
-	return demoAccounts(ctx, s, cfg.Lang, out)
+	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
 }
 
 // countsText tells what a demo load generated, in lang.
@@ -67,10 +67,10 @@ var demoAccountList = []demoAccount{
 // one-time password printed here, and a policy that does not insist on a
 // second factor (a visitor may have no authenticator app at hand; a real
 // installation keeps the default, which does). The institution user belongs
-// to the first demo institution.
-func demoAccounts(ctx context.Context, s *store.Store, lang string, out io.Writer) error {
+// to the demo institution with the most to rectify as of asOf.
+func demoAccounts(ctx context.Context, s *store.Store, lang string, asOf domain.Date, out io.Writer) error {
 	svc := &accounts.Service{Store: s}
-	instID, err := demo.AccountInstitution(ctx, s)
+	instID, err := demo.AccountInstitution(ctx, s, asOf)
 	if err != nil {
 		return err
 	}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"radsup/internal/config"
+	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -115,7 +116,7 @@ func TestDemoAccounts(t *testing.T) {
 	gap := regexp.MustCompile(`\s{2,}`)
 	for lang, rows := range want {
 		var out bytes.Buffer
-		if err := demoAccounts(context.Background(), storetest.Open(t), lang, &out); err != nil {
+		if err := demoAccounts(context.Background(), storetest.Open(t), lang, domain.MustDate("2026-06-30"), &out); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")[1:] // after the introduction

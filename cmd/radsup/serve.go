@@ -225,11 +225,11 @@ func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out
 		return nil
 	}
 	scale, _ := demo.ScaleByName("district")
-	start := time.Now()
-	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
+	start, asOf := time.Now(), domain.DateOf(time.Now())
+	counts, err := demo.Load(ctx, s, scale, cfg.Seed, asOf)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.serve.demo_loaded", countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
-	return demoAccounts(ctx, s, cfg.Lang, out)
+	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
 }
