@@ -135,7 +135,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	}
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
 		Logger:        m.Logger,
-		SecureCookies: m.Config.SecureCookies || m.Config.TLS()})
+		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office})
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"golang.org/x/net/html"
 
@@ -12,6 +13,7 @@ import (
 	"radsup/internal/htmltest"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
+	"radsup/internal/web"
 )
 
 // pairs returns the label → value pairs of a definition list, failing the
@@ -130,13 +132,10 @@ func TestEmptySections(t *testing.T) {
 			t.Errorf("empty %s: %q, want 暂无记录。", table, got)
 		}
 	}
-	for target, want := range map[string]string{
-		"/institutions/" + id(quiet.ID) + "?tab=people":    "暂无记录。",
-		"/institutions/" + id(quiet.ID) + "?tab=equipment": "暂无记录。",
-	} {
-		doc := htmltest.Parse(e.do("quiet", "GET", target, nil).Body.String())
-		if got := htmltest.Text(htmltest.Find(doc, "td", "class", "empty")); got != want {
-			t.Errorf("%s: %q, want %q", target, got, want)
+	doc := htmltest.Parse(e.do("quiet", "GET", "/institutions/"+id(quiet.ID)+"?tab=people", nil).Body.String())
+	for _, table := range []string{"people", "equipment"} {
+		if got := htmltest.Text(htmltest.Find(htmltest.Find(doc, "table", "id", table), "td", "class", "empty")); got != "暂无记录。" {
+			t.Errorf("institution's empty %s: %q, want 暂无记录。", table, got)
 		}
 	}
 	for _, c := range []struct{ role, target, want string }{
@@ -198,4 +197,68 @@ func TestImportPageOffersExports(t *testing.T) {
 			t.Errorf("no %s among %q", want, hrefs)
 		}
 	}
+}
+
+// TestPrintedRecordPages: a record page carries a print header (the office,
+// who printed it, when) and an institution's page holds every tab's panel,
+// the current one marked; the stylesheet's print rules show the header and
+// every panel and hide the controls, the 操作 column and link targets.
+func TestPrintedRecordPages(t *testing.T) {
+	e := newEnvWith(t, web.Config{Office: "郑州市中原区卫生健康监督所"})
+	u := e.users["supervisor"]
+	for _, target := range []string{"/institutions/" + id(e.a.inst.ID) + "?tab=equipment", "/people/" + id(e.a.person.ID), "/equipment/" + id(e.a.equip.ID)} {
+		doc := htmltest.Parse(e.do("supervisor", "GET", target, nil).Body.String())
+		header := htmltest.Text(htmltest.Find(doc, "", "id", "print-header"))
+		if !strings.Contains(header, "郑州市中原区卫生健康监督所") || !strings.Contains(header, u.DisplayName) ||
+			!strings.Contains(header, time.Now().Format("2006-01-02")) {
+			t.Errorf("%s: print header %q, want the office, %s and today", target, header, u.DisplayName)
+		}
+		if cols := htmltest.FindAll(doc, "th", "class", "col-actions"); len(cols) == 0 {
+			t.Errorf("%s: no 操作 column marked for print", target)
+		}
+	}
+	doc := htmltest.Parse(e.do("supervisor", "GET", "/institutions/"+id(e.a.inst.ID)+"?tab=equipment", nil).Body.String())
+	for _, c := range []struct {
+		panel, table string
+		current      bool
+	}{{"panel-licence", "licences", false}, {"panel-people", "people", false}, {"panel-equipment", "equipment", true}} {
+		panel := htmltest.Find(doc, "section", "id", c.panel)
+		if panel == nil || htmltest.Find(panel, "table", "id", c.table) == nil {
+			t.Errorf("no %s with its table", c.panel)
+			continue
+		}
+		class, _ := htmltest.Attr(panel, "class")
+		if strings.Contains(class, "current") != c.current {
+			t.Errorf("%s class %q, current %v", c.panel, class, c.current)
+		}
+	}
+	if rows := rowIDs(htmltest.Render(doc), "people"); len(rows) != 1 {
+		t.Errorf("people panel rows %q, want the worker", rows)
+	}
+	if d := "/institutions/" + id(e.a.inst.ID); htmltest.Text(htmltest.Find(e.parse("viewer", d), "", "id", "print-header")) == "" {
+		t.Errorf("viewer's page has no print header")
+	}
+
+	href, _ := htmltest.Attr(htmltest.Find(doc, "link", "rel", "stylesheet"), "href")
+	css := e.do("supervisor", "GET", href, nil).Body.String()
+	i := strings.Index(css, "@media print")
+	if i < 0 {
+		t.Fatal("no print rules in the stylesheet")
+	}
+	rules := css[i:]
+	for _, rule := range []string{".print-header { display: flex !important", ".print-only, .tab-panel { display: block !important",
+		".col-actions", ".mainnav", ".tabs", "a[href]::after { content: none !important"} {
+		if !strings.Contains(rules, rule) {
+			t.Errorf("print rules lack %q", rule)
+		}
+	}
+	if !strings.Contains(css[:i], ".print-header, .print-only { display: none; }") || !strings.Contains(css[:i], ".tab-panel:not(.current) { display: none; }") {
+		t.Error("the screen shows the print header or every tab")
+	}
+}
+
+// parse GETs target as role and parses the page.
+func (e *env) parse(role, target string) *html.Node {
+	e.t.Helper()
+	return htmltest.Parse(e.do(role, "GET", target, nil).Body.String())
 }

@@ -44,6 +44,9 @@ type Config struct {
 	Imports       *exchange.Jobs    // import jobs; nil: jobs of this server alone, not swept
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
+	// Office is the office's name, heading printed pages; "" means the
+	// catalogue's generic name.
+	Office string
 }
 
 // Server renders the pages. Make one with New.
