@@ -12,6 +12,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
 )
@@ -41,7 +42,20 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.demo.loaded", i18n.T(cfg.Lang, "cli.demo.scale."+scale.Name), cfg.Seed,
 		countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
+	if err := screenLoadedDemo(ctx, s, asOf); err != nil {
+		return err
+	}
 	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
+}
+
+// screenLoadedDemo runs the day's full screening over freshly loaded demo data, so
+// that the findings and to-do lists are there at the first login rather
+// than after the next daily run (which then finds the day done).
+func screenLoadedDemo(ctx context.Context, s *store.Store, asOf domain.Date) error {
+	if _, err := (&findings.Service{Store: s}).RunFull(ctx, asOf); err != nil {
+		return fmt.Errorf("demo screening: %w", err)
+	}
+	return nil
 }
 
 // countsText tells what a demo load generated, in lang.

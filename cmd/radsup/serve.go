@@ -231,5 +231,8 @@ func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out
 		return fmt.Errorf("demo data: %w", err)
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.serve.demo_loaded", countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
+	if err := screenLoadedDemo(ctx, s, asOf); err != nil {
+		return err
+	}
 	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
 }
