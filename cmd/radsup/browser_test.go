@@ -288,34 +288,47 @@ func TestBrowserPhoneAndPrint(t *testing.T) {
 		return v
 	}
 
-	do("phone width and log in",
+	// The page's width and the first element sticking out of it.
+	const widthJS = `(() => {
+		const vw = document.documentElement.clientWidth;
+		let out = "";
+		for (const el of document.querySelectorAll("body *")) {
+			const r = el.getBoundingClientRect();
+			if (r.width > 0 && r.right > vw + 1) { out = el.tagName + "." + el.className + " right " + Math.round(r.right); break; }
+		}
+		return {scroll: document.documentElement.scrollWidth, viewport: vw, out: out};
+	})()`
+	fits := func(path string, width int64) {
+		t.Helper()
+		w := eval(widthJS)
+		if w["scroll"].(float64) > w["viewport"].(float64) {
+			t.Errorf("%s at %d px: page %v px wide, screen %v px; sticking out: %v", path, width, w["scroll"], w["viewport"], w["out"])
+		}
+	}
+	do("phone width: the login page",
 		chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile),
 		chromedp.Navigate(base+"/login"),
 		chromedp.WaitVisible(css(`#username`)),
+	)
+	fits("/login", 360)
+	do("log in",
 		chromedp.SendKeys(css(`#username`), user.Username),
 		chromedp.SendKeys(css(`#password`), storetest.Password),
 		chromedp.Click(css(`form[action="/login"] button`)),
 		chromedp.WaitVisible(css(`.nav-button`)),
 	)
-	// The page's width and the widest element sticking out of it.
-	const widthJS = `(() => {
-		const vw = document.documentElement.clientWidth;
-		let widest = "";
-		for (const el of document.querySelectorAll("body *")) {
-			const r = el.getBoundingClientRect();
-			if (r.width > 0 && r.right > vw + 1) { widest = el.tagName + "." + el.className + " right " + Math.round(r.right); break; }
-		}
-		return {scroll: document.documentElement.scrollWidth, viewport: vw, widest: widest};
-	})()`
-	for _, path := range []string{"/", "/institutions", "/institutions/" + strconv.FormatInt(inst, 10), "/institutions/" + strconv.FormatInt(inst, 10) + "?tab=people",
+	pages := []string{"/", "/institutions", "/institutions/" + strconv.FormatInt(inst, 10), "/institutions/" + strconv.FormatInt(inst, 10) + "?tab=people",
 		"/people", "/people/" + person, "/equipment", "/equipment/" + device, "/findings", "/account", "/institutions/new",
-		"/people/" + person + "/doses/new", "/import", "/account/tokens"} {
-		do("open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
-		w := eval(widthJS)
-		if w["scroll"].(float64) > w["viewport"].(float64) {
-			t.Errorf("%s at 360 px: page %v px wide, screen %v px; sticking out: %v", path, w["scroll"], w["viewport"], w["widest"])
+		"/people/" + person + "/doses/new", "/import", "/account/tokens"}
+	// Phones, and tablets upright and sideways.
+	for _, width := range []int64{360, 768, 1024} {
+		do("width", chromedp.EmulateViewport(width, 740*width/360, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+		for _, path := range pages {
+			do("open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
+			fits(path, width)
 		}
 	}
+	do("back to phone width", chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
 
 	// The menu: folded, then one item a line, each on one line of text.
 	const menuJS = `(() => {
