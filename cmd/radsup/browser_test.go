@@ -350,6 +350,11 @@ func TestBrowserPhoneAndPrint(t *testing.T) {
 		t.Errorf("open menu at 360 px: want every item shown, one a line, each on one line within the screen: %v", menu)
 	}
 	do("follow a menu item", chromedp.Click(css(`#nav-links a[href="/findings"]`)), chromedp.WaitVisible(css(`#by-severity`)))
+	// The findings read as cards: a problem's text has the screen's width.
+	if cell := eval(`(() => { const td = document.querySelector("#findings tbody tr td:nth-child(3)");
+		return {width: td ? td.getBoundingClientRect().width : 0, viewport: document.documentElement.clientWidth}; })()`); cell["width"].(float64) < 250 {
+		t.Errorf("a finding's text at 360 px is squeezed: %v", cell)
+	}
 	// A rule's ID stays on one line beneath its title.
 	if ids := eval(`(() => { const els = [...document.querySelectorAll("small.rule-id")].filter(e => e.offsetParent !== null);
 		return {n: els.length, wrapped: els.filter(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length > 1; }).length}; })()`); ids["wrapped"].(float64) != 0 {
