@@ -2,15 +2,22 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"net/url"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
+	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
 
 	"radsup/internal/auth"
+	"radsup/internal/demo"
+	"radsup/internal/domain"
+	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
 
@@ -205,5 +212,181 @@ func TestBrowserFileInstitution(t *testing.T) {
 	}
 	if !strings.Contains(list, name) || !strings.Contains(list, credit) {
 		t.Errorf("institution list does not show %s (%s):\n%s", name, credit, list)
+	}
+}
+
+// TestBrowserPhoneAndPrint opens the pages of the demo district in a
+// headless Chromium at phone width (360×740): no page is wider than the
+// screen, the menu folds behind its toggle and opens with one item a line,
+// each on one line. Then it emulates print media on an institution's page:
+// the print header shows, every tab's panel prints, the controls do not.
+func TestBrowserPhoneAndPrint(t *testing.T) {
+	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
+	if bin == "" {
+		t.Skip("RADSUP_TEST_CHROMIUM not set")
+	}
+	m, _ := startMain(t, true)
+	base := m.URL()
+	bg := context.Background()
+	var user *domain.User
+	var inst int64
+	var person, device string
+	err := m.Store.WithTx(bg, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		user = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if inst, err = demo.AccountInstitution(bg, m.Store, domain.DateOf(time.Now())); err != nil || inst == 0 {
+		t.Fatalf("an institution: %d %v", inst, err)
+	}
+	err = m.Store.View(bg, func(tx *store.Tx) error {
+		f := store.Filter{Values: map[string]string{"institution_id": strconv.FormatInt(inst, 10)}, Limit: 1}
+		people, _, err := store.List(tx, store.People, domain.Scope{}, f)
+		if err != nil || len(people) == 0 {
+			return fmt.Errorf("people: %d %v", len(people), err)
+		}
+		equip, _, err := store.List(tx, store.Equipment, domain.Scope{}, f)
+		if err != nil || len(equip) == 0 {
+			return fmt.Errorf("equipment: %d %v", len(equip), err)
+		}
+		person, device = strconv.FormatInt(people[0].ID, 10), strconv.FormatInt(equip[0].ID, 10)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("disable-dev-shm-usage", true), chromedp.Flag("lang", "zh-CN"))
+	actx, cancel := chromedp.NewExecAllocator(bg, opts...)
+	defer cancel()
+	ctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	ctx, cancel = context.WithTimeout(ctx, 3*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(ctx); err != nil {
+		t.Fatal(err)
+	}
+	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
+	do := func(step string, actions ...chromedp.Action[chromedp.Void]) {
+		t.Helper()
+		sctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		defer cancel()
+		if err := chromedp.Do(sctx, actions...); err != nil {
+			loc, _ := chromedp.Run(ctx, chromedp.Location())
+			t.Fatalf("%s: %v (at %s)", step, err, loc)
+		}
+	}
+	eval := func(js string) map[string]any {
+		t.Helper()
+		v, err := chromedp.Run(ctx, chromedp.Evaluate[map[string]any](js))
+		if err != nil {
+			t.Fatalf("%s: %v", js, err)
+		}
+		return v
+	}
+
+	// The page's width and the first element sticking out of it.
+	const widthJS = `(() => {
+		const vw = document.documentElement.clientWidth;
+		let out = "";
+		for (const el of document.querySelectorAll("body *")) {
+			const r = el.getBoundingClientRect();
+			if (r.width > 0 && r.right > vw + 1) { out = el.tagName + "." + el.className + " right " + Math.round(r.right); break; }
+		}
+		return {scroll: document.documentElement.scrollWidth, viewport: vw, out: out};
+	})()`
+	fits := func(path string, width int64) {
+		t.Helper()
+		w := eval(widthJS)
+		if w["scroll"].(float64) > w["viewport"].(float64) {
+			t.Errorf("%s at %d px: page %v px wide, screen %v px; sticking out: %v", path, width, w["scroll"], w["viewport"], w["out"])
+		}
+	}
+	do("phone width: the login page",
+		chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile),
+		chromedp.Navigate(base+"/login"),
+		chromedp.WaitVisible(css(`#username`)),
+	)
+	fits("/login", 360)
+	do("log in",
+		chromedp.SendKeys(css(`#username`), user.Username),
+		chromedp.SendKeys(css(`#password`), storetest.Password),
+		chromedp.Click(css(`form[action="/login"] button`)),
+		chromedp.WaitVisible(css(`.nav-button`)),
+	)
+	pages := []string{"/", "/institutions", "/institutions/" + strconv.FormatInt(inst, 10), "/institutions/" + strconv.FormatInt(inst, 10) + "?tab=people",
+		"/people", "/people/" + person, "/equipment", "/equipment/" + device, "/findings", "/account", "/institutions/new",
+		"/people/" + person + "/doses/new", "/import", "/account/tokens"}
+	// Phones, and tablets upright and sideways.
+	for _, width := range []int64{360, 768, 1024} {
+		do("width", chromedp.EmulateViewport(width, 740*width/360, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+		for _, path := range pages {
+			do("open "+path, chromedp.Navigate(base+path), chromedp.WaitVisible(css(`main`)))
+			fits(path, width)
+		}
+	}
+	do("back to phone width", chromedp.EmulateViewport(360, 740, chromedp.EmulatePortrait, chromedp.EmulateMobile))
+
+	// The menu: folded, then one item a line, each on one line of text.
+	const menuJS = `(() => {
+		const links = [...document.querySelectorAll("#nav-links a")];
+		const shown = links.filter(a => a.offsetParent !== null);
+		const lines = shown.map(a => { const r = document.createRange(); r.selectNodeContents(a); return r.getClientRects().length; });
+		const tops = shown.map(a => Math.round(a.getBoundingClientRect().top));
+		return {links: links.length, shown: shown.length, maxLines: Math.max(0, ...lines), distinctTops: new Set(tops).size,
+			right: Math.max(0, ...shown.map(a => a.getBoundingClientRect().right)), viewport: document.documentElement.clientWidth};
+	})()`
+	do("home", chromedp.Navigate(base+"/"), chromedp.WaitVisible(css(`.nav-button`)))
+	if menu := eval(menuJS); menu["links"].(float64) < 5 || menu["shown"].(float64) != 0 {
+		t.Errorf("folded menu at 360 px: %v", menu)
+	}
+	do("open the menu", chromedp.Click(css(`.nav-button`)), chromedp.WaitVisible(css(`#nav-links a[href="/findings"]`)))
+	menu := eval(menuJS)
+	if menu["shown"] != menu["links"] || menu["maxLines"].(float64) != 1 || menu["distinctTops"] != menu["shown"] ||
+		menu["right"].(float64) > menu["viewport"].(float64) {
+		t.Errorf("open menu at 360 px: want every item shown, one a line, each on one line within the screen: %v", menu)
+	}
+	do("follow a menu item", chromedp.Click(css(`#nav-links a[href="/findings"]`)), chromedp.WaitVisible(css(`#by-severity`)))
+	// The findings read as cards: a problem's text has the screen's width.
+	if cell := eval(`(() => { const td = document.querySelector("#findings tbody tr td:nth-child(3)");
+		return {width: td ? td.getBoundingClientRect().width : 0, viewport: document.documentElement.clientWidth}; })()`); cell["width"].(float64) < 250 {
+		t.Errorf("a finding's text at 360 px is squeezed: %v", cell)
+	}
+	// A rule's ID stays on one line beneath its title.
+	if ids := eval(`(() => { const els = [...document.querySelectorAll("small.rule-id")].filter(e => e.offsetParent !== null);
+		return {n: els.length, wrapped: els.filter(e => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length > 1; }).length}; })()`); ids["wrapped"].(float64) != 0 {
+		t.Errorf("rule IDs wrap: %v", ids)
+	}
+
+	// Print: the institution page at desktop width under print media.
+	instPath := "/institutions/" + strconv.FormatInt(inst, 10)
+	do("print an institution",
+		chromedp.EmulateViewport(1200, 900),
+		chromedp.Navigate(base+instPath),
+		chromedp.WaitVisible(css(`#panel-licence`)),
+	)
+	const panelsJS = `(() => {
+		const shown = sel => [...document.querySelectorAll(sel)].filter(e => e.offsetParent !== null || getComputedStyle(e).display !== "none" && e.getClientRects().length > 0).length;
+		return {panels: shown(".tab-panel"), header: shown("#print-header"), actions: shown(".col-actions"), nav: shown(".mainnav"), buttons: shown("main button, main .button")};
+	})()`
+	screen := eval(panelsJS)
+	if screen["panels"].(float64) != 1 || screen["header"].(float64) != 0 || screen["nav"].(float64) != 1 {
+		t.Errorf("institution page on screen: want one tab panel, the menu, no print header: %v", screen)
+	}
+	do("emulate print media", chromedp.Func(func(ctx context.Context, tg *chromedp.Target) error {
+		_, err := cdp.Call(ctx, tg, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+		return err
+	}))
+	paper := eval(panelsJS)
+	if paper["panels"].(float64) != 3 || paper["header"].(float64) != 1 || paper["actions"].(float64) != 0 ||
+		paper["nav"].(float64) != 0 || paper["buttons"].(float64) != 0 {
+		t.Errorf("institution page in print: want three tab panels, the header, no menu, buttons or 操作 column: %v", paper)
+	}
+	header, err := chromedp.Run(ctx, chromedp.Text(css(`#print-header`)))
+	if err != nil || !strings.Contains(header, user.DisplayName) || !strings.Contains(header, time.Now().Format("2006-01-02")) {
+		t.Errorf("print header %q (%v): want the user and today", header, err)
 	}
 }

@@ -12,6 +12,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
 )
@@ -34,14 +35,27 @@ func runDemo(ctx context.Context, cfg config.Config, out io.Writer) error {
 	if n > 0 {
 		return errors.New(i18n.T(cfg.Lang, "cli.demo.not_empty", n))
 	}
-	start := time.Now()
-	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
+	start, asOf := time.Now(), domain.DateOf(time.Now())
+	counts, err := demo.Load(ctx, s, scale, cfg.Seed, asOf)
 	if err != nil {
 		return err
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.demo.loaded", i18n.T(cfg.Lang, "cli.demo.scale."+scale.Name), cfg.Seed,
 		countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
-	return demoAccounts(ctx, s, cfg.Lang, out)
+	if err := screenLoadedDemo(ctx, s, asOf); err != nil {
+		return err
+	}
+	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
+}
+
+// screenLoadedDemo runs the day's full screening over freshly loaded demo data, so
+// that the findings and to-do lists are there at the first login rather
+// than after the next daily run (which then finds the day done).
+func screenLoadedDemo(ctx context.Context, s *store.Store, asOf domain.Date) error {
+	if _, err := (&findings.Service{Store: s}).RunFull(ctx, asOf); err != nil {
+		return fmt.Errorf("demo screening: %w", err)
+	}
+	return nil
 }
 
 // countsText tells what a demo load generated, in lang.
@@ -68,10 +82,10 @@ var demoAccountList = []demoAccount{
 // one-time password printed here, and a policy that does not insist on a
 // second factor (a visitor may have no authenticator app at hand; a real
 // installation keeps the default, which does). The institution user belongs
-// to the first demo institution.
-func demoAccounts(ctx context.Context, s *store.Store, lang string, out io.Writer) error {
+// to the demo institution with the most to rectify as of asOf.
+func demoAccounts(ctx context.Context, s *store.Store, lang string, asOf domain.Date, out io.Writer) error {
 	svc := &accounts.Service{Store: s}
-	instID, err := demo.AccountInstitution(ctx, s)
+	instID, err := demo.AccountInstitution(ctx, s, asOf)
 	if err != nil {
 		return err
 	}
@@ -98,7 +112,7 @@ func demoAccounts(ctx context.Context, s *store.Store, lang string, out io.Write
 		rows = append(rows, []string{a.username, roleLabel(lang, a.role), password})
 	}
 	if instID != 0 { // a demo district to inspect
-		if err := demoEnforcement(ctx, s); err != nil {
+		if err := demoEnforcement(ctx, s, asOf); err != nil {
 			return err
 		}
 	}

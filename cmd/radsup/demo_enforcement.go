@@ -3,13 +3,11 @@ package main
 import (
 	"context"
 	"fmt"
-	"time"
 
 	"radsup/internal/accounts"
 	"radsup/internal/domain"
 	"radsup/internal/draw"
 	"radsup/internal/enforcement"
-	"radsup/internal/findings"
 	"radsup/internal/store"
 )
 
@@ -18,13 +16,10 @@ const demoSeed = "演示种子：2026年1月8日抽取会议现场宣读"
 
 // demoEnforcement makes the demo supervisors inspectors and gives the demo
 // district this year's random-inspection plan, drawn and frozen, and a
-// special-inspection plan published but not yet drawn. The register is
-// screened first, so that the draw's risk weights count open violations.
-func demoEnforcement(ctx context.Context, s *store.Store) error {
-	today := domain.DateOf(time.Now())
-	if _, err := (&findings.Service{Store: s}).RunFull(ctx, today); err != nil {
-		return err
-	}
+// special-inspection plan published but not yet drawn. The register has
+// been screened (screenLoadedDemo), so the draw's risk weights count open
+// violations.
+func demoEnforcement(ctx context.Context, s *store.Store, today domain.Date) error {
 	svc := &enforcement.Service{Store: s, Today: func() domain.Date { return today }}
 	sup := accounts.Console(domain.RoleSupervisor)
 	actor := domain.Actor{Username: "demo"}

@@ -14,6 +14,7 @@ import (
 	"testing"
 
 	"radsup/internal/config"
+	"radsup/internal/domain"
 	"radsup/internal/i18n"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
@@ -103,6 +104,36 @@ func TestServeDemoLoadsOnce(t *testing.T) {
 	}
 }
 
+// TestServeDemoToDo: right after serve -demo starts (the daily screening
+// off), the demo institution user has several open findings to rectify.
+func TestServeDemoToDo(t *testing.T) {
+	cfg := config.Default()
+	cfg.DB = storetest.URL(t)
+	cfg.Addr, cfg.Demo, cfg.ScreenAt = "127.0.0.1:0", true, "off"
+	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: io.Discard}
+	ctx := context.Background()
+	if err := m.Start(ctx); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	var u *domain.User
+	err := m.Store.View(ctx, func(tx *store.Tx) error {
+		var err error
+		u, err = tx.FindUserByUsername("jigou")
+		return err
+	})
+	if err != nil || u.InstitutionID == 0 {
+		t.Fatalf("jigou: %+v %v", u, err)
+	}
+	page, err := m.Findings.List(ctx, u, store.FindingFilter{Status: domain.FindingOpen})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if page.Total < 3 {
+		t.Errorf("jigou's institution has %d open findings, want several", page.Total)
+	}
+}
+
 // TestDemoAccounts: the demo accounts are listed under a header with their
 // role, in the reader's language, each with a password of its own.
 func TestDemoAccounts(t *testing.T) {
@@ -115,7 +146,7 @@ func TestDemoAccounts(t *testing.T) {
 	gap := regexp.MustCompile(`\s{2,}`)
 	for lang, rows := range want {
 		var out bytes.Buffer
-		if err := demoAccounts(context.Background(), storetest.Open(t), lang, &out); err != nil {
+		if err := demoAccounts(context.Background(), storetest.Open(t), lang, domain.MustDate("2026-06-30"), &out); err != nil {
 			t.Fatal(err)
 		}
 		lines := strings.Split(strings.TrimSpace(out.String()), "\n")[1:] // after the introduction

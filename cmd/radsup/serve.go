@@ -135,7 +135,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	}
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
 		Logger:        m.Logger,
-		SecureCookies: m.Config.SecureCookies || m.Config.TLS()})
+		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office})
 	if err != nil {
 		return nil, err
 	}
@@ -225,11 +225,14 @@ func loadDemoIfEmpty(ctx context.Context, s *store.Store, cfg config.Config, out
 		return nil
 	}
 	scale, _ := demo.ScaleByName("district")
-	start := time.Now()
-	counts, err := demo.Load(ctx, s, scale, cfg.Seed, domain.DateOf(time.Now()))
+	start, asOf := time.Now(), domain.DateOf(time.Now())
+	counts, err := demo.Load(ctx, s, scale, cfg.Seed, asOf)
 	if err != nil {
 		return fmt.Errorf("demo data: %w", err)
 	}
 	fmt.Fprintln(out, i18n.T(cfg.Lang, "cli.serve.demo_loaded", countsText(cfg.Lang, counts), time.Since(start).Round(time.Millisecond)))
-	return demoAccounts(ctx, s, cfg.Lang, out)
+	if err := screenLoadedDemo(ctx, s, asOf); err != nil {
+		return err
+	}
+	return demoAccounts(ctx, s, cfg.Lang, asOf, out)
 }

@@ -23,6 +23,7 @@ type Config struct {
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
 	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
+	Office        string // the office's name, heading printed pages
 
 	// TLS and reverse proxies (serve).
 	TLSCert        string // certificate file (PEM); with TLSKey, serve speaks HTTPS itself
@@ -86,7 +87,7 @@ func Default() Config {
 // env lists the environment variable of each setting.
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
-	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT",
+	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "office": "RADSUP_OFFICE",
 	"tls-cert": "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
 
@@ -103,6 +104,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.Var(seedFlag{c}, "seed", "demo data seed, a whole number ($RADSUP_SEED); draw: the seed text")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
+	fs.StringVar(&c.Office, "office", c.Office, "with serve: the office's name, heading printed pages ($RADSUP_OFFICE)")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "with serve: TLS certificate file, PEM; needs -tls-key ($RADSUP_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "with serve: TLS private key file, PEM; needs -tls-cert ($RADSUP_TLS_KEY)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with serve: reverse proxies whose X-Forwarded-* headers are believed, CIDR,CIDR ($RADSUP_TRUSTED_PROXIES)")
@@ -157,6 +159,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	}
 	if v := get("screen-at"); v != "" {
 		c.ScreenAt = v
+	}
+	if v := get("office"); v != "" {
+		c.Office = v
 	}
 	if v := get("tls-cert"); v != "" {
 		c.TLSCert = v

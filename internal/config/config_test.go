@@ -110,3 +110,14 @@ func TestFlagsAfterTheCommandsWords(t *testing.T) {
 		t.Errorf("user add: %q lang %s, %v", words, c.Lang, err)
 	}
 }
+
+// TestLoadOffice: the office's name comes from -office over RADSUP_OFFICE.
+func TestLoadOffice(t *testing.T) {
+	envs := map[string]string{"RADSUP_OFFICE": "中原区卫生健康监督所"}
+	if c, _, _, err := Load([]string{"serve"}, func(k string) string { return envs[k] }); err != nil || c.Office != "中原区卫生健康监督所" {
+		t.Errorf("from the environment: %q %v", c.Office, err)
+	}
+	if c, _, _, err := Load([]string{"serve", "-office", "二七区卫生健康监督所"}, func(k string) string { return envs[k] }); err != nil || c.Office != "二七区卫生健康监督所" {
+		t.Errorf("flag over the environment: %q %v", c.Office, err)
+	}
+}

@@ -5,6 +5,7 @@ import (
 	"fmt"
 
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/store"
 )
 
@@ -102,10 +103,31 @@ func Institutions(ctx context.Context, s *store.Store) (int, error) {
 }
 
 // AccountInstitution returns the institution the demo's institution user
-// works for: the first by name; 0 if there is none.
-func AccountInstitution(ctx context.Context, s *store.Store) (int64, error) {
+// works for: the one the rules find most to rectify as of asOf (the first by
+// credit code among equals), so that a newcomer logging in as it sees a to-do
+// list rather than an empty page; 0 if there is no institution.
+func AccountInstitution(ctx context.Context, s *store.Store, asOf domain.Date) (int64, error) {
+	rep, err := (&findings.Service{Store: s}).Preview(ctx, asOf, "")
+	if err != nil {
+		return 0, err
+	}
+	// Preview sorts by credit code, so the first institution to reach the
+	// highest count is the first by credit code among equals.
+	counts := map[int64]int{}
 	var id int64
-	err := s.View(ctx, func(tx *store.Tx) error {
+	for _, f := range rep.Findings {
+		if f.InstitutionID == 0 {
+			continue
+		}
+		counts[f.InstitutionID]++
+		if id == 0 || counts[f.InstitutionID] > counts[id] {
+			id = f.InstitutionID
+		}
+	}
+	if id != 0 {
+		return id, nil
+	}
+	err = s.View(ctx, func(tx *store.Tx) error {
 		list, _, err := store.List(tx, store.Institutions, domain.Scope{}, store.Filter{Limit: 1})
 		if err == nil && len(list) > 0 {
 			id = list[0].ID

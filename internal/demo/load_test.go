@@ -6,6 +6,7 @@ import (
 
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/findings"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
@@ -44,4 +45,37 @@ func TestLoadDistrict(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestAccountInstitution: the demo's institution user works for an
+// institution with several findings to rectify, the same one every time.
+func TestAccountInstitution(t *testing.T) {
+	ctx := context.Background()
+	s := storetest.Open(t)
+	asOf := domain.MustDate("2026-06-30")
+	if _, err := demo.Load(ctx, s, demo.District, 2026, asOf); err != nil {
+		t.Fatal(err)
+	}
+	id, err := demo.AccountInstitution(ctx, s, asOf)
+	if err != nil || id == 0 {
+		t.Fatalf("AccountInstitution = %d, %v", id, err)
+	}
+	if again, err := demo.AccountInstitution(ctx, s, asOf); err != nil || again != id {
+		t.Errorf("second choice %d, %v; first %d", again, err, id)
+	}
+	var inst *domain.Institution
+	s.View(ctx, func(tx *store.Tx) error {
+		inst, err = store.Find(tx, store.Institutions, domain.Scope{}, id)
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep, err := (&findings.Service{Store: s}).Preview(ctx, asOf, inst.CreditCode)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(rep.Findings); n < 3 {
+		t.Errorf("%s has %d findings, want several", inst.Name, n)
+	}
 }

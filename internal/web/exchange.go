@@ -29,7 +29,8 @@ type importPage struct {
 	Message string
 }
 
-type kindLink struct{ Name, Sheet string }
+// kindLink is a kind of workbook: its name in URLs, its sheet and its entity.
+type kindLink struct{ Name, Sheet, Entity string }
 
 // jobView is a job as its page shows it.
 type jobView struct {
@@ -65,7 +66,7 @@ func problemViews(rep *exchange.Report, lang string) []problemView {
 func kindLinks() []kindLink {
 	out := make([]kindLink, len(xlsx.Kinds))
 	for i, k := range xlsx.Kinds {
-		out[i] = kindLink{k.Name, k.Sheet}
+		out[i] = kindLink{k.Name, k.Sheet, k.Entity}
 	}
 	return out
 }

@@ -128,6 +128,7 @@ type findingsPage struct {
 	Status     string
 	Hidden     int // findings from health data the user may not see
 	Rows       []findingRow
+	Filtered   bool // a filter narrows the list: an empty list says none match
 	Pager      pager
 	Total      int
 	BySeverity []countLink
@@ -139,6 +140,20 @@ type findingsPage struct {
 	// Scoped names the institution or record the list is limited to, with
 	// the URL of the list without that limit.
 	Scoped, Unscope string
+}
+
+// filtered reports whether the findings list is narrowed by a filter the
+// reader chose: a rule, a severity, a street or a status other than open.
+// Being limited to one record is not a filter but the list's subject.
+func filtered(lq listQuery) bool {
+	for k, v := range lq.Values {
+		switch {
+		case k == "status" && v == domain.FindingOpen, k == "institution_id", k == "subject_type", k == "subject_id":
+		default:
+			return true
+		}
+	}
+	return false
 }
 
 // handleFindings lists the findings the user may see with filters, counts
@@ -165,7 +180,8 @@ func (s *Server) handleFindings(w http.ResponseWriter, r *http.Request) error {
 	p := findingsPage{
 		base: s.base(r, "findings", i18n.T(lang, "nav.findings")),
 		Q:    lq, Status: cmp.Or(lq.Get("status"), domain.FindingOpen), Rows: rows, Total: page.Total,
-		Pager: newPager(r.URL, lq.Page, page.Total, len(rows)),
+		Filtered: filtered(lq),
+		Pager:    newPager(r.URL, lq.Page, page.Total, len(rows)),
 	}
 	p.counts(r.URL, lang, f, page)
 	if p.Hidden, err = s.cfg.Findings.Hidden(r.Context(), u, f); err != nil {

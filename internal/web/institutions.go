@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -78,10 +79,13 @@ type institutionPage struct {
 	Tabs        []tab
 	ShowRetired bool
 	RetiredURL  string
-	Licences    []licenceRow
-	People      []personRow
-	Equipment   []*domain.Equipment
-	Pager       pager
+	// Every tab's rows are on the page (a printed page shows them all);
+	// the screen shows the current tab's, the others a page of theirs.
+	Licences       []licenceRow
+	People         []personRow
+	Equipment      []*domain.Equipment
+	PeoplePager    pager
+	EquipmentPager pager
 }
 
 // licenceRow is a licence with whether it is the current one.
@@ -98,7 +102,8 @@ type personRow struct {
 
 var institutionTabs = []string{"licence", "people", "equipment"}
 
-// handleInstitution shows an institution with its licences, people or equipment.
+// handleInstitution shows an institution with its licences, people and
+// equipment: the current tab on the screen, every tab on paper.
 func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error {
 	inst, err := institutions.find(s, r)
 	if err != nil {
@@ -118,15 +123,13 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		p.Tabs = append(p.Tabs, tab{Label: i18n.T(lang, "tab."+t), URL: r.URL.Path + "?tab=" + t, Current: t == p.Tab})
 	}
 	p.RetiredURL = toggleRetired(r.URL, !p.ShowRetired)
-	switch p.Tab {
-	case "people":
-		err = s.institutionPeople(r, &p)
-	case "equipment":
-		err = s.institutionEquipment(r, &p)
-	default:
-		err = s.institutionLicences(r, &p)
+	if err := s.institutionLicences(r, &p); err != nil {
+		return err
 	}
-	if err != nil {
+	if err := s.institutionPeople(r, &p); err != nil {
+		return err
+	}
+	if err := s.institutionEquipment(r, &p); err != nil {
 		return err
 	}
 	if p.Findings, err = s.recordFindings(r, "", inst.ID); err != nil {
@@ -137,6 +140,21 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 
 func instFilter(p *institutionPage) map[string]string {
 	return map[string]string{"institution_id": strconv.FormatInt(p.Inst.ID, 10)}
+}
+
+// tabList returns the list state of one tab: the URL's page for the current
+// tab, the first page for the others, and a URL whose pager links open tab.
+func tabList(r *http.Request, p *institutionPage, tab string) (listQuery, *url.URL) {
+	lq := readList(r)
+	u := *r.URL
+	if tab != p.Tab {
+		lq.Page = 1
+		q := u.Query()
+		q.Set("tab", tab)
+		q.Del("page")
+		u.RawQuery = q.Encode()
+	}
+	return lq, &u
 }
 
 // institutionLicences lists the licences, the current one (the latest
@@ -169,7 +187,7 @@ func (s *Server) institutionLicences(r *http.Request, p *institutionPage) error 
 // occupations and jobs at this institution.
 func (s *Server) institutionPeople(r *http.Request, p *institutionPage) error {
 	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
-	lq := readList(r)
+	lq, pageURL := tabList(r, p, "people")
 	f := lq.filter()
 	f.Values, f.Retired = instFilter(p), p.ShowRetired
 	list, total, err := registry.List(ctx, reg, u, store.People, f)
@@ -192,19 +210,19 @@ func (s *Server) institutionPeople(r *http.Request, p *institutionPage) error {
 	for _, x := range list {
 		p.People = append(p.People, personRow{Person: x, Occupations: strings.Join(occ[x.ID], "、"), Jobs: strings.Join(jobs[x.ID], "、")})
 	}
-	p.Pager = newPager(r.URL, lq.Page, total, len(list))
+	p.PeoplePager = newPager(pageURL, lq.Page, total, len(list))
 	return nil
 }
 
 // institutionEquipment lists a page of the institution's devices.
 func (s *Server) institutionEquipment(r *http.Request, p *institutionPage) error {
-	lq := readList(r)
+	lq, pageURL := tabList(r, p, "equipment")
 	f := lq.filter()
 	f.Values, f.Retired = instFilter(p), p.ShowRetired
 	list, total, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.Equipment, f)
 	if err != nil {
 		return err
 	}
-	p.Equipment, p.Pager = list, newPager(r.URL, lq.Page, total, len(list))
+	p.Equipment, p.EquipmentPager = list, newPager(pageURL, lq.Page, total, len(list))
 	return nil
 }

@@ -187,7 +187,7 @@ func TestYearSums(t *testing.T) {
 	}
 	// Shown with ?retired=1, and still not added up.
 	body := e.do("supervisor", "GET", "/people/"+id(p.ID)+"?retired=1", nil).Body.String()
-	if got := cells(body, "row-"+id(retired.ID)); len(got) == 0 || !strings.Contains(got[0], "已注销") || !strings.Contains(got[len(got)-1], "恢复") {
+	if got := cells(body, "row-"+id(retired.ID)); len(got) == 0 || !strings.Contains(got[0], "已删除") || !strings.Contains(got[len(got)-1], "恢复") {
 		t.Errorf("retired row %q", got)
 	}
 	if got := cells(body, "year-2022"); len(got) != 3 || got[1] != "0.040" {
@@ -207,7 +207,7 @@ func TestRetireHidesAndRestoreShows(t *testing.T) {
 	}
 	body := e.do("inst", "GET", inst+"?tab=licence&retired=1", nil).Body.String()
 	row := cells(body, "row-"+id(lic.ID))
-	if len(row) != 6 || !strings.Contains(row[0], "已注销") || strings.Contains(row[0], "现行") {
+	if len(row) != 6 || !strings.Contains(row[0], "已删除") || strings.Contains(row[0], "现行") {
 		t.Fatalf("retired row %q", row)
 	}
 	form, _ := element(body, "tr", "id", "row-"+id(lic.ID))

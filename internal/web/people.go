@@ -93,7 +93,7 @@ func doseRowsHTML(lang string, rows []doseRow) template.HTML {
 			b.WriteString("</td>\n<td class=\"num\">" + v.String())
 		}
 		b.WriteString("</td>\n<td>" + notes + "</td>\n<td>" + esc(d.ReportNo))
-		b.WriteString("</td>\n<td>")
+		b.WriteString("</td>\n<td class=\"col-actions\">")
 		b.WriteString(string(controlsHTML(lang, rowActions("doses", d.ID, d.Version, d.Retired))))
 		b.WriteString("</td>\n</tr>\n")
 	}

@@ -1,6 +1,7 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"strconv"
@@ -20,6 +21,9 @@ type base struct {
 	Title string
 	Nav   string // the active nav item
 	Path  string // the current page, for the language switch to come back to
+	// Office and Printed head a printed page: the office's name and when
+	// the page was made.
+	Office, Printed string
 }
 
 // base returns the layout data of a request.
@@ -28,7 +32,9 @@ func (s *Server) base(r *http.Request, nav, title string) base {
 	if r.Method != http.MethodGet {
 		p = "/"
 	}
-	return base{Lang: s.lang(r), User: userOf(r), Title: title, Nav: nav, Path: localPath(p)}
+	lang := s.lang(r)
+	return base{Lang: lang, User: userOf(r), Title: title, Nav: nav, Path: localPath(p),
+		Office: cmp.Or(s.cfg.Office, i18n.T(lang, "app.office")), Printed: formatTime(time.Now())}
 }
 
 // Layout returns the layout data itself. The layout reads its fields through

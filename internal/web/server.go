@@ -48,6 +48,9 @@ type Config struct {
 	Reports       *reports.Service     // statistics; nil: one on Store
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
+	// Office is the office's name, heading printed pages; "" means the
+	// catalogue's generic name.
+	Office string
 }
 
 // Server renders the pages. Make one with New.

@@ -24,7 +24,7 @@ func (s *Server) handleTokens(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) renderTokens(w http.ResponseWriter, r *http.Request, status int, p tokensPage) error {
-	p.base = s.base(r, "tokens", i18n.T(s.lang(r), "nav.tokens"))
+	p.base = s.base(r, "account", i18n.T(s.lang(r), "tokens.title"))
 	var err error
 	if p.Tokens, err = s.cfg.Auth.Tokens(r.Context(), userOf(r)); err != nil {
 		return err
