@@ -34,6 +34,7 @@ const (
 	OwnAccount    = "account"        // one's own password and second factor
 	Inspector     = "inspector"      // inspectors: 执法证号, active, recusals
 	Plan          = "plan"           // inspection plans and their draws
+	Overview      = "overview"       // the district's figures: register counts, top risks
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -66,6 +67,8 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// makes them.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Draw)
+	case entity == Overview:
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer)
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)

@@ -26,6 +26,7 @@ func TestCan(t *testing.T) {
 	}{
 		{auth.Read, "institution", []string{sup, inst, view}},
 		{auth.Read, auth.Plan, []string{sup, view}},
+		{auth.Read, auth.Overview, []string{sup, view}},
 		{auth.Create, auth.Plan, []string{sup}},
 		{auth.Draw, auth.Plan, []string{sup}},
 		{auth.Draw, "institution", nil},

@@ -4,7 +4,11 @@
 package reports
 
 import (
+	"cmp"
 	"context"
+	"slices"
+
+	"radsup/internal/draw"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -59,7 +63,7 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 // equipment and open findings, for the district. It is the office's view:
 // supervisors and viewers.
 func (s *Service) Register(ctx context.Context, u *domain.User, asOf domain.Date) (*stats.Register, error) {
-	if !auth.Can(u, auth.Read, auth.Finding) || u.Scope().InstitutionID != 0 {
+	if !auth.Can(u, auth.Read, auth.Overview) {
 		return nil, auth.ErrForbidden
 	}
 	var r *stats.Register
@@ -68,4 +72,61 @@ func (s *Service) Register(ctx context.Context, u *domain.User, asOf domain.Date
 		return err
 	})
 	return r, err
+}
+
+// RiskUnit is an open institution with its risk weight (spec/enforcement.md
+// §2): the base of its highest licensed category plus its open violations,
+// at most 5.
+type RiskUnit struct {
+	InstitutionID  int64   `json:"institution_id"`
+	CreditCode     string  `json:"credit_code"`
+	Name           string  `json:"name"`
+	Category       string  `json:"category"`
+	OpenViolations int     `json:"open_violations"`
+	Weight         float64 `json:"weight"`
+}
+
+// Overview is the district at a glance: the register counts and the
+// institutions of highest risk.
+type Overview struct {
+	Register *stats.Register `json:"register"`
+	TopRisk  []RiskUnit      `json:"top_risk"`
+}
+
+// Overview returns the register counts as of a date and the n open
+// institutions of highest risk weight (ties: more open violations, then
+// credit code).
+func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date, n int) (*Overview, error) {
+	if !auth.Can(u, auth.Read, auth.Overview) {
+		return nil, auth.ErrForbidden
+	}
+	o := &Overview{}
+	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
+		if o.Register, err = tx.RegisterCounts(asOf); err != nil {
+			return err
+		}
+		cands, err := tx.PoolCandidates("", "", "")
+		if err != nil {
+			return err
+		}
+		for _, c := range cands {
+			cat := domain.HighestCategory(c.Categories)
+			o.TopRisk = append(o.TopRisk, RiskUnit{c.InstitutionID, c.CreditCode, c.Name, cat, c.OpenViolations, draw.RiskWeight(cat, c.OpenViolations)})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	slices.SortStableFunc(o.TopRisk, func(a, b RiskUnit) int {
+		if a.Weight != b.Weight {
+			return cmp.Compare(b.Weight, a.Weight)
+		}
+		if a.OpenViolations != b.OpenViolations {
+			return cmp.Compare(b.OpenViolations, a.OpenViolations)
+		}
+		return cmp.Compare(a.CreditCode, b.CreditCode)
+	})
+	o.TopRisk = o.TopRisk[:min(n, len(o.TopRisk))]
+	return o, nil
 }

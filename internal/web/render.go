@@ -211,6 +211,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			n, ok := national[f.Category]
 			return doseStatsRow{F: f, National: n, HasNational: ok}
 		},
+		"inc":     func(i int) int { return i + 1 },
 		"percent": func(f float64) string { return strconv.FormatFloat(f*100, 'f', -1, 64) + "%" },
 		"deref": func(t *time.Time) time.Time {
 			if t == nil {

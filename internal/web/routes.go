@@ -66,6 +66,7 @@ func (s *Server) routes() http.Handler {
 	editable(s, mux, equipment)
 	editable(s, mux, tests)
 
+	s.page(mux, "GET /overview", auth.RolesFor(auth.Read, auth.Overview), s.handleOverview)
 	s.page(mux, "GET /stats/dose", auth.RolesFor(auth.Read, "dose"), s.handleDoseStats)
 	s.public(mux, "GET /public", s.handlePublic)
 	s.page(mux, "GET /plans", auth.RolesFor(auth.Read, auth.Plan), s.handlePlans)

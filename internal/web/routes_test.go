@@ -217,6 +217,10 @@ var routes = []route{
 	{method: "GET", path: "/export/nosuchkind.xlsx", status: readers(404, 404, 404)},
 	{method: "POST", path: "/import", status: filers(400, 400)},
 	{method: "GET", path: "/no/such/page", status: all(404)},
+	{method: "GET", path: "/overview", status: st(403, 403, 403, 200, 403, 200),
+		want: func(f fixture) []string {
+			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`}
+		}},
 	{method: "GET", path: "/stats/dose", status: readers(200, 200, 403), want: names(`id="dose-stats"`)},
 	{method: "GET", path: "/public", status: all(200), want: names("年度双随机抽查", "SHA-256")},
 	{method: "GET", path: "/plans", status: st(403, 403, 403, 200, 403, 200), want: names("年度双随机抽查")},
