@@ -40,6 +40,10 @@ type dialect struct {
 	beforeClose string
 	// tables lists the application's tables.
 	tables string
+	// binary follows a text expression in ORDER BY to compare it byte by
+	// byte, as SQLite's BINARY collation does: PostgreSQL would otherwise
+	// use the database's collation, and the two engines' lists would differ.
+	binary string
 }
 
 var (
@@ -54,6 +58,7 @@ var (
 		lock:      "SELECT pg_advisory_xact_lock(?)",
 		tryLock:   "SELECT pg_try_advisory_lock(?)",
 		unlock:    "SELECT pg_advisory_unlock(?)",
+		binary:    ` COLLATE "C"`,
 		tables:    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
 	}
 )

@@ -71,7 +71,12 @@ var Institutions = described(&Table[domain.Institution]{
 		"q": search("name", "credit_code"), "kind": eq("kind"), "street": eq("street"), "status": eq("status"),
 		"division_code": eq("division_code"), "grade": eq("grade"), "credit_code": eq("credit_code"),
 	},
-	order: "name, id",
+	order:   "name_key, id",
+	derived: []derivedCol[domain.Institution]{{"name_key", func(x *domain.Institution) any { return NameKey(x.Name) }}},
+	sorts: map[string][]string{
+		"name": {"name_key"}, "credit_code": {"text(credit_code)"}, "kind": {"text(kind)"}, "grade": {"text(grade)"},
+		"street": {"text(street)"}, "status": {"text(status)"},
+	},
 })
 
 // Licences is the table of 放射诊疗许可证.
@@ -108,7 +113,12 @@ var People = described(&Table[domain.Person]{
 			return "id IN (SELECT person_id FROM employments WHERE occupation = ? AND NOT retired)", []any{v}
 		},
 	},
-	order: "name, id",
+	order:   "name_key, id",
+	derived: []derivedCol[domain.Person]{{"name_key", func(x *domain.Person) any { return NameKey(x.Name) }}},
+	sorts: map[string][]string{
+		"name": {"name_key"}, "id_number": {"text(id_number)"}, "gender": {"text(gender)"},
+		"birth_date": {"(birth_date IS NULL)", "birth_date"},
+	},
 })
 
 // Employments is the table of 任职 records.
@@ -230,7 +240,7 @@ func personSearch(d dialect, v string) (string, []any) {
 // order, streaming: for exports of any size. f's limit and offset are ignored.
 func Each[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter, fn func(*T) error) error {
 	where, args := t.where(tx.d, sc, f)
-	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.order, args...)
+	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.orderBy(tx.d, f.Sort), args...)
 	if err != nil {
 		return mapError("list "+t.entity, err)
 	}

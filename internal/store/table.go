@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,10 @@ type Filter struct {
 	Retired bool // include retired rows
 	Limit   int  // 0 means no limit
 	Offset  int  // rows to skip; applies only with a Limit
+	// Sort names the order of the rows, one of the table's Sorts, with a
+	// leading "-" for descending; "" (or a name the table does not know)
+	// is the table's usual order.
+	Sort string
 }
 
 // Get returns a named filter value.
@@ -36,6 +41,12 @@ type Table[T any] struct {
 	// filters turn a named filter value into a condition and its arguments.
 	filters map[string]func(d dialect, v string) (string, []any)
 	order   string
+	// sorts are the orders a list may ask for by name: each a list of
+	// ORDER BY terms, reversed for a descending sort; the id breaks ties.
+	// A term written text(col) compares the text byte by byte on both engines.
+	sorts map[string][]string
+	// derived are columns computed from the record on every write (sort keys).
+	derived []derivedCol[T]
 	// key lists the natural key columns (spec/formats.md), unique in the
 	// table, retired rows included; derived from the domain entity.
 	key []string
@@ -58,6 +69,65 @@ const metaCols = "id, version, retired, created_at, updated_at"
 
 func (t *Table[T]) selectSQL() string {
 	return "SELECT " + metaCols + ", " + strings.Join(t.cols, ", ") + " FROM " + t.name
+}
+
+// writeCols are the columns a write sets: the described ones, then the derived.
+func (t *Table[T]) writeCols() []string {
+	cols := slices.Clip(t.cols)
+	for _, d := range t.derived {
+		cols = append(cols, d.col)
+	}
+	return cols
+}
+
+// writeArgs are the values of writeCols for rec.
+func (t *Table[T]) writeArgs(rec *T) []any {
+	args := t.args(rec)
+	for _, d := range t.derived {
+		args = append(args, d.of(rec))
+	}
+	return args
+}
+
+// insertSQL inserts a row: meta columns, then writeCols.
+func (t *Table[T]) insertSQL() string {
+	cols := t.writeCols()
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(cols)+4), ", ")
+	return "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(cols, ", ") + ") VALUES (" + ph + ")"
+}
+
+// setSQL sets writeCols in an UPDATE.
+func (t *Table[T]) setSQL() string { return strings.Join(t.writeCols(), " = ?, ") + " = ?" }
+
+// orderBy returns the ORDER BY terms of the sort named by s ("name",
+// "-name" descending): a whitelisted order, never text from the caller.
+func (t *Table[T]) orderBy(d dialect, s string) string {
+	name, desc := strings.CutPrefix(s, "-")
+	terms, ok := t.sorts[name]
+	if !ok || name == "" {
+		return t.order
+	}
+	out := make([]string, 0, len(terms)+1)
+	for _, term := range append(slices.Clip(terms), "id") {
+		if col, ok := strings.CutPrefix(term, "text("); ok {
+			term = strings.TrimSuffix(col, ")") + d.binary
+		}
+		if desc {
+			term += " DESC"
+		}
+		out = append(out, term)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Sorts lists the names of the orders the table's lists accept, sorted.
+func (t *Table[T]) Sorts() []string {
+	names := make([]string, 0, len(t.sorts))
+	for name := range t.sorts {
+		names = append(names, name)
+	}
+	slices.Sort(names)
+	return names
 }
 
 func (t *Table[T]) scanDest(rec *T) []any {
@@ -95,7 +165,7 @@ func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 // count over the whole result, and is skipped when the page holds it all.
 func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
 	where, args := t.where(tx.d, sc, f)
-	q := t.selectSQL() + where + " ORDER BY " + t.order
+	q := t.selectSQL() + where + " ORDER BY " + t.orderBy(tx.d, f.Sort)
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
@@ -168,9 +238,7 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 func insert[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	m := t.meta(rec)
 	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, tx.now, tx.now
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
-	q := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(t.cols, ", ") + ") VALUES (" + ph + ")"
-	id, err := tx.insertID(q, append([]any{1, false, tx.now, tx.now}, t.args(rec)...)...)
+	id, err := tx.insertID(t.insertSQL(), append([]any{1, false, tx.now, tx.now}, t.writeArgs(rec)...)...)
 	if err != nil {
 		return mapError("create "+t.entity, err)
 	}
@@ -192,9 +260,8 @@ func update[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	if t.meta(before).Version != m.Version {
 		return fmt.Errorf("update %s %d: %w", t.entity, m.ID, ErrStale)
 	}
-	set := strings.Join(t.cols, " = ?, ") + " = ?"
-	q := "UPDATE " + t.name + " SET " + set + ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?"
-	res, err := tx.exec(q, append(t.args(rec), tx.now, m.ID, m.Version)...)
+	q := "UPDATE " + t.name + " SET " + t.setSQL() + ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?"
+	res, err := tx.exec(q, append(t.writeArgs(rec), tx.now, m.ID, m.Version)...)
 	if err != nil {
 		return mapError("update "+t.entity, err)
 	}
