@@ -204,7 +204,7 @@ var Equipment = described(&Table[domain.Equipment]{
 	meta:  func(x *domain.Equipment) *domain.Meta { return &x.Meta },
 	scope: "institution_id = ?",
 	filters: map[string]func(dialect, string) (string, []any){
-		"q": search("name", "model", "serial_no", "manufacturer"), "institution_id": eqInt("institution_id"),
+		"q": equipmentSearch, "institution_id": eqInt("institution_id"),
 		"type": eq("type"), "status": eq("status"),
 	},
 	order: "institution_id, type, id",
@@ -226,14 +226,25 @@ var Tests = described(&Table[domain.EquipmentTest]{
 })
 
 // personSearch matches the start of an ID number when the text is a number,
-// otherwise the start of a name: both answered from an index, which matters
-// with a province's hundred thousand workers.
+// otherwise the start of a name (answered from an index, which matters with
+// a province's hundred thousand workers) or a part of the name of an
+// institution where the person works.
 func personSearch(d dialect, v string) (string, []any) {
 	v = strings.ToUpper(strings.TrimSpace(v))
 	if v != "" && strings.Trim(v, "0123456789X") == "" {
 		return d.prefix("id_number", v)
 	}
-	return d.prefix("name", v)
+	c, args := d.prefix("name", v)
+	return "(" + c + " OR id IN (SELECT e.person_id FROM employments e JOIN institutions i ON i.id = e.institution_id" +
+		" WHERE NOT e.retired AND i.name " + d.like + ` ? ESCAPE '\'))`, append(args, likeArg(v))
+}
+
+// equipmentSearch matches the text in a device's name, model, serial
+// number or manufacturer, or in its institution's name.
+func equipmentSearch(d dialect, v string) (string, []any) {
+	c, args := search("name", "model", "serial_no", "manufacturer")(d, v)
+	return "(" + c + " OR institution_id IN (SELECT id FROM institutions WHERE name " + d.like + ` ? ESCAPE '\'))`,
+		append(args, likeArg(v))
 }
 
 // Each calls fn with every record matching f within the scope, in the list
