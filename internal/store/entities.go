@@ -70,13 +70,20 @@ var Institutions = described(&Table[domain.Institution]{
 	filters: map[string]func(dialect, string) (string, []any){
 		"q": search("name", "credit_code"), "kind": eq("kind"), "street": eq("street"), "status": eq("status"),
 		"division_code": eq("division_code"), "grade": eq("grade"), "credit_code": eq("credit_code"),
+		"licence_to": dateCmp(licenceUntilSQL, "<="), "no_licence": noLicence,
+		"open_findings": hasOpenFindings(false), "open_findings_general": hasOpenFindings(true),
 	},
 	order:   "name_key, id",
 	derived: []derivedCol[domain.Institution]{{"name_key", func(x *domain.Institution) any { return NameKey(x.Name) }}},
 	sorts: map[string][]string{
 		"name": {"name_key"}, "credit_code": {"text(credit_code)"}, "kind": {"text(kind)"}, "grade": {"text(grade)"},
 		"street": {"text(street)"}, "status": {"text(status)"},
+		"licence": {"(" + licenceUntilSQL + " IS NULL)", licenceUntilSQL}, "devices": {devicesSQL}, "workers": {workersSQL},
+		"findings": {openFindingsSQL(false)}, "findings_general": {openFindingsSQL(true)},
 	},
+	// A reader who may not see health findings counts, sorts and filters
+	// institutions by the others only.
+	noHealth: map[string]string{"findings": "findings_general", "open_findings": "open_findings_general"},
 })
 
 // Licences is the table of 放射诊疗许可证.
@@ -208,6 +215,11 @@ var Equipment = described(&Table[domain.Equipment]{
 		"type": eq("type"), "status": eq("status"),
 	},
 	order: "institution_id, type, id",
+	sorts: map[string][]string{
+		"institution": {"(SELECT i.name_key FROM institutions i WHERE i.id = equipment.institution_id)"},
+		"type":        {"text(type)"}, "name": {"text(name)"}, "model": {"text(model)"}, "serial_no": {"text(serial_no)"},
+		"status": {"text(status)"},
+	},
 })
 
 // Tests is the table of equipment 检测 records.
@@ -251,7 +263,7 @@ func equipmentSearch(d dialect, v string) (string, []any) {
 // order, streaming: for exports of any size. f's limit and offset are ignored.
 func Each[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter, fn func(*T) error) error {
 	where, args := t.where(tx.d, sc, f)
-	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.orderBy(tx.d, f.Sort), args...)
+	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.orderBy(tx.d, sc, f.Sort), args...)
 	if err != nil {
 		return mapError("list "+t.entity, err)
 	}
@@ -291,7 +303,9 @@ func FindByIDs[T any](tx *Tx, t *Table[T], sc domain.Scope, ids []int64) ([]*T, 
 func (t *Table[T]) Filters() []string {
 	names := make([]string, 0, len(t.filters))
 	for name := range t.filters {
-		names = append(names, name)
+		if !t.renamed(name) {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	return names

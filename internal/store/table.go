@@ -45,6 +45,9 @@ type Table[T any] struct {
 	// ORDER BY terms, reversed for a descending sort; the id breaks ties.
 	// A term written text(col) compares the text byte by byte on both engines.
 	sorts map[string][]string
+	// noHealth renames sorts and filters for a scope without health
+	// findings; the names it renames to are not offered (Sorts, Filters).
+	noHealth map[string]string
 	// derived are columns computed from the record on every write (sort keys).
 	derived []derivedCol[T]
 	// key lists the natural key columns (spec/formats.md), unique in the
@@ -101,8 +104,11 @@ func (t *Table[T]) setSQL() string { return strings.Join(t.writeCols(), " = ?, "
 
 // orderBy returns the ORDER BY terms of the sort named by s ("name",
 // "-name" descending): a whitelisted order, never text from the caller.
-func (t *Table[T]) orderBy(d dialect, s string) string {
+func (t *Table[T]) orderBy(d dialect, sc domain.Scope, s string) string {
 	name, desc := strings.CutPrefix(s, "-")
+	if alt, ok := t.noHealth[name]; ok && sc.NoHealth {
+		name = alt
+	}
 	terms, ok := t.sorts[name]
 	if !ok || name == "" {
 		return t.order
@@ -124,10 +130,22 @@ func (t *Table[T]) orderBy(d dialect, s string) string {
 func (t *Table[T]) Sorts() []string {
 	names := make([]string, 0, len(t.sorts))
 	for name := range t.sorts {
-		names = append(names, name)
+		if !t.renamed(name) {
+			names = append(names, name)
+		}
 	}
 	slices.Sort(names)
 	return names
+}
+
+// renamed reports whether name is what noHealth renames another name to.
+func (t *Table[T]) renamed(name string) bool {
+	for _, alt := range t.noHealth {
+		if alt == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Table[T]) scanDest(rec *T) []any {
@@ -165,7 +183,7 @@ func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 // count over the whole result, and is skipped when the page holds it all.
 func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
 	where, args := t.where(tx.d, sc, f)
-	q := t.selectSQL() + where + " ORDER BY " + t.orderBy(tx.d, f.Sort)
+	q := t.selectSQL() + where + " ORDER BY " + t.orderBy(tx.d, sc, f.Sort)
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
@@ -216,6 +234,9 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 	sort.Strings(names)
 	for _, name := range names {
 		fn, ok := t.filters[name]
+		if alt, renamed := t.noHealth[name]; renamed && sc.NoHealth {
+			fn = t.filters[alt]
+		}
 		switch v := f.Values[name]; {
 		case !ok || v == "":
 		case domain.HasControl(v):

@@ -10,6 +10,7 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
+	"radsup/internal/store"
 )
 
 // peoplePage is the data of the people list.
@@ -29,7 +30,7 @@ type peopleRow struct {
 
 // handlePeople lists the people the user may see, with search and pages.
 func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) error {
-	lq := readList(r, "q", "occupation")
+	lq := readList(r, "q", "occupation").sortable(store.People.Sorts(), "name")
 	page, err := s.cfg.Registry.PeopleList(r.Context(), userOf(r), lq.filter())
 	if err != nil {
 		return err
