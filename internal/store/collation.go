@@ -36,6 +36,19 @@ func NameKey(name string) string {
 	return hex.EncodeToString(c.c.KeyFromString(&c.buf, strings.TrimSpace(name)))
 }
 
+// NamePrefixKey returns the start that the sort keys of the names that
+// begin with prefix share, ignoring case, width and accents: the primary
+// weights of its characters, which open a name's key.
+func NamePrefixKey(prefix string) string {
+	c := loose.Get().(*collator)
+	defer loose.Put(c)
+	c.buf.Reset()
+	return hex.EncodeToString(c.c.KeyFromString(&c.buf, strings.TrimSpace(prefix)))
+}
+
+// loose hands out collators that compare primary weights only.
+var loose = sync.Pool{New: func() any { return &collator{c: collate.New(language.Chinese, collate.Loose)} }}
+
 // derivedCol is a column the store computes from a record on every write
 // (a sort key), not one of the entity's described fields.
 type derivedCol[T any] struct {

@@ -111,7 +111,7 @@ var People = described(&Table[domain.Person]{
 	meta:  func(x *domain.Person) *domain.Meta { return &x.Meta },
 	scope: "id IN (SELECT person_id FROM employments WHERE institution_id = ? AND NOT retired)",
 	filters: map[string]func(dialect, string) (string, []any){
-		"q": personSearch, "id_number": eq("id_number"),
+		"id_number": eq("id_number"),
 		"institution_id": func(d dialect, v string) (string, []any) {
 			c, a := eqInt("institution_id")(d, v)
 			return "id IN (SELECT person_id FROM employments WHERE " + c + " AND NOT retired)", a
@@ -120,8 +120,9 @@ var People = described(&Table[domain.Person]{
 			return "id IN (SELECT person_id FROM employments WHERE occupation = ? AND NOT retired)", []any{v}
 		},
 	},
-	order:   "name_key, id",
-	derived: []derivedCol[domain.Person]{{"name_key", func(x *domain.Person) any { return NameKey(x.Name) }}},
+	lookupFilters: map[string]func(*Tx, domain.Scope, string) (string, []any, error){"q": personSearch},
+	order:         "name_key, id",
+	derived:       []derivedCol[domain.Person]{{"name_key", func(x *domain.Person) any { return NameKey(x.Name) }}},
 	sorts: map[string][]string{
 		"name": {"name_key"}, "id_number": {"text(id_number)"}, "gender": {"text(gender)"},
 		"birth_date": {"(birth_date IS NULL)", "birth_date"},
@@ -238,17 +239,37 @@ var Tests = described(&Table[domain.EquipmentTest]{
 })
 
 // personSearch matches the start of an ID number when the text is a number,
-// otherwise the start of a name (answered from an index, which matters with
-// a province's hundred thousand workers) or a part of the name of an
-// institution where the person works.
-func personSearch(d dialect, v string) (string, []any) {
-	v = strings.ToUpper(strings.TrimSpace(v))
-	if v != "" && strings.Trim(v, "0123456789X") == "" {
-		return d.prefix("id_number", v)
+// otherwise the start of a name, ignoring case and width (a range of the
+// pinyin sort key, so that the list's index answers the search in its
+// order and the first page stops early, which matters with a province's
+// hundred thousand workers), or a part of the name of an institution where
+// the person works: for an institution user only its own, whose other
+// employers it does not see. The institutions are looked up first, so that
+// a search no institution name matches stays a plain range.
+func personSearch(tx *Tx, sc domain.Scope, v string) (string, []any, error) {
+	v = strings.TrimSpace(v)
+	if v != "" && strings.Trim(strings.ToUpper(v), "0123456789X") == "" {
+		c, a := tx.d.prefix("id_number", strings.ToUpper(v))
+		return c, a, nil
 	}
-	c, args := d.prefix("name", v)
-	return "(" + c + " OR id IN (SELECT e.person_id FROM employments e JOIN institutions i ON i.id = e.institution_id" +
-		" WHERE NOT e.retired AND i.name " + d.like + ` ? ESCAPE '\'))`, append(args, likeArg(v))
+	lo := NamePrefixKey(v)
+	cond, args := "(name_key >= ? AND name_key < ?)", []any{lo, lo + "g"} // "g" follows every hex digit
+	q, qa := "SELECT id FROM institutions WHERE name "+tx.d.like+` ? ESCAPE '\'`, []any{likeArg(v)}
+	if sc.InstitutionID != 0 {
+		q, qa = q+" AND id = ?", append(qa, sc.InstitutionID)
+	}
+	ids, err := tx.ids(q+" ORDER BY id LIMIT ?", append(qa, maxParams+1)...)
+	switch {
+	case err != nil:
+		return "", nil, mapError("search people", err)
+	case len(ids) == 0:
+		return cond, args, nil
+	case len(ids) > maxParams: // a text most institutions' names hold
+		return "(" + cond + " OR id IN (SELECT person_id FROM employments WHERE NOT retired AND institution_id IN (" + q + ")))",
+			append(args, qa...), nil
+	}
+	in, ia := sel{ids: ids}.on("institution_id")
+	return "(" + cond + " OR id IN (SELECT person_id FROM employments WHERE NOT retired AND " + in + "))", append(args, ia...), nil
 }
 
 // equipmentSearch matches the text in a device's name, model, serial
@@ -262,7 +283,10 @@ func equipmentSearch(d dialect, v string) (string, []any) {
 // Each calls fn with every record matching f within the scope, in the list
 // order, streaming: for exports of any size. f's limit and offset are ignored.
 func Each[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter, fn func(*T) error) error {
-	where, args := t.where(tx.d, sc, f)
+	where, args, err := t.where(tx, sc, f)
+	if err != nil {
+		return err
+	}
 	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.orderBy(tx.d, sc, f.Sort), args...)
 	if err != nil {
 		return mapError("list "+t.entity, err)
@@ -301,11 +325,14 @@ func FindByIDs[T any](tx *Tx, t *Table[T], sc domain.Scope, ids []int64) ([]*T, 
 
 // Filters lists the names of the filters the table accepts, sorted.
 func (t *Table[T]) Filters() []string {
-	names := make([]string, 0, len(t.filters))
+	names := make([]string, 0, len(t.filters)+len(t.lookupFilters))
 	for name := range t.filters {
 		if !t.renamed(name) {
 			names = append(names, name)
 		}
+	}
+	for name := range t.lookupFilters {
+		names = append(names, name)
 	}
 	slices.Sort(names)
 	return names

@@ -173,3 +173,32 @@ func TestMigrateFillsSortKeys(t *testing.T) {
 		t.Errorf("institutions (-want +got):\n%s", diff)
 	}
 }
+
+// TestNameSearchKeepsPinyinOrder: a name search matches the start of the
+// name, ignoring case, and lists the matches by pinyin.
+func TestNameSearchKeepsPinyinOrder(t *testing.T) {
+	s := storetest.Open(t)
+	err := s.WithTx(ctx, tester, func(tx *store.Tx) error {
+		for _, n := range []string{"王小明", "汪洋", "Wang Li", "王五", "小王"} {
+			storetest.Person(t, tx, func(x *domain.Person) { x.Name = n })
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for q, want := range map[string][]string{"王": {"王五", "王小明"}, "wang": {"Wang Li"}, "WANG L": {"Wang Li"}, "汪": {"汪洋"}, "王小": {"王小明"}} {
+		var got []string
+		err := s.View(ctx, func(tx *store.Tx) error {
+			xs, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Values: map[string]string{"q": q}})
+			got = names(xs, personName)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("q=%s: %v, want %v", q, got, want)
+		}
+	}
+}

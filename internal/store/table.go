@@ -40,7 +40,10 @@ type Table[T any] struct {
 	scope string
 	// filters turn a named filter value into a condition and its arguments.
 	filters map[string]func(d dialect, v string) (string, []any)
-	order   string
+	// lookupFilters are filters whose condition depends on the user's
+	// scope and on what a query in the transaction finds first.
+	lookupFilters map[string]func(tx *Tx, sc domain.Scope, v string) (string, []any, error)
+	order         string
 	// sorts are the orders a list may ask for by name: each a list of
 	// ORDER BY terms, reversed for a descending sort; the id breaks ties.
 	// A term written text(col) compares the text byte by byte on both engines.
@@ -182,7 +185,10 @@ func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 // total comes from a separate COUNT, which is much cheaper than a window
 // count over the whole result, and is skipped when the page holds it all.
 func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
-	where, args := t.where(tx.d, sc, f)
+	where, args, err := t.where(tx, sc, f)
+	if err != nil {
+		return nil, 0, err
+	}
 	q := t.selectSQL() + where + " ORDER BY " + t.orderBy(tx.d, sc, f.Sort)
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
@@ -218,7 +224,7 @@ func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, err
 
 // where builds the WHERE clause of a list: scope, retired and named filters
 // (in sorted order, so that equal filters give equal SQL).
-func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
+func (t *Table[T]) where(tx *Tx, sc domain.Scope, f Filter) (string, []any, error) {
 	var conds []string
 	var args []any
 	if c, a := t.scopeCond(sc); c != "" {
@@ -237,21 +243,28 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 		if alt, renamed := t.noHealth[name]; renamed && sc.NoHealth {
 			fn = t.filters[alt]
 		}
+		lf, lookup := t.lookupFilters[name]
 		switch v := f.Values[name]; {
-		case !ok || v == "":
+		case (!ok && !lookup) || v == "":
 		case domain.HasControl(v):
 			// No record holds one (validation refuses them), and PostgreSQL
 			// would refuse a NUL in the query: it matches nothing.
 			conds = append(conds, "1 = 0")
+		case lookup:
+			c, a, err := lf(tx, sc, v)
+			if err != nil {
+				return "", nil, err
+			}
+			conds, args = append(conds, c), append(args, a...)
 		default:
-			c, a := fn(d, v)
+			c, a := fn(tx.d, v)
 			conds, args = append(conds, c), append(args, a...)
 		}
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
 // insert writes a new row, then checks that the scope can see it (so an

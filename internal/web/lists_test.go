@@ -103,10 +103,23 @@ func TestSearchByInstitutionName(t *testing.T) {
 	if !slices.Equal(rows, want) {
 		t.Errorf("equipment of %s: %v, want %v", b.inst.Name, rows, want)
 	}
-	// An institution user searching another institution's name finds none of its devices.
+	// An institution user searching another institution's name finds none
+	// of its devices, nor which of its own workers also work there.
 	_, rows = column(t, e.do("inst", "GET", "/equipment?q="+q, nil).Body.String(), "equipment", "机构")
 	if len(rows) != 0 {
 		t.Errorf("institution user finds %v by %s", rows, b.inst.Name)
+	}
+	e.store.WithTx(context.Background(), domain.Actor{}, func(tx *store.Tx) error {
+		storetest.Employment(t, tx, e.a.person.ID, b.inst.ID)
+		return nil
+	})
+	_, rows = column(t, e.do("inst", "GET", "/people?q="+q, nil).Body.String(), "people", "姓名")
+	if len(rows) != 0 {
+		t.Errorf("institution user finds %v by %s", rows, b.inst.Name)
+	}
+	_, rows = column(t, e.do("inst", "GET", "/people?q="+url.QueryEscape(e.a.inst.Name), nil).Body.String(), "people", "姓名")
+	if want := []string{"row-" + id(e.a.person.ID)}; !slices.Equal(rows, want) {
+		t.Errorf("institution user's people of its own institution: %v, want %v", rows, want)
 	}
 }
 
