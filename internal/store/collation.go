@@ -16,11 +16,15 @@ import (
 // Names sort as Chinese readers look for them, by pinyin (丁 ding before
 // 乔 qiao before 万 wan; 郑州 before 中原), not by code point. The order is
 // computed in Go, the same for both engines: every name has a sort key, the
-// Chinese collation key of the name as hex, stored beside it (name_key) and
-// compared byte by byte (BINARY in SQLite, COLLATE "C" in PostgreSQL).
+// primary weights of its Chinese collation key as hex, stored beside it
+// (name_key) and compared byte by byte (BINARY in SQLite, COLLATE "C" in
+// PostgreSQL). Primary weights only (no case, width or accent levels) keep
+// the key short, so the tables and their index grow little; names that
+// differ only there sort by id.
 
-// collators hands out Chinese collators, which are not safe for concurrent use.
-var collators = sync.Pool{New: func() any { return &collator{c: collate.New(language.Chinese)} }}
+// collators hands out Chinese collators comparing primary weights only,
+// which are not safe for concurrent use.
+var collators = sync.Pool{New: func() any { return &collator{c: collate.New(language.Chinese, collate.Loose)} }}
 
 type collator struct {
 	c   *collate.Collator
@@ -28,26 +32,15 @@ type collator struct {
 }
 
 // NameKey returns the sort key of a name: names in NameKey order are in
-// pinyin order.
+// pinyin order. The key of a prefix of a name (ignoring case, width and
+// accents) is a prefix of the name's key, so a range of keys finds the
+// names that begin with a text, in their order.
 func NameKey(name string) string {
 	c := collators.Get().(*collator)
 	defer collators.Put(c)
 	c.buf.Reset()
 	return hex.EncodeToString(c.c.KeyFromString(&c.buf, strings.TrimSpace(name)))
 }
-
-// NamePrefixKey returns the start that the sort keys of the names that
-// begin with prefix share, ignoring case, width and accents: the primary
-// weights of its characters, which open a name's key.
-func NamePrefixKey(prefix string) string {
-	c := loose.Get().(*collator)
-	defer loose.Put(c)
-	c.buf.Reset()
-	return hex.EncodeToString(c.c.KeyFromString(&c.buf, strings.TrimSpace(prefix)))
-}
-
-// loose hands out collators that compare primary weights only.
-var loose = sync.Pool{New: func() any { return &collator{c: collate.New(language.Chinese, collate.Loose)} }}
 
 // derivedCol is a column the store computes from a record on every write
 // (a sort key), not one of the entity's described fields.

@@ -252,7 +252,7 @@ func personSearch(tx *Tx, sc domain.Scope, v string) (string, []any, error) {
 		c, a := tx.d.prefix("id_number", strings.ToUpper(v))
 		return c, a, nil
 	}
-	lo := NamePrefixKey(v)
+	lo := NameKey(v)
 	cond, args := "(name_key >= ? AND name_key < ?)", []any{lo, lo + "g"} // "g" follows every hex digit
 	q, qa := "SELECT id FROM institutions WHERE name "+tx.d.like+` ? ESCAPE '\'`, []any{likeArg(v)}
 	if sc.InstitutionID != 0 {

@@ -1,6 +1,7 @@
--- Lists sort names by pinyin: name_key is the Chinese collation key of the
--- name (hex), computed by the store on every write and, for the rows written
--- before it existed, once after the migrations (store.fillNameKeys).
+-- Lists sort names by pinyin: name_key is the primary weights of the Chinese
+-- collation key of the name (hex), computed by the store on every write and,
+-- for the rows written before it existed, once after the migrations
+-- (store.fillNameKeys).
 -- SQLite compares TEXT byte by byte (BINARY), as the key needs.
 ALTER TABLE institutions ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
 ALTER TABLE people ADD COLUMN name_key TEXT NOT NULL DEFAULT '';
