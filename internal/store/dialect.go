@@ -40,6 +40,10 @@ type dialect struct {
 	beforeClose string
 	// tables lists the application's tables.
 	tables string
+	// noIndex marks a column in a condition that the planner should not
+	// answer from an index (SQLite's unary +), so that it scans the list's
+	// order index and stops at the page; PostgreSQL plans such queries well.
+	noIndex string
 	// binary follows a text expression in ORDER BY to compare it byte by
 	// byte, as SQLite's BINARY collation does: PostgreSQL would otherwise
 	// use the database's collation, and the two engines' lists would differ.
@@ -47,7 +51,7 @@ type dialect struct {
 }
 
 var (
-	sqlite = dialect{name: "sqlite", like: "LIKE",
+	sqlite = dialect{name: "sqlite", like: "LIKE", noIndex: "+",
 		afterMigrate: "PRAGMA optimize",
 		beforeClose:  "PRAGMA wal_checkpoint(TRUNCATE)",
 		tables:       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",

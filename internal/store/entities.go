@@ -264,9 +264,13 @@ func personSearch(tx *Tx, sc domain.Scope, v string) (string, []any, error) {
 		return "", nil, mapError("search people", err)
 	case len(ids) == 0:
 		return cond, args, nil
-	case len(ids) > maxParams: // a text most institutions' names hold
-		return "(" + cond + " OR id IN (SELECT person_id FROM employments WHERE NOT retired AND institution_id IN (" + q + ")))",
-			append(args, qa...), nil
+	case len(ids) > maxParams:
+		// A text many institutions' names hold (人民医院, 王): their workers
+		// are many, and reading people in the list's order until the page
+		// is full beats sorting them all.
+		k := tx.d.noIndex + "name_key"
+		return "((" + k + " >= ? AND " + k + " < ?) OR id IN (SELECT person_id FROM employments WHERE NOT retired AND institution_id IN (" +
+			q + ")))", append(args, qa...), nil
 	}
 	in, ia := sel{ids: ids}.on("institution_id")
 	return "(" + cond + " OR id IN (SELECT person_id FROM employments WHERE NOT retired AND " + in + "))", append(args, ia...), nil

@@ -202,3 +202,35 @@ func TestNameSearchKeepsPinyinOrder(t *testing.T) {
 		}
 	}
 }
+
+// TestSearchPeopleByACommonInstitutionName: a text that more institutions'
+// names hold than one query lists by id still finds their workers, in
+// pinyin order, with the people whose names begin with it.
+func TestSearchPeopleByACommonInstitutionName(t *testing.T) {
+	s := storetest.Open(t)
+	err := s.WithTx(ctx, tester, func(tx *store.Tx) error {
+		var last *domain.Institution
+		for range 501 {
+			last = storetest.Institution(t, tx, func(x *domain.Institution) { x.Name = "联合" + x.Name })
+		}
+		for _, n := range []string{"万二", "丁一"} {
+			p := storetest.Person(t, tx, func(x *domain.Person) { x.Name = n })
+			storetest.Employment(t, tx, p.ID, last.ID)
+		}
+		storetest.Person(t, tx, func(x *domain.Person) { x.Name = "联合国" })
+		storetest.Person(t, tx, func(x *domain.Person) { x.Name = "乔三" })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	err = s.View(ctx, func(tx *store.Tx) error {
+		xs, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Values: map[string]string{"q": "联合"}})
+		got = names(xs, personName)
+		return err
+	})
+	if want := []string{"丁一", "联合国", "万二"}; err != nil || !slices.Equal(got, want) {
+		t.Errorf("q=联合: %v, want %v (%v)", got, want, err)
+	}
+}
