@@ -267,6 +267,38 @@ func BenchmarkInstitutionList(b *testing.B) {
 	})
 }
 
+// BenchmarkPeopleList is the people list: first page, a name search, a
+// later page.
+func BenchmarkPeopleList(b *testing.B) {
+	e := openBench(b)
+	benchPages(b, e, []string{"/people", "/people?q=" + "王", "/people?page=3"})
+}
+
+// BenchmarkEquipmentList is the equipment list: first page, a type filter,
+// a later page.
+func BenchmarkEquipmentList(b *testing.B) {
+	e := openBench(b)
+	benchPages(b, e, []string{"/equipment", "/equipment?type=dr", "/equipment?page=3"})
+}
+
+// BenchmarkListSorts are the lists' other orders and the institution
+// list's filters on its computed columns: whole-register sorts, answered
+// only when a supervisor asks for them.
+func BenchmarkListSorts(b *testing.B) {
+	e := openBench(b)
+	benchPages(b, e, []string{
+		"/institutions?sort=-devices",
+		"/institutions?sort=workers",
+		"/institutions?sort=-findings",
+		"/institutions?sort=licence",
+		"/institutions?expires=90",
+		"/institutions?findings=open",
+		"/people?q=" + "人民医院",
+		"/equipment?sort=institution",
+		"/equipment?q=" + "人民医院",
+	})
+}
+
 // BenchmarkPersonPage is a worker's page (employments, trainings, exams and
 // the dose history with yearly sums) for 200 people spread over the register.
 func BenchmarkPersonPage(b *testing.B) {

@@ -26,9 +26,9 @@ type listResponse[T any] struct {
 }
 
 // parseFilter reads a list's query: the named filters a resource accepts,
-// retired, limit and offset. Any other parameter, or a value that cannot be
-// read, is a field error.
-func parseFilter(q url.Values, names []string) (store.Filter, error) {
+// retired, limit, offset and sort (one of sorts, "-" first for descending).
+// Any other parameter, or a value that cannot be read, is a field error.
+func parseFilter(q url.Values, names, sorts []string) (store.Filter, error) {
 	f := store.Filter{Values: map[string]string{}, Limit: defaultLimit}
 	errs := domain.FieldErrors{}
 	for key := range q {
@@ -38,6 +38,11 @@ func parseFilter(q url.Values, names []string) (store.Filter, error) {
 			f.Limit = readInt(key, v, 1, errs)
 		case key == "offset":
 			f.Offset = readInt(key, v, 0, errs)
+		case key == "sort":
+			if !slices.Contains(sorts, strings.TrimPrefix(v, "-")) {
+				errs.Add(key, "enum")
+			}
+			f.Sort = v
 		case key == "retired":
 			b, err := strconv.ParseBool(v)
 			if err != nil {
@@ -76,7 +81,7 @@ func checkFilterValue(key, v string, errs domain.FieldErrors) {
 	case v == "":
 	case domain.HasControl(v):
 		errs.Add(key, domain.CodeControl)
-	case key == "from" || key == "to":
+	case key == "from" || key == "to" || key == "licence_to":
 		if _, err := domain.ParseDate(v); err != nil {
 			errs.Add(key, "date")
 		}

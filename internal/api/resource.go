@@ -23,12 +23,13 @@ type resource[T any, P recordPtr[T]] struct {
 	plural  string
 	table   *store.Table[T]
 	filters []string
+	sorts   []string
 }
 
 // list answers GET /api/v1/{plural}: a page of the records the user may see.
 func (res *resource[T, P]) list(s *server) handler {
 	return func(w http.ResponseWriter, r *http.Request, u *domain.User) error {
-		f, err := parseFilter(r.URL.Query(), res.filters)
+		f, err := parseFilter(r.URL.Query(), res.filters, res.sorts)
 		if err != nil {
 			return err
 		}

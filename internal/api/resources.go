@@ -22,5 +22,5 @@ var (
 // newResource describes the resource of a table's entity.
 func newResource[T any, P recordPtr[T]](t *store.Table[T]) *resource[T, P] {
 	e := domain.EntityByName(t.Entity())
-	return &resource[T, P]{entity: e.Name, plural: e.Plural, table: t, filters: t.Filters()}
+	return &resource[T, P]{entity: e.Name, plural: e.Plural, table: t, filters: t.Filters(), sorts: t.Sorts()}
 }

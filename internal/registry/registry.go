@@ -73,6 +73,9 @@ func List[T any](ctx context.Context, r *Registry, u *domain.User, t *store.Tabl
 	if !auth.Can(u, auth.Read, t.Entity()) {
 		return nil, 0, errForbidden
 	}
+	if t.Entity() == "institution" && !auth.Can(u, auth.Read, auth.Finding) {
+		f = withoutFindings(f)
+	}
 	var recs []*T
 	var n int
 	err := r.Store.View(ctx, func(tx *store.Tx) error {

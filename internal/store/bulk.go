@@ -74,15 +74,13 @@ func FindByKey[T any](b *Bulk, t *Table[T], key []any) (*T, error) {
 
 // Insert writes a new record, sets its id, version and timestamps, and audits it.
 func Insert[T any](b *Bulk, t *Table[T], rec *T) error {
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
-	st, err := b.stmt("INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " +
-		strings.Join(t.cols, ", ") + ") VALUES (" + ph + ") RETURNING id")
+	st, err := b.stmt(t.insertSQL() + " RETURNING id")
 	if err != nil {
 		return mapError("create "+t.entity, err)
 	}
 	m := t.meta(rec)
 	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, b.tx.now, b.tx.now
-	if err := st.QueryRowContext(b.tx.ctx, append([]any{1, false, b.tx.now, b.tx.now}, t.args(rec)...)...).Scan(&m.ID); err != nil {
+	if err := st.QueryRowContext(b.tx.ctx, append([]any{1, false, b.tx.now, b.tx.now}, t.writeArgs(rec)...)...).Scan(&m.ID); err != nil {
 		return mapError("create "+t.entity, err)
 	}
 	return b.audit(domain.AuditCreate, t.entity, m.ID, nil, rec)
@@ -92,12 +90,12 @@ func Insert[T any](b *Bulk, t *Table[T], rec *T) error {
 // restores it if it was retired), and audits the change.
 func Replace[T any](b *Bulk, t *Table[T], before, rec *T) error {
 	bm, m := t.meta(before), t.meta(rec)
-	st, err := b.stmt("UPDATE " + t.name + " SET " + strings.Join(t.cols, " = ?, ") +
-		" = ?, retired = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
+	st, err := b.stmt("UPDATE " + t.name + " SET " + t.setSQL() +
+		", retired = ?, version = version + 1, updated_at = ? WHERE id = ? AND version = ?")
 	if err != nil {
 		return mapError("update "+t.entity, err)
 	}
-	res, err := st.ExecContext(b.tx.ctx, append(t.args(rec), false, b.tx.now, bm.ID, bm.Version)...)
+	res, err := st.ExecContext(b.tx.ctx, append(t.writeArgs(rec), false, b.tx.now, bm.ID, bm.Version)...)
 	if err != nil {
 		return mapError("update "+t.entity, err)
 	}

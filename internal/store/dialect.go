@@ -42,10 +42,18 @@ type dialect struct {
 	tables string
 	// days is the number of days from the DATE column %[2]s to %[1]s, as an integer.
 	days string
+	// noIndex marks a column in a condition that the planner should not
+	// answer from an index (SQLite's unary +), so that it scans the list's
+	// order index and stops at the page; PostgreSQL plans such queries well.
+	noIndex string
+	// binary follows a text expression in ORDER BY to compare it byte by
+	// byte, as SQLite's BINARY collation does: PostgreSQL would otherwise
+	// use the database's collation, and the two engines' lists would differ.
+	binary string
 }
 
 var (
-	sqlite = dialect{name: "sqlite", like: "LIKE",
+	sqlite = dialect{name: "sqlite", like: "LIKE", noIndex: "+",
 		afterMigrate: "PRAGMA optimize",
 		beforeClose:  "PRAGMA wal_checkpoint(TRUNCATE)",
 		tables:       "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
@@ -57,6 +65,7 @@ var (
 		lock:      "SELECT pg_advisory_xact_lock(?)",
 		tryLock:   "SELECT pg_try_advisory_lock(?)",
 		unlock:    "SELECT pg_advisory_unlock(?)",
+		binary:    ` COLLATE "C"`,
 		tables:    "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'",
 		days:      "(%[1]s - %[2]s)",
 	}

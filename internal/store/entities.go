@@ -70,8 +70,20 @@ var Institutions = described(&Table[domain.Institution]{
 	filters: map[string]func(dialect, string) (string, []any){
 		"q": search("name", "credit_code"), "kind": eq("kind"), "street": eq("street"), "status": eq("status"),
 		"division_code": eq("division_code"), "grade": eq("grade"), "credit_code": eq("credit_code"),
+		"licence_to": dateCmp(licenceUntilSQL, "<="), "no_licence": noLicence,
+		"open_findings": hasOpenFindings(false), "open_findings_general": hasOpenFindings(true),
 	},
-	order: "name, id",
+	order:   "name_key, id",
+	derived: []derivedCol[domain.Institution]{{"name_key", func(x *domain.Institution) any { return NameKey(x.Name) }}},
+	sorts: map[string][]string{
+		"name": {"name_key"}, "credit_code": {"text(credit_code)"}, "kind": {"text(kind)"}, "grade": {"text(grade)"},
+		"street": {"text(street)"}, "status": {"text(status)"},
+		"licence": {"(" + licenceUntilSQL + " IS NULL)", licenceUntilSQL}, "devices": {devicesSQL}, "workers": {workersSQL},
+		"findings": {openFindingsSQL(false)}, "findings_general": {openFindingsSQL(true)},
+	},
+	// A reader who may not see health findings counts, sorts and filters
+	// institutions by the others only.
+	noHealth: map[string]string{"findings": "findings_general", "open_findings": "open_findings_general"},
 })
 
 // Licences is the table of 放射诊疗许可证.
@@ -99,7 +111,7 @@ var People = described(&Table[domain.Person]{
 	meta:  func(x *domain.Person) *domain.Meta { return &x.Meta },
 	scope: "id IN (SELECT person_id FROM employments WHERE institution_id = ? AND NOT retired)",
 	filters: map[string]func(dialect, string) (string, []any){
-		"q": personSearch, "id_number": eq("id_number"),
+		"id_number": eq("id_number"),
 		"institution_id": func(d dialect, v string) (string, []any) {
 			c, a := eqInt("institution_id")(d, v)
 			return "id IN (SELECT person_id FROM employments WHERE " + c + " AND NOT retired)", a
@@ -108,7 +120,13 @@ var People = described(&Table[domain.Person]{
 			return "id IN (SELECT person_id FROM employments WHERE occupation = ? AND NOT retired)", []any{v}
 		},
 	},
-	order: "name, id",
+	lookupFilters: map[string]func(*Tx, domain.Scope, string) (string, []any, error){"q": personSearch},
+	order:         "name_key, id",
+	derived:       []derivedCol[domain.Person]{{"name_key", func(x *domain.Person) any { return NameKey(x.Name) }}},
+	sorts: map[string][]string{
+		"name": {"name_key"}, "id_number": {"text(id_number)"}, "gender": {"text(gender)"},
+		"birth_date": {"(birth_date IS NULL)", "birth_date"},
+	},
 })
 
 // Employments is the table of 任职 records.
@@ -194,10 +212,15 @@ var Equipment = described(&Table[domain.Equipment]{
 	meta:  func(x *domain.Equipment) *domain.Meta { return &x.Meta },
 	scope: "institution_id = ?",
 	filters: map[string]func(dialect, string) (string, []any){
-		"q": search("name", "model", "serial_no", "manufacturer"), "institution_id": eqInt("institution_id"),
+		"q": equipmentSearch, "institution_id": eqInt("institution_id"),
 		"type": eq("type"), "status": eq("status"),
 	},
 	order: "institution_id, type, id",
+	sorts: map[string][]string{
+		"institution": {"(SELECT i.name_key FROM institutions i WHERE i.id = equipment.institution_id)"},
+		"type":        {"text(type)"}, "name": {"text(name)"}, "model": {"text(model)"}, "serial_no": {"text(serial_no)"},
+		"status": {"text(status)"},
+	},
 })
 
 // Tests is the table of equipment 检测 records.
@@ -216,21 +239,59 @@ var Tests = described(&Table[domain.EquipmentTest]{
 })
 
 // personSearch matches the start of an ID number when the text is a number,
-// otherwise the start of a name: both answered from an index, which matters
-// with a province's hundred thousand workers.
-func personSearch(d dialect, v string) (string, []any) {
-	v = strings.ToUpper(strings.TrimSpace(v))
-	if v != "" && strings.Trim(v, "0123456789X") == "" {
-		return d.prefix("id_number", v)
+// otherwise the start of a name, ignoring case and width (a range of the
+// pinyin sort key, so that the list's index answers the search in its
+// order and the first page stops early, which matters with a province's
+// hundred thousand workers), or a part of the name of an institution where
+// the person works: for an institution user only its own, whose other
+// employers it does not see. The institutions are looked up first, so that
+// a search no institution name matches stays a plain range.
+func personSearch(tx *Tx, sc domain.Scope, v string) (string, []any, error) {
+	v = strings.TrimSpace(v)
+	if v != "" && strings.Trim(strings.ToUpper(v), "0123456789X") == "" {
+		c, a := tx.d.prefix("id_number", strings.ToUpper(v))
+		return c, a, nil
 	}
-	return d.prefix("name", v)
+	lo := NameKey(v)
+	cond, args := "(name_key >= ? AND name_key < ?)", []any{lo, lo + "g"} // "g" follows every hex digit
+	q, qa := "SELECT id FROM institutions WHERE name "+tx.d.like+` ? ESCAPE '\'`, []any{likeArg(v)}
+	if sc.InstitutionID != 0 {
+		q, qa = q+" AND id = ?", append(qa, sc.InstitutionID)
+	}
+	ids, err := tx.ids(q+" ORDER BY id LIMIT ?", append(qa, maxParams+1)...)
+	switch {
+	case err != nil:
+		return "", nil, mapError("search people", err)
+	case len(ids) == 0:
+		return cond, args, nil
+	case len(ids) > maxParams:
+		// A text many institutions' names hold (人民医院, 王): their workers
+		// are many, and reading people in the list's order until the page
+		// is full beats sorting them all.
+		k := tx.d.noIndex + "name_key"
+		return "((" + k + " >= ? AND " + k + " < ?) OR id IN (SELECT person_id FROM employments WHERE NOT retired AND institution_id IN (" +
+			q + ")))", append(args, qa...), nil
+	}
+	in, ia := sel{ids: ids}.on("institution_id")
+	return "(" + cond + " OR id IN (SELECT person_id FROM employments WHERE NOT retired AND " + in + "))", append(args, ia...), nil
+}
+
+// equipmentSearch matches the text in a device's name, model, serial
+// number or manufacturer, or in its institution's name.
+func equipmentSearch(d dialect, v string) (string, []any) {
+	c, args := search("name", "model", "serial_no", "manufacturer")(d, v)
+	return "(" + c + " OR institution_id IN (SELECT id FROM institutions WHERE name " + d.like + ` ? ESCAPE '\'))`,
+		append(args, likeArg(v))
 }
 
 // Each calls fn with every record matching f within the scope, in the list
 // order, streaming: for exports of any size. f's limit and offset are ignored.
 func Each[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter, fn func(*T) error) error {
-	where, args := t.where(tx.d, sc, f)
-	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.order, args...)
+	where, args, err := t.where(tx, sc, f)
+	if err != nil {
+		return err
+	}
+	rows, err := tx.query(t.selectSQL()+where+" ORDER BY "+t.orderBy(tx.d, sc, f.Sort), args...)
 	if err != nil {
 		return mapError("list "+t.entity, err)
 	}
@@ -268,8 +329,13 @@ func FindByIDs[T any](tx *Tx, t *Table[T], sc domain.Scope, ids []int64) ([]*T, 
 
 // Filters lists the names of the filters the table accepts, sorted.
 func (t *Table[T]) Filters() []string {
-	names := make([]string, 0, len(t.filters))
+	names := make([]string, 0, len(t.filters)+len(t.lookupFilters))
 	for name := range t.filters {
+		if !t.renamed(name) {
+			names = append(names, name)
+		}
+	}
+	for name := range t.lookupFilters {
 		names = append(names, name)
 	}
 	slices.Sort(names)

@@ -2,7 +2,6 @@ package store
 
 import (
 	"database/sql"
-	"strings"
 )
 
 // Loader inserts many rows in one transaction with prepared statements,
@@ -20,17 +19,15 @@ func (tx *Tx) Loader() *Loader { return &Loader{tx: tx, stmts: map[string]*sql.S
 func Load[T any](l *Loader, t *Table[T], rec *T) error {
 	st, ok := l.stmts[t.name]
 	if !ok {
-		ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
-		q := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(t.cols, ", ") + ") VALUES (" + ph + ") RETURNING id"
 		var err error
-		if st, err = l.tx.tx.PrepareContext(l.tx.ctx, l.tx.d.rebind(q)); err != nil {
+		if st, err = l.tx.tx.PrepareContext(l.tx.ctx, l.tx.d.rebind(t.insertSQL()+" RETURNING id")); err != nil {
 			return mapError("load "+t.entity, err)
 		}
 		l.stmts[t.name] = st
 	}
 	m := t.meta(rec)
 	m.Version, m.CreatedAt, m.UpdatedAt = 1, l.tx.now, l.tx.now
-	err := st.QueryRowContext(l.tx.ctx, append([]any{1, false, l.tx.now, l.tx.now}, t.args(rec)...)...).Scan(&m.ID)
+	err := st.QueryRowContext(l.tx.ctx, append([]any{1, false, l.tx.now, l.tx.now}, t.writeArgs(rec)...)...).Scan(&m.ID)
 	return mapError("load "+t.entity, err)
 }
 

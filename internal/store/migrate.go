@@ -46,6 +46,9 @@ func (s *Store) Migrate(ctx context.Context) error {
 	if err := s.sealAudit(ctx); err != nil {
 		return fmt.Errorf("store.Migrate: %w", err)
 	}
+	if err := s.fillNameKeys(ctx); err != nil {
+		return fmt.Errorf("store.Migrate: %w", err)
+	}
 	if s.dialect.afterMigrate != "" {
 		_, err = s.write.ExecContext(ctx, s.dialect.afterMigrate)
 	}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -16,6 +17,10 @@ type Filter struct {
 	Retired bool // include retired rows
 	Limit   int  // 0 means no limit
 	Offset  int  // rows to skip; applies only with a Limit
+	// Sort names the order of the rows, one of the table's Sorts, with a
+	// leading "-" for descending; "" (or a name the table does not know)
+	// is the table's usual order.
+	Sort string
 }
 
 // Get returns a named filter value.
@@ -35,7 +40,19 @@ type Table[T any] struct {
 	scope string
 	// filters turn a named filter value into a condition and its arguments.
 	filters map[string]func(d dialect, v string) (string, []any)
-	order   string
+	// lookupFilters are filters whose condition depends on the user's
+	// scope and on what a query in the transaction finds first.
+	lookupFilters map[string]func(tx *Tx, sc domain.Scope, v string) (string, []any, error)
+	order         string
+	// sorts are the orders a list may ask for by name: each a list of
+	// ORDER BY terms, reversed for a descending sort; the id breaks ties.
+	// A term written text(col) compares the text byte by byte on both engines.
+	sorts map[string][]string
+	// noHealth renames sorts and filters for a scope without health
+	// findings; the names it renames to are not offered (Sorts, Filters).
+	noHealth map[string]string
+	// derived are columns computed from the record on every write (sort keys).
+	derived []derivedCol[T]
 	// key lists the natural key columns (spec/formats.md), unique in the
 	// table, retired rows included; derived from the domain entity.
 	key []string
@@ -58,6 +75,80 @@ const metaCols = "id, version, retired, created_at, updated_at"
 
 func (t *Table[T]) selectSQL() string {
 	return "SELECT " + metaCols + ", " + strings.Join(t.cols, ", ") + " FROM " + t.name
+}
+
+// writeCols are the columns a write sets: the described ones, then the derived.
+func (t *Table[T]) writeCols() []string {
+	cols := slices.Clip(t.cols)
+	for _, d := range t.derived {
+		cols = append(cols, d.col)
+	}
+	return cols
+}
+
+// writeArgs are the values of writeCols for rec.
+func (t *Table[T]) writeArgs(rec *T) []any {
+	args := t.args(rec)
+	for _, d := range t.derived {
+		args = append(args, d.of(rec))
+	}
+	return args
+}
+
+// insertSQL inserts a row: meta columns, then writeCols.
+func (t *Table[T]) insertSQL() string {
+	cols := t.writeCols()
+	ph := strings.TrimSuffix(strings.Repeat("?, ", len(cols)+4), ", ")
+	return "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(cols, ", ") + ") VALUES (" + ph + ")"
+}
+
+// setSQL sets writeCols in an UPDATE.
+func (t *Table[T]) setSQL() string { return strings.Join(t.writeCols(), " = ?, ") + " = ?" }
+
+// orderBy returns the ORDER BY terms of the sort named by s ("name",
+// "-name" descending): a whitelisted order, never text from the caller.
+func (t *Table[T]) orderBy(d dialect, sc domain.Scope, s string) string {
+	name, desc := strings.CutPrefix(s, "-")
+	if alt, ok := t.noHealth[name]; ok && sc.NoHealth {
+		name = alt
+	}
+	terms, ok := t.sorts[name]
+	if !ok || name == "" {
+		return t.order
+	}
+	out := make([]string, 0, len(terms)+1)
+	for _, term := range append(slices.Clip(terms), "id") {
+		if col, ok := strings.CutPrefix(term, "text("); ok {
+			term = strings.TrimSuffix(col, ")") + d.binary
+		}
+		if desc {
+			term += " DESC"
+		}
+		out = append(out, term)
+	}
+	return strings.Join(out, ", ")
+}
+
+// Sorts lists the names of the orders the table's lists accept, sorted.
+func (t *Table[T]) Sorts() []string {
+	names := make([]string, 0, len(t.sorts))
+	for name := range t.sorts {
+		if !t.renamed(name) {
+			names = append(names, name)
+		}
+	}
+	slices.Sort(names)
+	return names
+}
+
+// renamed reports whether name is what noHealth renames another name to.
+func (t *Table[T]) renamed(name string) bool {
+	for _, alt := range t.noHealth {
+		if alt == name {
+			return true
+		}
+	}
+	return false
 }
 
 func (t *Table[T]) scanDest(rec *T) []any {
@@ -94,8 +185,11 @@ func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 // total comes from a separate COUNT, which is much cheaper than a window
 // count over the whole result, and is skipped when the page holds it all.
 func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
-	where, args := t.where(tx.d, sc, f)
-	q := t.selectSQL() + where + " ORDER BY " + t.order
+	where, args, err := t.where(tx, sc, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	q := t.selectSQL() + where + " ORDER BY " + t.orderBy(tx.d, sc, f.Sort)
 	if f.Limit > 0 {
 		q += fmt.Sprintf(" LIMIT %d OFFSET %d", f.Limit, max(f.Offset, 0))
 	}
@@ -130,7 +224,7 @@ func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, err
 
 // where builds the WHERE clause of a list: scope, retired and named filters
 // (in sorted order, so that equal filters give equal SQL).
-func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
+func (t *Table[T]) where(tx *Tx, sc domain.Scope, f Filter) (string, []any, error) {
 	var conds []string
 	var args []any
 	if c, a := t.scopeCond(sc); c != "" {
@@ -146,21 +240,31 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 	sort.Strings(names)
 	for _, name := range names {
 		fn, ok := t.filters[name]
+		if alt, renamed := t.noHealth[name]; renamed && sc.NoHealth {
+			fn = t.filters[alt]
+		}
+		lf, lookup := t.lookupFilters[name]
 		switch v := f.Values[name]; {
-		case !ok || v == "":
+		case (!ok && !lookup) || v == "":
 		case domain.HasControl(v):
 			// No record holds one (validation refuses them), and PostgreSQL
 			// would refuse a NUL in the query: it matches nothing.
 			conds = append(conds, "1 = 0")
+		case lookup:
+			c, a, err := lf(tx, sc, v)
+			if err != nil {
+				return "", nil, err
+			}
+			conds, args = append(conds, c), append(args, a...)
 		default:
-			c, a := fn(d, v)
+			c, a := fn(tx.d, v)
 			conds, args = append(conds, c), append(args, a...)
 		}
 	}
 	if len(conds) == 0 {
-		return "", nil
+		return "", nil, nil
 	}
-	return " WHERE " + strings.Join(conds, " AND "), args
+	return " WHERE " + strings.Join(conds, " AND "), args, nil
 }
 
 // insert writes a new row, then checks that the scope can see it (so an
@@ -168,9 +272,7 @@ func (t *Table[T]) where(d dialect, sc domain.Scope, f Filter) (string, []any) {
 func insert[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	m := t.meta(rec)
 	m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, tx.now, tx.now
-	ph := strings.TrimSuffix(strings.Repeat("?, ", len(t.cols)+4), ", ")
-	q := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(t.cols, ", ") + ") VALUES (" + ph + ")"
-	id, err := tx.insertID(q, append([]any{1, false, tx.now, tx.now}, t.args(rec)...)...)
+	id, err := tx.insertID(t.insertSQL(), append([]any{1, false, tx.now, tx.now}, t.writeArgs(rec)...)...)
 	if err != nil {
 		return mapError("create "+t.entity, err)
 	}
@@ -192,9 +294,8 @@ func update[T any](tx *Tx, t *Table[T], sc domain.Scope, rec *T) error {
 	if t.meta(before).Version != m.Version {
 		return fmt.Errorf("update %s %d: %w", t.entity, m.ID, ErrStale)
 	}
-	set := strings.Join(t.cols, " = ?, ") + " = ?"
-	q := "UPDATE " + t.name + " SET " + set + ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?"
-	res, err := tx.exec(q, append(t.args(rec), tx.now, m.ID, m.Version)...)
+	q := "UPDATE " + t.name + " SET " + t.setSQL() + ", version = version + 1, updated_at = ? WHERE id = ? AND version = ?"
+	res, err := tx.exec(q, append(t.writeArgs(rec), tx.now, m.ID, m.Version)...)
 	if err != nil {
 		return mapError("update "+t.entity, err)
 	}

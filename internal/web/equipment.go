@@ -28,7 +28,7 @@ type equipmentListPage struct {
 // handleEquipmentList lists the devices the user may see, with filters and pages.
 func (s *Server) handleEquipmentList(w http.ResponseWriter, r *http.Request) error {
 	ctx, u := r.Context(), userOf(r)
-	lq := readList(r, "q", "type", "status")
+	lq := readList(r, "q", "type", "status").sortable(store.Equipment.Sorts(), "")
 	list, total, err := registry.List(ctx, s.cfg.Registry, u, store.Equipment, lq.filter())
 	if err != nil {
 		return err

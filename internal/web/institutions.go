@@ -1,8 +1,10 @@
 package web
 
 import (
+	"maps"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -17,10 +19,61 @@ import (
 type institutionsPage struct {
 	base
 	Q          listQuery
-	Rows       []*domain.Institution
+	Rows       []institutionsRow
 	Pager      pager
 	RetiredURL string
 	CanCreate  bool
+	Findings   bool // the reader may see findings: their column and filter
+	// LicenceFilters are the choices of the licence filter.
+	LicenceFilters []string
+}
+
+// institutionsRow is an institution of the list with its figures.
+type institutionsRow struct {
+	Inst              *domain.Institution
+	Fig               domain.InstitutionFigures
+	Expired, Expiring bool // the licence has expired, or expires within expiringDays
+}
+
+// expiringDays is how soon a licence expiry is marked in the list.
+const expiringDays = 90
+
+// licenceFilters are the choices of the list's licence filter: expired, or
+// expiring within so many days (expired ones included), or no licence.
+var licenceFilters = []string{"expired", "30", "90", "180", "none"}
+
+// institutionFilter turns the page's licence and findings filters into the
+// store's: the licence's last day of validity on or before a date computed
+// from today, no licence at all, open findings or none.
+func institutionFilter(lq listQuery, today domain.Date) store.Filter {
+	f := lq.filter()
+	f.Values = maps.Clone(f.Values)
+	delete(f.Values, "expires")
+	delete(f.Values, "findings")
+	switch v := lq.Get("expires"); v {
+	case "":
+	case "expired":
+		f.Values["licence_to"] = today.AddDate(0, 0, -1).String()
+	case "none":
+		f.Values["no_licence"] = "1"
+	default:
+		days, err := strconv.Atoi(v)
+		if err != nil || !slices.Contains(licenceFilters, v) {
+			f.Values["no_licence"] = "-" // matches nothing
+			break
+		}
+		f.Values["licence_to"] = today.AddDate(0, 0, days).String()
+	}
+	switch lq.Get("findings") {
+	case "":
+	case "open":
+		f.Values["open_findings"] = "1"
+	case "none":
+		f.Values["open_findings"] = "0"
+	default:
+		f.Values["open_findings"] = "-" // matches nothing
+	}
+	return f
 }
 
 // handleInstitutions lists institutions with search, filters and pages; an
@@ -31,16 +84,26 @@ func (s *Server) handleInstitutions(w http.ResponseWriter, r *http.Request) erro
 		http.Redirect(w, r, idURL("/institutions/", own), http.StatusSeeOther)
 		return nil
 	}
-	lq := readList(r, "q", "kind", "street", "status")
-	rows, total, err := registry.List(r.Context(), s.cfg.Registry, u, store.Institutions, lq.filter())
+	lq := readList(r, "q", "kind", "street", "status", "expires", "findings").sortable(store.Institutions.Sorts(), "name")
+	today := s.cfg.Registry.Today()
+	page, err := s.cfg.Registry.InstitutionList(r.Context(), u, institutionFilter(lq, today))
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "institutions", institutionsPage{
+	p := institutionsPage{
 		base: s.base(r, "institutions", i18n.T(s.lang(r), "nav.institutions")),
-		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
+		Q:    lq, Pager: newPager(r.URL, lq.Page, page.Total, len(page.Institutions)),
 		RetiredURL: toggleRetired(r.URL, !lq.Retired), CanCreate: auth.Can(u, auth.Create, "institution"),
-	})
+		Findings: page.Findings, LicenceFilters: licenceFilters,
+	}
+	for _, x := range page.Institutions {
+		fig := page.Figures[x.ID]
+		until := fig.LicenceUntil
+		p.Rows = append(p.Rows, institutionsRow{Inst: x, Fig: fig,
+			Expired:  !until.IsZero() && until.Before(today),
+			Expiring: !until.IsZero() && !until.Before(today) && until.Before(today.AddDate(0, 0, expiringDays+1))})
+	}
+	return s.render(w, r, http.StatusOK, "institutions", p)
 }
 
 // detail is one labelled value of a record's header.

@@ -1,9 +1,11 @@
 package web
 
 import (
+	"cmp"
 	"html/template"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -20,6 +22,12 @@ type listQuery struct {
 	Values  map[string]string
 	Retired bool
 	Page    int
+	// Sort is the order asked for: one of sorts, "-" first for descending;
+	// "" for the list's usual order, which is by defaultSort.
+	Sort        string
+	sorts       []string
+	defaultSort string
+	url         *url.URL
 }
 
 // readList reads the named filters, retired=1 and page from the URL.
@@ -34,7 +42,42 @@ func readList(r *http.Request, names ...string) listQuery {
 	if p, err := strconv.Atoi(q.Get("page")); err == nil && p > 1 {
 		lq.Page = min(p, 1_000_000)
 	}
+	lq.url = r.URL
 	return lq
+}
+
+// sortable lets the list sort by the named orders (the store table's
+// Sorts); usual names the column of the usual order ("" for none). A sort
+// in the URL that is not one of them is ignored.
+func (lq listQuery) sortable(sorts []string, usual string) listQuery {
+	lq.sorts, lq.defaultSort = sorts, usual
+	if s := lq.url.Query().Get("sort"); slices.Contains(sorts, strings.TrimPrefix(s, "-")) {
+		lq.Sort = s
+	}
+	return lq
+}
+
+// TH renders the header of the column sorted by name: a link that sorts by
+// it, ascending, or descending when it is already sorted ascending, keeping
+// the filters and going back to page 1; aria-sort tells which way it is
+// sorted now (style.css draws the arrow). A name the list cannot sort by
+// gets a plain header.
+func (lq listQuery) TH(name, label string) template.HTML {
+	esc := template.HTMLEscapeString
+	if !slices.Contains(lq.sorts, name) {
+		return template.HTML("<th>" + esc(label) + "</th>")
+	}
+	cur := cmp.Or(lq.Sort, lq.defaultSort)
+	active, desc := strings.TrimPrefix(cur, "-") == name, strings.HasPrefix(cur, "-")
+	next, state := name, ""
+	switch {
+	case active && desc:
+		state = ` aria-sort="descending"`
+	case active:
+		next, state = "-"+name, ` aria-sort="ascending"`
+	}
+	return template.HTML(`<th class="sortable"` + state + `><a href="` + esc(withParam(lq.url, "sort", next)) + `">` +
+		esc(label) + `</a></th>`)
 }
 
 // Get returns a filter value, for the filter form.
@@ -42,7 +85,7 @@ func (lq listQuery) Get(name string) string { return lq.Values[name] }
 
 // filter returns the store filter of the page.
 func (lq listQuery) filter() store.Filter {
-	return store.Filter{Values: lq.Values, Retired: lq.Retired, Limit: perPage, Offset: (lq.Page - 1) * perPage}
+	return store.Filter{Values: lq.Values, Retired: lq.Retired, Limit: perPage, Offset: (lq.Page - 1) * perPage, Sort: lq.Sort}
 }
 
 // pager is the page navigation under a list.

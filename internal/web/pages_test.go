@@ -126,7 +126,7 @@ func TestInstitutionPages(t *testing.T) {
 		t.Fatalf("%d rows on page 2", len(rows))
 	}
 	first := cells(body, rows[0])
-	if len(first) != 6 || first[0] != "翻页医院050" || first[2] != "综合医院" || first[4] != "林山寨街道" || first[5] != "开业" {
+	if len(first) != 10 || first[0] != "翻页医院050" || first[2] != "综合医院" || first[4] != "林山寨街道" || first[5] != "开业" {
 		t.Errorf("first row of page 2: %q", first)
 	}
 	pager := text(mustElement(t, body, "nav", "class", "pager"))

@@ -10,7 +10,6 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
-	"radsup/internal/registry"
 	"radsup/internal/store"
 )
 
@@ -18,23 +17,33 @@ import (
 type peoplePage struct {
 	base
 	Q          listQuery
-	Rows       []*domain.Person
+	Rows       []peopleRow
 	Pager      pager
 	RetiredURL string
 }
 
+// peopleRow is a person of the people list with where they work now.
+type peopleRow struct {
+	*domain.Person
+	Employers string
+}
+
 // handlePeople lists the people the user may see, with search and pages.
 func (s *Server) handlePeople(w http.ResponseWriter, r *http.Request) error {
-	lq := readList(r, "q", "occupation")
-	rows, total, err := registry.List(r.Context(), s.cfg.Registry, userOf(r), store.People, lq.filter())
+	lq := readList(r, "q", "occupation").sortable(store.People.Sorts(), "name")
+	page, err := s.cfg.Registry.PeopleList(r.Context(), userOf(r), lq.filter())
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "people", peoplePage{
+	p := peoplePage{
 		base: s.base(r, "people", i18n.T(s.lang(r), "nav.people")),
-		Q:    lq, Rows: rows, Pager: newPager(r.URL, lq.Page, total, len(rows)),
+		Q:    lq, Pager: newPager(r.URL, lq.Page, page.Total, len(page.People)),
 		RetiredURL: toggleRetired(r.URL, !lq.Retired),
-	})
+	}
+	for _, x := range page.People {
+		p.Rows = append(p.Rows, peopleRow{Person: x, Employers: strings.Join(page.Employers[x.ID], "、")})
+	}
+	return s.render(w, r, http.StatusOK, "people", p)
 }
 
 // personPage is the data of a person's page.
