@@ -1,8 +1,12 @@
 package enforcement
 
 import (
+	"bytes"
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
+	"path/filepath"
 	"strings"
 	"unicode/utf8"
 
@@ -518,4 +522,81 @@ func (s *Service) Amend(ctx context.Context, actor domain.Actor, u *domain.User,
 		}
 		return tx.AddAmendment(a)
 	})
+}
+
+// MaxEvidence is the largest evidence file accepted.
+const MaxEvidence = 10 << 20
+
+// evidenceType returns the content type of a photo (JPEG, PNG) or PDF by
+// its first bytes, "" for anything else.
+func evidenceType(data []byte) string {
+	switch {
+	case bytes.HasPrefix(data, []byte{0xFF, 0xD8, 0xFF}):
+		return "image/jpeg"
+	case bytes.HasPrefix(data, []byte("\x89PNG\r\n\x1a\n")):
+		return "image/png"
+	case bytes.HasPrefix(data, []byte("%PDF-")):
+		return "application/pdf"
+	}
+	return ""
+}
+
+// AddEvidence attaches a photo (JPEG, PNG) or PDF to one item of an
+// unlocked inspection; its type is judged by its content, never its name,
+// and it is stored with its SHA-256.
+func (s *Service) AddEvidence(ctx context.Context, actor domain.Actor, u *domain.User, id int64, code, name string, data []byte) (*domain.EvidenceFile, error) {
+	if !auth.Can(u, auth.Update, auth.Inspection) {
+		return nil, auth.ErrForbidden
+	}
+	if _, ok := ChecklistItem(code); !ok {
+		return nil, fieldErr("code", "no_item")
+	}
+	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
+	if name == "." || name == "/" {
+		name = ""
+	}
+	if err := checkText("file", name, 200, false); err != nil {
+		return nil, err
+	}
+	switch {
+	case len(data) == 0:
+		return nil, fieldErr("file", "file_empty")
+	case len(data) > MaxEvidence:
+		return nil, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_too_large", Args: []string{"10 MiB"},
+			Fields: domain.FieldErrors{"file": "file_too_large"}}
+	}
+	ct := evidenceType(data)
+	if ct == "" {
+		return nil, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_type", Fields: domain.FieldErrors{"file": "file_type"}}
+	}
+	sum := sha256.Sum256(data)
+	e := &domain.EvidenceFile{InspectionID: id, Code: code, Name: name, ContentType: ct, SHA256: hex.EncodeToString(sum[:])}
+	if e.Name == "" {
+		e.Name = e.SHA256[:12]
+	}
+	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if _, err := editable(tx, u, id); err != nil {
+			return err
+		}
+		return tx.AddEvidence(e, data)
+	})
+	return e, err
+}
+
+// Evidence returns one evidence file of an inspection the reader may see,
+// with its content.
+func (s *Service) Evidence(ctx context.Context, u *domain.User, id, fileID int64) (*domain.EvidenceFile, []byte, error) {
+	if !auth.Can(u, auth.Read, auth.Inspection) {
+		return nil, nil, auth.ErrForbidden
+	}
+	var e *domain.EvidenceFile
+	var data []byte
+	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
+		if _, err := tx.Inspection(u.Scope(), id, false); err != nil {
+			return err
+		}
+		e, data, err = tx.EvidenceFile(id, fileID)
+		return err
+	})
+	return e, data, err
 }

@@ -342,3 +342,53 @@ func itemOf(t *testing.T, f *fixture, id int64, code string) enforcement.ItemVie
 	t.Fatalf("no item %s", code)
 	return enforcement.ItemView{}
 }
+
+func TestEvidenceIsCheckedByContentAndRefusedAfterLock(t *testing.T) {
+	f := setup(t)
+	f.inspectors(t, nil)
+	ctx := context.Background()
+	x := adhoc(t, f)
+	one := f.user(x.Inspector1)
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 100)...)
+	e, err := f.svc.AddEvidence(ctx, domain.Actor{}, one, x.ID, "JC-14", "C:\\照片\\警示标志.png", png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if e.ContentType != "image/png" || len(e.SHA256) != 64 || e.Name != "警示标志.png" || e.Size != int64(len(png)) {
+		t.Fatalf("stored %+v", e)
+	}
+	for name, c := range map[string]struct {
+		name string
+		data []byte
+		msg  string
+	}{
+		"html named .jpg": {"photo.jpg", []byte("<html><script>alert(1)</script></html>"), "enforcement.error.file_type"},
+		"too large":       {"big.pdf", append([]byte("%PDF-1.7\n"), make([]byte, enforcement.MaxEvidence)...), "enforcement.error.file_too_large"},
+		"empty":           {"e.pdf", nil, "error.invalid"},
+	} {
+		_, err := f.svc.AddEvidence(ctx, domain.Actor{}, one, x.ID, "JC-14", c.name, c.data)
+		var de *domain.Error
+		if !errors.As(err, &de) || de.Code != domain.EINVALID || de.Message != c.msg {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if n := storetest.Count(t, f.s, "inspection_evidence"); n != 1 {
+		t.Fatalf("%d files stored", n)
+	}
+	got, data, err := f.svc.Evidence(ctx, f.sup, x.ID, e.ID)
+	if err != nil || got.SHA256 != e.SHA256 || len(data) != len(png) {
+		t.Fatalf("read back: %v %+v", err, got)
+	}
+	signAll(t, f, x)
+	if _, err := f.svc.AddEvidence(ctx, domain.Actor{}, one, x.ID, "JC-14", "p.png", png); code(err) != domain.ECONFLICT {
+		t.Fatalf("evidence after lock: %v", err)
+	}
+	var other *domain.User
+	_ = f.s.WithTx(ctx, domain.System, func(tx *store.Tx) error {
+		other = storetest.User(t, tx, domain.RoleInstitution, f.insts[1].ID)
+		return nil
+	})
+	if _, _, err := f.svc.Evidence(ctx, other, x.ID, e.ID); code(err) != domain.ENOTFOUND {
+		t.Fatalf("another institution reads the evidence: %v", err)
+	}
+}
