@@ -23,6 +23,7 @@ type NewInspection struct {
 	PlanOrder     int
 	Type          string // ad hoc: special, routine or complaint
 	InstitutionID int64
+	CreditCode    string    // ad hoc: the institution by its credit code, when InstitutionID is 0
 	Inspectors    [2]string // ad hoc: usernames
 	Date          domain.Date
 	Place         string
@@ -99,7 +100,7 @@ func (s *Service) CreateInspection(ctx context.Context, actor domain.Actor, u *d
 	if err := s.checkDate(in.Date); err != nil {
 		return nil, err
 	}
-	if err := checkText("place", in.Place, 200, true); err != nil {
+	if err := checkText("place", in.Place, 200, false); err != nil {
 		return nil, err
 	}
 	x := &domain.Inspection{Date: in.Date, Place: in.Place}
@@ -110,6 +111,16 @@ func (s *Service) CreateInspection(ctx context.Context, actor domain.Actor, u *d
 			}
 		} else if err := adHoc(tx, x, in); err != nil {
 			return err
+		}
+		if x.Place == "" {
+			// The place defaults to the institution's address.
+			inst, err := store.Find(tx, store.Institutions, domain.Scope{}, x.InstitutionID)
+			if err != nil {
+				return err
+			}
+			if x.Place = strings.TrimSpace(inst.Address); x.Place == "" {
+				return fieldErr("place", domain.CodeRequired)
+			}
 		}
 		cats, err := tx.LicensedCategories(x.InstitutionID)
 		if err != nil {
@@ -163,6 +174,16 @@ func fromUnit(tx *store.Tx, x *domain.Inspection, planID int64, order int) error
 func adHoc(tx *store.Tx, x *domain.Inspection, in NewInspection) error {
 	if !adHocTypes[in.Type] {
 		return fieldErr("type", domain.CodeEnum)
+	}
+	if in.InstitutionID == 0 && strings.TrimSpace(in.CreditCode) != "" {
+		id, _, err := tx.InstitutionIDByCode(domain.NormalizeCreditCode(in.CreditCode))
+		if store.IsNotFound(err) {
+			return fieldErr("institution", "no_institution")
+		}
+		if err != nil {
+			return err
+		}
+		in.InstitutionID = id
 	}
 	if in.InstitutionID == 0 {
 		return fieldErr("institution", domain.CodeRequired)

@@ -127,7 +127,7 @@ func TestAdHocInspectionInputIsChecked(t *testing.T) {
 		"recused":          {func(n *enforcement.NewInspection) { n.Inspectors[1] = c }, "inspector2"},
 		"not an inspector": {func(n *enforcement.NewInspection) { n.Inspectors[0] = "nobody" }, "inspector1"},
 		"no date":          {func(n *enforcement.NewInspection) { n.Date = domain.Date{} }, "date"},
-		"no place":         {func(n *enforcement.NewInspection) { n.Place = " " }, "place"},
+		"unknown code":     {func(n *enforcement.NewInspection) { n.InstitutionID, n.CreditCode = 0, "91410000MA00000000" }, "institution"},
 		"control":          {func(n *enforcement.NewInspection) { n.Place = "a\x00b" }, "place"},
 	} {
 		in := good

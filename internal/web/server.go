@@ -118,6 +118,7 @@ var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
+	"inspections", "inspection", "inspection_new", "inspection_record",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
