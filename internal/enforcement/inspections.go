@@ -621,3 +621,15 @@ func (s *Service) Evidence(ctx context.Context, u *domain.User, id, fileID int64
 	})
 	return e, data, err
 }
+
+// PublicOutcomes lists the signed inspections for the public page (一公开):
+// callers publish only the unit, type, date and outcome, never the
+// inspectors.
+func (s *Service) PublicOutcomes(ctx context.Context) ([]*domain.Inspection, error) {
+	var out []*domain.Inspection
+	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
+		out, err = tx.Inspections(domain.Scope{}, store.InspectionFilter{Signed: true, Limit: 2000})
+		return err
+	})
+	return out, err
+}

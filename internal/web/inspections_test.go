@@ -204,3 +204,30 @@ func staticPath(t *testing.T, body, file string) string {
 	t.Fatalf("no %s in page", file)
 	return ""
 }
+
+// TestPublicOutcomes: /public lists signed inspections' outcomes per unit,
+// as HTML and JSON, and no inspector; an unsigned one is not listed.
+func TestPublicOutcomes(t *testing.T) {
+	e := newEnv(t)
+	for _, accept := range []string{"text/html", "application/json"} {
+		r := httptest.NewRequest("GET", "/public", nil)
+		r.Header.Set("Accept", accept)
+		rec := httptest.NewRecorder()
+		e.h.ServeHTTP(rec, r)
+		body := rec.Body.String()
+		if rec.Code != 200 || !strings.Contains(body, e.a.inst.CreditCode) || !strings.Contains(body, e.b.inst.CreditCode) {
+			t.Fatalf("%s: %d %s", accept, rec.Code, excerpt(body))
+		}
+		if strings.Count(body, "符合") < 2 && !strings.Contains(body, `"outcome":"compliant"`) {
+			t.Errorf("%s: no outcome: %s", accept, excerpt(body))
+		}
+		for _, p := range []string{e.users["supervisor"].Username, e.partner.Username, "搭档监督员", "豫卫执字"} {
+			if strings.Contains(body, p) {
+				t.Errorf("%s: the public page names inspector data %q", accept, p)
+			}
+		}
+		if accept == "application/json" && strings.Count(body, `"outcome":"compliant"`) != 2 {
+			t.Errorf("JSON lists %d outcomes, want the 2 signed inspections", strings.Count(body, `"outcome":"compliant"`))
+		}
+	}
+}
