@@ -231,3 +231,38 @@ func TestPublicOutcomes(t *testing.T) {
 		}
 	}
 }
+
+// TestInspectionOfADrawnUnitFromThePlanPage: once drawn, the plan page
+// offers an inspection per unit; it takes the unit's team, and a second
+// one of the same unit is refused in Chinese.
+func TestInspectionOfADrawnUnitFromThePlanPage(t *testing.T) {
+	e := newEnv(t)
+	path := "/plans/" + id(e.plan.ID)
+	if w := e.do("supervisor", "POST", path+"/draw", url.Values{"seed": {planSeed}, "version": {"1"}}); w.Code != http.StatusSeeOther {
+		t.Fatalf("draw: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	body := e.do("supervisor", "GET", path, nil).Body.String()
+	if !strings.Contains(body, `id="inspect-1"`) {
+		t.Fatalf("the plan page offers no inspection of unit 1: %s", excerpt(body))
+	}
+	if strings.Contains(e.do("viewer", "GET", path, nil).Body.String(), `id="inspect-1"`) {
+		t.Error("a viewer is offered to create an inspection")
+	}
+	w := e.do("supervisor", "POST", "/inspections/new", url.Values{"plan": {id(e.plan.ID)}, "order": {"1"}})
+	if w.Code != http.StatusSeeOther {
+		t.Fatalf("create from unit: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	body = e.do("supervisor", "GET", w.Header().Get("Location"), nil).Body.String()
+	for _, want := range []string{"双随机抽查", "抽中第 1 家", "豫卫执字100", "豫卫执字101"} {
+		if !strings.Contains(body, want) {
+			t.Errorf("the unit's inspection lacks %q", want)
+		}
+	}
+	if !strings.Contains(e.do("supervisor", "GET", path, nil).Body.String(), `class="unit-inspection"`) {
+		t.Error("the plan page does not link the unit's inspection")
+	}
+	w = e.do("supervisor", "POST", "/inspections/new", url.Values{"plan": {id(e.plan.ID)}, "order": {"1"}})
+	if w.Code != http.StatusUnprocessableEntity || !strings.Contains(w.Body.String(), "该抽中单位已有检查记录") {
+		t.Fatalf("second inspection of the unit: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+}
