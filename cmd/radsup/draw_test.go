@@ -97,7 +97,8 @@ func TestDrawCommands(t *testing.T) {
 }
 
 // TestDemoHasADrawnPlan: the demo district comes with inspectors, a frozen
-// draw that verifies, and a plan waiting for its draw.
+// draw that verifies, a plan waiting for its draw, and a signed and an
+// unsigned inspection of drawn units.
 func TestDemoHasADrawnPlan(t *testing.T) {
 	ctx := context.Background()
 	db := storetest.URL(t)
@@ -134,5 +135,25 @@ func TestDemoHasADrawnPlan(t *testing.T) {
 	ins, _ := svc.Inspectors(ctx, sup)
 	if len(ins) < 2 || !ins[0].Active || ins[0].CertNo == "" {
 		t.Errorf("demo inspectors = %+v", ins)
+	}
+	// A signed inspection and an unsigned one, both of drawn units.
+	xs, err := svc.Inspections(ctx, sup, enforcement.InspectionList{})
+	if err != nil || len(xs) != 2 {
+		t.Fatalf("demo inspections = %v, %v", xs, err)
+	}
+	signed := 0
+	for _, x := range xs {
+		if x.PlanID == 0 {
+			t.Errorf("demo inspection %d is not of a drawn unit", x.ID)
+		}
+		if x.Locked() {
+			signed++
+			if x.Outcome != "rectify" {
+				t.Errorf("signed demo inspection outcome %q", x.Outcome)
+			}
+		}
+	}
+	if signed != 1 {
+		t.Errorf("%d signed demo inspections, want 1", signed)
 	}
 }

@@ -33,6 +33,11 @@ func TestEndpointsCovered(t *testing.T) {
 		"GET /api/v1/plans": true, "POST /api/v1/plans": true, "GET /api/v1/plans/{id}": true, "POST /api/v1/plans/{id}/draw": true,
 		"GET /api/v1/plans/{id}/verify": true, "GET /api/v1/inspectors": true, "PUT /api/v1/inspectors/{id}": true,
 		"GET /api/v1/stats/dose": true, // TestStatsAgree in cmd/radsup
+		// TestInspectionEndpoints
+		"GET /api/v1/inspections": true, "POST /api/v1/inspections": true, "GET /api/v1/inspections/{id}": true,
+		"PUT /api/v1/inspections/{id}": true, "PUT /api/v1/inspections/{id}/items/{code}": true,
+		"POST /api/v1/inspections/{id}/sign": true, "POST /api/v1/inspections/{id}/amendments": true,
+		"POST /api/v1/inspections/{id}/evidence": true, "GET /api/v1/inspections/{id}/evidence/{file}": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

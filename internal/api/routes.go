@@ -34,6 +34,15 @@ func (s *server) routes() {
 	s.handle("GET /api/v1/inspectors", auth.RolesFor(auth.Read, auth.Inspector), s.handleInspectors)
 	s.handle("PUT /api/v1/inspectors/{id}", auth.RolesFor(auth.Update, auth.Inspector), s.handleInspectorPut)
 	s.handle("GET /api/v1/stats/dose", auth.RolesFor(auth.Read, "dose"), s.handleDoseStats)
+	s.handle("GET /api/v1/inspections", auth.RolesFor(auth.Read, auth.Inspection), s.handleInspections)
+	s.handle("POST /api/v1/inspections", auth.RolesFor(auth.Create, auth.Inspection), s.handleInspectionCreate)
+	s.handle("GET /api/v1/inspections/{id}", auth.RolesFor(auth.Read, auth.Inspection), s.handleInspection)
+	s.handle("PUT /api/v1/inspections/{id}", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionPut)
+	s.handle("PUT /api/v1/inspections/{id}/items/{code}", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionItem)
+	s.handle("POST /api/v1/inspections/{id}/sign", auth.RolesFor(auth.Sign, auth.Inspection), s.handleInspectionSign)
+	s.handle("POST /api/v1/inspections/{id}/amendments", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionAmend)
+	s.handle("POST /api/v1/inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
+	s.handle("GET /api/v1/inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
 }
 
 // crud registers the routes of one resource:

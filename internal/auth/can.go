@@ -18,6 +18,7 @@ const (
 	Verify  Action = "verify"  // check the audit chain
 	Manage  Action = "manage"  // accounts, the security policy
 	Draw    Action = "draw"    // make a plan's frozen draw
+	Sign    Action = "sign"    // sign an inspection record as one of its inspectors
 )
 
 // The kinds of record the policy knows besides the register's entities
@@ -35,6 +36,7 @@ const (
 	Inspector     = "inspector"      // inspectors: 执法证号, active, recusals
 	Plan          = "plan"           // inspection plans and their draws
 	Overview      = "overview"       // the district's figures: register counts, top risks
+	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -69,13 +71,18 @@ func Can(u *domain.User, a Action, entity string) bool {
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Draw)
 	case entity == Overview:
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer)
+	case entity == Inspection:
+		// The office inspects; an institution reads its own once signed
+		// (the store scope), a viewer reads them as it reads plans.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
+			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Sign)
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
 	}
 	switch u.Role {
 	case domain.RoleSupervisor:
-		return register[entity] && a != Verify && a != Manage && a != Draw || entity == Directory && a == Read
+		return register[entity] && a != Verify && a != Manage && a != Draw && a != Sign || entity == Directory && a == Read
 	case domain.RoleInstitution:
 		return institutionCan(a, entity)
 	case domain.RoleViewer:

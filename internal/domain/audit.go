@@ -51,7 +51,10 @@ const (
 	AuditVerify         = "audit_verify"
 	AuditPrune          = "audit_prune"
 	AuditDemoLoad       = "demo_load"
-	AuditDraw           = "draw" // a plan's 双随机 draw, frozen
+	AuditDraw           = "draw"   // a plan's 双随机 draw, frozen
+	AuditSign           = "sign"   // an inspector's signature of an inspection record
+	AuditAmend          = "amend"  // a correction of a signed inspection record
+	AuditUpload         = "upload" // an evidence file
 )
 
 // AuditActions lists every action of audit events.
@@ -60,5 +63,5 @@ var AuditActions = []string{
 	AuditDenied, AuditLogin, AuditLoginPassword, AuditLoginFailed, AuditLoginThrottled, AuditLogout,
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
-	AuditDraw,
+	AuditDraw, AuditSign, AuditAmend, AuditUpload,
 }

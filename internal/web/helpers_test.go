@@ -46,6 +46,8 @@ type fixture struct {
 	// edits: finding is its EQP-ACCEPTANCE-MISSING finding.
 	flawed  *domain.Equipment
 	finding *domain.Finding
+	// signed is an inspection of the institution signed by both inspectors.
+	signed int64
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -63,6 +65,12 @@ type env struct {
 	users  map[string]*domain.User
 	tokens map[string]string // role → session token
 	plan   *domain.Plan      // a published plan, not drawn; its seed is planSeed
+	// partner is a second supervisor; with the supervisor it inspects A
+	// (insp, unsigned, with the evidence file evidence) and signs
+	// inspections of A and B (fixture.signed).
+	partner  *domain.User
+	insp     int64
+	evidence int64
 }
 
 // planSeed is the seed of the env's plan.
@@ -132,10 +140,71 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	if err := enf.CreatePlan(context.Background(), domain.Actor{Username: "test"}, e.users["supervisor"], e.plan); err != nil {
 		t.Fatal(err)
 	}
+	e.inspections(enf)
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}
 	return e
+}
+
+// inspections makes the supervisor and a partner inspectors, and files an
+// unsigned inspection of A with a photo and signed inspections of A and B.
+func (e *env) inspections(enf *enforcement.Service) {
+	t, ctx, sup := e.t, context.Background(), e.users["supervisor"]
+	err := e.store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		e.partner = storetest.User(t, tx, domain.RoleSupervisor, 0, func(u *domain.User) { u.DisplayName = "搭档监督员" })
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, u := range []*domain.User{sup, e.partner} {
+		in := &domain.Inspector{UserID: u.ID, CertNo: "豫卫执字" + id(int64(100+i)), Active: true}
+		if err := enf.SetInspector(ctx, domain.Actor{Username: "test"}, sup, in, nil, 0); err != nil {
+			t.Fatal(err)
+		}
+	}
+	today := domain.DateOf(time.Now())
+	create := func(f fixture) *domain.Inspection {
+		x, err := enf.CreateInspection(ctx, domain.Actor{Username: sup.Username}, sup, enforcement.NewInspection{Type: "routine",
+			InstitutionID: f.inst.ID, Inspectors: [2]string{sup.Username, e.partner.Username}, Date: today, Place: "放射科"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	x := create(e.a)
+	e.insp = x.ID
+	png := append([]byte("\x89PNG\r\n\x1a\n"), make([]byte, 64)...)
+	ev, err := enf.AddEvidence(ctx, domain.Actor{Username: sup.Username}, sup, x.ID, "JC-14", "警示标志.png", png)
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.evidence = ev.ID
+	for _, f := range []*fixture{&e.a, &e.b} {
+		x := create(*f)
+		storetest.Exec(t, e.store, "UPDATE inspection_items SET result = 'compliant' WHERE inspection_id = ? AND result = 'unchecked'", x.ID)
+		x, err := enf.SetOutcome(ctx, domain.Actor{Username: sup.Username}, sup, x.ID, enforcement.Outcome{Date: x.Date, Place: x.Place, Outcome: "compliant"}, x.Version)
+		if err == nil {
+			x, err = enf.Sign(ctx, domain.Actor{Username: sup.Username}, sup, x.ID, x.Version)
+		}
+		if err == nil {
+			_, err = enf.Sign(ctx, domain.Actor{Username: e.partner.Username}, e.partner, x.ID, x.Version)
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		f.signed = x.ID
+	}
+}
+
+// inspVersion is the current version of the env's unsigned inspection.
+func (e *env) inspVersion() string {
+	var v int
+	if err := storetest.Row(e.t, e.store, "SELECT version FROM inspections WHERE id = ?", e.insp).Scan(&v); err != nil {
+		e.t.Fatal(err)
+	}
+	return id(int64(v))
 }
 
 // findingOf returns the stored EQP-ACCEPTANCE-MISSING finding of a device.

@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"radsup/internal/auth"
+	"radsup/internal/domain"
 	"radsup/internal/i18n"
 )
 
@@ -15,6 +16,9 @@ type homePage struct {
 	// Findings are the open findings the user may see: an institution
 	// user's to-do list, a regulator's most urgent.
 	Findings recordFindings
+	// InspectionsToDo and InspectionsToSign are a supervisor's own
+	// unsigned inspections: without an outcome, or waiting for a signature.
+	InspectionsToDo, InspectionsToSign []*domain.Inspection
 }
 
 // handleHome shows how many institutions, people and devices the user can see.
@@ -35,6 +39,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		p.OwnInstitution = idURL("/institutions/", own)
 	}
 	if p.Findings, err = s.recordFindings(r, "", own); err != nil {
+		return err
+	}
+	if p.InspectionsToDo, p.InspectionsToSign, err = s.myInspections(r); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "home", p)

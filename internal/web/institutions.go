@@ -149,6 +149,7 @@ type institutionPage struct {
 	Equipment      []*domain.Equipment
 	PeoplePager    pager
 	EquipmentPager pager
+	Inspections    []*domain.Inspection // signed inspections of the institution
 }
 
 // licenceRow is a licence with whether it is the current one.
@@ -196,6 +197,9 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if p.Findings, err = s.recordFindings(r, "", inst.ID); err != nil {
+		return err
+	}
+	if p.Inspections, err = s.institutionInspections(r, inst.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "institution", p)

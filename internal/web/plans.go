@@ -129,6 +129,8 @@ type planPage struct {
 	Verified bool              // the frozen draw recomputes from its published inputs
 	Seed     string            // as typed, after a refused draw
 	Error    string
+	// Inspections are the drawn units' inspections, by draw order.
+	Inspections map[int]int64
 }
 
 func (s *Server) handlePlan(w http.ResponseWriter, r *http.Request) error {
@@ -158,6 +160,9 @@ func (s *Server) renderPlan(w http.ResponseWriter, r *http.Request, status int, 
 			return err
 		}
 		p.Verified = len(v.Differences) == 0
+		if p.Inspections, err = s.unitInspections(r, id); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, status, "plan", p)
 }

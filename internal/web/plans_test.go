@@ -38,6 +38,13 @@ func TestDrawOnThePage(t *testing.T) {
 			t.Fatalf("inspector %s: %d %s", n, w.Code, excerpt(w.Body.String()))
 		}
 	}
+	// The env's own two inspectors step aside: the team is then the two above.
+	for _, u := range []*domain.User{e.users["supervisor"], e.partner} {
+		w := e.do("supervisor", "POST", "/inspectors/"+id(u.ID), url.Values{"cert_no": {"豫卫执 0009"}, "version": {"1"}})
+		if w.Code != http.StatusSeeOther {
+			t.Fatalf("inspector %s inactive: %d %s", u.Username, w.Code, excerpt(w.Body.String()))
+		}
+	}
 	path := "/plans/" + id(e.plan.ID)
 	before := e.count("audit_events")
 	w := e.do("supervisor", "POST", path+"/draw", url.Values{"seed": {planSeed + "x"}, "version": {"1"}})

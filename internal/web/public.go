@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"radsup/internal/domain"
 	"radsup/internal/i18n"
 )
 
@@ -34,11 +35,29 @@ type publicUnit struct {
 	Name       string  `json:"name"`
 	Weight     float64 `json:"weight"`
 	Key        float64 `json:"key"`
+	// Outcome is the outcome of the unit's inspection once signed by both
+	// inspectors ("" before).
+	Outcome      string `json:"outcome,omitempty"`
+	OutcomeLabel string `json:"outcome_label,omitempty"`
+}
+
+// publicOutcome is a signed inspection as the public page shows it: the
+// unit, the type, the date and the outcome, no natural person.
+type publicOutcome struct {
+	CreditCode   string      `json:"credit_code"`
+	Name         string      `json:"name"`
+	Type         string      `json:"type"`
+	TypeLabel    string      `json:"type_label"`
+	PlanID       int64       `json:"plan_id,omitempty"`
+	Date         domain.Date `json:"date"`
+	Outcome      string      `json:"outcome"`
+	OutcomeLabel string      `json:"outcome_label"`
 }
 
 type publicPage struct {
 	base
-	Plans []publicPlan
+	Plans    []publicPlan
+	Outcomes []publicOutcome
 }
 
 // handlePublic is the public disclosure page, without login: HTML, or JSON
@@ -49,6 +68,21 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := s.lang(r)
+	signed, err := s.cfg.Enforcement.PublicOutcomes(r.Context())
+	if err != nil {
+		return err
+	}
+	outcomes := make([]publicOutcome, 0, len(signed))
+	byUnit := map[[2]int64]publicOutcome{}
+	for _, x := range signed {
+		o := publicOutcome{CreditCode: x.CreditCode, Name: x.InstitutionName, Type: x.Type,
+			TypeLabel: optionLabel(lang, enums["plan_type"], x.Type), PlanID: x.PlanID, Date: x.Date, Outcome: x.Outcome,
+			OutcomeLabel: optionLabel(lang, enums["inspection_outcome"], x.Outcome)}
+		outcomes = append(outcomes, o)
+		if x.PlanID != 0 {
+			byUnit[[2]int64{x.PlanID, int64(x.PlanOrder)}] = o
+		}
+	}
 	out := make([]publicPlan, 0, len(plans))
 	for _, p := range plans {
 		pp := publicPlan{ID: p.ID, Year: p.Year, Name: p.Name, Type: p.Type, TypeLabel: optionLabel(lang, enums["plan_type"], p.Type),
@@ -61,7 +95,8 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 			at := p.DrawnAt
 			pp.Seed, pp.Pool, pp.DrawnAt = p.Seed, p.Pool, &at
 			for _, u := range v.Units {
-				pp.Drawn = append(pp.Drawn, publicUnit{u.Order, u.CreditCode, u.Name, u.Weight, u.Key})
+				o := byUnit[[2]int64{p.ID, int64(u.Order)}]
+				pp.Drawn = append(pp.Drawn, publicUnit{u.Order, u.CreditCode, u.Name, u.Weight, u.Key, o.Outcome, o.OutcomeLabel})
 			}
 		}
 		out = append(out, pp)
@@ -72,7 +107,8 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 		w.Header().Set("Cache-Control", "no-cache")
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(map[string]any{"plans": out})
+		return enc.Encode(map[string]any{"plans": out, "inspections": outcomes})
 	}
-	return s.render(w, r, http.StatusOK, "public", publicPage{base: s.base(r, "public", i18n.T(lang, "public.title")), Plans: out})
+	return s.render(w, r, http.StatusOK, "public", publicPage{base: s.base(r, "public", i18n.T(lang, "public.title")), Plans: out,
+		Outcomes: outcomes})
 }

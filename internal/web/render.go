@@ -67,7 +67,8 @@ func (b base) FiledByUs(filedBy int64) bool {
 // enums names every enumeration by its Name, for templates and filters.
 var enums = func() map[string]*domain.Enum {
 	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions, domain.PlanTypes.Name: domain.PlanTypes,
-		domain.Categories.Name: domain.Categories}
+		domain.Categories.Name:        domain.Categories,
+		domain.InspectionResults.Name: domain.InspectionResults, domain.InspectionOutcomes.Name: domain.InspectionOutcomes}
 	for _, fields := range domain.Fields {
 		for _, f := range fields {
 			if f.Enum != nil {

@@ -233,8 +233,29 @@ var routes = []route{
 		viewer: func(fixture) []string { return []string{`id="commitment"`, "尚未抽取"} }},
 	{method: "POST", path: "/plans/{plan}/draw", form: values("seed", planSeed, "version", "1"), status: supervisorOnly(303), location: "/plans/{plan}"},
 	{method: "GET", path: "/inspectors", status: supervisorOnly(200), want: names(`id="inspectors"`)},
-	{method: "POST", path: "/inspectors/{supervisor}", form: values("cert_no", "豫卫执 0001", "active", "1", "version", "0"),
+	{method: "POST", path: "/inspectors/{supervisor}", form: values("cert_no", "豫卫执 0001", "active", "1", "version", "1"),
 		status: supervisorOnly(303), location: "/inspectors"},
+	{method: "GET", path: "/inspections", status: readers(200, 200, 200), want: names(`id="inspections"`)},
+	{method: "GET", path: "/inspections/new", status: supervisorOnly(200), want: names(`name="credit_code"`, "搭档监督员")},
+	{method: "POST", path: "/inspections/new", form: func(e *env, f fixture) url.Values {
+		return url.Values{"type": {"complaint"}, "credit_code": {f.inst.CreditCode}, "inspector1": {e.users["supervisor"].Username},
+			"inspector2": {e.partner.Username}, "date": {time.Now().Format("2006-01-02")}}
+	}, status: supervisorOnly(303), location: "/inspections/"},
+	{method: "GET", path: "/inspections/{insp}", status: readers(200, 404, 200), want: names(`id="JC-01"`, "警示标志.png")},
+	{method: "GET", path: "/inspections/{signed}", status: readers(200, 200, 200), cross: 404, want: names(`id="locked"`)},
+	{method: "GET", path: "/inspections/{signed}/record", status: readers(200, 200, 200), cross: 404, want: names("现场检查笔录", `id="seal"`)},
+	{method: "POST", path: "/inspections/{insp}/items/{code}", form: values("result", "compliant", "note", "证照齐全", "version", "1"),
+		status: supervisorOnly(303), location: "/inspections/{insp}#JC-03"},
+	{method: "POST", path: "/inspections/{insp}/outcome", form: func(e *env, f fixture) url.Values {
+		return url.Values{"date": {time.Now().Format("2006-01-02")}, "place": {"放射科"}, "outcome": {"rectify"}, "version": {e.inspVersion()}}
+	}, status: supervisorOnly(303), location: "/inspections/{insp}#outcome"},
+	{method: "POST", path: "/inspections/{insp}/sign", form: func(e *env, f fixture) url.Values {
+		return url.Values{"version": {e.inspVersion()}}
+	}, status: supervisorOnly(422), want: names("尚未检查")},
+	{method: "POST", path: "/inspections/{signed}/amend", form: values("code", "JC-05", "result", "noncompliant", "reason", "笔误"),
+		status: supervisorOnly(303), location: "/inspections/"},
+	{method: "POST", path: "/inspections/{insp}/evidence", status: supervisorOnly(400)},
+	{method: "GET", path: "/inspections/{insp}/evidence/{evidence}", status: readers(200, 404, 200)},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
@@ -313,7 +334,8 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{emp}", id(f.emp.ID), "{training}", id(f.training.ID), "{exam}", id(f.exam.ID), "{dose}", id(f.dose.ID),
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
-		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
+		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
+		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

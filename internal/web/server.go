@@ -127,6 +127,7 @@ var pageFiles = []string{
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
 	"stats_dose", "overview",
+	"inspections", "inspection", "inspection_new", "inspection_record",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

@@ -1,0 +1,128 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"strconv"
+	"testing"
+	"time"
+
+	"github.com/chromedp/cdproto/emulation"
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/page"
+	"github.com/chromedp/chromedp"
+
+	"radsup/internal/accounts"
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+	"radsup/internal/enforcement"
+	"radsup/internal/store"
+	"radsup/internal/store/storetest"
+)
+
+// TestBrowserPrintsInspectionRecord opens the demo's signed inspection's
+// 现场检查笔录 in headless Chromium as a viewer, checks that nothing runs
+// past the A4 sheet when printed, and prints it to PDF on A4. It runs when
+// RADSUP_TEST_CHROMIUM names a Chromium binary.
+func TestBrowserPrintsInspectionRecord(t *testing.T) {
+	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
+	if bin == "" {
+		t.Skip("RADSUP_TEST_CHROMIUM not set")
+	}
+	m, _ := startMain(t, true)
+	ctx := context.Background()
+	acc := &accounts.Service{Store: m.Store}
+	pol := auth.DefaultPolicy()
+	pol.TwoFactorRoles = nil
+	if err := acc.SetPolicy(ctx, domain.Actor{Username: "test"}, accounts.Console(domain.RoleSecurity), pol); err != nil {
+		t.Fatal(err)
+	}
+	var viewer *domain.User
+	if err := m.Store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		viewer = storetest.User(t, tx, domain.RoleViewer, 0)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	login, err := acc.Login(ctx, viewer.Username, storetest.Password, domain.Actor{})
+	if err != nil || login.Stage != "" {
+		t.Fatalf("login: %v %+v", err, login)
+	}
+	xs, err := (&enforcement.Service{Store: m.Store}).Inspections(ctx, viewer, enforcement.InspectionList{Signed: true})
+	if err != nil || len(xs) == 0 {
+		t.Fatalf("no signed demo inspection: %v", err)
+	}
+	target := m.URL() + "/inspections/" + strconv.FormatInt(xs[0].ID, 10) + "/record"
+
+	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
+		chromedp.Flag("disable-dev-shm-usage", true))
+	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
+	defer cancel()
+	bctx, cancel := chromedp.NewContext(actx)
+	defer cancel()
+	bctx, cancel = context.WithTimeout(bctx, 2*time.Minute)
+	defer cancel()
+	if err := chromedp.Do(bctx); err != nil {
+		t.Fatal(err)
+	}
+	var pdf []byte
+	var overflow []string
+	var title string
+	err = chromedp.Do(bctx,
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "radsup_session", Value: login.Token, URL: m.URL()})
+			return err
+		}),
+		chromedp.Navigate(target),
+		chromedp.WaitVisible(chromedp.CSS(`#seal`)),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetEmulatedMedia, emulation.SetEmulatedMediaParams{Media: "print"})
+			return err
+		}),
+		// A4 less the page margins (210 − 2 × 16 mm) at 96 px per inch.
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, emulation.SetDeviceMetricsOverride, emulation.SetDeviceMetricsOverrideParams{Width: 673, Height: 1000, DeviceScaleFactor: 1})
+			return err
+		}),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+			overflow, err = chromedp.Run(ctx, chromedp.Evaluate[[]string](`(() => {
+				const w = document.documentElement.clientWidth;
+				const out = [];
+				for (const e of document.querySelectorAll('.record *')) {
+					const r = e.getBoundingClientRect();
+					if (r.right > w + 0.5 || e.scrollWidth > e.clientWidth + 1 && getComputedStyle(e).overflow !== 'visible') out.push(e.tagName + ' ' + (e.id || e.className) + ' ' + Math.round(r.right));
+				}
+				if (document.documentElement.scrollWidth > w) out.push('page ' + document.documentElement.scrollWidth);
+				return out;
+			})()`))
+			return err
+		}),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {
+			title, err = chromedp.Run(ctx, chromedp.Text(chromedp.CSS(`h1`)))
+			return err
+		}),
+		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			yes := true
+			res, err := chromedp.Call(ctx, page.PrintToPDF, page.PrintToPDFParams{PreferCSSPageSize: &yes})
+			pdf = res.Data
+			return err
+		}),
+	)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if title != "现场检查笔录" {
+		t.Errorf("title %q", title)
+	}
+	if len(overflow) > 0 {
+		t.Errorf("the record runs past the A4 sheet: %v", overflow)
+	}
+	if !bytes.HasPrefix(pdf, []byte("%PDF-")) {
+		t.Fatalf("not a PDF: %.20q", pdf)
+	}
+	// A4 is 595 × 842 points.
+	if !bytes.Contains(pdf, []byte("/MediaBox [0 0 595")) && !bytes.Contains(pdf, []byte("/MediaBox [0 0 594")) {
+		t.Errorf("the PDF's pages are not A4")
+	}
+}
