@@ -30,6 +30,10 @@ type listQuery struct {
 	url         *url.URL
 }
 
+// Filtered reports whether the reader narrowed the list: an empty list
+// then says nothing matches, else that there is nothing yet.
+func (lq listQuery) Filtered() bool { return len(lq.Values) > 0 }
+
 // readList reads the named filters, retired=1 and page from the URL.
 func readList(r *http.Request, names ...string) listQuery {
 	q := r.URL.Query()

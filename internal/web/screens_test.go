@@ -262,3 +262,31 @@ func (e *env) parse(role, target string) *html.Node {
 	e.t.Helper()
 	return htmltest.Parse(e.do(role, "GET", target, nil).Body.String())
 }
+
+// TestEmptyListsSayWhy: an unfiltered empty list says there is nothing yet;
+// only a filtered one says nothing matches.
+func TestEmptyListsSayWhy(t *testing.T) {
+	e := newEnv(t)
+	var quiet *domain.Institution
+	err := e.store.WithTx(context.Background(), domain.Actor{Username: "test"}, func(tx *store.Tx) error {
+		quiet = storetest.Institution(t, tx)
+		e.users["quiet"] = storetest.User(t, tx, domain.RoleInstitution, quiet.ID)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.tokens["quiet"] = e.login(e.users["quiet"].Username)
+	for _, c := range []struct{ role, target, want string }{
+		{"quiet", "/equipment", "暂无记录。"},
+		{"quiet", "/people", "暂无记录。"},
+		{"quiet", "/equipment?q=没有这种设备", "没有符合条件的记录。"},
+		{"supervisor", "/institutions?q=没有这家机构", "没有符合条件的记录。"},
+		{"supervisor", "/people?q=没有这个人", "没有符合条件的记录。"},
+	} {
+		doc := htmltest.Parse(e.do(c.role, "GET", c.target, nil).Body.String())
+		if got := htmltest.Text(htmltest.Find(doc, "td", "class", "empty")); got != c.want {
+			t.Errorf("%s %s: %q, want %q", c.role, c.target, got, c.want)
+		}
+	}
+}
