@@ -323,3 +323,21 @@ func BenchmarkPeopleAPIByOccupation(b *testing.B) {
 		"/api/v1/people?occupation=2E&offset=100",
 	})
 }
+
+// BenchmarkOverview is the district overview: register counts grouped by
+// SQL, the open findings by rule, severity and street, the top risks.
+func BenchmarkOverview(b *testing.B) {
+	e := openBench(b)
+	benchPages(b, e, []string{"/overview"})
+}
+
+// BenchmarkDoseStats is the dose statistics of a year, for the district
+// and for one institution, on the page and through the API.
+func BenchmarkDoseStats(b *testing.B) {
+	e := openBench(b)
+	year := time.Now().Year()
+	targets := []string{fmt.Sprintf("/stats/dose?year=%d", year), fmt.Sprintf("/api/v1/stats/dose?year=%d", year-1)}
+	targets = append(targets, sample(b, e, "SELECT id FROM institutions WHERE NOT retired ORDER BY id",
+		fmt.Sprintf("/stats/dose?year=%d&institution_id=%%d", year), 5)...)
+	benchPages(b, e, targets)
+}
