@@ -130,3 +130,105 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 	o.TopRisk = o.TopRisk[:min(n, len(o.TopRisk))]
 	return o, nil
 }
+
+// thresholds are the rules' numbers in force.
+func (s *Service) thresholds() screening.Thresholds {
+	if s.Thresholds == (screening.Thresholds{}) {
+		return screening.DefaultThresholds()
+	}
+	return s.Thresholds
+}
+
+// DueIntervals are the intervals from a record to the deadline it sets,
+// from the rules' thresholds: the licence's 校验 is its own date; a status
+// test (EQP-STATUS-*), a protection test (EQP-PROTECTION-OVERDUE), a
+// training and a health exam (PER-TRAINING-OVERDUE, PER-EXAM-OVERDUE) are
+// due their interval after the last; a dose report the reporting lag after
+// the end of the last period (PER-DOSE-GAP).
+func DueIntervals(th screening.Thresholds) map[string]stats.Interval {
+	return map[string]stats.Interval{
+		stats.DueLicence:    {},
+		stats.DueStatus:     {Years: th.StatusTestYears},
+		stats.DueProtection: {Years: th.ProtectionTestYears},
+		stats.DueTraining:   {Years: th.TrainingYears},
+		stats.DueExam:       {Years: th.ExamYears},
+		stats.DueDose:       {Days: th.DoseLagDays},
+	}
+}
+
+// dueEntity is the kind of record, for auth.Can, each deadline shows.
+var dueEntity = map[string]string{
+	stats.DueLicence: "licence", stats.DueStatus: "test", stats.DueProtection: "test",
+	stats.DueTraining: "training", stats.DueExam: "exam", stats.DueDose: "dose",
+}
+
+// InstitutionHome is what an institution's home shows: its own counts,
+// what falls due within the window, and its dose figures for this year and
+// the last.
+type InstitutionHome struct {
+	InstitutionID int64               `json:"institution_id"`
+	AsOf          domain.Date         `json:"as_of"`
+	Days          int                 `json:"days"`
+	Workers       int                 `json:"workers"`
+	Equipment     int                 `json:"equipment"`
+	Findings      map[string]int      `json:"findings"` // open, by severity
+	Due           []stats.DueItem     `json:"due"`
+	Dose          []*stats.DoseReport `json:"dose,omitempty"` // this year, then the last; none without the right to read doses
+}
+
+// InstitutionHome returns an institution's home as of a date, with the
+// deadlines of the next days (one of stats.DueWindows). An institution
+// user gets its own; deadlines of records the user may not read (exams and
+// doses are health data) are left out.
+func (s *Service) InstitutionHome(ctx context.Context, u *domain.User, institutionID int64, asOf domain.Date, days int) (*InstitutionHome, error) {
+	if !auth.Can(u, auth.Read, "institution") {
+		return nil, auth.ErrForbidden
+	}
+	if !slices.Contains(stats.DueWindows, days) {
+		return nil, domain.FieldErrors{"days": domain.CodeEnum}.Err()
+	}
+	if sc := u.Scope(); sc.InstitutionID != 0 && institutionID == 0 {
+		institutionID = sc.InstitutionID
+	}
+	h := &InstitutionHome{InstitutionID: institutionID, AsOf: asOf, Days: days}
+	th := s.thresholds()
+	iv := DueIntervals(th)
+	err := s.Store.View(ctx, func(tx *store.Tx) error {
+		if err := store.Visible(tx, "institution", u.Scope(), institutionID); err != nil {
+			return err
+		}
+		c, err := tx.InstitutionCounts(institutionID, asOf)
+		if err != nil {
+			return err
+		}
+		h.Workers, h.Equipment, h.Findings = c.Workers, c.Equipment, c.Findings
+		var lasts []stats.Last
+		for _, k := range stats.DueKinds {
+			if !auth.Can(u, auth.Read, dueEntity[k]) {
+				continue
+			}
+			from, to := iv[k].Range(asOf, days)
+			ls, err := tx.LastDone(k, institutionID, asOf, from, to)
+			if err != nil {
+				return err
+			}
+			lasts = append(lasts, ls...)
+		}
+		h.Due = stats.Due(lasts, iv, asOf, days)
+		if !auth.Can(u, auth.Read, "dose") {
+			return nil
+		}
+		for _, y := range []int{asOf.Year(), asOf.Year() - 1} {
+			people, err := tx.DoseTotals(u.Scope(), y, institutionID, th.InvestigationAnnual.MicroSv)
+			if err != nil {
+				return err
+			}
+			h.Dose = append(h.Dose, stats.Dose(y, people))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}

@@ -221,3 +221,43 @@ func TestRegisterByHand(t *testing.T) {
 		t.Errorf("institution user: %v", err)
 	}
 }
+
+// TestInstitutionHome: an institution user gets its own counts, deadlines
+// and dose figures for this year and the last; another institution's is
+// not found; a viewer gets no health data; a window must be one offered.
+func TestInstitutionHome(t *testing.T) {
+	s, a, b := district(t)
+	svc := &reports.Service{Store: s}
+	ctx, asOf := context.Background(), domain.MustDate("2026-03-15")
+	own := &domain.User{Role: domain.RoleInstitution, InstitutionID: a.ID}
+	h, err := svc.InstitutionHome(ctx, own, 0, asOf, 60)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.InstitutionID != a.ID || h.Workers != 3 || h.Equipment != 0 {
+		t.Errorf("counts: %+v", h)
+	}
+	// P1's last dose period at A ends 2026-01-31: due 90 days later.
+	if len(h.Due) != 1 || h.Due[0].Kind != stats.DueDose || h.Due[0].DueOn.String() != "2026-05-01" || h.Due[0].DaysLeft != 47 {
+		t.Errorf("due: %+v", h.Due)
+	}
+	if len(h.Dose) != 2 || h.Dose[0].Year != 2026 || h.Dose[1].Year != 2025 || h.Dose[0].All.Monitored != 1 {
+		t.Errorf("dose: %+v", h.Dose)
+	}
+	if h, err := svc.InstitutionHome(ctx, own, 0, asOf, 30); err != nil || len(h.Due) != 0 {
+		t.Errorf("30 days: %+v, %v", h, err)
+	}
+	if _, err := svc.InstitutionHome(ctx, own, b.ID, asOf, 60); domain.ErrorCode(err) != domain.ENOTFOUND {
+		t.Errorf("another institution's home: %v", err)
+	}
+	if _, err := svc.InstitutionHome(ctx, own, 0, asOf, 45); domain.ErrorCode(err) != domain.EINVALID {
+		t.Errorf("a 45-day window: %v", err)
+	}
+	v, err := svc.InstitutionHome(ctx, &domain.User{Role: domain.RoleViewer}, a.ID, asOf, 60)
+	if err != nil || len(v.Due) != 0 || v.Dose != nil {
+		t.Errorf("viewer: %+v, %v", v, err)
+	}
+	if _, err := svc.InstitutionHome(ctx, &domain.User{Role: domain.RoleAdmin}, a.ID, asOf, 60); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("admin: %v", err)
+	}
+}

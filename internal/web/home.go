@@ -19,6 +19,9 @@ type homePage struct {
 	// InspectionsToDo and InspectionsToSign are a supervisor's own
 	// unsigned inspections: without an outcome, or waiting for a signature.
 	InspectionsToDo, InspectionsToSign []*domain.Inspection
+	// Inst is an institution user's own figures and deadlines; nil for
+	// everyone else.
+	Inst *instHome
 }
 
 // handleHome shows how many institutions, people and devices the user can see.
@@ -43,6 +46,11 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 	}
 	if p.InspectionsToDo, p.InspectionsToSign, err = s.myInspections(r); err != nil {
 		return err
+	}
+	if own != 0 {
+		if p.Inst, err = s.instHome(r, own); err != nil {
+			return err
+		}
 	}
 	return s.render(w, r, http.StatusOK, "home", p)
 }
