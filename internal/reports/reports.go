@@ -7,6 +7,8 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"sync"
+	"time"
 
 	"radsup/internal/draw"
 
@@ -20,9 +22,39 @@ import (
 // Service computes statistics on a store.
 type Service struct {
 	Store *store.Store
+	// OverviewTTL is how long the district's overview and a year's dose
+	// figures are served from their last computation (they scan whole
+	// tables: seconds on a province); 0 means five minutes, negative never.
+	OverviewTTL time.Duration
+
+	mu       sync.Mutex // one overview computation at a time; guards overview
+	overview *Overview
+	doseMu   sync.Mutex // guards doses
+	doses    map[doseKey]*doseResult
+
 	// Thresholds are the screening rules' numbers (the investigation
 	// level); the zero value means screening.DefaultThresholds().
 	Thresholds screening.Thresholds
+}
+
+// doseKey names a dose report: the year and the institution (0: all).
+type doseKey struct {
+	year        int
+	institution int64
+}
+
+type doseResult struct {
+	r  *stats.DoseReport
+	at time.Time
+}
+
+// ttl is how long a computed figure is served: OverviewTTL, five minutes
+// by default; negative: not at all.
+func (s *Service) ttl() time.Duration {
+	if s.OverviewTTL == 0 {
+		return 5 * time.Minute
+	}
+	return s.OverviewTTL
 }
 
 func (s *Service) investigationAnnual() int64 {
@@ -43,20 +75,39 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 	if year < 1800 || year > 9999 {
 		return nil, domain.FieldErrors{"year": domain.CodeDateRange}.Err()
 	}
+	if sc := u.Scope().InstitutionID; sc != 0 {
+		if institutionID != 0 && institutionID != sc {
+			return nil, store.ErrNotFound
+		}
+		institutionID = sc
+	}
+	// A year's figures of the whole district read every dose record of the
+	// year (a second on a province): served from a recent computation.
+	key := doseKey{year, institutionID}
+	s.doseMu.Lock()
+	defer s.doseMu.Unlock()
+	if d := s.doses[key]; d != nil && time.Since(d.at) < s.ttl() {
+		return d.r, nil
+	}
 	var people []stats.PersonDose
 	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if institutionID != 0 {
-			if err := store.Visible(tx, "institution", u.Scope(), institutionID); err != nil {
+			if err := store.Visible(tx, "institution", domain.Scope{}, institutionID); err != nil {
 				return err
 			}
 		}
-		people, err = tx.DoseTotals(u.Scope(), year, institutionID, s.investigationAnnual())
+		people, err = tx.DoseTotals(domain.Scope{}, year, institutionID, s.investigationAnnual())
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return stats.Dose(year, people), nil
+	r := stats.Dose(year, people)
+	if s.doses == nil {
+		s.doses = map[doseKey]*doseResult{}
+	}
+	s.doses[key] = &doseResult{r, time.Now()}
+	return r, nil
 }
 
 // Register counts the register as of a date: institutions, workers,
@@ -87,10 +138,12 @@ type RiskUnit struct {
 }
 
 // Overview is the district at a glance: the register counts and the
-// institutions of highest risk.
+// institutions of highest risk, as computed at a time.
 type Overview struct {
 	Register *stats.Register `json:"register"`
 	TopRisk  []RiskUnit      `json:"top_risk"`
+	At       time.Time       `json:"computed_at"`
+	n        int
 }
 
 // Overview returns the register counts as of a date and the n open
@@ -100,7 +153,15 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 	if !auth.Can(u, auth.Read, auth.Overview) {
 		return nil, auth.ErrForbidden
 	}
-	o := &Overview{}
+	ttl := s.ttl()
+	// Concurrent readers wait for one computation instead of each scanning
+	// the register; a recent one is served as it is.
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if o := s.overview; o != nil && o.Register.AsOf == asOf.String() && o.n == n && time.Since(o.At) < ttl {
+		return o, nil
+	}
+	o := &Overview{At: time.Now(), n: n}
 	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if o.Register, err = tx.RegisterCounts(asOf); err != nil {
 			return err
@@ -128,6 +189,7 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 		return cmp.Compare(a.CreditCode, b.CreditCode)
 	})
 	o.TopRisk = o.TopRisk[:min(n, len(o.TopRisk))]
+	s.overview = o
 	return o, nil
 }
 

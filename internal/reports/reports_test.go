@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"testing"
+	"time"
 
 	"radsup/internal/domain"
 	"radsup/internal/reports"
@@ -259,5 +260,33 @@ func TestInstitutionHome(t *testing.T) {
 	}
 	if _, err := svc.InstitutionHome(ctx, &domain.User{Role: domain.RoleAdmin}, a.ID, asOf, 60); domain.ErrorCode(err) != domain.EFORBIDDEN {
 		t.Errorf("admin: %v", err)
+	}
+}
+
+// TestOverviewServedFromItsLastComputation: within its TTL the overview is
+// the same computation; a change shows once it has passed.
+func TestOverviewServedFromItsLastComputation(t *testing.T) {
+	s := storetest.Open(t)
+	svc := &reports.Service{Store: s, OverviewTTL: time.Hour}
+	sup := &domain.User{Role: domain.RoleSupervisor}
+	today := domain.DateOf(s.Now())
+	a, err := svc.Overview(context.Background(), sup, today, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.WithTx(context.Background(), domain.System, func(tx *store.Tx) error { storetest.Institution(t, tx); return nil }); err != nil {
+		t.Fatal(err)
+	}
+	b, _ := svc.Overview(context.Background(), sup, today, 10)
+	if b != a || b.Register.Institutions.Total != 0 {
+		t.Errorf("a second call within the TTL computed again: %+v", b.Register.Institutions)
+	}
+	svc.OverviewTTL = -1
+	c, _ := svc.Overview(context.Background(), sup, today, 10)
+	if c.Register.Institutions.Total != 1 || len(c.TopRisk) != 1 {
+		t.Errorf("after the TTL: %+v", c.Register.Institutions)
+	}
+	if _, err := svc.Overview(context.Background(), &domain.User{Role: domain.RoleInstitution, InstitutionID: 1}, today, 10); domain.ErrorCode(err) != domain.EFORBIDDEN {
+		t.Errorf("institution user: %v", err)
 	}
 }
