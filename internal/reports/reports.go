@@ -7,6 +7,7 @@ import (
 	"cmp"
 	"context"
 	"slices"
+	"time"
 
 	"radsup/internal/draw"
 
@@ -23,6 +24,15 @@ type Service struct {
 	// Thresholds are the screening rules' numbers (the investigation
 	// level); the zero value means screening.DefaultThresholds().
 	Thresholds screening.Thresholds
+	// Today is the office's date; nil means the clock's.
+	Today func() domain.Date
+}
+
+func (s *Service) today() domain.Date {
+	if s.Today != nil {
+		return s.Today()
+	}
+	return domain.DateOf(time.Now())
 }
 
 func (s *Service) investigationAnnual() int64 {
@@ -43,16 +53,23 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 	if year < 1800 || year > 9999 {
 		return nil, domain.FieldErrors{"year": domain.CodeDateRange}.Err()
 	}
-	var people []stats.PersonDose
+	var rep *stats.DoseReport
 	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if institutionID != 0 {
 			if err := store.Visible(tx, "institution", u.Scope(), institutionID); err != nil {
 				return err
 			}
 		}
-		people, err = tx.DoseTotals(u.Scope(), year, institutionID, s.investigationAnnual())
+		rep, err = s.dose(tx, u, year, institutionID)
 		return err
 	})
+	return rep, err
+}
+
+// dose computes the dose figures within a read transaction; the caller
+// has checked the permission.
+func (s *Service) dose(tx *store.Tx, u *domain.User, year int, institutionID int64) (*stats.DoseReport, error) {
+	people, err := tx.DoseTotals(u.Scope(), year, institutionID, s.investigationAnnual())
 	if err != nil {
 		return nil, err
 	}
