@@ -126,7 +126,7 @@ var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
-	"stats_dose", "overview",
+	"stats_dose", "overview", "yearly",
 	"inspections", "inspection", "inspection_new", "inspection_record",
 }
 
