@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Reports == nil {
-		cfg.Reports = &reports.Service{Store: cfg.Store}
+		cfg.Reports = &reports.Service{Store: cfg.Store, Today: cfg.Registry.Today}
 	}
 	if cfg.Enforcement == nil {
 		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
