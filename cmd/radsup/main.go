@@ -44,6 +44,7 @@ Usage:
                                                            occupational dose figures of a year (spec/statistics.md)
   radsup [-db URL] stats register [-as-of D] [-format table|json|csv]
                                                            register counts: institutions, workers, equipment, open findings
+  radsup [-db URL] report -year Y [-o FILE.xlsx]           the yearly district report, one sheet per table (default yearly-Y.xlsx)
   radsup [-db URL] audit verify                            check the audit trail's hash chain; exit 1 if altered
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
@@ -115,6 +116,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runDraw(ctx, cfg, rest, stdout)
 	case "stats":
 		return runStats(ctx, cfg, rest, stdout)
+	case "report":
+		return runReport(ctx, cfg, rest, stdout)
 	case "backup":
 		return runBackup(ctx, cfg, rest, stdout)
 	case "restore":

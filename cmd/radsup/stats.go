@@ -59,27 +59,15 @@ func runStats(ctx context.Context, cfg config.Config, args []string, out io.Writ
 
 // doseRow is one line of the dose figures: a category's or all's.
 func doseRow(lang string, f stats.DoseFigures) []string {
-	cat := f.Category
-	switch cat {
-	case "":
-		cat = i18n.T(lang, "stats.all")
-	case stats.Unknown:
-		cat = i18n.T(lang, "stats.unknown")
+	var row []string
+	for _, c := range reports.DoseRow(lang, f) {
+		row = append(row, c.Text)
 	}
-	b := f.Bands
-	n := strconv.Itoa
-	return []string{cat, n(f.Monitored), strconv.FormatFloat(f.CollectiveDose, 'f', 4, 64), strconv.FormatFloat(f.MeanDose, 'f', 3, 64),
-		n(b.Zero), n(b.To1), n(b.To5), n(b.To10), n(b.To20), n(b.To50), n(b.Above50), n(f.AboveInvestigation), n(f.LostOnly)}
+	return row
 }
 
 // doseHeader names the columns of doseRow.
-func doseHeader(lang string) []string {
-	var h []string
-	for _, k := range []string{"category", "monitored", "collective", "mean", "zero", "0-1", "1-5", "5-10", "10-20", "20-50", "50+", "above", "lost_only"} {
-		h = append(h, i18n.T(lang, "stats.col."+k))
-	}
-	return h
-}
+func doseHeader(lang string) []string { return reports.DoseHeader(lang) }
 
 func printDose(out io.Writer, format, lang string, rep *stats.DoseReport) error {
 	switch format {

@@ -116,7 +116,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
-	fs.StringVar(&c.Output, "o", c.Output, "export: the file to write, .xlsx or .csv (default KIND-DATE.xlsx)")
+	fs.StringVar(&c.Output, "o", c.Output, "export and report: the file to write, .xlsx or .csv (default KIND-DATE.xlsx, yearly-YEAR.xlsx)")
 	fs.StringVar(&c.Role, "role", c.Role, "user add: the account's role: supervisor, institution, viewer, admin, security or auditor")
 	fs.StringVar(&c.DisplayName, "name", c.DisplayName, "user add: the account's display name")
 	fs.StringVar(&c.Purpose, "purpose", c.Purpose, "export: whole ID numbers, for this stated purpose (audited); without it they are masked")
@@ -127,7 +127,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Street, "street", c.Street, "draw: only institutions of this street (乡镇街道 code)")
 	fs.StringVar(&c.Category, "category", c.Category, "draw: only institutions licensed for this category")
 	fs.Int64Var(&c.Plan, "plan", c.Plan, "draw verify: the plan to verify")
-	fs.IntVar(&c.Year, "year", c.Year, "stats dose: the calendar year (default: last year)")
+	fs.IntVar(&c.Year, "year", c.Year, "stats dose and report: the calendar year (default: last year)")
 	return fs
 }
 

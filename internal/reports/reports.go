@@ -35,6 +35,15 @@ type Service struct {
 	// Thresholds are the screening rules' numbers (the investigation
 	// level); the zero value means screening.DefaultThresholds().
 	Thresholds screening.Thresholds
+	// Today is the office's date; nil means the clock's.
+	Today func() domain.Date
+}
+
+func (s *Service) today() domain.Date {
+	if s.Today != nil {
+		return s.Today()
+	}
+	return domain.DateOf(time.Now())
 }
 
 // doseKey names a dose report: the year and the institution (0: all).
@@ -108,6 +117,16 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 	}
 	s.doses[key] = &doseResult{r, time.Now()}
 	return r, nil
+}
+
+// dose computes the dose figures within a read transaction; the caller
+// has checked the permission.
+func (s *Service) dose(tx *store.Tx, u *domain.User, year int, institutionID int64) (*stats.DoseReport, error) {
+	people, err := tx.DoseTotals(u.Scope(), year, institutionID, s.investigationAnnual())
+	if err != nil {
+		return nil, err
+	}
+	return stats.Dose(year, people), nil
 }
 
 // Register counts the register as of a date: institutions, workers,

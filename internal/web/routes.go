@@ -68,6 +68,8 @@ func (s *Server) routes() http.Handler {
 
 	s.page(mux, "GET /overview", auth.RolesFor(auth.Read, auth.Overview), s.handleOverview)
 	s.page(mux, "GET /stats/dose", auth.RolesFor(auth.Read, "dose"), s.handleDoseStats)
+	s.page(mux, "GET /reports/yearly", auth.RolesFor(auth.Read, auth.Overview), s.handleYearly)
+	s.page(mux, "GET /reports/yearly.xlsx", auth.RolesFor(auth.Read, auth.Overview), s.handleYearlyXLSX)
 	s.public(mux, "GET /public", s.handlePublic)
 	s.page(mux, "GET /plans", auth.RolesFor(auth.Read, auth.Plan), s.handlePlans)
 	s.page(mux, "GET /plans/new", auth.RolesFor(auth.Create, auth.Plan), s.handlePlanNew)

@@ -222,6 +222,11 @@ var routes = []route{
 			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`}
 		}},
 	{method: "GET", path: "/stats/dose", status: readers(200, 200, 403), want: names(`id="dose-stats"`)},
+	{method: "GET", path: "/reports/yearly", status: st(403, 403, 403, 200, 403, 200),
+		want:   names(`id="yearly-institutions"`, `id="yearly-doses"`, `id="yearly-findings"`, `id="yearly-enforcement"`, `href="/reports/yearly.xlsx?year=`),
+		viewer: names(`id="yearly-institutions"`, `id="yearly-no-dose"`)},
+	{method: "GET", path: "/reports/yearly?year=x", status: st(403, 403, 403, 400, 403, 400)},
+	{method: "GET", path: "/reports/yearly.xlsx", status: st(403, 403, 403, 200, 403, 200)},
 	{method: "GET", path: "/public", status: all(200), want: names("年度双随机抽查", "SHA-256")},
 	{method: "GET", path: "/plans", status: st(403, 403, 403, 200, 403, 200), want: names("年度双随机抽查")},
 	{method: "GET", path: "/plans/new", status: supervisorOnly(200), want: names(`name="seed_sha256"`)},

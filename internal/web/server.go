@@ -80,7 +80,7 @@ func New(cfg Config) (*Server, error) {
 		cfg.Logger = slog.New(slog.DiscardHandler)
 	}
 	if cfg.Reports == nil {
-		cfg.Reports = &reports.Service{Store: cfg.Store}
+		cfg.Reports = &reports.Service{Store: cfg.Store, Today: cfg.Registry.Today}
 	}
 	if cfg.Enforcement == nil {
 		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
@@ -126,7 +126,7 @@ var pageFiles = []string{
 	"home", "login", "error", "institutions", "institution", "people", "person",
 	"equipment_list", "equipment", "form", "users", "tokens", "findings", "finding", "import", "import_job",
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
-	"stats_dose", "overview",
+	"stats_dose", "overview", "yearly",
 	"inspections", "inspection", "inspection_new", "inspection_record",
 }
 
