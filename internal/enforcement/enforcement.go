@@ -27,6 +27,9 @@ type Service struct {
 	// DocPrefix begins the numbers of enforcement documents (地区简称 + 卫 +
 	// 执法类别, e.g. 中原卫放); "" means DefaultDocPrefix.
 	DocPrefix string
+	// RectifyDays is the default deadline of a rectification in days; 0
+	// means DefaultRectifyDays.
+	RectifyDays int
 }
 
 func (s *Service) today() domain.Date {

@@ -572,36 +572,52 @@ func (s *Service) AddEvidence(ctx context.Context, actor domain.Actor, u *domain
 	if _, ok := ChecklistItem(code); !ok {
 		return nil, fieldErr("code", "no_item")
 	}
-	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
-	if name == "." || name == "/" {
-		name = ""
-	}
-	if err := checkText("file", name, 200, false); err != nil {
+	f, err := checkFile(name, data)
+	if err != nil {
 		return nil, err
 	}
-	switch {
-	case len(data) == 0:
-		return nil, fieldErr("file", "file_empty")
-	case len(data) > MaxEvidence:
-		return nil, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_too_large", Args: []string{"10 MiB"},
-			Fields: domain.FieldErrors{"file": "file_too_large"}}
-	}
-	ct := evidenceType(data)
-	if ct == "" {
-		return nil, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_type", Fields: domain.FieldErrors{"file": "file_type"}}
-	}
-	sum := sha256.Sum256(data)
-	e := &domain.EvidenceFile{InspectionID: id, Code: code, Name: name, ContentType: ct, SHA256: hex.EncodeToString(sum[:])}
-	if e.Name == "" {
-		e.Name = e.SHA256[:12]
-	}
-	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+	e := &domain.EvidenceFile{InspectionID: id, Code: code, Name: f.name, ContentType: f.contentType, SHA256: f.sha256}
+	err = s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if _, err := editable(tx, u, id); err != nil {
 			return err
 		}
 		return tx.AddEvidence(e, data)
 	})
 	return e, err
+}
+
+// upload is an accepted evidence file: its cleaned name, its type judged by
+// its content, and its SHA-256 (hex).
+type upload struct{ name, contentType, sha256 string }
+
+// checkFile accepts a photo (JPEG, PNG) or PDF of at most MaxEvidence
+// bytes, judged by its content, never its name; a file without a usable
+// name is named by the start of its SHA-256.
+func checkFile(name string, data []byte) (upload, error) {
+	name = strings.TrimSpace(filepath.Base(strings.ReplaceAll(name, "\\", "/")))
+	if name == "." || name == "/" {
+		name = ""
+	}
+	if err := checkText("file", name, 200, false); err != nil {
+		return upload{}, err
+	}
+	switch {
+	case len(data) == 0:
+		return upload{}, fieldErr("file", "file_empty")
+	case len(data) > MaxEvidence:
+		return upload{}, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_too_large", Args: []string{"10 MiB"},
+			Fields: domain.FieldErrors{"file": "file_too_large"}}
+	}
+	ct := evidenceType(data)
+	if ct == "" {
+		return upload{}, &domain.Error{Code: domain.EINVALID, Message: "enforcement.error.file_type", Fields: domain.FieldErrors{"file": "file_type"}}
+	}
+	sum := sha256.Sum256(data)
+	u := upload{name: name, contentType: ct, sha256: hex.EncodeToString(sum[:])}
+	if u.name == "" {
+		u.name = u.sha256[:12]
+	}
+	return u, nil
 }
 
 // Evidence returns one evidence file of an inspection the reader may see,
