@@ -48,6 +48,9 @@ type fixture struct {
 	finding *domain.Finding
 	// signed is an inspection of the institution signed by both inspectors.
 	signed int64
+	// rect is a rectification of finding, answered by A's user with the
+	// file rectFile (of the env).
+	rect int64
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -71,6 +74,7 @@ type env struct {
 	partner  *domain.User
 	insp     int64
 	evidence int64
+	rectFile int64
 }
 
 // planSeed is the seed of the env's plan.
@@ -141,6 +145,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.inspections(enf)
+	e.rectifications(enf)
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

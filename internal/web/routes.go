@@ -4,6 +4,7 @@ import (
 	"net/http"
 
 	"radsup/internal/auth"
+	"radsup/internal/enforcement"
 )
 
 // routes registers every page route with the roles that may use it.
@@ -89,6 +90,15 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "POST /inspections/{id}/amend", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionAmend)
 	s.page(mux, "POST /inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
 	s.page(mux, "GET /inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
+	s.page(mux, "GET /rectifications", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectifications)
+	s.page(mux, "POST /rectifications", auth.RolesFor(auth.Create, auth.Rectification), s.handleRectificationCreate)
+	s.page(mux, "GET /rectifications/{id}", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectification)
+	s.page(mux, "GET /rectifications/{id}/opinion", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectificationDoc(enforcement.DocOpinion))
+	s.page(mux, "GET /rectifications/{id}/order", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectificationDoc(enforcement.DocOrder))
+	s.page(mux, "POST /rectifications/{id}/respond", auth.RolesFor(auth.Respond, auth.Rectification), s.handleRectificationRespond)
+	s.page(mux, "POST /rectifications/{id}/files", append(auth.RolesFor(auth.Respond, auth.Rectification), auth.RolesFor(auth.Update, auth.Rectification)...), s.handleRectificationUpload)
+	s.page(mux, "GET /rectifications/{id}/files/{file}", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectificationFile)
+	s.page(mux, "POST /rectifications/{id}/close", auth.RolesFor(auth.Update, auth.Rectification), s.handleRectificationClose)
 
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)

@@ -261,6 +261,21 @@ var routes = []route{
 		status: supervisorOnly(303), location: "/inspections/"},
 	{method: "POST", path: "/inspections/{insp}/evidence", status: supervisorOnly(400)},
 	{method: "GET", path: "/inspections/{insp}/evidence/{evidence}", status: readers(200, 404, 200)},
+	{method: "GET", path: "/rectifications", status: filers(200, 200), want: names(`class="grid rect-list"`)},
+	{method: "POST", path: "/rectifications", form: func(e *env, f fixture) url.Values {
+		return url.Values{"finding": {id(f.finding.ID)}, "days": {"20"}, "opinion": {"补做验收检测"}}
+	}, status: supervisorOnly(303), location: "/rectifications/"},
+	{method: "GET", path: "/rectifications/{rect}", status: filers(200, 200), cross: 404, want: names(`id="rect-items"`, "EQP-ACCEPTANCE-MISSING")},
+	{method: "GET", path: "/rectifications/{rect}/opinion", status: filers(200, 200), cross: 404, want: names("卫生监督意见书", "卫放意〔", "第二联")},
+	{method: "GET", path: "/rectifications/{rect}/order", status: filers(200, 200), cross: 404, want: names("责令改正通知书", "卫放责改〔")},
+	{method: "POST", path: "/rectifications/{rect}/respond", form: func(e *env, f fixture) url.Values {
+		return url.Values{"response": {"已补做验收检测"}, "version": {e.rectVersion(f.rect)}}
+	}, status: filers(403, 303), cross: 404, location: "/rectifications/{rect}#response"},
+	{method: "POST", path: "/rectifications/{rect}/files", status: filers(400, 400)},
+	{method: "GET", path: "/rectifications/{rect}/files/{rectfile}", status: filers(200, 200), cross: 404},
+	{method: "POST", path: "/rectifications/{rect}/close", form: func(e *env, f fixture) url.Values {
+		return url.Values{"version": {e.rectVersion(f.rect)}}
+	}, status: supervisorOnly(422), want: names(`id="rect-error"`)},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
@@ -340,7 +355,7 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
-		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
+		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]
