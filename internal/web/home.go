@@ -19,6 +19,8 @@ type homePage struct {
 	// InspectionsToDo and InspectionsToSign are a supervisor's own
 	// unsigned inspections: without an outcome, or waiting for a signature.
 	InspectionsToDo, InspectionsToSign []*domain.Inspection
+	// Rect is a supervisor's rectifications to follow up; nil for others.
+	Rect *rectToDo
 	// Inst is an institution user's own figures and deadlines; nil for
 	// everyone else.
 	Inst *instHome
@@ -45,6 +47,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.InspectionsToDo, p.InspectionsToSign, err = s.myInspections(r); err != nil {
+		return err
+	}
+	if p.Rect, err = s.rectToDo(r); err != nil {
 		return err
 	}
 	if own != 0 {

@@ -175,6 +175,8 @@ type inspectionPage struct {
 	Results  []option
 	Outcomes []option
 	Findings map[string][]findingRow // by item code
+	// Rectifications are the orders to correct that followed the inspection.
+	Rectifications []rectRow
 }
 
 func (s *Server) handleInspection(w http.ResponseWriter, r *http.Request) error {
@@ -209,6 +211,9 @@ func (s *Server) renderInspection(w http.ResponseWriter, r *http.Request, status
 	for _, row := range rows {
 		code := enforcement.RuleItem(row.Rule)
 		p.Findings[code] = append(p.Findings[code], row)
+	}
+	if p.Rectifications, err = s.inspectionRectifications(r, id); err != nil {
+		return err
 	}
 	return s.render(w, r, status, "inspection", p)
 }

@@ -150,6 +150,7 @@ type institutionPage struct {
 	PeoplePager    pager
 	EquipmentPager pager
 	Inspections    []*domain.Inspection // signed inspections of the institution
+	Rectifications []rectRow            // its orders to correct
 }
 
 // licenceRow is a licence with whether it is the current one.
@@ -200,6 +201,9 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if p.Inspections, err = s.institutionInspections(r, inst.ID); err != nil {
+		return err
+	}
+	if p.Rectifications, err = s.institutionRectifications(r, inst.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "institution", p)

@@ -356,3 +356,14 @@ func (s *Server) rectToDo(r *http.Request) (*rectToDo, error) {
 	resp, err := s.cfg.Enforcement.Rectifications(r.Context(), u, enforcement.RectificationList{Responded: true, Limit: 200})
 	return &rectToDo{s.rectRows(over), s.rectRows(resp)}, err
 }
+
+// inspectionRectifications are the rectifications that followed an
+// inspection.
+func (s *Server) inspectionRectifications(r *http.Request, id int64) ([]rectRow, error) {
+	u := userOf(r)
+	if !auth.Can(u, auth.Read, auth.Rectification) {
+		return nil, nil
+	}
+	rs, err := s.cfg.Enforcement.Rectifications(r.Context(), u, enforcement.RectificationList{InspectionID: id, Limit: 100})
+	return s.rectRows(rs), err
+}

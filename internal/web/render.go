@@ -68,7 +68,8 @@ func (b base) FiledByUs(filedBy int64) bool {
 var enums = func() map[string]*domain.Enum {
 	m := map[string]*domain.Enum{domain.Divisions.Name: domain.Divisions, domain.PlanTypes.Name: domain.PlanTypes,
 		domain.Categories.Name:        domain.Categories,
-		domain.InspectionResults.Name: domain.InspectionResults, domain.InspectionOutcomes.Name: domain.InspectionOutcomes}
+		domain.InspectionResults.Name: domain.InspectionResults, domain.InspectionOutcomes.Name: domain.InspectionOutcomes,
+		domain.RectificationStates.Name: domain.RectificationStates}
 	for _, fields := range domain.Fields {
 		for _, f := range fields {
 			if f.Enum != nil {
