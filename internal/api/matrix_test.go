@@ -38,6 +38,10 @@ func TestEndpointsCovered(t *testing.T) {
 		"PUT /api/v1/inspections/{id}": true, "PUT /api/v1/inspections/{id}/items/{code}": true,
 		"POST /api/v1/inspections/{id}/sign": true, "POST /api/v1/inspections/{id}/amendments": true,
 		"POST /api/v1/inspections/{id}/evidence": true, "GET /api/v1/inspections/{id}/evidence/{file}": true,
+		// TestRectificationEndpoints
+		"GET /api/v1/rectifications": true, "POST /api/v1/rectifications": true, "GET /api/v1/rectifications/{id}": true,
+		"POST /api/v1/rectifications/{id}/respond": true, "POST /api/v1/rectifications/{id}/close": true,
+		"POST /api/v1/rectifications/{id}/files": true, "GET /api/v1/rectifications/{id}/files/{file}": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -43,6 +43,13 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/inspections/{id}/amendments", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionAmend)
 	s.handle("POST /api/v1/inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
 	s.handle("GET /api/v1/inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
+	s.handle("GET /api/v1/rectifications", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectifications)
+	s.handle("POST /api/v1/rectifications", auth.RolesFor(auth.Create, auth.Rectification), s.handleRectificationCreate)
+	s.handle("GET /api/v1/rectifications/{id}", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectification)
+	s.handle("POST /api/v1/rectifications/{id}/respond", auth.RolesFor(auth.Respond, auth.Rectification), s.handleRectificationRespond)
+	s.handle("POST /api/v1/rectifications/{id}/close", auth.RolesFor(auth.Update, auth.Rectification), s.handleRectificationClose)
+	s.handle("POST /api/v1/rectifications/{id}/files", append(auth.RolesFor(auth.Respond, auth.Rectification), auth.RolesFor(auth.Update, auth.Rectification)...), s.handleRectificationUpload)
+	s.handle("GET /api/v1/rectifications/{id}/files/{file}", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectificationFile)
 }
 
 // crud registers the routes of one resource:
