@@ -45,6 +45,9 @@ func demoEnforcement(ctx context.Context, s *store.Store, today domain.Date) err
 	if err := demoInspections(ctx, svc, v, today); err != nil {
 		return fmt.Errorf("demo inspections: %w", err)
 	}
+	if err := demoRectifications(ctx, s, svc, today); err != nil {
+		return fmt.Errorf("demo rectifications: %w", err)
+	}
 	special := &domain.Plan{Year: today.Year(), Name: fmt.Sprintf("%d年度核医学专项检查", today.Year()), Type: "special",
 		Category: "nuclear_medicine", Ratio: 1, SeedSHA256: draw.Commitment("演示：尚未公布的种子"),
 		SeedSource: "专项检查前一日福利彩票3D开奖号码（演示）"}
