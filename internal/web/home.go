@@ -21,6 +21,8 @@ type homePage struct {
 	InspectionsToDo, InspectionsToSign []*domain.Inspection
 	// Rect is a supervisor's rectifications to follow up; nil for others.
 	Rect *rectToDo
+	// RectOwn are an institution user's open rectifications.
+	RectOwn []rectRow
 	// Inst is an institution user's own figures and deadlines; nil for
 	// everyone else.
 	Inst *instHome
@@ -50,6 +52,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.Rect, err = s.rectToDo(r); err != nil {
+		return err
+	}
+	if p.RectOwn, err = s.rectOwn(r); err != nil {
 		return err
 	}
 	if own != 0 {

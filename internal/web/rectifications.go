@@ -367,3 +367,14 @@ func (s *Server) inspectionRectifications(r *http.Request, id int64) ([]rectRow,
 	rs, err := s.cfg.Enforcement.Rectifications(r.Context(), u, enforcement.RectificationList{InspectionID: id, Limit: 100})
 	return s.rectRows(rs), err
 }
+
+// rectOwn are an institution user's rectifications not yet closed: what it
+// has to answer, with the deadlines.
+func (s *Server) rectOwn(r *http.Request) ([]rectRow, error) {
+	u := userOf(r)
+	if !auth.Can(u, auth.Respond, auth.Rectification) {
+		return nil, nil
+	}
+	rs, err := s.cfg.Enforcement.Rectifications(r.Context(), u, enforcement.RectificationList{Open: true, Limit: 100})
+	return s.rectRows(rs), err
+}

@@ -15,6 +15,10 @@ import (
 func TestRectificationClosesAfterTheRegisterIsFixed(t *testing.T) {
 	e := newEnv(t)
 	rect := "/rectifications/" + id(e.a.rect)
+	if home := e.do("inst", "GET", "/", nil).Body.String(); !strings.Contains(home, `id="rectification-own"`) ||
+		!strings.Contains(home, `id="rectification-`+id(e.a.rect)+`"`) || strings.Contains(home, `id="rectification-`+id(e.b.rect)+`"`) {
+		t.Errorf("the institution's home does not list its own open rectification alone\n%s", excerpt(home))
+	}
 	if w := e.do("inst", "POST", rect+"/respond", url.Values{"response": {"已补做验收检测"}, "version": {e.rectVersion(e.a.rect)}}); w.Code != 303 {
 		t.Fatalf("answer: %d %s", w.Code, excerpt(w.Body.String()))
 	}
