@@ -134,7 +134,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	if err := m.Imports.Start(context.Background()); err != nil {
 		return nil, err
 	}
-	enf := &enforcement.Service{Store: s, Today: reg.Today, DocPrefix: m.Config.DocPrefix}
+	enf := &enforcement.Service{Store: s, Today: reg.Today, DocPrefix: m.Config.DocPrefix, RectifyDays: m.Config.RectifyDays}
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
 		Logger: m.Logger, Enforcement: enf,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office})

@@ -27,6 +27,7 @@ type Config struct {
 	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
 	Office        string // the office's name, heading printed pages
 	DocPrefix     string // the prefix of enforcement document numbers (地区简称 + 卫 + 执法类别), e.g. 中原卫放
+	RectifyDays   int    // the default deadline of a rectification in days; 0: 30
 
 	// TLS and reverse proxies (serve).
 	TLSCert        string // certificate file (PEM); with TLSKey, serve speaks HTTPS itself
@@ -91,7 +92,7 @@ func Default() Config {
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
 	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "office": "RADSUP_OFFICE",
-	"doc-prefix": "RADSUP_DOC_PREFIX",
+	"doc-prefix": "RADSUP_DOC_PREFIX", "rectify-days": "RADSUP_RECTIFY_DAYS",
 	"tls-cert":   "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
 
@@ -109,6 +110,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
 	fs.StringVar(&c.Office, "office", c.Office, "with serve: the office's name, heading printed pages ($RADSUP_OFFICE)")
+	fs.IntVar(&c.RectifyDays, "rectify-days", c.RectifyDays, "with serve: the default deadline of a rectification in days, 1-365 (default 30) ($RADSUP_RECTIFY_DAYS)")
 	fs.StringVar(&c.DocPrefix, "doc-prefix", c.DocPrefix, "with serve: the prefix of enforcement document numbers, e.g. 中原卫放 ($RADSUP_DOC_PREFIX)")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "with serve: TLS certificate file, PEM; needs -tls-key ($RADSUP_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "with serve: TLS private key file, PEM; needs -tls-cert ($RADSUP_TLS_KEY)")
@@ -171,6 +173,13 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("doc-prefix"); v != "" {
 		c.DocPrefix = v
 	}
+	if v := get("rectify-days"); v != "" {
+		if n, err := strconv.Atoi(v); err == nil {
+			c.RectifyDays = n
+		} else {
+			c.RectifyDays = -1 // refused by Validate
+		}
+	}
 	if v := get("tls-cert"); v != "" {
 		c.TLSCert = v
 	}
@@ -207,6 +216,9 @@ func (c *Config) Validate() error {
 	}
 	if utf8.RuneCountInString(c.DocPrefix) > 16 || strings.ContainsFunc(c.DocPrefix, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
 		errs = append(errs, fmt.Errorf("-doc-prefix %q: want at most 16 characters without spaces, e.g. 中原卫放", c.DocPrefix))
+	}
+	if c.RectifyDays < 0 || c.RectifyDays > 365 {
+		errs = append(errs, fmt.Errorf("-rectify-days %d: want 1 to 365 days", c.RectifyDays))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("-tls-cert and -tls-key go together: give both files, or neither"))

@@ -19,3 +19,25 @@ func TestLoadDocPrefix(t *testing.T) {
 		}
 	}
 }
+
+// TestLoadRectifyDays: the default deadline of a rectification comes from
+// -rectify-days over RADSUP_RECTIFY_DAYS and must be 1 to 365 days.
+func TestLoadRectifyDays(t *testing.T) {
+	envs := map[string]string{"RADSUP_RECTIFY_DAYS": "15"}
+	getenv := func(k string) string { return envs[k] }
+	if c, _, _, err := Load([]string{"serve"}, getenv); err != nil || c.RectifyDays != 15 {
+		t.Errorf("from the environment: %d %v", c.RectifyDays, err)
+	}
+	if c, _, _, err := Load([]string{"serve", "-rectify-days", "60"}, getenv); err != nil || c.RectifyDays != 60 {
+		t.Errorf("flag over the environment: %d %v", c.RectifyDays, err)
+	}
+	for _, bad := range []string{"0x", "400", "-3"} {
+		if _, _, _, err := Load([]string{"serve", "-rectify-days", bad}, getenv); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+	envs["RADSUP_RECTIFY_DAYS"] = "三十"
+	if _, _, _, err := Load([]string{"serve"}, getenv); err == nil {
+		t.Error("a word accepted from the environment")
+	}
+}
