@@ -93,7 +93,7 @@ var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
 	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "office": "RADSUP_OFFICE",
 	"doc-prefix": "RADSUP_DOC_PREFIX", "rectify-days": "RADSUP_RECTIFY_DAYS",
-	"tls-cert":   "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
+	"tls-cert": "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
 
 // FlagSet returns a flag set bound to c, with defaults taken from the environment.
