@@ -19,6 +19,7 @@ const (
 	Manage  Action = "manage"  // accounts, the security policy
 	Draw    Action = "draw"    // make a plan's frozen draw
 	Sign    Action = "sign"    // sign an inspection record as one of its inspectors
+	Review  Action = "review"  // the legal review (法制审核) of a case
 )
 
 // The kinds of record the policy knows besides the register's entities
@@ -37,6 +38,7 @@ const (
 	Plan          = "plan"           // inspection plans and their draws
 	Overview      = "overview"       // the district's figures: register counts, top risks
 	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
+	Case          = "case"           // penalty cases (案件) and their decisions
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -76,13 +78,19 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// (the store scope), a viewer reads them as it reads plans.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Sign)
+	case entity == Case:
+		// The office handles cases; a viewer reads them as it reads
+		// inspections; an institution reads its own once decided (the
+		// store scope): the 决定书 is served on it.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
+			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Review || a == Export)
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
 	}
 	switch u.Role {
 	case domain.RoleSupervisor:
-		return register[entity] && a != Verify && a != Manage && a != Draw && a != Sign || entity == Directory && a == Read
+		return register[entity] && a != Verify && a != Manage && a != Draw && a != Sign && a != Review || entity == Directory && a == Read
 	case domain.RoleInstitution:
 		return institutionCan(a, entity)
 	case domain.RoleViewer:

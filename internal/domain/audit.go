@@ -57,6 +57,12 @@ const (
 	AuditUpload         = "upload" // an evidence file
 )
 
+// The audit actions of cases (spec/enforcement.md §5).
+const (
+	AuditCaseStep   = "case_step"   // a case's step to its next state
+	AuditCaseReport = "case_report" // a case's 案件查处信息卡 reported upward
+)
+
 // AuditActions lists every action of audit events.
 var AuditActions = []string{
 	AuditCreate, AuditUpdate, AuditRetire, AuditRestore, AuditImport, AuditExport, AuditReveal, AuditAccess,
@@ -64,4 +70,5 @@ var AuditActions = []string{
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
+	AuditCaseStep, AuditCaseReport,
 }
