@@ -85,7 +85,8 @@ func (s *Service) OpenCase(ctx context.Context, actor domain.Actor, u *domain.Us
 	if err := s.checkDate(in.OpenedOn); err != nil {
 		return nil, err
 	}
-	c := &domain.Case{Source: in.Source, Cause: in.Cause, Facts: in.Facts, Articles: in.Articles, OpenedOn: in.OpenedOn}
+	c := &domain.Case{Source: in.Source, Cause: in.Cause, Facts: in.Facts, Articles: in.Articles, OpenedOn: in.OpenedOn,
+		CreatedBy: u.Username}
 	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if in.Source == "inspection" {
 			x, err := tx.Inspection(domain.Scope{}, in.InspectionID, false)
@@ -467,7 +468,7 @@ func (s *Service) TakeStep(ctx context.Context, actor domain.Actor, u *domain.Us
 		if err := tx.UpdateCase(c, version, domain.AuditCaseStep); err != nil {
 			return err
 		}
-		if err := tx.StepCase(id, from, st.To, st.On, st.Note); err != nil {
+		if err := tx.StepCase(id, from, st.To, st.On, st.Note, u.Username); err != nil {
 			return err
 		}
 		out = c

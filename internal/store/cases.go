@@ -73,8 +73,8 @@ func penaltiesArg(ps []domain.Penalty) (string, error) {
 	return string(b), err
 }
 
-// CreateCase stores a new case in the state opened, with its first step,
-// audited.
+// CreateCase stores a new case in the state opened, with its first step
+// taken by c.CreatedBy, audited.
 func (tx *Tx) CreateCase(c *domain.Case) error {
 	var inspection any
 	if c.InspectionID != 0 {
@@ -83,11 +83,11 @@ func (tx *Tx) CreateCase(c *domain.Case) error {
 	id, err := tx.insertID(`INSERT INTO cases (institution_id, source, inspection_id, finding_ids, cause, facts, articles, handler1,
 		handler2, state, opened_on, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?, ?, 1, ?, ?)`,
 		c.InstitutionID, c.Source, inspection, idsArg(c.FindingIDs), c.Cause, c.Facts, listArg(c.Articles), c.Handler1, c.Handler2,
-		dateArg(c.OpenedOn), tx.actor.Username, tx.now, tx.now)
+		dateArg(c.OpenedOn), c.CreatedBy, tx.now, tx.now)
 	if err != nil {
 		return mapError("create case", err)
 	}
-	if err := tx.addCaseStep(id, "", "opened", c.OpenedOn, ""); err != nil {
+	if err := tx.StepCase(id, "", "opened", c.OpenedOn, "", c.CreatedBy); err != nil {
 		return err
 	}
 	after, err := tx.Case(domain.Scope{}, id, false)
@@ -205,14 +205,10 @@ func (tx *Tx) UpdateCase(c *domain.Case, version int, action string) error {
 }
 
 // StepCase records that a case moved from one state to the next on a date
-// with a note; the caller has updated the case.
-func (tx *Tx) StepCase(id int64, from, to string, on domain.Date, note string) error {
-	return tx.addCaseStep(id, from, to, on, note)
-}
-
-func (tx *Tx) addCaseStep(id int64, from, to string, on domain.Date, note string) error {
+// with a note, by the user by; the caller has updated the case.
+func (tx *Tx) StepCase(id int64, from, to string, on domain.Date, note, by string) error {
 	_, err := tx.exec(`INSERT INTO case_steps (case_id, from_state, to_state, on_date, note, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
-		id, from, to, dateArg(on), note, tx.actor.Username, tx.now)
+		id, from, to, dateArg(on), note, by, tx.now)
 	return mapError("case step", err)
 }
 
@@ -235,8 +231,7 @@ func (tx *Tx) CaseSteps(id int64) ([]domain.CaseStep, error) {
 	return out, mapError("case steps", rows.Err())
 }
 
-// CaseStepper is the handlers who took a case's investigated step: the
-// investigators, who may not review it.
+// CaseStepper returns who took a case's steps to the state to.
 func (tx *Tx) CaseStepper(id int64, to string) ([]string, error) {
 	rows, err := tx.query(`SELECT DISTINCT made_by FROM case_steps WHERE case_id = ? AND to_state = ?`, id, to)
 	if err != nil {
