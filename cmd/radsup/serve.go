@@ -17,6 +17,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/enforcement"
 	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
@@ -133,8 +134,9 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	if err := m.Imports.Start(context.Background()); err != nil {
 		return nil, err
 	}
+	enf := &enforcement.Service{Store: s, Today: reg.Today, DocPrefix: m.Config.DocPrefix}
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
-		Logger:        m.Logger,
+		Logger: m.Logger, Enforcement: enf,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office})
 	if err != nil {
 		return nil, err
@@ -144,7 +146,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.Ping(r.Context()); err != nil {
 			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 )
 
 // Config holds every setting, validated by Load.
@@ -24,6 +26,7 @@ type Config struct {
 	Scale         string // demo scale: district or province
 	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
 	Office        string // the office's name, heading printed pages
+	DocPrefix     string // the prefix of enforcement document numbers (地区简称 + 卫 + 执法类别), e.g. 中原卫放
 
 	// TLS and reverse proxies (serve).
 	TLSCert        string // certificate file (PEM); with TLSKey, serve speaks HTTPS itself
@@ -88,7 +91,8 @@ func Default() Config {
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
 	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "office": "RADSUP_OFFICE",
-	"tls-cert": "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
+	"doc-prefix": "RADSUP_DOC_PREFIX",
+	"tls-cert":   "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
 
 // FlagSet returns a flag set bound to c, with defaults taken from the environment.
@@ -105,6 +109,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
 	fs.StringVar(&c.Office, "office", c.Office, "with serve: the office's name, heading printed pages ($RADSUP_OFFICE)")
+	fs.StringVar(&c.DocPrefix, "doc-prefix", c.DocPrefix, "with serve: the prefix of enforcement document numbers, e.g. 中原卫放 ($RADSUP_DOC_PREFIX)")
 	fs.StringVar(&c.TLSCert, "tls-cert", c.TLSCert, "with serve: TLS certificate file, PEM; needs -tls-key ($RADSUP_TLS_CERT)")
 	fs.StringVar(&c.TLSKey, "tls-key", c.TLSKey, "with serve: TLS private key file, PEM; needs -tls-cert ($RADSUP_TLS_KEY)")
 	fs.StringVar(&c.TrustedProxies, "trusted-proxies", c.TrustedProxies, "with serve: reverse proxies whose X-Forwarded-* headers are believed, CIDR,CIDR ($RADSUP_TRUSTED_PROXIES)")
@@ -163,6 +168,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("office"); v != "" {
 		c.Office = v
 	}
+	if v := get("doc-prefix"); v != "" {
+		c.DocPrefix = v
+	}
 	if v := get("tls-cert"); v != "" {
 		c.TLSCert = v
 	}
@@ -196,6 +204,9 @@ func (c *Config) Validate() error {
 		if t, err := time.Parse("15:04", c.ScreenAt); err != nil || t.Format("15:04") != c.ScreenAt {
 			errs = append(errs, fmt.Errorf("-screen-at %q: want a time HH:MM such as 02:30, or off", c.ScreenAt))
 		}
+	}
+	if utf8.RuneCountInString(c.DocPrefix) > 16 || strings.ContainsFunc(c.DocPrefix, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
+		errs = append(errs, fmt.Errorf("-doc-prefix %q: want at most 16 characters without spaces, e.g. 中原卫放", c.DocPrefix))
 	}
 	if (c.TLSCert == "") != (c.TLSKey == "") {
 		errs = append(errs, errors.New("-tls-cert and -tls-key go together: give both files, or neither"))

@@ -51,10 +51,13 @@ const (
 	AuditVerify         = "audit_verify"
 	AuditPrune          = "audit_prune"
 	AuditDemoLoad       = "demo_load"
-	AuditDraw           = "draw"   // a plan's 双随机 draw, frozen
-	AuditSign           = "sign"   // an inspector's signature of an inspection record
-	AuditAmend          = "amend"  // a correction of a signed inspection record
-	AuditUpload         = "upload" // an evidence file
+	AuditDraw           = "draw"    // a plan's 双随机 draw, frozen
+	AuditSign           = "sign"    // an inspector's signature of an inspection record
+	AuditAmend          = "amend"   // a correction of a signed inspection record
+	AuditUpload         = "upload"  // an evidence file
+	AuditIssue          = "issue"   // a numbered enforcement document issued
+	AuditRespond        = "respond" // an institution's answer to a rectification
+	AuditClose          = "close"   // a supervisor's confirmation that closes a rectification
 )
 
 // The audit actions of cases (spec/enforcement.md §5).
@@ -70,5 +73,6 @@ var AuditActions = []string{
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
+	AuditIssue, AuditRespond, AuditClose,
 	AuditCaseStep, AuditCaseReport,
 }

@@ -24,6 +24,9 @@ type Service struct {
 	Store *store.Store
 	// Today returns the current date; nil means the system clock.
 	Today func() domain.Date
+	// DocPrefix begins the numbers of enforcement documents (地区简称 + 卫 +
+	// 执法类别, e.g. 中原卫放); "" means DefaultDocPrefix.
+	DocPrefix string
 }
 
 func (s *Service) today() domain.Date {
