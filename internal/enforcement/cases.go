@@ -477,10 +477,14 @@ func (s *Service) TakeStep(ctx context.Context, actor domain.Actor, u *domain.Us
 	return out, err
 }
 
-// decisionNumber is the number of a 行政处罚决定书, assigned when it is
-// decided: the case's own until the office's document numbering is in.
-func (s *Service) decisionNumber(_ *store.Tx, c *domain.Case) (string, error) {
-	return fmt.Sprintf("〔%d〕案%d号", c.DecidedOn.Year(), c.ID), nil
+// decisionNumber issues the number of a case's 行政处罚决定书 (type 罚)
+// inside the deciding transaction: no gap, never reused.
+func (s *Service) decisionNumber(tx *store.Tx, c *domain.Case) (string, error) {
+	d, err := s.IssueDocument(tx, DocPenalty, "case", c.ID)
+	if err != nil {
+		return "", err
+	}
+	return d.Number, nil
 }
 
 // ReportCard records that the 案件查处信息卡 of a case was reported upward:

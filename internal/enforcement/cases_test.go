@@ -169,7 +169,7 @@ func TestEveryStepIsKeptAndAudited(t *testing.T) {
 	if n != len(domain.CaseStates.Options)-1 {
 		t.Errorf("%d audited steps", n)
 	}
-	if v.Case.DecisionNo == "" || v.Case.DecidedOn.IsZero() || v.Case.ServedOn.IsZero() || v.Case.ClosedOn.IsZero() {
+	if v.Case.DecisionNo != "中原卫放罚〔2026〕1号" || v.Case.DecidedOn.IsZero() || v.Case.ServedOn.IsZero() || v.Case.ClosedOn.IsZero() {
 		t.Errorf("closed case %+v", v.Case)
 	}
 }
