@@ -71,6 +71,7 @@ type env struct {
 	partner  *domain.User
 	insp     int64
 	evidence int64
+	cases    caseIDs // cases of A and B in several states (cases_test.go)
 }
 
 // planSeed is the seed of the env's plan.
@@ -141,6 +142,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.inspections(enf)
+	e.openCases(enf)
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

@@ -5,6 +5,7 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/enforcement"
 	"radsup/internal/i18n"
 )
 
@@ -19,6 +20,8 @@ type homePage struct {
 	// InspectionsToDo and InspectionsToSign are a supervisor's own
 	// unsigned inspections: without an outcome, or waiting for a signature.
 	InspectionsToDo, InspectionsToSign []*domain.Inspection
+	// CaseTasks are the cases waiting for a step or a report (supervisors).
+	CaseTasks []enforcement.CaseTask
 	// Inst is an institution user's own figures and deadlines; nil for
 	// everyone else.
 	Inst *instHome
@@ -45,6 +48,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.InspectionsToDo, p.InspectionsToSign, err = s.myInspections(r); err != nil {
+		return err
+	}
+	if p.CaseTasks, err = s.caseTasks(r); err != nil {
 		return err
 	}
 	if own != 0 {
