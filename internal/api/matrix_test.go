@@ -38,6 +38,9 @@ func TestEndpointsCovered(t *testing.T) {
 		"PUT /api/v1/inspections/{id}": true, "PUT /api/v1/inspections/{id}/items/{code}": true,
 		"POST /api/v1/inspections/{id}/sign": true, "POST /api/v1/inspections/{id}/amendments": true,
 		"POST /api/v1/inspections/{id}/evidence": true, "GET /api/v1/inspections/{id}/evidence/{file}": true,
+		// TestCaseEndpoints
+		"GET /api/v1/articles": true, "GET /api/v1/cases": true, "POST /api/v1/cases": true, "GET /api/v1/cases/{id}": true,
+		"PUT /api/v1/cases/{id}": true, "POST /api/v1/cases/{id}/steps": true, "POST /api/v1/cases/{id}/reports": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -338,7 +338,11 @@ func checkPenalties(c *domain.Case, ps []domain.Penalty) error {
 		case p.Fine != 0 && !a.Fine:
 			return caseErr("case.error.no_fine", a.Title())
 		case p.Fine < 0 || p.Fine != 0 && (p.Fine < a.MinFine || p.Fine > a.MaxFine):
-			return &domain.Error{Code: domain.EINVALID, Message: "case.error.fine_range",
+			msg := "case.error.fine_range"
+			if a.MinFine == 0 {
+				msg = "case.error.fine_max"
+			}
+			return &domain.Error{Code: domain.EINVALID, Message: msg,
 				Args:   []string{a.Title(), strconv.FormatInt(p.Fine, 10), strconv.FormatInt(a.MinFine, 10), strconv.FormatInt(a.MaxFine, 10)},
 				Fields: domain.FieldErrors{"fine": "fine_range"}}
 		}

@@ -210,7 +210,7 @@ func TestFineRange(t *testing.T) {
 			}
 			if err != nil {
 				var de *domain.Error
-				if !errors.As(err, &de) || de.Message != "case.error.fine_range" {
+				if !errors.As(err, &de) || !strings.HasPrefix(de.Message, "case.error.fine_") || de.Fields["fine"] != "fine_range" {
 					t.Fatalf("refused with %v", err)
 				}
 				return
