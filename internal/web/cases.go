@@ -378,3 +378,12 @@ func (s *Server) handleCaseCards(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) caseTasks(r *http.Request) ([]enforcement.CaseTask, error) {
 	return s.cfg.Enforcement.CaseTasks(r.Context(), userOf(r))
 }
+
+// institutionCases are the cases against an institution, for its page.
+func (s *Server) institutionCases(r *http.Request, id int64) ([]*domain.Case, error) {
+	u := userOf(r)
+	if !auth.Can(u, auth.Read, auth.Case) {
+		return nil, nil
+	}
+	return s.cfg.Enforcement.Cases(r.Context(), u, enforcement.CaseList{InstitutionID: id, Limit: 100})
+}

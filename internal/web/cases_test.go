@@ -252,3 +252,21 @@ func TestCaseToDo(t *testing.T) {
 		t.Error("an institution user sees the case to-do")
 	}
 }
+
+// TestInstitutionPageListsCases: the institution page lists its cases; an
+// institution user sees only its own decided ones there.
+func TestInstitutionPageListsCases(t *testing.T) {
+	e := newEnv(t)
+	page := "/institutions/" + id(e.a.inst.ID)
+	body := e.do("supervisor", "GET", page, nil).Body.String()
+	for _, c := range []int64{e.cases.open, e.cases.notified, e.cases.decided[e.a.inst.ID]} {
+		if !strings.Contains(body, `href="/cases/`+id(c)+`"`) {
+			t.Errorf("the supervisor's institution page lacks case %d", c)
+		}
+	}
+	body = e.do("inst", "GET", page, nil).Body.String()
+	if !strings.Contains(body, `id="case-history"`) || !strings.Contains(body, `href="/cases/`+id(e.cases.decided[e.a.inst.ID])+`"`) ||
+		strings.Contains(body, `href="/cases/`+id(e.cases.open)+`"`) {
+		t.Error("the institution user's page shows other than its decided cases")
+	}
+}
