@@ -72,6 +72,7 @@ type demoAccount struct {
 var demoAccountList = []demoAccount{
 	{"jiandu", "张监督（演示）", domain.RoleSupervisor},
 	{"jiandu2", "李执法（演示）", domain.RoleSupervisor}, // a second inspector: on-site acts need two
+	{"fazhi", "王法制（演示）", domain.RoleSupervisor},   // the legal reviewer of cases: not one of their handlers
 	{"jigou", "演示机构用户", domain.RoleInstitution},
 	{"chakan", "市级查看（演示）", domain.RoleViewer},
 	{"anquan", "安全管理员（演示）", domain.RoleSecurity},

@@ -51,7 +51,10 @@ func demoEnforcement(ctx context.Context, s *store.Store, today domain.Date) err
 	special := &domain.Plan{Year: today.Year(), Name: fmt.Sprintf("%d年度核医学专项检查", today.Year()), Type: "special",
 		Category: "nuclear_medicine", Ratio: 1, SeedSHA256: draw.Commitment("演示：尚未公布的种子"),
 		SeedSource: "专项检查前一日福利彩票3D开奖号码（演示）"}
-	return svc.CreatePlan(ctx, actor, sup, special)
+	if err := svc.CreatePlan(ctx, actor, sup, special); err != nil {
+		return err
+	}
+	return demoCases(ctx, s, svc, today)
 }
 
 // demoInspections inspects the first two drawn units: the first signed by

@@ -139,8 +139,8 @@ func TestServeDemoToDo(t *testing.T) {
 func TestDemoAccounts(t *testing.T) {
 	// No demo institution in this database: no institution user.
 	want := map[string][][]string{
-		"zh-CN": {{"用户名", "角色", "初始密码"}, {"jiandu", "监督员"}, {"jiandu2", "监督员"}, {"chakan", "只读用户"}, {"anquan", "安全管理员"}, {"shenji", "审计管理员"}},
-		"en": {{"Username", "Role", "Initial password"}, {"jiandu", "Supervisor"}, {"jiandu2", "Supervisor"}, {"chakan", "Viewer"},
+		"zh-CN": {{"用户名", "角色", "初始密码"}, {"jiandu", "监督员"}, {"jiandu2", "监督员"}, {"fazhi", "监督员"}, {"chakan", "只读用户"}, {"anquan", "安全管理员"}, {"shenji", "审计管理员"}},
+		"en": {{"Username", "Role", "Initial password"}, {"jiandu", "Supervisor"}, {"jiandu2", "Supervisor"}, {"fazhi", "Supervisor"}, {"chakan", "Viewer"},
 			{"anquan", "Security administrator"}, {"shenji", "Audit administrator"}},
 	}
 	gap := regexp.MustCompile(`\s{2,}`)

@@ -42,6 +42,9 @@ func TestEndpointsCovered(t *testing.T) {
 		"GET /api/v1/rectifications": true, "POST /api/v1/rectifications": true, "GET /api/v1/rectifications/{id}": true,
 		"POST /api/v1/rectifications/{id}/respond": true, "POST /api/v1/rectifications/{id}/close": true,
 		"POST /api/v1/rectifications/{id}/files": true, "GET /api/v1/rectifications/{id}/files/{file}": true,
+		// TestCaseEndpoints
+		"GET /api/v1/articles": true, "GET /api/v1/cases": true, "POST /api/v1/cases": true, "GET /api/v1/cases/{id}": true,
+		"PUT /api/v1/cases/{id}": true, "POST /api/v1/cases/{id}/steps": true, "POST /api/v1/cases/{id}/reports": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

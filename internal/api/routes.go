@@ -50,6 +50,13 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/rectifications/{id}/close", auth.RolesFor(auth.Update, auth.Rectification), s.handleRectificationClose)
 	s.handle("POST /api/v1/rectifications/{id}/files", append(auth.RolesFor(auth.Respond, auth.Rectification), auth.RolesFor(auth.Update, auth.Rectification)...), s.handleRectificationUpload)
 	s.handle("GET /api/v1/rectifications/{id}/files/{file}", auth.RolesFor(auth.Read, auth.Rectification), s.handleRectificationFile)
+	s.handle("GET /api/v1/articles", auth.RolesFor(auth.Read, auth.Case), s.handleArticles)
+	s.handle("GET /api/v1/cases", auth.RolesFor(auth.Read, auth.Case), s.handleCases)
+	s.handle("POST /api/v1/cases", auth.RolesFor(auth.Create, auth.Case), s.handleCaseCreate)
+	s.handle("GET /api/v1/cases/{id}", auth.RolesFor(auth.Read, auth.Case), s.handleCase)
+	s.handle("PUT /api/v1/cases/{id}", auth.RolesFor(auth.Update, auth.Case), s.handleCasePut)
+	s.handle("POST /api/v1/cases/{id}/steps", auth.RolesFor(auth.Update, auth.Case), s.handleCaseStep)
+	s.handle("POST /api/v1/cases/{id}/reports", auth.RolesFor(auth.Update, auth.Case), s.handleCaseReport)
 }
 
 // crud registers the routes of one resource:

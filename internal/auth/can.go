@@ -20,6 +20,7 @@ const (
 	Draw    Action = "draw"    // make a plan's frozen draw
 	Sign    Action = "sign"    // sign an inspection record as one of its inspectors
 	Respond Action = "respond" // answer a rectification for one's own institution
+	Review  Action = "review"  // the legal review (法制审核) of a case
 )
 
 // The kinds of record the policy knows besides the register's entities
@@ -39,6 +40,7 @@ const (
 	Overview      = "overview"       // the district's figures: register counts, top risks
 	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
 	Rectification = "rectification"  // orders to correct (责令改正), their answers, evidence and documents
+	Case          = "case"           // penalty cases (案件) and their decisions
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -84,13 +86,19 @@ func Can(u *domain.User, a Action, entity string) bool {
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update) ||
 			u.Role == domain.RoleInstitution && a == Respond
+	case entity == Case:
+		// The office handles cases; a viewer reads them as it reads
+		// inspections; an institution reads its own once decided (the
+		// store scope): the 决定书 is served on it.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
+			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Review || a == Export)
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
 	}
 	switch u.Role {
 	case domain.RoleSupervisor:
-		return register[entity] && a != Verify && a != Manage && a != Draw && a != Sign && a != Respond || entity == Directory && a == Read
+		return register[entity] && a != Verify && a != Manage && a != Draw && a != Sign && a != Respond && a != Review || entity == Directory && a == Read
 	case domain.RoleInstitution:
 		return institutionCan(a, entity)
 	case domain.RoleViewer:

@@ -60,6 +60,12 @@ const (
 	AuditClose          = "close"   // a supervisor's confirmation that closes a rectification
 )
 
+// The audit actions of cases (spec/enforcement.md §5).
+const (
+	AuditCaseStep   = "case_step"   // a case's step to its next state
+	AuditCaseReport = "case_report" // a case's 案件查处信息卡 reported upward
+)
+
 // AuditActions lists every action of audit events.
 var AuditActions = []string{
 	AuditCreate, AuditUpdate, AuditRetire, AuditRestore, AuditImport, AuditExport, AuditReveal, AuditAccess,
@@ -68,4 +74,5 @@ var AuditActions = []string{
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
 	AuditIssue, AuditRespond, AuditClose,
+	AuditCaseStep, AuditCaseReport,
 }

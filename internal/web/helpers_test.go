@@ -75,6 +75,7 @@ type env struct {
 	insp     int64
 	evidence int64
 	rectFile int64
+	cases    caseIDs // cases of A and B in several states (cases_test.go)
 }
 
 // planSeed is the seed of the env's plan.
@@ -146,6 +147,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	}
 	e.inspections(enf)
 	e.rectifications(enf)
+	e.openCases(enf)
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

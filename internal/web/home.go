@@ -5,6 +5,7 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/enforcement"
 	"radsup/internal/i18n"
 )
 
@@ -23,6 +24,8 @@ type homePage struct {
 	Rect *rectToDo
 	// RectOwn are an institution user's open rectifications.
 	RectOwn []rectRow
+	// CaseTasks are the cases waiting for a step or a report (supervisors).
+	CaseTasks []enforcement.CaseTask
 	// Inst is an institution user's own figures and deadlines; nil for
 	// everyone else.
 	Inst *instHome
@@ -55,6 +58,9 @@ func (s *Server) handleHome(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	if p.RectOwn, err = s.rectOwn(r); err != nil {
+		return err
+	}
+	if p.CaseTasks, err = s.caseTasks(r); err != nil {
 		return err
 	}
 	if own != 0 {

@@ -151,6 +151,7 @@ type institutionPage struct {
 	EquipmentPager pager
 	Inspections    []*domain.Inspection // signed inspections of the institution
 	Rectifications []rectRow            // its orders to correct
+	Cases          []*domain.Case       // cases against the institution (its own decided ones for an institution user)
 }
 
 // licenceRow is a licence with whether it is the current one.
@@ -198,6 +199,9 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	if p.Findings, err = s.recordFindings(r, "", inst.ID); err != nil {
+		return err
+	}
+	if p.Cases, err = s.institutionCases(r, inst.ID); err != nil {
 		return err
 	}
 	if p.Inspections, err = s.institutionInspections(r, inst.ID); err != nil {

@@ -7,6 +7,7 @@ import (
 	"time"
 
 	"radsup/internal/domain"
+	"radsup/internal/enforcement"
 	"radsup/internal/i18n"
 )
 
@@ -56,8 +57,9 @@ type publicOutcome struct {
 
 type publicPage struct {
 	base
-	Plans    []publicPlan
-	Outcomes []publicOutcome
+	Plans     []publicPlan
+	Outcomes  []publicOutcome
+	Penalties []enforcement.PublicPenalty
 }
 
 // handlePublic is the public disclosure page, without login: HTML, or JSON
@@ -101,14 +103,18 @@ func (s *Server) handlePublic(w http.ResponseWriter, r *http.Request) error {
 		}
 		out = append(out, pp)
 	}
+	penalties, err := s.cfg.Enforcement.PublicPenalties(r.Context())
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Vary", "Accept")
 	if strings.Contains(r.Header.Get("Accept"), "application/json") {
 		w.Header().Set("Content-Type", "application/json; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-cache")
 		enc := json.NewEncoder(w)
 		enc.SetEscapeHTML(false)
-		return enc.Encode(map[string]any{"plans": out, "inspections": outcomes})
+		return enc.Encode(map[string]any{"plans": out, "inspections": outcomes, "penalties": penalties})
 	}
 	return s.render(w, r, http.StatusOK, "public", publicPage{base: s.base(r, "public", i18n.T(lang, "public.title")), Plans: out,
-		Outcomes: outcomes})
+		Outcomes: outcomes, Penalties: penalties})
 }

@@ -356,7 +356,7 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
 		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
-	s = r.Replace(s)
+	s = e.expandCases(r.Replace(s), f)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]
 		if cross {

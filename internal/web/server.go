@@ -129,6 +129,7 @@ var pageFiles = []string{
 	"stats_dose", "overview", "yearly",
 	"inspections", "inspection", "inspection_new", "inspection_record",
 	"rectifications", "rectification", "rect_opinion", "rect_order",
+	"cases", "case", "case_new", "case_decision",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
