@@ -37,6 +37,7 @@ const (
 	Plan          = "plan"           // inspection plans and their draws
 	Overview      = "overview"       // the district's figures: register counts, top risks
 	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
+	Notice        = "notice"         // notices (通知) to institutions, their deliveries and contacts
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -76,6 +77,12 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// (the store scope), a viewer reads them as it reads plans.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Sign)
+	case entity == Notice:
+		// The office writes to institutions and follows the deliveries; an
+		// institution reads its own (the store scope), marks them read and
+		// says where it wants them.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution) ||
+			a == Create && u.Role == domain.RoleSupervisor || a == Update && u.Role == domain.RoleInstitution
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)

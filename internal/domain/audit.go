@@ -57,6 +57,13 @@ const (
 	AuditUpload         = "upload" // an evidence file
 )
 
+// The actions of notices (通知).
+const (
+	AuditNoticeSend   = "notice_send"   // a supervisor's notice to institutions
+	AuditNoticeRead   = "notice_read"   // a notice read by its institution
+	AuditNoticeDigest = "notice_digest" // the day's digests made
+)
+
 // AuditActions lists every action of audit events.
 var AuditActions = []string{
 	AuditCreate, AuditUpdate, AuditRetire, AuditRestore, AuditImport, AuditExport, AuditReveal, AuditAccess,
@@ -64,4 +71,5 @@ var AuditActions = []string{
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
+	AuditNoticeSend, AuditNoticeRead, AuditNoticeDigest,
 }
