@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/mail"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -115,9 +116,17 @@ func (s *Service) MarkRead(ctx context.Context, actor domain.Actor, u *domain.Us
 	return n, err
 }
 
+// Recipients are the institutions a manual notice goes to: by credit
+// code, or every open institution.
+type Recipients struct {
+	Codes   []string `json:"credit_codes"`
+	AllOpen bool     `json:"all_open"`
+}
+
 // Send writes a supervisor's notice to each of the institutions, queues
-// its deliveries and audits the whole as one act.
-func (s *Service) Send(ctx context.Context, actor domain.Actor, u *domain.User, institutionIDs []int64, subject, body string) ([]*domain.NoticeMessage, error) {
+// its deliveries and audits the whole as one act. An unknown credit code
+// is refused with the code named.
+func (s *Service) Send(ctx context.Context, actor domain.Actor, u *domain.User, to Recipients, subject, body string) ([]*domain.NoticeMessage, error) {
 	if !auth.Can(u, auth.Create, auth.Notice) {
 		return nil, auth.ErrForbidden
 	}
@@ -125,12 +134,14 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, u *domain.User, 
 	fe := domain.FieldErrors{}
 	checkText(fe, "subject", subject, MaxSubject, false)
 	checkText(fe, "body", body, MaxBody, true)
-	ids := unique(institutionIDs)
+	codes := uniqueCodes(to.Codes)
 	switch {
-	case len(ids) == 0:
+	case len(codes) == 0 && !to.AllOpen:
 		fe.Add("institutions", domain.CodeRequired)
-	case len(ids) > MaxInstitutions:
+	case len(codes) > MaxInstitutions:
 		fe.Add("institutions", domain.CodeTooMany)
+	case slices.ContainsFunc(codes, domain.HasControl):
+		fe.Add("institutions", domain.CodeControl)
 	}
 	if len(fe) > 0 {
 		return nil, fe.Err()
@@ -141,14 +152,15 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, u *domain.User, 
 	day := s.today()
 	var out []*domain.NoticeMessage
 	err := s.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		ids, err := recipients(tx, codes, to.AllOpen)
+		if err != nil {
+			return err
+		}
 		contacts, err := tx.NoticeContacts(ids...)
 		if err != nil {
 			return err
 		}
 		for _, id := range ids {
-			if err := store.Visible(tx, "institution", domain.Scope{}, id); err != nil {
-				return domain.FieldErrors{"institutions": domain.CodeEnum}.Err()
-			}
 			n := &domain.NoticeMessage{InstitutionID: id, Kind: domain.NoticeManual, Day: day, Subject: subject, Body: body}
 			if err := tx.CreateNotice(n, s.addresses(contacts[id])); err != nil {
 				return err
@@ -162,6 +174,27 @@ func (s *Service) Send(ctx context.Context, actor domain.Actor, u *domain.User, 
 	}
 	s.Kick()
 	return out, nil
+}
+
+// recipients resolves the credit codes (or every open institution) to ids.
+func recipients(tx *store.Tx, codes []string, allOpen bool) ([]int64, error) {
+	if allOpen {
+		return tx.OpenInstitutionIDs()
+	}
+	byCode, err := tx.InstitutionIDsByCode(codes)
+	if err != nil {
+		return nil, err
+	}
+	ids := make([]int64, 0, len(codes))
+	for _, c := range codes {
+		id, ok := byCode[c]
+		if !ok {
+			return nil, &domain.Error{Code: domain.EINVALID, Message: "notices.error.unknown_code", Args: []string{c},
+				Fields: domain.FieldErrors{"institutions": domain.CodeEnum}}
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
 }
 
 // addresses are the addresses of a contact by the channels configured.
@@ -241,13 +274,19 @@ func checkText(fe domain.FieldErrors, field, v string, max int, required bool) {
 	}
 }
 
-func unique(ids []int64) []int64 {
-	seen := map[int64]bool{}
-	var out []int64
-	for _, id := range ids {
-		if id > 0 && !seen[id] {
-			seen[id] = true
-			out = append(out, id)
+// uniqueCodes splits and trims credit codes, keeping the first of each.
+func uniqueCodes(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, v := range in {
+		for _, c := range strings.FieldsFunc(v, func(r rune) bool {
+			return r == ',' || r == '，' || r == ' ' || r == '\n' || r == '\r' || r == '\t' || r == '、'
+		}) {
+			c = strings.ToUpper(strings.TrimSpace(c))
+			if c != "" && !seen[c] {
+				seen[c] = true
+				out = append(out, c)
+			}
 		}
 	}
 	return out

@@ -274,17 +274,20 @@ func TestManualNotice(t *testing.T) {
 	svc := d.service(nil)
 	ctx := context.Background()
 	sup := domain.ActorOf(d.sup, "", "")
-	if _, err := svc.Send(ctx, sup, d.sup, nil, "", "正文"); !isField(err, "institutions") {
+	if _, err := svc.Send(ctx, sup, d.sup, notices.Recipients{}, "", "正文"); !isField(err, "institutions") {
 		t.Errorf("no institution: %v", err)
 	}
-	if _, err := svc.Send(ctx, sup, d.sup, []int64{d.a.ID}, "", "正文\x00"); !isField(err, "body") {
+	if _, err := svc.Send(ctx, sup, d.sup, notices.Recipients{Codes: []string{d.a.CreditCode}}, "", "正文\x00"); !isField(err, "body") {
 		t.Errorf("control character: %v", err)
 	}
-	if _, err := svc.Send(ctx, domain.ActorOf(d.userA, "", ""), d.userA, []int64{d.b.ID}, "", "正文"); !errors.Is(err, auth.ErrForbidden) {
+	if _, err := svc.Send(ctx, domain.ActorOf(d.userA, "", ""), d.userA, notices.Recipients{Codes: []string{d.b.CreditCode}}, "", "正文"); !errors.Is(err, auth.ErrForbidden) {
 		t.Errorf("institution user sends: %v, want forbidden", err)
 	}
+	if _, err := svc.Send(ctx, sup, d.sup, notices.Recipients{Codes: []string{d.a.CreditCode, "91410102NOSUCH0000"}}, "", "正文"); !isField(err, "institutions") {
+		t.Errorf("unknown credit code: %v", err)
+	}
 	before := storetest.Count(t, d.s, "audit_events WHERE action = ?", domain.AuditNoticeSend)
-	ns, err := svc.Send(ctx, sup, d.sup, []int64{d.a.ID, d.b.ID, d.a.ID}, "", "请于本月底前报送年度评估报告。\n谢谢。")
+	ns, err := svc.Send(ctx, sup, d.sup, notices.Recipients{Codes: []string{d.a.CreditCode + "，" + strings.ToLower(d.b.CreditCode), d.a.CreditCode}}, "", "请于本月底前报送年度评估报告。\n谢谢。")
 	if err != nil || len(ns) != 2 {
 		t.Fatalf("send: %d notices, %v; want 2", len(ns), err)
 	}

@@ -326,3 +326,31 @@ type RuleCount struct {
 	Severity string
 	N        int
 }
+
+// InstitutionIDsByCode maps credit codes to the ids of the institutions
+// that hold them (retired ones too); unknown codes are left out.
+func (tx *Tx) InstitutionIDsByCode(codes []string) (map[string]int64, error) {
+	out := map[string]int64{}
+	if len(codes) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(codes))
+	for i, c := range codes {
+		args[i] = c
+	}
+	rows, err := tx.query("SELECT credit_code, id FROM institutions WHERE credit_code IN ("+
+		strings.TrimSuffix(strings.Repeat("?, ", len(codes)), ", ")+")", args...)
+	if err != nil {
+		return nil, mapError("institutions by code", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c string
+		var id int64
+		if err := rows.Scan(&c, &id); err != nil {
+			return nil, mapError("institutions by code", err)
+		}
+		out[c] = id
+	}
+	return out, mapError("institutions by code", rows.Err())
+}
