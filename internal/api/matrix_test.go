@@ -38,6 +38,7 @@ func TestEndpointsCovered(t *testing.T) {
 		"PUT /api/v1/inspections/{id}": true, "PUT /api/v1/inspections/{id}/items/{code}": true,
 		"POST /api/v1/inspections/{id}/sign": true, "POST /api/v1/inspections/{id}/amendments": true,
 		"POST /api/v1/inspections/{id}/evidence": true, "GET /api/v1/inspections/{id}/evidence/{file}": true,
+		"GET /api/v1/stats/trends": true, // TestTrendsEndpoint
 		// TestNoticeEndpoints
 		"GET /api/v1/notices": true, "POST /api/v1/notices": true, "POST /api/v1/notices/{id}/read": true,
 		"PUT /api/v1/notices/contact": true,

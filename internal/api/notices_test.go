@@ -77,3 +77,32 @@ func TestNoticeEndpoints(t *testing.T) {
 		t.Errorf("contact: %d %s", r.status, r.body)
 	}
 }
+
+// TestTrendsEndpoint: supervisors and viewers read the trends; the months
+// run up to today's and every severity has a count per month; the
+// compliance figures are there (none inspected: rates 0).
+func TestTrendsEndpoint(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []string{supervisor, viewer} {
+		r := e.do(c, "GET", "/api/v1/stats/trends", nil)
+		if r.status != http.StatusOK {
+			t.Fatalf("%s: %d %s", c, r.status, r.body)
+		}
+		o := r.obj(t)
+		tr := o["trend"].(map[string]any)
+		if n := len(tr["months"].([]any)); n != 12 {
+			t.Errorf("%d months, want 12", n)
+		}
+		for sev, counts := range tr["open_by_severity"].(map[string]any) {
+			if len(counts.([]any)) != 12 {
+				t.Errorf("%s: %d counts", sev, len(counts.([]any)))
+			}
+		}
+		if cp := o["compliance"].(map[string]any); cp["inspected"] == nil || cp["rate_30_days"] == nil {
+			t.Errorf("compliance %v", cp)
+		}
+	}
+	if r := e.do(supervisor, "GET", "/api/v1/stats/trends?x=1", nil); r.status == http.StatusOK {
+		t.Errorf("unknown filter accepted")
+	}
+}

@@ -43,6 +43,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/inspections/{id}/amendments", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionAmend)
 	s.handle("POST /api/v1/inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
 	s.handle("GET /api/v1/inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
+	s.handle("GET /api/v1/stats/trends", auth.RolesFor(auth.Read, auth.Overview), s.handleTrends)
 	s.handle("GET /api/v1/notices", auth.RolesFor(auth.Read, auth.Notice), s.handleNotices)
 	s.handle("POST /api/v1/notices", auth.RolesFor(auth.Create, auth.Notice), s.handleNoticeSend)
 	s.handle("POST /api/v1/notices/{id}/read", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeRead)
