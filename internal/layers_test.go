@@ -18,7 +18,7 @@ var floors = [][]string{
 	{"domain", "config", "i18n", "httplog", "htmltest"},
 	{"screening", "auth", "xlsx", "httperr", "draw", "stats"},
 	{"store", "store/storetest"},
-	{"findings", "accounts", "audit", "demo", "enforcement", "reports"},
+	{"findings", "accounts", "audit", "demo", "enforcement", "reports", "notices"},
 	{"registry", "exchange"},
 	{"web", "api"},
 }

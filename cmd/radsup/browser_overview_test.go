@@ -3,19 +3,13 @@ package main
 import (
 	"context"
 	"net/url"
-	"os"
 	"regexp"
 	"testing"
 	"time"
 
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/chromedp"
 
-	"radsup/internal/accounts"
-	"radsup/internal/auth"
 	"radsup/internal/domain"
-	"radsup/internal/store"
-	"radsup/internal/store/storetest"
 )
 
 // TestBrowserOverview opens the demo district's overview in headless
@@ -24,52 +18,15 @@ import (
 // by that rule, holding as many findings as the bar says. It runs when
 // RADSUP_TEST_CHROMIUM names a Chromium binary.
 func TestBrowserOverview(t *testing.T) {
-	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
-	if bin == "" {
-		t.Skip("RADSUP_TEST_CHROMIUM not set")
-	}
+	bin := chromiumOrSkip(t)
 	m, _ := startMain(t, true)
-	ctx := context.Background()
-	acc := &accounts.Service{Store: m.Store}
-	pol := auth.DefaultPolicy()
-	pol.TwoFactorRoles = nil
-	if err := acc.SetPolicy(ctx, domain.Actor{Username: "test"}, accounts.Console(domain.RoleSecurity), pol); err != nil {
-		t.Fatal(err)
-	}
-	var super *domain.User
-	if err := m.Store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
-		super = storetest.User(t, tx, domain.RoleSupervisor, 0)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	login, err := acc.Login(ctx, super.Username, storetest.Password, domain.Actor{})
-	if err != nil || login.Stage != "" {
-		t.Fatalf("login: %v %+v", err, login)
-	}
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
+	_, token := signIn(t, m, domain.RoleSupervisor, 0)
+	bctx := headless(t, bin, 2*time.Minute)
 	for _, lang := range []string{"zh-CN", "en"} {
 		var charts int
 		var title, href, barTitle, total, location, chosen string
 		err := chromedp.Do(bctx,
-			chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-				for name, value := range map[string]string{"radsup_session": login.Token, "radsup_lang": lang} {
-					if _, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: name, Value: value, URL: m.URL()}); err != nil {
-						return err
-					}
-				}
-				return nil
-			}),
+			sessionCookies(m.URL(), token, lang),
 			chromedp.Navigate(m.URL()+"/overview"),
 			chromedp.WaitVisible(chromedp.CSS(`#chart-findings_rule svg`)),
 			chromedp.Func(func(ctx context.Context, _ *chromedp.Target) (err error) {

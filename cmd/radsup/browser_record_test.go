@@ -3,22 +3,16 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"radsup/internal/accounts"
-	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/enforcement"
-	"radsup/internal/store"
-	"radsup/internal/store/storetest"
 )
 
 // TestBrowserPrintsInspectionRecord opens the demo's signed inspection's
@@ -26,54 +20,22 @@ import (
 // past the A4 sheet when printed, and prints it to PDF on A4. It runs when
 // RADSUP_TEST_CHROMIUM names a Chromium binary.
 func TestBrowserPrintsInspectionRecord(t *testing.T) {
-	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
-	if bin == "" {
-		t.Skip("RADSUP_TEST_CHROMIUM not set")
-	}
+	bin := chromiumOrSkip(t)
 	m, _ := startMain(t, true)
+	viewer, token := signIn(t, m, domain.RoleViewer, 0)
 	ctx := context.Background()
-	acc := &accounts.Service{Store: m.Store}
-	pol := auth.DefaultPolicy()
-	pol.TwoFactorRoles = nil
-	if err := acc.SetPolicy(ctx, domain.Actor{Username: "test"}, accounts.Console(domain.RoleSecurity), pol); err != nil {
-		t.Fatal(err)
-	}
-	var viewer *domain.User
-	if err := m.Store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
-		viewer = storetest.User(t, tx, domain.RoleViewer, 0)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	login, err := acc.Login(ctx, viewer.Username, storetest.Password, domain.Actor{})
-	if err != nil || login.Stage != "" {
-		t.Fatalf("login: %v %+v", err, login)
-	}
 	xs, err := (&enforcement.Service{Store: m.Store}).Inspections(ctx, viewer, enforcement.InspectionList{Signed: true})
 	if err != nil || len(xs) == 0 {
 		t.Fatalf("no signed demo inspection: %v", err)
 	}
 	target := m.URL() + "/inspections/" + strconv.FormatInt(xs[0].ID, 10) + "/record"
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
+	bctx := headless(t, bin, 2*time.Minute)
 	var pdf []byte
 	var overflow []string
 	var title string
 	err = chromedp.Do(bctx,
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "radsup_session", Value: login.Token, URL: m.URL()})
-			return err
-		}),
+		sessionCookies(m.URL(), token, ""),
 		chromedp.Navigate(target),
 		chromedp.WaitVisible(chromedp.CSS(`#seal`)),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

@@ -3,21 +3,15 @@ package main
 import (
 	"bytes"
 	"context"
-	"os"
 	"strconv"
 	"testing"
 	"time"
 
 	"github.com/chromedp/cdproto/emulation"
-	"github.com/chromedp/cdproto/network"
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
-	"radsup/internal/accounts"
-	"radsup/internal/auth"
 	"radsup/internal/domain"
-	"radsup/internal/store"
-	"radsup/internal/store/storetest"
 )
 
 // TestBrowserPrintsYearlyReport opens the demo's yearly report in headless
@@ -26,51 +20,18 @@ import (
 // names the office and the year choice does not print, and prints it to PDF
 // on A4. It runs when RADSUP_TEST_CHROMIUM names a Chromium binary.
 func TestBrowserPrintsYearlyReport(t *testing.T) {
-	bin := os.Getenv("RADSUP_TEST_CHROMIUM")
-	if bin == "" {
-		t.Skip("RADSUP_TEST_CHROMIUM not set")
-	}
+	bin := chromiumOrSkip(t)
 	m, _ := startMain(t, true)
-	ctx := context.Background()
-	acc := &accounts.Service{Store: m.Store}
-	pol := auth.DefaultPolicy()
-	pol.TwoFactorRoles = nil
-	if err := acc.SetPolicy(ctx, domain.Actor{Username: "test"}, accounts.Console(domain.RoleSecurity), pol); err != nil {
-		t.Fatal(err)
-	}
-	var super *domain.User
-	if err := m.Store.WithTx(ctx, domain.Actor{Username: "test"}, func(tx *store.Tx) error {
-		super = storetest.User(t, tx, domain.RoleSupervisor, 0)
-		return nil
-	}); err != nil {
-		t.Fatal(err)
-	}
-	login, err := acc.Login(ctx, super.Username, storetest.Password, domain.Actor{})
-	if err != nil || login.Stage != "" {
-		t.Fatalf("login: %v %+v", err, login)
-	}
+	_, token := signIn(t, m, domain.RoleSupervisor, 0)
 	target := m.URL() + "/reports/yearly?year=" + strconv.Itoa(time.Now().Year())
 
-	opts := append(chromedp.DefaultExecAllocatorOptions[:], chromedp.ExecPath(bin), chromedp.NoSandbox,
-		chromedp.Flag("disable-dev-shm-usage", true))
-	actx, cancel := chromedp.NewExecAllocator(ctx, opts...)
-	defer cancel()
-	bctx, cancel := chromedp.NewContext(actx)
-	defer cancel()
-	bctx, cancel = context.WithTimeout(bctx, 2*time.Minute)
-	defer cancel()
-	if err := chromedp.Do(bctx); err != nil {
-		t.Fatal(err)
-	}
+	bctx := headless(t, bin, 2*time.Minute)
 	var pdf []byte
 	var overflow []string
 	var title, header string
 	var filters bool
-	err = chromedp.Do(bctx,
-		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
-			_, err := chromedp.Call(ctx, network.SetCookie, network.SetCookieParams{Name: "radsup_session", Value: login.Token, URL: m.URL()})
-			return err
-		}),
+	err := chromedp.Do(bctx,
+		sessionCookies(m.URL(), token, ""),
 		chromedp.Navigate(target),
 		chromedp.WaitVisible(chromedp.CSS(`#yearly-doses`)),
 		chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {

@@ -22,6 +22,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/httplog"
 	"radsup/internal/i18n"
+	"radsup/internal/notices"
 	"radsup/internal/registry"
 	"radsup/internal/store"
 	"radsup/internal/web"
@@ -41,6 +42,12 @@ type Main struct {
 	stopped  chan struct{}      // closed when the daily screening has stopped
 	listener net.Listener
 	done     chan error
+
+	// Notices are the notices to institutions and their deliveries, made
+	// and sent by a loop that stopNotices stops and notified reports ended.
+	Notices     *notices.Service
+	stopNotices context.CancelFunc
+	notified    chan struct{}
 }
 
 // openStore opens and migrates the configured database.
@@ -104,6 +111,7 @@ func (m *Main) Start(ctx context.Context) error {
 			m.Findings.Daily(dctx, m.Config.ScreenAt, time.Now)
 		}()
 	}
+	m.startNotices(ctx)
 	if m.listener, err = net.Listen("tcp", m.Config.Addr); err != nil {
 		return err
 	}
@@ -135,9 +143,11 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, err
 	}
 	enf := &enforcement.Service{Store: s, Today: reg.Today, DocPrefix: m.Config.DocPrefix, RectifyDays: m.Config.RectifyDays}
+	m.Notices = newNotices(s, reg.Today, m.Config.Notify, m.Logger)
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
 		Logger: m.Logger, Enforcement: enf,
-		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office})
+		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office,
+		Notices: m.Notices})
 	if err != nil {
 		return nil, err
 	}
@@ -146,7 +156,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.Ping(r.Context()); err != nil {
 			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)
@@ -196,6 +206,10 @@ func (m *Main) Close() error {
 	if m.stop != nil {
 		m.stop()
 		<-m.stopped // a run in progress ends with its context, before the store closes
+	}
+	if m.stopNotices != nil {
+		m.stopNotices()
+		<-m.notified
 	}
 	if m.server != nil {
 		sctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)

@@ -20,6 +20,7 @@ import (
 	"radsup/internal/findings"
 	"radsup/internal/httperr"
 	"radsup/internal/httplog"
+	"radsup/internal/notices"
 	"radsup/internal/registry"
 	"radsup/internal/reports"
 	"radsup/internal/store"
@@ -37,6 +38,9 @@ type Config struct {
 	// Reports computes statistics; nil: one on Registry.Store.
 	Reports *reports.Service
 	Logger  *slog.Logger
+	// Notices writes and lists notices to institutions; nil: one on
+	// Registry.Store that delivers nothing.
+	Notices *notices.Service
 }
 
 // New returns the API handler. It serves paths starting with /api/v1/; the
@@ -62,7 +66,12 @@ func New(cfg Config) http.Handler {
 	if rs == nil {
 		rs = &reports.Service{Store: cfg.Registry.Store}
 	}
-	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, enforcement: es, reports: rs, log: log, mux: http.NewServeMux()}
+	ns := cfg.Notices
+	if ns == nil {
+		ns = &notices.Service{Store: cfg.Registry.Store, Reports: rs, Today: cfg.Registry.Today}
+	}
+	s := &server{reg: cfg.Registry, auth: cfg.Auth, findings: fs, audit: as, enforcement: es, reports: rs, log: log, mux: http.NewServeMux(),
+		notices: ns}
 	s.routes()
 	return s
 }
@@ -75,6 +84,7 @@ type server struct {
 	audit       *audit.Service
 	enforcement *enforcement.Service
 	reports     *reports.Service
+	notices     *notices.Service
 	log         *slog.Logger
 	mux         *http.ServeMux
 

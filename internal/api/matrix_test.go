@@ -45,6 +45,10 @@ func TestEndpointsCovered(t *testing.T) {
 		// TestCaseEndpoints
 		"GET /api/v1/articles": true, "GET /api/v1/cases": true, "POST /api/v1/cases": true, "GET /api/v1/cases/{id}": true,
 		"PUT /api/v1/cases/{id}": true, "POST /api/v1/cases/{id}/steps": true, "POST /api/v1/cases/{id}/reports": true,
+		"GET /api/v1/stats/trends": true, // TestTrendsEndpoint
+		// TestNoticeEndpoints
+		"GET /api/v1/notices": true, "POST /api/v1/notices": true, "POST /api/v1/notices/{id}/read": true,
+		"PUT /api/v1/notices/contact": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -57,6 +57,11 @@ func (s *server) routes() {
 	s.handle("PUT /api/v1/cases/{id}", auth.RolesFor(auth.Update, auth.Case), s.handleCasePut)
 	s.handle("POST /api/v1/cases/{id}/steps", auth.RolesFor(auth.Update, auth.Case), s.handleCaseStep)
 	s.handle("POST /api/v1/cases/{id}/reports", auth.RolesFor(auth.Update, auth.Case), s.handleCaseReport)
+	s.handle("GET /api/v1/stats/trends", auth.RolesFor(auth.Read, auth.Overview), s.handleTrends)
+	s.handle("GET /api/v1/notices", auth.RolesFor(auth.Read, auth.Notice), s.handleNotices)
+	s.handle("POST /api/v1/notices", auth.RolesFor(auth.Create, auth.Notice), s.handleNoticeSend)
+	s.handle("POST /api/v1/notices/{id}/read", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeRead)
+	s.handle("PUT /api/v1/notices/contact", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeContact)
 }
 
 // crud registers the routes of one resource:

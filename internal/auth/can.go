@@ -41,6 +41,7 @@ const (
 	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
 	Rectification = "rectification"  // orders to correct (责令改正), their answers, evidence and documents
 	Case          = "case"           // penalty cases (案件) and their decisions
+	Notice        = "notice"         // notices (通知) to institutions, their deliveries and contacts
 )
 
 // health are the records that are health data (PIPL sensitive personal
@@ -92,6 +93,12 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// store scope): the 决定书 is served on it.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Review || a == Export)
+	case entity == Notice:
+		// The office writes to institutions and follows the deliveries; an
+		// institution reads its own (the store scope), marks them read and
+		// says where it wants them.
+		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution) ||
+			a == Create && u.Role == domain.RoleSupervisor || a == Update && u.Role == domain.RoleInstitution
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)

@@ -63,6 +63,9 @@ type Config struct {
 	Category string  // draw: the pool's licensed category
 	Plan     int64   // draw verify: the plan
 	Year     int     // stats dose: the calendar year
+
+	// Notify holds the settings of notices (serve).
+	Notify Notify
 }
 
 // seedFlag sets SeedText, and Seed when the text is a whole number.
@@ -85,7 +88,7 @@ func (f seedFlag) Set(s string) error {
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Role: "supervisor", Lang: "zh-CN"}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Role: "supervisor", Lang: "zh-CN", Notify: defaultNotify()}
 }
 
 // env lists the environment variable of each setting.
@@ -135,6 +138,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Category, "category", c.Category, "draw: only institutions licensed for this category")
 	fs.Int64Var(&c.Plan, "plan", c.Plan, "draw verify: the plan to verify")
 	fs.IntVar(&c.Year, "year", c.Year, "stats dose and report: the calendar year (default: last year)")
+	c.Notify.flags(fs)
 	return fs
 }
 
@@ -189,6 +193,7 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("trusted-proxies"); v != "" {
 		c.TrustedProxies = v
 	}
+	c.Notify.applyEnv(getenv)
 }
 
 // Validate reports a setting that cannot work.
@@ -225,6 +230,9 @@ func (c *Config) Validate() error {
 	}
 	if _, err := ParseCIDRs(c.TrustedProxies); err != nil {
 		errs = append(errs, fmt.Errorf("-trusted-proxies: %w", err))
+	}
+	if err := c.Notify.validate(); err != nil {
+		errs = append(errs, err)
 	}
 	if c.AsOf != "" {
 		if _, err := time.Parse(time.DateOnly, c.AsOf); err != nil {

@@ -66,6 +66,13 @@ const (
 	AuditCaseReport = "case_report" // a case's 案件查处信息卡 reported upward
 )
 
+// The actions of notices (通知).
+const (
+	AuditNoticeSend   = "notice_send"   // a supervisor's notice to institutions
+	AuditNoticeRead   = "notice_read"   // a notice read by its institution
+	AuditNoticeDigest = "notice_digest" // the day's digests made
+)
+
 // AuditActions lists every action of audit events.
 var AuditActions = []string{
 	AuditCreate, AuditUpdate, AuditRetire, AuditRestore, AuditImport, AuditExport, AuditReveal, AuditAccess,
@@ -75,4 +82,5 @@ var AuditActions = []string{
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
 	AuditIssue, AuditRespond, AuditClose,
 	AuditCaseStep, AuditCaseReport,
+	AuditNoticeSend, AuditNoticeRead, AuditNoticeDigest,
 }

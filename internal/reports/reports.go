@@ -163,6 +163,10 @@ type Overview struct {
 	TopRisk  []RiskUnit      `json:"top_risk"`
 	At       time.Time       `json:"computed_at"`
 	n        int
+
+	// Trend and Compliance are the trends of spec/statistics.md (trends.go).
+	Trend      *stats.OpenTrend  `json:"trend"`
+	Compliance *stats.Compliance `json:"compliance"`
 }
 
 // Overview returns the register counts as of a date and the n open
@@ -183,6 +187,9 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 	o := &Overview{At: time.Now(), n: n}
 	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if o.Register, err = tx.RegisterCounts(asOf); err != nil {
+			return err
+		}
+		if err := trends(tx, o, asOf); err != nil {
 			return err
 		}
 		cands, err := tx.PoolCandidates("", "", "")

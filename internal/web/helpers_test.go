@@ -51,6 +51,8 @@ type fixture struct {
 	// rect is a rectification of finding, answered by A's user with the
 	// file rectFile (of the env).
 	rect int64
+	// notice is an unread notice to the institution.
+	notice int64
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -93,6 +95,12 @@ func build(t *testing.T, tx *store.Tx) fixture {
 	f.equip = storetest.Equipment(t, tx, f.inst.ID)
 	f.test = storetest.Test(t, tx, f.equip.ID)
 	f.flawed = storetest.Equipment(t, tx, f.inst.ID)
+	n := &domain.NoticeMessage{InstitutionID: f.inst.ID, Kind: domain.NoticeManual, Day: domain.DateOf(tx.Now()),
+		Subject: "关于报送年度评估报告的通知", Body: "请于月底前报送。"}
+	if err := tx.CreateNotice(n, nil); err != nil {
+		t.Fatal(err)
+	}
+	f.notice = n.ID
 	return f
 }
 

@@ -26,6 +26,7 @@ type overviewPage struct {
 	Sections []chartSection
 	Shares   []share
 	*reports.Overview
+	Trend *trendView // monthly open findings and compliance (trends.go)
 }
 
 // share is a proportion shown as a number: part of whole.
@@ -102,6 +103,7 @@ func (s *Server) handleOverview(w http.ResponseWriter, r *http.Request) error {
 		{i18n.T(lang, "overview.share.status_tested"), eq.StatusTested, eq.InUse, pct(eq.StatusTested, eq.InUse), "/findings?rule=" + screening.EqpStatusOverdue},
 		{i18n.T(lang, "overview.share.protection_tested"), eq.ProtectionTested, eq.InUse, pct(eq.ProtectionTested, eq.InUse), "/findings?rule=" + screening.EqpProtectionOverdue},
 	}
+	p.Trend = trendOf(lang, o)
 	return s.render(w, r, http.StatusOK, "overview", p)
 }
 

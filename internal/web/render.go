@@ -24,6 +24,8 @@ type base struct {
 	// Office and Printed head a printed page: the office's name and when
 	// the page was made.
 	Office, Printed string
+	// Unread counts an institution user's unread notices, for the nav's badge.
+	Unread int
 }
 
 // base returns the layout data of a request.
@@ -33,8 +35,12 @@ func (s *Server) base(r *http.Request, nav, title string) base {
 		p = "/"
 	}
 	lang := s.lang(r)
-	return base{Lang: lang, User: userOf(r), Title: title, Nav: nav, Path: localPath(p),
+	b := base{Lang: lang, User: userOf(r), Title: title, Nav: nav, Path: localPath(p),
 		Office: cmp.Or(s.cfg.Office, i18n.T(lang, "app.office")), Printed: formatTime(time.Now())}
+	if b.User != nil {
+		b.Unread, _ = s.cfg.Notices.Unread(r.Context(), b.User) // the badge is a hint: a failed count shows none
+	}
+	return b
 }
 
 // Layout returns the layout data itself. The layout reads its fields through

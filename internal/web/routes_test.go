@@ -219,7 +219,7 @@ var routes = []route{
 	{method: "GET", path: "/no/such/page", status: all(404)},
 	{method: "GET", path: "/overview", status: st(403, 403, 403, 200, 403, 200),
 		want: func(f fixture) []string {
-			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`}
+			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`, `id="trend-table"`, `id="compliance-at"`}
 		}},
 	{method: "GET", path: "/stats/dose", status: readers(200, 200, 403), want: names(`id="dose-stats"`)},
 	{method: "GET", path: "/reports/yearly", status: st(403, 403, 403, 200, 403, 200),
@@ -227,6 +227,16 @@ var routes = []route{
 		viewer: names(`id="yearly-institutions"`, `id="yearly-no-dose"`)},
 	{method: "GET", path: "/reports/yearly?year=x", status: st(403, 403, 403, 400, 403, 400)},
 	{method: "GET", path: "/reports/yearly.xlsx", status: st(403, 403, 403, 200, 403, 200)},
+	{method: "GET", path: "/notices", status: st(403, 403, 403, 200, 200, 403),
+		want: names(`id="notices"`, "关于报送年度评估报告的通知", `id="nav-notices"`)},
+	{method: "POST", path: "/notices/send", form: func(e *env, f fixture) url.Values {
+		return url.Values{"codes": {f.inst.CreditCode}, "body": {"请于月底前报送年度评估报告。"}}
+	}, status: supervisorOnly(303), location: "/notices?done=sent&n=1"},
+	{method: "POST", path: "/notices/send", form: values("codes", "NOSUCHCODE", "body", "正文"), status: supervisorOnly(422)},
+	{method: "POST", path: "/notices/contact", form: values("email", "fangshe@a.example", "phone", "13812345678"),
+		status: st(403, 403, 403, 403, 303, 403), location: "/notices?done=contact"},
+	{method: "POST", path: "/notices/contact", form: values("email", "not an address"), status: st(403, 403, 403, 403, 422, 403)},
+	{method: "POST", path: "/notices/{notice}/read", status: st(403, 403, 403, 403, 303, 403), cross: 404, location: "/notices#notice-{notice}"},
 	{method: "GET", path: "/public", status: all(200), want: names("年度双随机抽查", "SHA-256")},
 	{method: "GET", path: "/plans", status: st(403, 403, 403, 200, 403, 200), want: names("年度双随机抽查")},
 	{method: "GET", path: "/plans/new", status: supervisorOnly(200), want: names(`name="seed_sha256"`)},
@@ -355,7 +365,8 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
-		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
+		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx",
+		"{notice}", id(f.notice))
 	s = e.expandCases(r.Replace(s), f)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

@@ -25,6 +25,7 @@ import (
 	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/i18n"
+	"radsup/internal/notices"
 	"radsup/internal/registry"
 	"radsup/internal/reports"
 	"radsup/internal/store"
@@ -46,6 +47,7 @@ type Config struct {
 	Imports       *exchange.Jobs       // import jobs; nil: jobs of this server alone, not swept
 	Enforcement   *enforcement.Service // inspectors, plans and draws; nil: one on Store
 	Reports       *reports.Service     // statistics; nil: one on Store
+	Notices       *notices.Service     // notices to institutions; nil: one on Store that delivers nothing
 	Logger        *slog.Logger
 	SecureCookies bool // set Secure on cookies even when the request is not TLS (behind a proxy)
 	// Office is the office's name, heading printed pages; "" means the
@@ -81,6 +83,9 @@ func New(cfg Config) (*Server, error) {
 	}
 	if cfg.Reports == nil {
 		cfg.Reports = &reports.Service{Store: cfg.Store, Today: cfg.Registry.Today}
+	}
+	if cfg.Notices == nil {
+		cfg.Notices = &notices.Service{Store: cfg.Store, Reports: cfg.Reports, Today: cfg.Registry.Today}
 	}
 	if cfg.Enforcement == nil {
 		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
@@ -130,6 +135,7 @@ var pageFiles = []string{
 	"inspections", "inspection", "inspection_new", "inspection_record",
 	"rectifications", "rectification", "rect_opinion", "rect_order",
 	"cases", "case", "case_new", "case_decision",
+	"notices",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
