@@ -116,12 +116,7 @@ func (b *Bulk) audit(action, entity string, id int64, before, after any) error {
 	if err != nil {
 		return err
 	}
-	st, err := b.stmt(auditSQL)
-	if err != nil {
-		return mapError("audit", err)
-	}
-	_, err = st.ExecContext(b.tx.ctx, args...)
-	return mapError("audit", err)
+	return b.tx.queueAudit(args)
 }
 
 // Records is a table used through domain.Record values, for work that
