@@ -97,7 +97,7 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 	r := &run{ctx: ctx, im: im, u: u, rep: &Report{DryRun: opt.DryRun}, today: im.today(), write: !opt.DryRun,
 		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
-		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}}
+		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}, doses: map[doseKey][]store.DosePeriod{}}
 	work := func(tx *store.Tx) error { return r.work(tx, paths, opt) }
 	var err error
 	if opt.DryRun {
@@ -253,8 +253,9 @@ type run struct {
 	ownPeople map[string]bool
 	pending   []pendingPerson
 
-	touched map[string][]int64    // re-screening: entity → ids
-	periods map[[2]int64][]period // dose periods seen, by person and institution
+	touched map[string][]int64             // re-screening: entity → ids
+	periods map[[2]int64][]period          // dose periods seen, by person and institution
+	doses   map[doseKey][]store.DosePeriod // dose periods stored, read once per person and institution
 }
 
 type pendingPerson struct {

@@ -262,7 +262,7 @@ func (r *run) checkOverlap(c *rowCtx, rec domain.Record) error {
 	if d.PersonID >= 1<<40 { // a person the files file: nothing stored yet
 		return nil
 	}
-	o, err := r.b.OverlappingDose(d)
+	o, err := r.overlap(d)
 	if err != nil || o == nil {
 		return err
 	}

@@ -108,6 +108,11 @@ func (r *run) period(c *rowCtx, d *domain.DoseRecord, present map[string]bool) {
 // is none. rec then takes the stored record's id and version, and its
 // values of the fields the sheet has no column for.
 func (r *run) stored(o ops, rec domain.Record, present map[string]bool, ps rowParents) (domain.Record, error) {
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		if may, err := r.doseStored(d); err != nil || !may {
+			return nil, err
+		}
+	}
 	existing, err := o.FindByKey(r.b, rec)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -180,6 +185,9 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 		if err := o.Replace(r.b, existing, rec); err != nil {
 			return c.wrap(err)
 		}
+	}
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		r.wroteDose(d)
 	}
 	r.touch(c.k, rec, ps)
 	return nil
