@@ -18,7 +18,9 @@ import (
 // Importer reads workbooks and CSV files into the register.
 type Importer struct {
 	Store *store.Store
-	// Findings re-screens what an import touched, in its transaction; nil: no re-screening.
+	// Findings re-screens what an import touched: the import queues the
+	// subjects in its transaction and works the queue off after the
+	// commit (findings.Service.WorkOff); nil: no re-screening.
 	Findings *findings.Service
 	// Today is the date records are validated against; nil: the local date.
 	Today func() domain.Date
@@ -29,6 +31,9 @@ type Importer struct {
 	// writes, after everything is written, with the report: what it
 	// records commits with the import or not at all.
 	BeforeCommit func(tx *store.Tx, rep *Report) error
+	// AfterCommit, if set, is called after a written import commits and
+	// before its re-screening (tests stop the process there).
+	AfterCommit func()
 }
 
 const progressEvery = 1000
@@ -113,7 +118,27 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		return nil, err
 	}
 	r.rep.sortProblems()
+	if r.rep.Written && im.Findings != nil {
+		if im.AfterCommit != nil {
+			im.AfterCommit()
+		}
+		// The import has committed: its re-screening is not cancelled with
+		// it. What a failure leaves queued is re-screened at the next start.
+		if _, err := im.Findings.WorkOff(context.WithoutCancel(ctx), r.today); err != nil {
+			return r.rep, fmt.Errorf("exchange: the import is written, its re-screening is queued: %w", err)
+		}
+	}
 	return r.rep, nil
+}
+
+// Resume re-screens what imports queued and did not re-screen (the process
+// stopped between an import's commit and its re-screening).
+func (im *Importer) Resume(ctx context.Context) error {
+	if im.Findings == nil {
+		return nil
+	}
+	_, err := im.Findings.WorkOff(ctx, im.today())
+	return err
 }
 
 // nothingAdded makes the counts of an import that failed say what it did:
@@ -185,11 +210,11 @@ func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
 	return r.finish(tx, paths)
 }
 
-// finish completes a written import in its transaction: it re-screens what
-// the import changed, audits the import (a re-import of the same data
+// finish completes a written import in its transaction: it queues what
+// the import changed for re-screening, audits the import (a re-import of the same data
 // records nothing) and lets BeforeCommit record the report.
 func (r *run) finish(tx *store.Tx, paths []string) error {
-	if err := r.rescreen(tx); err != nil {
+	if err := r.queueRescreen(tx); err != nil {
 		return err
 	}
 	if r.rep.Changed() > 0 {
