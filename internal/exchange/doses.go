@@ -62,7 +62,7 @@ func (r *run) overlap(d *domain.DoseRecord) (*store.DosePeriod, error) {
 	}
 	var o *store.DosePeriod
 	for i, p := range ps {
-		if p.Retired || p.ID == d.ID || p.Start.Equal(d.PeriodStart) || p.Start.After(d.PeriodEnd) || p.End.Before(d.PeriodStart) {
+		if p.Retired || d.ID != 0 && p.ID == d.ID || p.Start.Equal(d.PeriodStart) || p.Start.After(d.PeriodEnd) || p.End.Before(d.PeriodStart) {
 			continue
 		}
 		if o == nil || p.Start.Before(o.Start) {
@@ -79,9 +79,9 @@ func (r *run) wroteDose(d *domain.DoseRecord) {
 	if !ok {
 		return // read from the store when first needed
 	}
-	p := store.DosePeriod{ID: d.ID, Start: d.PeriodStart, End: d.PeriodEnd, Retired: d.Retired}
+	p := store.DosePeriod{ID: d.ID, Start: d.PeriodStart, End: d.PeriodEnd, Retired: d.Retired} // ID 0: queued (store.InsertLater)
 	for i := range ps {
-		if ps[i].ID == d.ID {
+		if d.ID != 0 && ps[i].ID == d.ID {
 			ps[i] = p
 			return
 		}

@@ -198,6 +198,9 @@ func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
 	if err := r.pass(paths, opt); err != nil {
 		return err
 	}
+	if err := r.b.Flush(); err != nil {
+		return err
+	}
 	if err := r.checkPending(tx); err != nil {
 		return err
 	}

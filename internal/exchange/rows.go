@@ -170,7 +170,7 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 			r.plan(rec, c.row)
 			return nil
 		}
-		if err := o.Insert(r.b, rec); err != nil {
+		if err := r.insert(o, rec); err != nil {
 			return c.wrap(err)
 		}
 		r.remember(rec, c.row)
@@ -233,4 +233,14 @@ func valueMessage(err error) xlsx.Message {
 		return ve.Message
 	}
 	return keyValueUnreadable.Msg()
+}
+
+// insert writes a new record: at once if later rows may name it as their
+// parent (they need its id), else queued with others (store.InsertLater).
+func (r *run) insert(o ops, rec domain.Record) error {
+	switch o.entity {
+	case "institution", "person", "equipment":
+		return o.Insert(r.b, rec)
+	}
+	return o.InsertLater(r.b, rec)
 }

@@ -53,6 +53,9 @@ type DosePeriod struct {
 // DosePeriods returns the periods of the stored dose records of a person at
 // an institution, retired or not, in one query.
 func (b *Bulk) DosePeriods(personID, instID int64) ([]DosePeriod, error) {
+	if err := b.flushTable("doses"); err != nil {
+		return nil, err
+	}
 	st, err := b.stmt("SELECT id, period_start, period_end, retired FROM doses WHERE person_id = ? AND institution_id = ?")
 	if err != nil {
 		return nil, mapError("dose periods", err)
