@@ -15,7 +15,9 @@ import (
 type doseKey [2]int64
 
 // storedDoses returns the dose periods stored for the record's person at
-// its institution, with those this import has written; ok is false for a
+// its institution, with those this import has written (or queued: a pair
+// is read before the import writes its first record, so the store's answer
+// misses none of the import's); ok is false for a
 // parent the files file themselves (nothing is stored of it).
 func (r *run) storedDoses(d *domain.DoseRecord) (ps []store.DosePeriod, ok bool, err error) {
 	if d.PersonID == 0 || d.InstitutionID == 0 || d.PersonID >= 1<<40 || d.InstitutionID >= 1<<40 {

@@ -51,11 +51,9 @@ type DosePeriod struct {
 }
 
 // DosePeriods returns the periods of the stored dose records of a person at
-// an institution, retired or not, in one query.
+// an institution, retired or not, in one query. It does not see the
+// queued inserts (InsertLater): the caller, which queued them, knows them.
 func (b *Bulk) DosePeriods(personID, instID int64) ([]DosePeriod, error) {
-	if err := b.flushTable("doses"); err != nil {
-		return nil, err
-	}
 	st, err := b.stmt("SELECT id, period_start, period_end, retired FROM doses WHERE person_id = ? AND institution_id = ?")
 	if err != nil {
 		return nil, mapError("dose periods", err)
