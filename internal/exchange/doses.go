@@ -3,6 +3,7 @@ package exchange
 import (
 	"radsup/internal/domain"
 	"radsup/internal/store"
+	"radsup/internal/xlsx"
 )
 
 // A dose report files several periods of each person at an institution.
@@ -89,4 +90,71 @@ func (r *run) wroteDose(d *domain.DoseRecord) {
 		}
 	}
 	r.doses[k] = append(ps, p)
+}
+
+// prefetchRows is how many rows are read ahead for one lookup.
+const prefetchRows = 500
+
+// prefetch looks up, in one query each, what the rows of a chunk will ask
+// for one row at a time: the people their ID numbers name, and for a dose
+// sheet the stored dose periods of those people (at every institution).
+// What it finds goes where the row-by-row lookups look first; a person it
+// does not find is recorded as not stored, as the row's own lookup would.
+func (r *run) prefetch(sh *xlsx.Sheet, rows []xlsx.Row) error {
+	need := parents(sh.Kind.Name)
+	if sh.Also != nil {
+		also := parents(sh.Also.Name)
+		need.person = need.person || also.person
+	}
+	if !need.person {
+		return nil
+	}
+	var numbers []string
+	for _, row := range rows {
+		n, err := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)
+		if _, known := r.personIDs[n]; err == nil && n != "" && !known {
+			numbers = append(numbers, n)
+			r.personIDs[n] = 0 // not stored, unless found below
+		}
+	}
+	if len(numbers) > 0 {
+		found, err := r.b.PeopleByIDNumber(numbers)
+		if err != nil {
+			return err
+		}
+		for n, id := range found {
+			r.personIDs[n] = id
+		}
+	}
+	if sh.Kind.Name != "doses" {
+		return nil
+	}
+	var people []int64
+	for _, row := range rows {
+		n, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)
+		if id := r.personIDs[n]; id != 0 {
+			people = append(people, id)
+		}
+	}
+	if len(people) == 0 {
+		return nil
+	}
+	stored, err := r.b.DosePeriodsOf(people)
+	if err != nil {
+		return err
+	}
+	// Every pair of the chunk not yet read gets its stored periods, none
+	// for a pair without any.
+	for _, row := range rows {
+		n, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)
+		pid := r.personIDs[n]
+		iid := r.instIDs[cleanCode(row.Cells["credit_code"].Value)]
+		if pid == 0 || iid == 0 {
+			continue
+		}
+		if k := (doseKey{pid, iid}); r.doses[k] == nil {
+			r.doses[k] = append([]store.DosePeriod{}, stored[k]...)
+		}
+	}
+	return nil
 }

@@ -328,6 +328,26 @@ func (r *run) pass(paths []string, opt Options) error {
 		if !r.header(sh) {
 			continue
 		}
+		// Rows are checked a chunk at a time, after one lookup of the
+		// chunk's parents and stored dose periods (prefetch).
+		var chunk []xlsx.Row
+		work := func() error {
+			if err := r.prefetch(sh, chunk); err != nil {
+				return err
+			}
+			for _, row := range chunk {
+				if err := r.row(sh, sh.Kind, row); err != nil {
+					return err
+				}
+				if sh.Also != nil {
+					if err := r.row(sh, sh.Also, row); err != nil {
+						return err
+					}
+				}
+			}
+			chunk = chunk[:0]
+			return nil
+		}
 		err := sh.Each(func(row xlsx.Row) error {
 			rows++
 			if rows%progressEvery == 0 {
@@ -335,11 +355,14 @@ func (r *run) pass(paths []string, opt Options) error {
 					return err
 				}
 			}
-			if err := r.row(sh, sh.Kind, row); err != nil || sh.Also == nil {
-				return err
+			if chunk = append(chunk, row); len(chunk) == prefetchRows {
+				return work()
 			}
-			return r.row(sh, sh.Also, row)
+			return nil
 		})
+		if err == nil {
+			err = work()
+		}
 		if err != nil {
 			return err
 		}
