@@ -49,28 +49,9 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 		t.Fatal(err)
 	}
 	// A dose history far in the past for every worker: new rows only.
-	var csv bytes.Buffer
-	csv.WriteString("身份证号,统一社会信用代码,监测起始日期,监测结束日期,Hp(10) (mSv)\n")
-	rows := 0
-	q := storetest.Rows(t, s, `SELECT p.id_number, i.credit_code FROM employments e JOIN people p ON p.id = e.person_id
-		JOIN institutions i ON i.id = e.institution_id`)
-	for q.Next() {
-		var id, code string
-		if err := q.Scan(&id, &code); err != nil {
-			t.Fatal(err)
-		}
-		for m := range 96 { // monthly, 2001-2008
-			start := domain.NewDate(2001, time.January, 1).AddDate(0, m, 0)
-			fmt.Fprintf(&csv, "%s,%s,%s,%s,0.050\n", id, code, start, start.AddDate(0, 1, -1))
-			rows++
-		}
-	}
-	if err := q.Err(); err != nil {
-		t.Fatal(err)
-	}
-	q.Close()
+	csv, rows := pastDoseCSV(t, s)
 	file := filepath.Join(t.TempDir(), "剂量.csv")
-	if err := os.WriteFile(file, csv.Bytes(), 0o644); err != nil {
+	if err := os.WriteFile(file, csv, 0o644); err != nil {
 		t.Fatal(err)
 	}
 	counts := func() string {

@@ -18,7 +18,9 @@ import (
 // Importer reads workbooks and CSV files into the register.
 type Importer struct {
 	Store *store.Store
-	// Findings re-screens what an import touched, in its transaction; nil: no re-screening.
+	// Findings re-screens what an import touched: the import queues the
+	// subjects in its transaction and works the queue off after the
+	// commit (findings.Service.WorkOff); nil: no re-screening.
 	Findings *findings.Service
 	// Today is the date records are validated against; nil: the local date.
 	Today func() domain.Date
@@ -29,6 +31,9 @@ type Importer struct {
 	// writes, after everything is written, with the report: what it
 	// records commits with the import or not at all.
 	BeforeCommit func(tx *store.Tx, rep *Report) error
+	// AfterCommit, if set, is called after a written import commits and
+	// before its re-screening (tests stop the process there).
+	AfterCommit func()
 }
 
 const progressEvery = 1000
@@ -97,7 +102,7 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 	r := &run{ctx: ctx, im: im, u: u, rep: &Report{DryRun: opt.DryRun}, today: im.today(), write: !opt.DryRun,
 		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
 		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
-		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}}
+		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}, doses: map[doseKey][]store.DosePeriod{}}
 	work := func(tx *store.Tx) error { return r.work(tx, paths, opt) }
 	var err error
 	if opt.DryRun {
@@ -113,7 +118,27 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		return nil, err
 	}
 	r.rep.sortProblems()
+	if r.rep.Written && im.Findings != nil {
+		if im.AfterCommit != nil {
+			im.AfterCommit()
+		}
+		// The import has committed: its re-screening is not cancelled with
+		// it. What a failure leaves queued is re-screened at the next start.
+		if _, err := im.Findings.WorkOff(context.WithoutCancel(ctx), r.today); err != nil {
+			return r.rep, fmt.Errorf("exchange: the import is written, its re-screening is queued: %w", err)
+		}
+	}
 	return r.rep, nil
+}
+
+// Resume re-screens what imports queued and did not re-screen (the process
+// stopped between an import's commit and its re-screening).
+func (im *Importer) Resume(ctx context.Context) error {
+	if im.Findings == nil {
+		return nil
+	}
+	_, err := im.Findings.WorkOff(ctx, im.today())
+	return err
 }
 
 // nothingAdded makes the counts of an import that failed say what it did:
@@ -173,6 +198,9 @@ func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
 	if err := r.pass(paths, opt); err != nil {
 		return err
 	}
+	if err := r.b.Flush(); err != nil {
+		return err
+	}
 	if err := r.checkPending(tx); err != nil {
 		return err
 	}
@@ -185,11 +213,11 @@ func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
 	return r.finish(tx, paths)
 }
 
-// finish completes a written import in its transaction: it re-screens what
-// the import changed, audits the import (a re-import of the same data
+// finish completes a written import in its transaction: it queues what
+// the import changed for re-screening, audits the import (a re-import of the same data
 // records nothing) and lets BeforeCommit record the report.
 func (r *run) finish(tx *store.Tx, paths []string) error {
-	if err := r.rescreen(tx); err != nil {
+	if err := r.queueRescreen(tx); err != nil {
 		return err
 	}
 	if r.rep.Changed() > 0 {
@@ -253,8 +281,9 @@ type run struct {
 	ownPeople map[string]bool
 	pending   []pendingPerson
 
-	touched map[string][]int64    // re-screening: entity → ids
-	periods map[[2]int64][]period // dose periods seen, by person and institution
+	touched map[string][]int64             // re-screening: entity → ids
+	periods map[[2]int64][]period          // dose periods seen, by person and institution
+	doses   map[doseKey][]store.DosePeriod // dose periods stored, read once per person and institution
 }
 
 type pendingPerson struct {
@@ -299,6 +328,26 @@ func (r *run) pass(paths []string, opt Options) error {
 		if !r.header(sh) {
 			continue
 		}
+		// Rows are checked a chunk at a time, after one lookup of the
+		// chunk's parents and stored dose periods (prefetch).
+		var chunk []xlsx.Row
+		work := func() error {
+			if err := r.prefetch(sh, chunk); err != nil {
+				return err
+			}
+			for _, row := range chunk {
+				if err := r.row(sh, sh.Kind, row); err != nil {
+					return err
+				}
+				if sh.Also != nil {
+					if err := r.row(sh, sh.Also, row); err != nil {
+						return err
+					}
+				}
+			}
+			chunk = chunk[:0]
+			return nil
+		}
 		err := sh.Each(func(row xlsx.Row) error {
 			rows++
 			if rows%progressEvery == 0 {
@@ -306,11 +355,14 @@ func (r *run) pass(paths []string, opt Options) error {
 					return err
 				}
 			}
-			if err := r.row(sh, sh.Kind, row); err != nil || sh.Also == nil {
-				return err
+			if chunk = append(chunk, row); len(chunk) == prefetchRows {
+				return work()
 			}
-			return r.row(sh, sh.Also, row)
+			return nil
 		})
+		if err == nil {
+			err = work()
+		}
 		if err != nil {
 			return err
 		}

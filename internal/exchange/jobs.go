@@ -115,6 +115,9 @@ func (j *Jobs) Start(ctx context.Context) error {
 	if err := j.sweep(ctx); err != nil {
 		return fmt.Errorf("exchange: import jobs: %w", err)
 	}
+	if err := j.Importer.Resume(ctx); err != nil {
+		return fmt.Errorf("exchange: import jobs: %w", err)
+	}
 	j.mu.Lock()
 	defer j.mu.Unlock()
 	if j.closed {

@@ -3,7 +3,6 @@ package exchange
 import (
 	"errors"
 	"reflect"
-	"slices"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -262,7 +261,7 @@ func (r *run) checkOverlap(c *rowCtx, rec domain.Record) error {
 	if d.PersonID >= 1<<40 { // a person the files file: nothing stored yet
 		return nil
 	}
-	o, err := r.b.OverlappingDose(d)
+	o, err := r.overlap(d)
 	if err != nil || o == nil {
 		return err
 	}
@@ -304,21 +303,16 @@ func (r *run) touch(k *xlsx.Kind, rec domain.Record, ps rowParents) {
 	r.touched[entity] = append(r.touched[entity], id) // sorted and compacted by rescreen
 }
 
-// rescreen re-screens every subject the import changed, in its transaction.
-func (r *run) rescreen(tx *store.Tx) error {
+// queueRescreen queues every subject the import changed for re-screening
+// after the commit (store.Tx.QueueRescreen), in the import's transaction:
+// the import and the queue commit together.
+func (r *run) queueRescreen(tx *store.Tx) error {
 	if r.im.Findings == nil {
 		return nil
 	}
 	for _, entity := range []string{"institution", "equipment", "person"} {
-		ids := r.touched[entity]
-		slices.Sort(ids)
-		ids = slices.Compact(ids)
-		for len(ids) > 0 {
-			n := min(len(ids), 500)
-			if err := r.im.Findings.Rescreen(tx, entity, ids[:n], r.today); err != nil {
-				return err
-			}
-			ids = ids[n:]
+		if err := tx.QueueRescreen(entity, r.touched[entity]); err != nil {
+			return err
 		}
 	}
 	return nil

@@ -108,6 +108,11 @@ func (r *run) period(c *rowCtx, d *domain.DoseRecord, present map[string]bool) {
 // is none. rec then takes the stored record's id and version, and its
 // values of the fields the sheet has no column for.
 func (r *run) stored(o ops, rec domain.Record, present map[string]bool, ps rowParents) (domain.Record, error) {
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		if may, err := r.doseStored(d); err != nil || !may {
+			return nil, err
+		}
+	}
 	existing, err := o.FindByKey(r.b, rec)
 	if errors.Is(err, store.ErrNotFound) {
 		return nil, nil
@@ -165,7 +170,7 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 			r.plan(rec, c.row)
 			return nil
 		}
-		if err := o.Insert(r.b, rec); err != nil {
+		if err := r.insert(o, rec); err != nil {
 			return c.wrap(err)
 		}
 		r.remember(rec, c.row)
@@ -180,6 +185,9 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 		if err := o.Replace(r.b, existing, rec); err != nil {
 			return c.wrap(err)
 		}
+	}
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		r.wroteDose(d)
 	}
 	r.touch(c.k, rec, ps)
 	return nil
@@ -225,4 +233,14 @@ func valueMessage(err error) xlsx.Message {
 		return ve.Message
 	}
 	return keyValueUnreadable.Msg()
+}
+
+// insert writes a new record: at once if later rows may name it as their
+// parent (they need its id), else queued with others (store.InsertLater).
+func (r *run) insert(o ops, rec domain.Record) error {
+	switch o.entity {
+	case "institution", "person", "equipment":
+		return o.Insert(r.b, rec)
+	}
+	return o.InsertLater(r.b, rec)
 }

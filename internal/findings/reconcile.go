@@ -131,10 +131,8 @@ func (r reconciler) still(c *changes, o, n *domain.Finding, unchanged bool) {
 
 // apply writes the changes on tx.
 func (c changes) apply(tx *store.Tx, asOf domain.Date) error {
-	for _, f := range c.puts {
-		if err := tx.PutFinding(f); err != nil {
-			return err
-		}
+	if err := tx.PutFindings(c.puts); err != nil {
+		return err
 	}
 	return tx.TouchFindings(c.touch, asOf)
 }

@@ -13,8 +13,9 @@ import (
 // audit event for every change, as imports do. Unlike Create and Update it
 // does not check the scope: the caller has checked every row before writing.
 type Bulk struct {
-	tx    *Tx
-	stmts map[string]*sql.Stmt
+	tx     *Tx
+	stmts  map[string]*sql.Stmt
+	queues map[string]queue // inserts waiting, by table (InsertLater)
 }
 
 // Bulk returns a bulk writer on the transaction; Close it before commit.
@@ -57,6 +58,9 @@ func (t *Table[T]) Key() []string { return t.key }
 // it), retired or not, or ErrNotFound if there is none. ErrNotFound comes
 // bare, not wrapped: an import asks for every row's record, most of them new.
 func FindByKey[T any](b *Bulk, t *Table[T], key []any) (*T, error) {
+	if err := b.flushTable(t.name); err != nil {
+		return nil, err
+	}
 	st, err := b.stmt(t.selectSQL() + " WHERE " + strings.Join(t.key, " = ? AND ") + " = ?")
 	if err != nil {
 		return nil, mapError("find "+t.entity, err)
@@ -116,12 +120,7 @@ func (b *Bulk) audit(action, entity string, id int64, before, after any) error {
 	if err != nil {
 		return err
 	}
-	st, err := b.stmt(auditSQL)
-	if err != nil {
-		return mapError("audit", err)
-	}
-	_, err = st.ExecContext(b.tx.ctx, args...)
-	return mapError("audit", err)
+	return b.tx.queueAudit(args)
 }
 
 // Records is a table used through domain.Record values, for work that
@@ -136,6 +135,8 @@ type Records interface {
 	FindByKey(b *Bulk, rec domain.Record) (domain.Record, error)
 	// Insert writes rec as a new record.
 	Insert(b *Bulk, rec domain.Record) error
+	// InsertLater queues rec to be written as a new record (InsertLater).
+	InsertLater(b *Bulk, rec domain.Record) error
 	// Replace writes rec over before.
 	Replace(b *Bulk, before, rec domain.Record) error
 }
@@ -166,6 +167,11 @@ func (t *Table[T]) FindByKey(b *Bulk, rec domain.Record) (domain.Record, error) 
 // Insert implements Records.
 func (t *Table[T]) Insert(b *Bulk, rec domain.Record) error { return Insert(b, t, rec.(any).(*T)) }
 
+// InsertLater implements Records.
+func (t *Table[T]) InsertLater(b *Bulk, rec domain.Record) error {
+	return InsertLater(b, t, rec.(any).(*T))
+}
+
 // Replace implements Records.
 func (t *Table[T]) Replace(b *Bulk, before, rec domain.Record) error {
 	return Replace(b, t, before.(any).(*T), rec.(any).(*T))
@@ -173,5 +179,8 @@ func (t *Table[T]) Replace(b *Bulk, before, rec domain.Record) error {
 
 // OtherEmployers is Tx.OtherEmployers inside the bulk writer's transaction.
 func (b *Bulk) OtherEmployers(personID, instID int64) (int, error) {
+	if err := b.Flush(); err != nil {
+		return 0, err
+	}
 	return b.tx.OtherEmployers(personID, instID)
 }

@@ -69,37 +69,7 @@ func timeArg(t time.Time) any {
 // timestamps; ID is set from the row. No audit event: findings are derived
 // from audited changes, and the daily run would otherwise flood the trail.
 func (tx *Tx) PutFinding(f *domain.Finding) error {
-	ev, err := json.Marshal(f.Evidence)
-	if err != nil {
-		return fmt.Errorf("put finding: %w", err)
-	}
-	if f.Evidence == nil {
-		ev = []byte("{}")
-	}
-	err = tx.queryRow(`INSERT INTO findings (rule, severity, severity_rank, subject_type, subject_key, subject_id,
-		institution_id, institution_code, template, evidence, due_on, status, first_seen, last_seen, resolved_at,
-		facts_hash, dismissed_by, dismiss_reason, dismissed_at, version, created_at, updated_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-		ON CONFLICT (subject_type, subject_id, institution_id, rule) DO UPDATE SET
-		severity = excluded.severity, severity_rank = excluded.severity_rank, subject_key = excluded.subject_key,
-		institution_code = excluded.institution_code, template = excluded.template, evidence = excluded.evidence,
-		due_on = excluded.due_on, status = excluded.status, first_seen = excluded.first_seen,
-		last_seen = excluded.last_seen, resolved_at = excluded.resolved_at, facts_hash = excluded.facts_hash,
-		dismissed_by = excluded.dismissed_by, dismiss_reason = excluded.dismiss_reason,
-		dismissed_at = excluded.dismissed_at, version = excluded.version, updated_at = excluded.updated_at
-		RETURNING id`,
-		f.Rule, string(f.Severity), f.Severity.Rank(), f.SubjectType, f.SubjectKey, f.SubjectID,
-		f.InstitutionID, f.InstitutionCode, f.Template, string(ev), dateArg(f.DueOn), f.Status, dateArg(f.FirstSeen),
-		dateArg(f.LastSeen), timeArg(f.ResolvedAt), f.FactsHash, f.DismissedBy, f.DismissReason,
-		timeArg(f.DismissedAt), max(f.Version, 1), tx.now, tx.now).Scan(&f.ID)
-	if err != nil {
-		return mapError("put finding", err)
-	}
-	if f.CreatedAt.IsZero() {
-		f.CreatedAt = tx.now
-	}
-	f.Version, f.UpdatedAt = max(f.Version, 1), tx.now
-	return nil
+	return tx.PutFindings([]*domain.Finding{f})
 }
 
 // TouchFindings sets last_seen of the findings with the given ids: a rule

@@ -64,7 +64,7 @@ func (s *Store) openSQLite(path string) error {
 	s.path = path
 	// busy_timeout comes first so that the other pragmas wait for locks too.
 	dsn := "file:" + path + "?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)" +
-		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=foreign_keys(1)&_pragma=synchronous(FULL)&_pragma=temp_store(MEMORY)&_txlock=immediate"
 	var err error
 	if s.write, err = sql.Open("sqlite", dsn); err != nil {
 		return err

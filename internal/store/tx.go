@@ -25,6 +25,10 @@ type Tx struct {
 	stmts map[string]*sql.Stmt
 
 	chain chain // the audit chain, from the first event the transaction writes
+	// queued are audit events (auditSQL's arguments) a bulk write has not
+	// inserted yet; they are written in multi-row statements, at the
+	// latest before commit.
+	queued [][]any
 }
 
 // maxCounted bounds the statements a transaction counts for preparing;
@@ -62,6 +66,9 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnl
 		if p := recover(); p != nil {
 			stx.Rollback()
 			panic(p)
+		}
+		if err == nil {
+			err = tx.flushAudit()
 		}
 		if err == nil {
 			err = tx.saveChainHead()
