@@ -37,7 +37,15 @@ const (
 	Plan          = "plan"           // inspection plans and their draws
 	Overview      = "overview"       // the district's figures: register counts, top risks
 	Inspection    = "inspection"     // on-site inspections, their items, evidence and amendments
+	ChangeRequest = "change_request" // an institution's request that the office change what it issued
 )
+
+// Decide is approving or rejecting a change request (the office's act).
+const Decide Action = "decide"
+
+// regulatorOwned are the records the office issues: an institution reads
+// them and asks for changes (ChangeRequest), never makes them.
+var regulatorOwned = map[string]bool{"licence": true}
 
 // health are the records that are health data (PIPL sensitive personal
 // information): exam conclusions, doses and what is derived from them.
@@ -76,6 +84,11 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// (the store scope), a viewer reads them as it reads plans.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleViewer || u.Role == domain.RoleInstitution) ||
 			u.Role == domain.RoleSupervisor && (a == Create || a == Update || a == Sign)
+	case entity == ChangeRequest:
+		// The institution asks, the office decides; each reads the
+		// requests it may (the institution its own, the store scope).
+		return (a == Read || a == Create) && u.Role == domain.RoleInstitution ||
+			(a == Read || a == Decide) && u.Role == domain.RoleSupervisor
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
@@ -106,6 +119,9 @@ func Can(u *domain.User, a Action, entity string) bool {
 func institutionCan(a Action, entity string) bool {
 	if !register[entity] {
 		return false
+	}
+	if regulatorOwned[entity] {
+		return a == Read || a == Export
 	}
 	switch a {
 	case Read, Update, Reveal, Import, Export:

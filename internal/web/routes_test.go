@@ -167,7 +167,7 @@ var routes = []route{
 		want: func(f fixture) []string { return []string{f.equip.SerialNo, f.test.ReportNo} }},
 
 	{method: "GET", path: "/institutions/new", status: supervisorOnly(200), want: names(`name="credit_code"`)},
-	{method: "GET", path: "/institutions/{inst}/licences/new", status: filers(200, 200), cross: 404, want: names(`name="licence_no"`)},
+	{method: "GET", path: "/institutions/{inst}/licences/new", status: supervisorOnly(200), cross: 403, want: names(`name="licence_no"`)},
 	{method: "GET", path: "/institutions/{inst}/people/new", status: filers(200, 200), cross: 404, want: names(`name="id_number"`, `name="occupation"`)},
 	{method: "GET", path: "/institutions/{inst}/equipment/new", status: filers(200, 200), cross: 404, want: names(`name="serial_no"`)},
 	{method: "GET", path: "/people/{person}/employments/new", status: filers(200, 200), cross: 404, want: names(`name="institution_id"`)},
@@ -176,7 +176,7 @@ var routes = []route{
 	{method: "GET", path: "/people/{person}/doses/new", status: filers(200, 200), cross: 404, want: names(`name="hp10"`)},
 	{method: "GET", path: "/equipment/{equip}/tests/new", status: filers(200, 200), cross: 404, want: names(`name="tested_on"`)},
 	{method: "GET", path: "/institutions/{inst}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/licences/{licence}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/licences/{licence}/edit", status: supervisorOnly(200), cross: 403, want: names(`name="version"`)},
 	{method: "GET", path: "/people/{person}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
 	{method: "GET", path: "/employments/{emp}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
 	{method: "GET", path: "/trainings/{training}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
@@ -264,7 +264,7 @@ var routes = []route{
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
-	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/institutions/{inst}/people/new", form: newForms["person"], status: filers(303, 303), cross: 404, location: "/people/"},
 	{method: "POST", path: "/institutions/{inst}/equipment/new", form: newForms["equipment"], status: filers(303, 303), cross: 404, location: "/equipment/"},
 	{method: "POST", path: "/people/{person}/employments/new", form: newForms["employment"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
@@ -274,7 +274,7 @@ var routes = []route{
 	{method: "POST", path: "/equipment/{equip}/tests/new", form: newForms["test"], status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
 	{method: "POST", path: "/institutions/{inst}/edit", form: editForm("institution"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}"},
-	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/people/{person}/edit", form: editForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/employments/{emp}/edit", form: editForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/trainings/{training}/edit", form: editForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
@@ -283,8 +283,8 @@ var routes = []route{
 	{method: "POST", path: "/equipment/{equip}/edit", form: editForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 	{method: "POST", path: "/tests/{test}/edit", form: editForm("test"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
-	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/trainings/{training}/retire", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/trainings/{training}/restore", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/exams/{exam}/retire", form: versionForm("exam"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
