@@ -51,10 +51,14 @@ const (
 	AuditVerify         = "audit_verify"
 	AuditPrune          = "audit_prune"
 	AuditDemoLoad       = "demo_load"
-	AuditDraw           = "draw"   // a plan's 双随机 draw, frozen
-	AuditSign           = "sign"   // an inspector's signature of an inspection record
-	AuditAmend          = "amend"  // a correction of a signed inspection record
-	AuditUpload         = "upload" // an evidence file
+	AuditDraw           = "draw"     // a plan's 双随机 draw, frozen
+	AuditSign           = "sign"     // an inspector's signature of an inspection record
+	AuditAmend          = "amend"    // a correction of a signed inspection record
+	AuditUpload         = "upload"   // an evidence file, an attachment
+	AuditApprove        = "approve"  // a change request approved (and applied)
+	AuditReject         = "reject"   // a change request rejected
+	AuditWithdraw       = "withdraw" // a change request withdrawn by its institution
+	AuditDownload       = "download" // an attachment read
 )
 
 // AuditActions lists every action of audit events.
@@ -64,4 +68,5 @@ var AuditActions = []string{
 	AuditSessionRenewed, AuditSessionExpired, AuditLockout, AuditUnlock, AuditPassword, AuditRevoke,
 	AuditTOTPEnrol, AuditTOTPReset, AuditSettings, AuditDismiss, AuditReopen, AuditVerify, AuditPrune, AuditDemoLoad,
 	AuditDraw, AuditSign, AuditAmend, AuditUpload,
+	AuditApprove, AuditReject, AuditWithdraw, AuditDownload,
 }
