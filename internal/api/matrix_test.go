@@ -38,6 +38,10 @@ func TestEndpointsCovered(t *testing.T) {
 		"PUT /api/v1/inspections/{id}": true, "PUT /api/v1/inspections/{id}/items/{code}": true,
 		"POST /api/v1/inspections/{id}/sign": true, "POST /api/v1/inspections/{id}/amendments": true,
 		"POST /api/v1/inspections/{id}/evidence": true, "GET /api/v1/inspections/{id}/evidence/{file}": true,
+		// TestChangeRequestEndpoints
+		"GET /api/v1/change-requests": true, "POST /api/v1/change-requests": true, "GET /api/v1/change-requests/{id}": true,
+		"POST /api/v1/change-requests/{id}/approve": true, "POST /api/v1/change-requests/{id}/reject": true,
+		"POST /api/v1/change-requests/{id}/withdraw": true, "GET /api/v1/attachments/{id}": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

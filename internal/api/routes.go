@@ -43,6 +43,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/inspections/{id}/amendments", auth.RolesFor(auth.Update, auth.Inspection), s.handleInspectionAmend)
 	s.handle("POST /api/v1/inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
 	s.handle("GET /api/v1/inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
+	s.changeRoutes()
 }
 
 // crud registers the routes of one resource:

@@ -48,6 +48,9 @@ type fixture struct {
 	finding *domain.Finding
 	// signed is an inspection of the institution signed by both inspectors.
 	signed int64
+	// change and change2 are pending change requests of its licence, file
+	// the PDF filed with change.
+	change, change2, file int64
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -141,6 +144,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 		t.Fatal(err)
 	}
 	e.inspections(enf)
+	e.changeRequests()
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

@@ -90,6 +90,8 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "POST /inspections/{id}/evidence", auth.RolesFor(auth.Update, auth.Inspection), s.handleEvidenceUpload)
 	s.page(mux, "GET /inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
 
+	s.changeRoutes(mux)
+
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)
 	s.page(mux, "GET /import/jobs/{id}", auth.Filers, s.handleImportJob)

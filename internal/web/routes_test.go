@@ -302,6 +302,18 @@ var routes = []route{
 	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 
+	{method: "GET", path: "/changes", status: st(403, 403, 403, 200, 200, 403), want: names(`id="changes"`)},
+	{method: "GET", path: "/changes/new", status: st(403, 403, 403, 403, 200, 403), want: names(`id="change-form"`)},
+	{method: "GET", path: "/changes/new?licence={licence}", status: st(403, 403, 403, 403, 200, 403), cross: 404,
+		want: func(f fixture) []string { return []string{f.licence.LicenceNo} }},
+	{method: "POST", path: "/changes/new", form: values("licence", "0", "licence_no", "豫卫放证字第900009号", "issuer", "郑州市中原区卫生健康委员会",
+		"issued_on", "2024-01-02", "valid_until", "2029-01-01", "items", "ct", "reason", "新增CT"), status: st(403, 403, 403, 403, 303, 403), location: "/changes/"},
+	{method: "GET", path: "/changes/{change}", status: st(403, 403, 403, 200, 200, 403), cross: 404, want: names(`id="change-fields"`)},
+	{method: "GET", path: "/attachments/{attachment}", status: st(403, 403, 403, 200, 200, 404), cross: 404},
+	{method: "POST", path: "/changes/{change}/approve", status: supervisorOnly(303), location: "/changes/{change}"},
+	{method: "POST", path: "/changes/{change2}/reject", form: values("decision", "材料不全"), status: supervisorOnly(303), location: "/changes/{change2}"},
+	{method: "POST", path: "/changes/{change2}/withdraw", status: st(403, 403, 403, 403, 303, 403), cross: 404, location: "/changes/{change2}"},
+
 	{method: "POST", path: "/account/tokens", form: values("name", "报送接口"), status: readers(200, 200, 200), want: names(`id="new-token"`, "报送接口")},
 	{method: "POST", path: "/account/tokens/{token}/revoke", status: readers(303, 303, 303), cross: 404, location: "/account/tokens"},
 	{method: "POST", path: "/admin/users", form: values("username", "newuser", "role", "supervisor", "password", "Longenough-1"),
@@ -340,7 +352,8 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{equip}", id(f.equip.ID), "{test}", id(f.test.ID), "{user}", id(e.users["inst"].ID),
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
-		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{template}", "all.xlsx", "{export}", "institutions.xlsx")
+		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{template}", "all.xlsx", "{export}", "institutions.xlsx",
+		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file))
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

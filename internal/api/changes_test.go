@@ -1,0 +1,98 @@
+package api_test
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"testing"
+)
+
+var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
+
+// TestChangeRequestEndpoints: an institution asks for a change of its
+// licence with a PDF; it may neither decide, nor ask about B's licence,
+// nor smuggle other fields; the office approves (the licence changes),
+// rejects with a reason; the institution withdraws; files download as
+// attachments to those who may see the request.
+func TestChangeRequestEndpoints(t *testing.T) {
+	e := newEnv(t)
+	lic := e.a["licences"]
+	ask := func(caller string, body map[string]any) *response {
+		return e.do(caller, "POST", "/api/v1/change-requests", body)
+	}
+	body := func(rec int64, values map[string]string) map[string]any {
+		return map[string]any{"entity": "licence", "record_id": rec, "values": values, "reason": "已通过校验",
+			"files": []map[string]any{{"name": "校验结论.pdf", "data": pdf}}}
+	}
+	r := ask(instA, body(lic, map[string]string{"valid_until": "2036-06-30"}))
+	if r.status != http.StatusCreated {
+		t.Fatalf("request: %d %s", r.status, r.body)
+	}
+	c := r.obj(t)
+	cid := int64(c["id"].(float64))
+	files := c["files"].([]any)
+	if c["status"] != "pending" || len(files) != 1 {
+		t.Fatalf("request %v", c)
+	}
+	fileID := int64(files[0].(map[string]any)["id"].(float64))
+	for name, tc := range map[string]struct {
+		r    *response
+		want int
+	}{
+		"B's licence":       {ask(instA, body(e.b["licences"], map[string]string{"issuer": "x"})), http.StatusNotFound},
+		"move to B":         {ask(instA, body(lic, map[string]string{"institution_id": strconv.FormatInt(e.b["institutions"], 10)})), http.StatusBadRequest},
+		"unknown key":       {ask(instA, map[string]any{"entity": "licence", "record_id": lic, "status": "approved"}), http.StatusBadRequest},
+		"HTML as PDF":       {ask(instA, map[string]any{"entity": "licence", "record_id": lic, "values": map[string]string{"issuer": "x"}, "reason": "r", "files": []map[string]any{{"name": "a.pdf", "data": []byte("<html>")}}}), http.StatusBadRequest},
+		"approve own":       {e.do(instA, "POST", "/api/v1/change-requests/"+strconv.FormatInt(cid, 10)+"/approve", map[string]any{}), http.StatusForbidden},
+		"supervisor asks":   {ask(supervisor, body(lic, map[string]string{"issuer": "x"})), http.StatusForbidden},
+		"viewer reads":      {e.do(viewer, "GET", "/api/v1/change-requests", nil), http.StatusForbidden},
+		"viewer downloads":  {e.do(viewer, "GET", "/api/v1/attachments/"+strconv.FormatInt(fileID, 10), nil), http.StatusNotFound},
+		"licence unchanged": {e.do(instA, "GET", path("licences", lic), nil), http.StatusOK},
+	} {
+		if tc.r.status != tc.want {
+			t.Errorf("%s: %d, want %d: %s", name, tc.r.status, tc.want, tc.r.body)
+		}
+	}
+	if got := e.record("licences", lic)["valid_until"]; got == "2036-06-30" {
+		t.Fatal("the request changed the licence")
+	}
+	r = e.do(instA, "GET", "/api/v1/attachments/"+strconv.FormatInt(fileID, 10), nil)
+	if r.status != 200 || !bytes.Equal(r.body, pdf) || r.header.Get("X-Content-Type-Options") != "nosniff" || r.header.Get("Content-Type") != "application/pdf" {
+		t.Errorf("download: %d %v", r.status, r.header)
+	}
+	list := e.do(supervisor, "GET", "/api/v1/change-requests?status=pending", nil).obj(t)
+	if list["total"].(float64) != 1 {
+		t.Errorf("pending list %v", list)
+	}
+	r = e.do(supervisor, "POST", "/api/v1/change-requests/"+strconv.FormatInt(cid, 10)+"/approve", map[string]any{"decision": "同意"})
+	if r.status != 200 || r.obj(t)["status"] != "approved" {
+		t.Fatalf("approve: %d %s", r.status, r.body)
+	}
+	if got := e.record("licences", lic)["valid_until"]; got != "2036-06-30" {
+		t.Errorf("valid_until %v after approval", got)
+	}
+	// A second request is rejected with a reason, a third withdrawn.
+	for _, act := range []string{"reject", "withdraw"} {
+		r := ask(instA, body(lic, map[string]string{"issuer": "新发证机关" + act}))
+		id := strconv.FormatInt(int64(r.obj(t)["id"].(float64)), 10)
+		caller := supervisor
+		if act == "withdraw" {
+			caller = instA
+		}
+		if act == "reject" {
+			if r := e.do(caller, "POST", "/api/v1/change-requests/"+id+"/reject", map[string]any{}); r.status != http.StatusBadRequest {
+				t.Errorf("reject without a reason: %d", r.status)
+			}
+		}
+		r = e.do(caller, "POST", "/api/v1/change-requests/"+id+"/"+act, map[string]any{"decision": "材料不全"})
+		if r.status != 200 {
+			t.Errorf("%s: %d %s", act, r.status, r.body)
+		}
+		if got := e.do(instA, "GET", "/api/v1/change-requests/"+id, nil).obj(t)["status"]; got != act+"ed" && got != act+"n" {
+			t.Errorf("%s: status %v", act, got)
+		}
+	}
+	if got := e.record("licences", lic)["issuer"]; got != "郑州市中原区卫生健康委员会" {
+		t.Errorf("issuer %v", got)
+	}
+}
