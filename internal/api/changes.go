@@ -29,6 +29,8 @@ func (s *server) changeRoutes() {
 	s.handle("POST /api/v1/change-requests/{id}/reject", auth.RolesFor(auth.Decide, auth.ChangeRequest), s.handleChangeDecide(false))
 	s.handle("POST /api/v1/change-requests/{id}/withdraw", auth.RolesFor(auth.Create, auth.ChangeRequest), s.handleChangeWithdraw)
 	s.handle("GET /api/v1/attachments/{id}", auth.Readers, s.handleAttachment)
+	s.handle("GET /api/v1/files/{entity}/{id}", auth.Readers, s.handleFiles)
+	s.handle("POST /api/v1/files/{entity}/{id}", auth.Filers, s.handleFileUpload)
 }
 
 // handleChanges answers GET /api/v1/change-requests?status=&institution_id=:
@@ -175,4 +177,43 @@ func (s *server) handleAttachment(w http.ResponseWriter, r *http.Request, u *dom
 	h.Set("Content-Length", strconv.Itoa(len(data)))
 	_, err = w.Write(data)
 	return err
+}
+
+// handleFiles answers GET /api/v1/files/{entity}/{id}: the files kept with
+// a record (licence, training, exam, dose, test), without content.
+func (s *server) handleFiles(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	fs, err := s.reg.Files(r.Context(), u, r.PathValue("entity"), id)
+	if err != nil {
+		return err
+	}
+	if fs == nil {
+		fs = []domain.Attachment{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": fs, "total": len(fs)})
+}
+
+// handleFileUpload answers POST /api/v1/files/{entity}/{id}?name=report.pdf
+// with the file as the body (at most 10 MiB).
+func (s *server) handleFileUpload(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	data, err := io.ReadAll(http.MaxBytesReader(w, r.Body, domain.MaxAttachment))
+	if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+		return &domain.Error{Code: domain.EINVALID, Message: "change.error.file_too_large", Args: []string{"10 MiB"},
+			Fields: domain.FieldErrors{"files": "file_too_large"}}
+	}
+	if err != nil {
+		return errBadRequest
+	}
+	a, err := s.reg.Attach(r.Context(), actor(r, u), u, r.PathValue("entity"), id, registry.Upload{Name: r.URL.Query().Get("name"), Data: data})
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, a)
 }

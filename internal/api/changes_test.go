@@ -96,3 +96,32 @@ func TestChangeRequestEndpoints(t *testing.T) {
 		t.Errorf("issuer %v", got)
 	}
 }
+
+// TestFileEndpoints: an institution keeps a test report with its device's
+// test; the office lists it; B's test is not found; HTML is refused.
+func TestFileEndpoints(t *testing.T) {
+	e := newEnv(t)
+	test := strconv.FormatInt(e.a["tests"], 10)
+	r := e.do(instA, "POST", "/api/v1/files/test/"+test+"?name=检测报告.pdf", string(pdf))
+	if r.status != http.StatusCreated || r.obj(t)["content_type"] != "application/pdf" {
+		t.Fatalf("upload: %d %s", r.status, r.body)
+	}
+	list := e.do(supervisor, "GET", "/api/v1/files/test/"+test, nil).obj(t)
+	if list["total"].(float64) != 1 {
+		t.Errorf("office lists %v", list)
+	}
+	for name, tc := range map[string]struct {
+		r    *response
+		want int
+	}{
+		"HTML":        {e.do(instA, "POST", "/api/v1/files/test/"+test+"?name=a.pdf", "<html>"), http.StatusBadRequest},
+		"B's test":    {e.do(instA, "POST", "/api/v1/files/test/"+strconv.FormatInt(e.b["tests"], 10)+"?name=a.pdf", string(pdf)), http.StatusNotFound},
+		"B's list":    {e.do(instA, "GET", "/api/v1/files/test/"+strconv.FormatInt(e.b["tests"], 10), nil), http.StatusNotFound},
+		"licence":     {e.do(instA, "POST", "/api/v1/files/licence/"+strconv.FormatInt(e.a["licences"], 10)+"?name=a.pdf", string(pdf)), http.StatusForbidden},
+		"institution": {e.do(supervisor, "GET", "/api/v1/files/institution/"+strconv.FormatInt(e.a["institutions"], 10), nil), http.StatusNotFound},
+	} {
+		if tc.r.status != tc.want {
+			t.Errorf("%s: %d, want %d: %s", name, tc.r.status, tc.want, tc.r.body)
+		}
+	}
+}

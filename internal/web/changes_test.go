@@ -149,3 +149,45 @@ func TestLicenceChangeFixesFinding(t *testing.T) {
 		t.Errorf("%d downloads audited", n)
 	}
 }
+
+// TestTestReportFile: the institution keeps a test report with its
+// device's test from the equipment page; HTML named .pdf is refused; the
+// report downloads as an attachment.
+func TestTestReportFile(t *testing.T) {
+	e := newEnv(t)
+	page := e.do("inst", "GET", "/equipment/"+id(e.a.equip.ID), nil).Body.String()
+	target := "/files/test/" + id(e.a.test.ID)
+	if !strings.Contains(page, `href="`+target+`"`) {
+		t.Fatalf("no files link on the equipment page")
+	}
+	post := func(name string, data []byte) *httptest.ResponseRecorder {
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		fw, _ := mw.CreateFormFile("file", name)
+		fw.Write(data)
+		mw.Close()
+		r := httptest.NewRequest("POST", target, &buf)
+		r.Header.Set("Content-Type", mw.FormDataContentType())
+		r.Header.Set("Sec-Fetch-Site", "same-origin")
+		r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["inst"]})
+		w := httptest.NewRecorder()
+		e.h.ServeHTTP(w, r)
+		return w
+	}
+	if w := post("检测报告.pdf", []byte("<html><script>alert(1)</script>")); w.Code != 422 || !strings.Contains(w.Body.String(), `id="files-error"`) {
+		t.Errorf("HTML as PDF: %d", w.Code)
+	}
+	if w := post("检测报告.pdf", pdfFile); w.Code != 303 {
+		t.Fatalf("upload: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	body := e.do("supervisor", "GET", target, nil).Body.String()
+	link, ok := startTag(body, "a", "download", "")
+	href, _ := attr(link, "href")
+	if !ok || !strings.Contains(body, "检测报告.pdf") {
+		t.Fatalf("files page %s", excerpt(body))
+	}
+	w := e.do("supervisor", "GET", href, nil)
+	if w.Code != 200 || w.Header().Get("X-Content-Type-Options") != "nosniff" || !strings.HasPrefix(w.Header().Get("Content-Disposition"), "attachment") {
+		t.Errorf("download %d %v", w.Code, w.Header())
+	}
+}

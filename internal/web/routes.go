@@ -91,6 +91,7 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "GET /inspections/{id}/evidence/{file}", auth.RolesFor(auth.Read, auth.Inspection), s.handleEvidence)
 
 	s.changeRoutes(mux)
+	s.fileRoutes(mux)
 
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)

@@ -310,6 +310,8 @@ var routes = []route{
 		"issued_on", "2024-01-02", "valid_until", "2029-01-01", "items", "ct", "reason", "新增CT"), status: st(403, 403, 403, 403, 303, 403), location: "/changes/"},
 	{method: "GET", path: "/changes/{change}", status: st(403, 403, 403, 200, 200, 403), cross: 404, want: names(`id="change-fields"`)},
 	{method: "GET", path: "/attachments/{attachment}", status: st(403, 403, 403, 200, 200, 404), cross: 404},
+	{method: "GET", path: "/files/{testkind}/{test}", status: readers(200, 200, 200), cross: 404, want: names(`id="files"`)},
+	{method: "POST", path: "/files/{testkind}/{test}", status: filers(422, 422), cross: 404},
 	{method: "POST", path: "/changes/{change}/approve", status: supervisorOnly(303), location: "/changes/{change}"},
 	{method: "POST", path: "/changes/{change2}/reject", form: values("decision", "材料不全"), status: supervisorOnly(303), location: "/changes/{change2}"},
 	{method: "POST", path: "/changes/{change2}/withdraw", status: st(403, 403, 403, 403, 303, 403), cross: 404, location: "/changes/{change2}"},
@@ -353,7 +355,7 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
 		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{template}", "all.xlsx", "{export}", "institutions.xlsx",
-		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file))
+		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file), "{testkind}", "test")
 	s = r.Replace(s)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]
