@@ -41,3 +41,24 @@ CREATE TABLE attachments (
 	created_at TIMESTAMP NOT NULL
 );
 CREATE INDEX attachments_record ON attachments (entity, record_id, id);
+
+-- The office's acts on a licence (spec/licence.md): 发证 issue, 校验 check,
+-- 变更 change, 注销 cancel, 暂停 suspend. Recorded, never overwritten.
+CREATE TABLE licence_acts (
+	id INTEGER PRIMARY KEY,
+	licence_id INTEGER NOT NULL REFERENCES licences (id),
+	kind TEXT NOT NULL,
+	act_on DATE NOT NULL,
+	result TEXT NOT NULL DEFAULT '',
+	next_due DATE,
+	until DATE,
+	document_no TEXT NOT NULL DEFAULT '',
+	note TEXT NOT NULL DEFAULT '',
+	recorded_by TEXT NOT NULL,
+	created_at TIMESTAMP NOT NULL
+);
+CREATE INDEX licence_acts_licence ON licence_acts (licence_id, act_on, id);
+
+-- Existing licences get their 发证 act: valid_until is the first 校验 due date.
+INSERT INTO licence_acts (licence_id, kind, act_on, next_due, document_no, recorded_by, created_at)
+SELECT id, 'issue', issued_on, valid_until, licence_no, 'migration', created_at FROM licences;
