@@ -31,6 +31,8 @@ func (s *server) changeRoutes() {
 	s.handle("GET /api/v1/attachments/{id}", auth.Readers, s.handleAttachment)
 	s.handle("GET /api/v1/files/{entity}/{id}", auth.Readers, s.handleFiles)
 	s.handle("POST /api/v1/files/{entity}/{id}", auth.Filers, s.handleFileUpload)
+	s.handle("GET /api/v1/licences/{id}/acts", auth.RolesFor(auth.Read, "licence"), s.handleLicenceActs)
+	s.handle("POST /api/v1/licences/{id}/acts", auth.RolesFor(auth.Update, "licence"), s.handleLicenceActCreate)
 }
 
 // handleChanges answers GET /api/v1/change-requests?status=&institution_id=:
@@ -213,6 +215,69 @@ func (s *server) handleFileUpload(w http.ResponseWriter, r *http.Request, u *dom
 	}
 	a, err := s.reg.Attach(r.Context(), actor(r, u), u, r.PathValue("entity"), id, registry.Upload{Name: r.URL.Query().Get("name"), Data: data})
 	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusCreated, a)
+}
+
+// handleLicenceActs answers GET /api/v1/licences/{id}/acts: the licence
+// with its acts, newest first, and whether it stands today.
+func (s *server) handleLicenceActs(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	h, err := s.reg.LicenceHistory(r.Context(), u, id)
+	if err != nil {
+		return err
+	}
+	if h.Acts == nil {
+		h.Acts = []*domain.LicenceAct{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"licence": h.Licence, "in_force": h.InForce, "acts": h.Acts})
+}
+
+// handleLicenceActCreate answers POST /api/v1/licences/{id}/acts with
+// {kind, on, result, next_due, until, document_no, note}.
+func (s *server) handleLicenceActCreate(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	obj, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Kind       string `json:"kind"`
+		On         string `json:"on"`
+		Result     string `json:"result"`
+		NextDue    string `json:"next_due"`
+		Until      string `json:"until"`
+		DocumentNo string `json:"document_no"`
+		Note       string `json:"note"`
+	}
+	known := map[string]bool{"kind": true, "on": true, "result": true, "next_due": true, "until": true, "document_no": true, "note": true}
+	if err := decodeStrict(obj, &in, known); err != nil {
+		return err
+	}
+	a := &domain.LicenceAct{LicenceID: id, Kind: in.Kind, Result: in.Result, DocumentNo: in.DocumentNo, Note: in.Note}
+	fe := domain.FieldErrors{}
+	for key, p := range map[string]struct {
+		raw string
+		d   *domain.Date
+	}{"on": {in.On, &a.On}, "next_due": {in.NextDue, &a.NextDue}, "until": {in.Until, &a.Until}} {
+		if p.raw == "" {
+			continue
+		}
+		if *p.d, err = domain.ParseDate(p.raw); err != nil {
+			fe.Add(key, "date")
+		}
+	}
+	if err := fe.Err(); err != nil {
+		return err
+	}
+	if err := s.reg.RecordLicenceAct(r.Context(), actor(r, u), u, a); err != nil {
 		return err
 	}
 	return writeJSON(w, http.StatusCreated, a)

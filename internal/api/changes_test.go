@@ -125,3 +125,30 @@ func TestFileEndpoints(t *testing.T) {
 		}
 	}
 }
+
+// TestLicenceActEndpoints: the office records a passed check (the
+// licence's validity follows) and a cancellation; the institution reads
+// the history but records nothing.
+func TestLicenceActEndpoints(t *testing.T) {
+	e := newEnv(t)
+	base := "/api/v1/licences/" + strconv.FormatInt(e.a["licences"], 10) + "/acts"
+	if r := e.do(instA, "POST", base, map[string]any{"kind": "check", "on": "2026-01-05", "result": "pass", "next_due": "2029-01-05", "document_no": "X"}); r.status != http.StatusForbidden {
+		t.Errorf("institution records a check: %d", r.status)
+	}
+	if r := e.do(supervisor, "POST", base, map[string]any{"kind": "check", "on": "2026-01-05", "result": "pass", "next_due": "2029-01-05", "document_no": "中卫放校〔2026〕1号"}); r.status != http.StatusCreated {
+		t.Fatalf("check: %d %s", r.status, r.body)
+	}
+	if got := e.record("licences", e.a["licences"])["valid_until"]; got != "2029-01-05" {
+		t.Errorf("valid_until %v after the check", got)
+	}
+	if r := e.do(supervisor, "POST", base, map[string]any{"kind": "cancel", "on": "2026-02-01", "document_no": "中卫放注〔2026〕1号", "note": "注销"}); r.status != http.StatusCreated {
+		t.Fatalf("cancel: %d %s", r.status, r.body)
+	}
+	h := e.do(instA, "GET", base, nil).obj(t)
+	if h["in_force"] != false || len(h["acts"].([]any)) != 2 {
+		t.Errorf("history %v", h)
+	}
+	if r := e.do(instA, "GET", "/api/v1/licences/"+strconv.FormatInt(e.b["licences"], 10)+"/acts", nil); r.status != http.StatusNotFound {
+		t.Errorf("B's history: %d", r.status)
+	}
+}

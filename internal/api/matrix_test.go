@@ -42,6 +42,7 @@ func TestEndpointsCovered(t *testing.T) {
 		"GET /api/v1/change-requests": true, "POST /api/v1/change-requests": true, "GET /api/v1/change-requests/{id}": true,
 		"POST /api/v1/change-requests/{id}/approve": true, "POST /api/v1/change-requests/{id}/reject": true,
 		"POST /api/v1/change-requests/{id}/withdraw": true, "GET /api/v1/attachments/{id}": true,
+		"GET /api/v1/licences/{id}/acts": true, "POST /api/v1/licences/{id}/acts": true, // TestLicenceActEndpoints
 		"GET /api/v1/files/{entity}/{id}": true, "POST /api/v1/files/{entity}/{id}": true, // TestFileEndpoints
 	}
 	for _, res := range resources {

@@ -191,3 +191,27 @@ func TestTestReportFile(t *testing.T) {
 		t.Errorf("download %d %v", w.Code, w.Header())
 	}
 }
+
+// TestLicenceHistoryPage: the supervisor records a cancellation on the
+// licence's history page; the institution sees it there, without the form,
+// and its licence no longer stands.
+func TestLicenceHistoryPage(t *testing.T) {
+	e := newEnv(t)
+	target := "/licences/" + id(e.a.licence.ID)
+	today := domain.DateOf(time.Now()).String()
+	if w := e.do("supervisor", "POST", target+"/acts", url.Values{"kind": {"cancel"}, "on": {today}, "note": {"机构申请注销"}}); w.Code != 422 ||
+		!strings.Contains(w.Body.String(), `id="act-error"`) {
+		t.Errorf("cancellation without a document number: %d", w.Code)
+	}
+	w := e.do("supervisor", "POST", target+"/acts", url.Values{"kind": {"cancel"}, "on": {today}, "note": {"机构申请注销"}, "document_no": {"中卫放注〔2026〕3号"}})
+	if w.Code != 303 {
+		t.Fatalf("cancel: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	body := e.do("inst", "GET", target+"/history", nil).Body.String()
+	if !strings.Contains(body, "中卫放注〔2026〕3号") || !strings.Contains(body, "已注销或暂停") || strings.Contains(body, `id="record-act"`) {
+		t.Errorf("institution's history page %s", excerpt(body))
+	}
+	if w := e.do("inst", "POST", target+"/acts", url.Values{"kind": {"check"}}); w.Code != 403 {
+		t.Errorf("institution records an act: %d", w.Code)
+	}
+}

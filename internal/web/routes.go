@@ -92,6 +92,7 @@ func (s *Server) routes() http.Handler {
 
 	s.changeRoutes(mux)
 	s.fileRoutes(mux)
+	s.licenceHistoryRoutes(mux)
 
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)

@@ -128,7 +128,7 @@ var pageFiles = []string{
 	"account", "security", "audit", "plans", "plan", "plan_form", "inspectors", "public",
 	"stats_dose", "overview", "yearly",
 	"inspections", "inspection", "inspection_new", "inspection_record",
-	"changes", "change", "change_form", "files",
+	"changes", "change", "change_form", "files", "licence_history",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
