@@ -283,7 +283,9 @@ func (r *Registry) apply(tx *store.Tx, c *domain.ChangeRequest) error {
 	}
 	var err error
 	if c.RecordID == 0 {
-		err = store.Create(tx, t, domain.Scope{}, rec)
+		if err = store.Create(tx, t, domain.Scope{}, rec); err == nil {
+			err = issueAct(tx, rec)
+		}
 	} else {
 		err = store.Update(tx, t, domain.Scope{}, rec)
 	}

@@ -267,4 +267,7 @@ func TestAttachmentAccess(t *testing.T) {
 	if n := storetest.Count(t, e.s, "licences WHERE institution_id = ? AND licence_no = '豫卫放证字第999999号'", e.iu.InstitutionID); n != 1 {
 		t.Errorf("%d new licences", n)
 	}
+	if n := storetest.Count(t, e.s, "licence_acts WHERE licence_id = ? AND kind = 'issue' AND document_no = '豫卫放证字第999999号'", d.RecordID); n != 1 {
+		t.Errorf("%d issue acts of the new licence", n)
+	}
 }

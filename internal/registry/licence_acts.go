@@ -77,3 +77,13 @@ func (r *Registry) RecordLicenceAct(ctx context.Context, actor domain.Actor, u *
 		return r.after(tx, "licence", lic.ID)
 	})
 }
+
+// issueAct records the 发证 act of a licence just filed: its issue date,
+// its valid_until as the first 校验 due date, its number as the document.
+func issueAct(tx *store.Tx, rec domain.Record) error {
+	l, ok := rec.(*domain.Licence)
+	if !ok {
+		return nil
+	}
+	return tx.AddLicenceAct(&domain.LicenceAct{LicenceID: l.ID, Kind: domain.ActIssue, On: l.IssuedOn, NextDue: l.ValidUntil, DocumentNo: l.LicenceNo})
+}
