@@ -44,6 +44,7 @@ func TestBackupRestore(t *testing.T) {
 	if _, err := demo.Load(ctx, s, scale, 3, domain.DateOf(time.Now())); err != nil {
 		t.Fatal(err)
 	}
+	file0 := attachSomething(t, s)
 	// Writes while the copy is taken: the copy holds a consistent state.
 	stop := make(chan struct{})
 	var wg sync.WaitGroup
@@ -129,6 +130,7 @@ func TestBackupRestore(t *testing.T) {
 		t.Fatal(err)
 	}
 	compare(t, want, got)
+	restoredAttachment(t, r, file0)
 
 	// A database that holds data is not replaced without -force.
 	err = run(ctx, []string{"restore", file}, env(dst, "en"), nil, &out, &out)

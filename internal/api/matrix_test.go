@@ -49,6 +49,12 @@ func TestEndpointsCovered(t *testing.T) {
 		// TestNoticeEndpoints
 		"GET /api/v1/notices": true, "POST /api/v1/notices": true, "POST /api/v1/notices/{id}/read": true,
 		"PUT /api/v1/notices/contact": true,
+		// TestChangeRequestEndpoints
+		"GET /api/v1/change-requests": true, "POST /api/v1/change-requests": true, "GET /api/v1/change-requests/{id}": true,
+		"POST /api/v1/change-requests/{id}/approve": true, "POST /api/v1/change-requests/{id}/reject": true,
+		"POST /api/v1/change-requests/{id}/withdraw": true, "GET /api/v1/attachments/{id}": true,
+		"GET /api/v1/licences/{id}/acts": true, "POST /api/v1/licences/{id}/acts": true, // TestLicenceActEndpoints
+		"GET /api/v1/files/{entity}/{id}": true, "POST /api/v1/files/{entity}/{id}": true, // TestFileEndpoints
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

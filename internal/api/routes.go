@@ -62,6 +62,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/notices", auth.RolesFor(auth.Create, auth.Notice), s.handleNoticeSend)
 	s.handle("POST /api/v1/notices/{id}/read", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeRead)
 	s.handle("PUT /api/v1/notices/contact", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeContact)
+	s.changeRoutes()
 }
 
 // crud registers the routes of one resource:

@@ -42,7 +42,15 @@ const (
 	Rectification = "rectification"  // orders to correct (责令改正), their answers, evidence and documents
 	Case          = "case"           // penalty cases (案件) and their decisions
 	Notice        = "notice"         // notices (通知) to institutions, their deliveries and contacts
+	ChangeRequest = "change_request" // an institution's request that the office change what it issued
 )
+
+// Decide is approving or rejecting a change request (the office's act).
+const Decide Action = "decide"
+
+// regulatorOwned are the records the office issues: an institution reads
+// them and asks for changes (ChangeRequest), never makes them.
+var regulatorOwned = map[string]bool{"licence": true}
 
 // health are the records that are health data (PIPL sensitive personal
 // information): exam conclusions, doses and what is derived from them.
@@ -99,6 +107,11 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// says where it wants them.
 		return a == Read && (u.Role == domain.RoleSupervisor || u.Role == domain.RoleInstitution) ||
 			a == Create && u.Role == domain.RoleSupervisor || a == Update && u.Role == domain.RoleInstitution
+	case entity == ChangeRequest:
+		// The institution asks, the office decides; each reads the
+		// requests it may (the institution its own, the store scope).
+		return (a == Read || a == Create) && u.Role == domain.RoleInstitution ||
+			(a == Read || a == Decide) && u.Role == domain.RoleSupervisor
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)
@@ -129,6 +142,9 @@ func Can(u *domain.User, a Action, entity string) bool {
 func institutionCan(a Action, entity string) bool {
 	if !register[entity] {
 		return false
+	}
+	if regulatorOwned[entity] {
+		return a == Read || a == Export
 	}
 	switch a {
 	case Read, Update, Reveal, Import, Export:

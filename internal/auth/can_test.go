@@ -79,6 +79,16 @@ func TestCan(t *testing.T) {
 		{auth.Verify, auth.AuditTrail, []string{aud}},
 		{auth.Create, auth.Token, []string{sup, inst, view}},
 		{auth.Update, auth.OwnAccount, []string{sup, inst, view, adm, sec, aud}},
+		{auth.Read, "licence", []string{sup, inst, view}},
+		{auth.Create, "licence", []string{sup}},
+		{auth.Update, "licence", []string{sup}},
+		{auth.Retire, "licence", []string{sup}},
+		{auth.Import, "licence", []string{sup}},
+		{auth.Export, "licence", []string{sup, inst, view}},
+		{auth.Create, auth.ChangeRequest, []string{inst}},
+		{auth.Read, auth.ChangeRequest, []string{sup, inst}},
+		{auth.Decide, auth.ChangeRequest, []string{sup}},
+		{auth.Update, auth.ChangeRequest, nil},
 		{auth.Read, "nonsense", nil},
 	} {
 		got := auth.RolesFor(tc.a, tc.entity)

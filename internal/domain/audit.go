@@ -51,13 +51,17 @@ const (
 	AuditVerify         = "audit_verify"
 	AuditPrune          = "audit_prune"
 	AuditDemoLoad       = "demo_load"
-	AuditDraw           = "draw"    // a plan's 双随机 draw, frozen
-	AuditSign           = "sign"    // an inspector's signature of an inspection record
-	AuditAmend          = "amend"   // a correction of a signed inspection record
-	AuditUpload         = "upload"  // an evidence file
-	AuditIssue          = "issue"   // a numbered enforcement document issued
-	AuditRespond        = "respond" // an institution's answer to a rectification
-	AuditClose          = "close"   // a supervisor's confirmation that closes a rectification
+	AuditDraw           = "draw"     // a plan's 双随机 draw, frozen
+	AuditSign           = "sign"     // an inspector's signature of an inspection record
+	AuditAmend          = "amend"    // a correction of a signed inspection record
+	AuditUpload         = "upload"   // an evidence file, an attachment
+	AuditIssue          = "issue"    // a numbered enforcement document issued
+	AuditRespond        = "respond"  // an institution's answer to a rectification
+	AuditClose          = "close"    // a supervisor's confirmation that closes a rectification
+	AuditApprove        = "approve"  // a change request approved (and applied)
+	AuditReject         = "reject"   // a change request rejected
+	AuditWithdraw       = "withdraw" // a change request withdrawn by its institution
+	AuditDownload       = "download" // an attachment read
 )
 
 // The audit actions of cases (spec/enforcement.md §5).
@@ -83,4 +87,5 @@ var AuditActions = []string{
 	AuditIssue, AuditRespond, AuditClose,
 	AuditCaseStep, AuditCaseReport,
 	AuditNoticeSend, AuditNoticeRead, AuditNoticeDigest,
+	AuditApprove, AuditReject, AuditWithdraw, AuditDownload,
 }

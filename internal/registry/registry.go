@@ -108,6 +108,9 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		if err := store.Create(tx, t, u.Scope(), (*T)(rec)); err != nil {
 			return conflictOn(t.Entity(), err)
 		}
+		if err := issueAct(tx, rec); err != nil {
+			return err
+		}
 		return r.after(tx, t.Entity(), rec.Base().ID)
 	})
 }

@@ -22,7 +22,7 @@ func CheckEquipment(f EquipmentFacts, asOf domain.Date, th Thresholds) []Finding
 		return nil
 	}
 	c := equipmentCheck{s: equipmentSubject(e, inst), inst: inst, tests: testsOf(f.Tests, e.ID), asOf: asOf, th: th}
-	if lic := currentLicence(f.Licences, inst.ID, asOf); lic != nil {
+	if lic := licenceInForce(f.Licences, f.LicenceActs, inst.ID, asOf); lic != nil {
 		c.scope(e, lic)
 	}
 	c.acceptanceAndStatus()

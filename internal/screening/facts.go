@@ -14,6 +14,8 @@ type InstitutionFacts struct {
 	Licences []*domain.Licence
 	// Equipment is the institution's non-retired equipment.
 	Equipment []*domain.Equipment
+	// LicenceActs are the acts that may stop its licences (注销, 暂停, 校验).
+	LicenceActs []*domain.LicenceAct
 }
 
 // EquipmentFacts are the facts the equipment rules look at.
@@ -24,6 +26,8 @@ type EquipmentFacts struct {
 	Licences []*domain.Licence
 	// Tests are the equipment's tests of all kinds.
 	Tests []*domain.EquipmentTest
+	// LicenceActs are the acts that may stop the institution's licences.
+	LicenceActs []*domain.LicenceAct
 }
 
 // PersonFacts are the facts the person rules look at.
@@ -82,6 +86,16 @@ func currentLicence(ls []*domain.Licence, instID int64, asOf domain.Date) *domai
 		}
 	}
 	return cur
+}
+
+// licenceInForce is currentLicence, or nil if that licence is cancelled or
+// suspended as of asOf: a cancelled licence counts as no licence.
+func licenceInForce(ls []*domain.Licence, acts []*domain.LicenceAct, instID int64, asOf domain.Date) *domain.Licence {
+	lic := currentLicence(ls, instID, asOf)
+	if lic != nil && !domain.LicenceInForce(acts, lic.ID, asOf) {
+		return nil
+	}
+	return lic
 }
 
 func laterLicence(a, b *domain.Licence) bool {

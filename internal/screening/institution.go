@@ -16,7 +16,7 @@ func CheckInstitution(f InstitutionFacts, asOf domain.Date, th Thresholds) []Fin
 	}
 	s := institutionSubject(inst)
 	used := inUseEquipment(f.Equipment, inst)
-	lic := currentLicence(f.Licences, inst.ID, asOf)
+	lic := licenceInForce(f.Licences, f.LicenceActs, inst.ID, asOf)
 	var fs []Finding
 	switch {
 	case lic == nil:

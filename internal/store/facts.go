@@ -190,9 +190,13 @@ func (tx *Tx) institutionFacts(insts []*domain.Institution, s sel) ([]screening.
 	if err != nil {
 		return nil, err
 	}
+	stops, err := tx.licenceStops(lics)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]screening.InstitutionFacts, len(insts))
 	for i, inst := range insts {
-		out[i] = screening.InstitutionFacts{Institution: inst, Licences: lics[inst.ID], Equipment: equip[inst.ID]}
+		out[i] = screening.InstitutionFacts{Institution: inst, Licences: lics[inst.ID], Equipment: equip[inst.ID], LicenceActs: stops}
 	}
 	return out, nil
 }
@@ -232,11 +236,15 @@ func (tx *Tx) equipmentFacts(equip []*domain.Equipment, s sel) ([]screening.Equi
 	if err != nil {
 		return nil, err
 	}
+	stops, err := tx.licenceStops(lics)
+	if err != nil {
+		return nil, err
+	}
 	byID := indexByID(Institutions, insts)
 	out := make([]screening.EquipmentFacts, len(equip))
 	for i, e := range equip {
 		out[i] = screening.EquipmentFacts{Equipment: e, Institution: byID[e.InstitutionID],
-			Licences: lics[e.InstitutionID], Tests: tests[e.ID]}
+			Licences: lics[e.InstitutionID], Tests: tests[e.ID], LicenceActs: stops}
 	}
 	return out, nil
 }

@@ -138,7 +138,7 @@ func TestUnknownEnumAndBadNumbers(t *testing.T) {
 func TestLicenceItemsKept(t *testing.T) {
 	e := newEnv(t)
 	form := url.Values{"licence_no": {"X-1"}, "issuer": {"中原区卫健委"}, "valid_until": {"2030-01-01"}, "items": {"dental_xray", "ct"}}
-	w := e.do("inst", "POST", "/institutions/"+id(e.a.inst.ID)+"/licences/new", form)
+	w := e.do("supervisor", "POST", "/institutions/"+id(e.a.inst.ID)+"/licences/new", form)
 	body := w.Body.String()
 	if w.Code != 422 {
 		t.Fatalf("status %d\n%s", w.Code, excerpt(body))

@@ -53,6 +53,9 @@ type fixture struct {
 	rect int64
 	// notice is an unread notice to the institution.
 	notice int64
+	// change and change2 are pending change requests of its licence, file
+	// the PDF filed with change.
+	change, change2, file int64
 }
 
 // env is a server on a fresh database with institutions A and B, and a
@@ -156,6 +159,7 @@ func newEnvWith(t *testing.T, cfg web.Config) *env {
 	e.inspections(enf)
 	e.rectifications(enf)
 	e.openCases(enf)
+	e.changeRequests()
 	for role, u := range e.users {
 		e.tokens[role] = e.login(u.Username)
 	}

@@ -199,13 +199,13 @@ func TestRetireHidesAndRestoreShows(t *testing.T) {
 	e := newEnv(t)
 	lic := e.a.licence
 	inst := "/institutions/" + id(e.a.inst.ID)
-	if w := e.do("inst", "POST", "/licences/"+id(lic.ID)+"/retire", url.Values{"version": {id(int64(lic.Version))}}); w.Code != 303 {
+	if w := e.do("supervisor", "POST", "/licences/"+id(lic.ID)+"/retire", url.Values{"version": {id(int64(lic.Version))}}); w.Code != 303 {
 		t.Fatalf("retire: %d", w.Code)
 	}
-	if body := e.do("inst", "GET", inst, nil).Body.String(); strings.Contains(body, lic.LicenceNo) {
+	if body := e.do("supervisor", "GET", inst, nil).Body.String(); strings.Contains(body, lic.LicenceNo) {
 		t.Error("retired licence listed")
 	}
-	body := e.do("inst", "GET", inst+"?tab=licence&retired=1", nil).Body.String()
+	body := e.do("supervisor", "GET", inst+"?tab=licence&retired=1", nil).Body.String()
 	row := cells(body, "row-"+id(lic.ID))
 	if len(row) != 6 || !strings.Contains(row[0], "已删除") || strings.Contains(row[0], "现行") {
 		t.Fatalf("retired row %q", row)
@@ -217,10 +217,10 @@ func TestRetireHidesAndRestoreShows(t *testing.T) {
 	}
 	_ = restore
 	v, _ := inputValue(form, "version")
-	if w := e.do("inst", "POST", "/licences/"+id(lic.ID)+"/restore", url.Values{"version": {v}}); w.Code != 303 {
+	if w := e.do("supervisor", "POST", "/licences/"+id(lic.ID)+"/restore", url.Values{"version": {v}}); w.Code != 303 {
 		t.Fatalf("restore: %d", w.Code)
 	}
-	if body := e.do("inst", "GET", inst, nil).Body.String(); !strings.Contains(body, lic.LicenceNo) {
+	if body := e.do("supervisor", "GET", inst, nil).Body.String(); !strings.Contains(body, lic.LicenceNo) {
 		t.Error("restored licence not listed")
 	}
 }

@@ -40,8 +40,8 @@ func (s *Server) routes() http.Handler {
 
 	s.page(mux, "GET /institutions/new", auth.Supervisors, institutions.newForm(s))
 	s.page(mux, "POST /institutions/new", auth.Supervisors, institutions.create(s))
-	s.page(mux, "GET /institutions/{id}/licences/new", auth.Filers, licences.newForm(s))
-	s.page(mux, "POST /institutions/{id}/licences/new", auth.Filers, licences.create(s))
+	s.page(mux, "GET /institutions/{id}/licences/new", auth.RolesFor(auth.Create, "licence"), licences.newForm(s))
+	s.page(mux, "POST /institutions/{id}/licences/new", auth.RolesFor(auth.Create, "licence"), licences.create(s))
 	s.page(mux, "GET /institutions/{id}/people/new", auth.Filers, s.handlePersonNew)
 	s.page(mux, "POST /institutions/{id}/people/new", auth.Filers, s.handlePersonCreate)
 	s.page(mux, "GET /institutions/{id}/equipment/new", auth.Filers, equipment.newForm(s))
@@ -112,6 +112,10 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "POST /cases/{id}/edit", auth.RolesFor(auth.Update, auth.Case), s.handleCaseEdit)
 	s.page(mux, "POST /cases/{id}/step", auth.RolesFor(auth.Update, auth.Case), s.handleCaseStep)
 	s.page(mux, "POST /cases/{id}/report", auth.RolesFor(auth.Update, auth.Case), s.handleCaseReport)
+
+	s.changeRoutes(mux)
+	s.fileRoutes(mux)
+	s.licenceHistoryRoutes(mux)
 
 	s.page(mux, "GET /import", auth.Filers, s.handleImportForm)
 	s.page(mux, "POST /import", auth.Filers, s.handleImport)

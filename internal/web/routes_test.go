@@ -167,7 +167,7 @@ var routes = []route{
 		want: func(f fixture) []string { return []string{f.equip.SerialNo, f.test.ReportNo} }},
 
 	{method: "GET", path: "/institutions/new", status: supervisorOnly(200), want: names(`name="credit_code"`)},
-	{method: "GET", path: "/institutions/{inst}/licences/new", status: filers(200, 200), cross: 404, want: names(`name="licence_no"`)},
+	{method: "GET", path: "/institutions/{inst}/licences/new", status: supervisorOnly(200), cross: 403, want: names(`name="licence_no"`)},
 	{method: "GET", path: "/institutions/{inst}/people/new", status: filers(200, 200), cross: 404, want: names(`name="id_number"`, `name="occupation"`)},
 	{method: "GET", path: "/institutions/{inst}/equipment/new", status: filers(200, 200), cross: 404, want: names(`name="serial_no"`)},
 	{method: "GET", path: "/people/{person}/employments/new", status: filers(200, 200), cross: 404, want: names(`name="institution_id"`)},
@@ -176,7 +176,7 @@ var routes = []route{
 	{method: "GET", path: "/people/{person}/doses/new", status: filers(200, 200), cross: 404, want: names(`name="hp10"`)},
 	{method: "GET", path: "/equipment/{equip}/tests/new", status: filers(200, 200), cross: 404, want: names(`name="tested_on"`)},
 	{method: "GET", path: "/institutions/{inst}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
-	{method: "GET", path: "/licences/{licence}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
+	{method: "GET", path: "/licences/{licence}/edit", status: supervisorOnly(200), cross: 403, want: names(`name="version"`)},
 	{method: "GET", path: "/people/{person}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
 	{method: "GET", path: "/employments/{emp}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
 	{method: "GET", path: "/trainings/{training}/edit", status: filers(200, 200), cross: 404, want: names(`name="version"`)},
@@ -289,7 +289,7 @@ var routes = []route{
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
-	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/institutions/{inst}/licences/new", form: newForms["licence"], status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/institutions/{inst}/people/new", form: newForms["person"], status: filers(303, 303), cross: 404, location: "/people/"},
 	{method: "POST", path: "/institutions/{inst}/equipment/new", form: newForms["equipment"], status: filers(303, 303), cross: 404, location: "/equipment/"},
 	{method: "POST", path: "/people/{person}/employments/new", form: newForms["employment"], status: filers(303, 303), cross: 404, location: "/people/{person}"},
@@ -299,7 +299,7 @@ var routes = []route{
 	{method: "POST", path: "/equipment/{equip}/tests/new", form: newForms["test"], status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
 	{method: "POST", path: "/institutions/{inst}/edit", form: editForm("institution"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}"},
-	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/edit", form: editForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/people/{person}/edit", form: editForm("person"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/employments/{emp}/edit", form: editForm("employment"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/trainings/{training}/edit", form: editForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
@@ -308,8 +308,8 @@ var routes = []route{
 	{method: "POST", path: "/equipment/{equip}/edit", form: editForm("equipment"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 	{method: "POST", path: "/tests/{test}/edit", form: editForm("test"), status: filers(303, 303), cross: 404, location: "/equipment/{equip}"},
 
-	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
-	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: filers(303, 303), cross: 404, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/retire", form: versionForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
+	{method: "POST", path: "/licences/{licence}/restore", form: versionForm("licence"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}?tab=licence"},
 	{method: "POST", path: "/trainings/{training}/retire", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/trainings/{training}/restore", form: versionForm("training"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
 	{method: "POST", path: "/exams/{exam}/retire", form: versionForm("exam"), status: filers(303, 303), cross: 404, location: "/people/{person}"},
@@ -326,6 +326,23 @@ var routes = []route{
 	{method: "POST", path: "/people/{person}/restore", form: versionForm("person"), status: supervisorOnly(303), cross: 403, location: "/people/{person}"},
 	{method: "POST", path: "/institutions/{inst}/retire", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
+
+	{method: "GET", path: "/changes", status: st(403, 403, 403, 200, 200, 403), want: names(`id="changes"`)},
+	{method: "GET", path: "/changes/new", status: st(403, 403, 403, 403, 200, 403), want: names(`id="change-form"`)},
+	{method: "GET", path: "/changes/new?licence={licence}", status: st(403, 403, 403, 403, 200, 403), cross: 404,
+		want: func(f fixture) []string { return []string{f.licence.LicenceNo} }},
+	{method: "POST", path: "/changes/new", form: values("licence", "0", "licence_no", "豫卫放证字第900009号", "issuer", "郑州市中原区卫生健康委员会",
+		"issued_on", "2024-01-02", "valid_until", "2029-01-01", "items", "ct", "reason", "新增CT"), status: st(403, 403, 403, 403, 303, 403), location: "/changes/"},
+	{method: "GET", path: "/changes/{change}", status: st(403, 403, 403, 200, 200, 403), cross: 404, want: names(`id="change-fields"`)},
+	{method: "GET", path: "/attachments/{attachment}", status: st(403, 403, 403, 200, 200, 404), cross: 404},
+	{method: "GET", path: "/files/{testkind}/{test}", status: readers(200, 200, 200), cross: 404, want: names(`id="files"`)},
+	{method: "POST", path: "/files/{testkind}/{test}", status: filers(422, 422), cross: 404},
+	{method: "GET", path: "/licences/{licence}/history", status: readers(200, 200, 200), cross: 404, want: names(`id="licence-acts"`)},
+	{method: "POST", path: "/licences/{licence}/acts", form: values("kind", "check", "on", "2026-01-05", "result", "pass", "next_due", "2029-01-05",
+		"document_no", "中卫放校〔2026〕9号"), status: supervisorOnly(303), cross: 403, location: "/licences/{licence}/history"},
+	{method: "POST", path: "/changes/{change}/approve", status: supervisorOnly(303), location: "/changes/{change}"},
+	{method: "POST", path: "/changes/{change2}/reject", form: values("decision", "材料不全"), status: supervisorOnly(303), location: "/changes/{change2}"},
+	{method: "POST", path: "/changes/{change2}/withdraw", status: st(403, 403, 403, 403, 303, 403), cross: 404, location: "/changes/{change2}"},
 
 	{method: "POST", path: "/account/tokens", form: values("name", "报送接口"), status: readers(200, 200, 200), want: names(`id="new-token"`, "报送接口")},
 	{method: "POST", path: "/account/tokens/{token}/revoke", status: readers(303, 303, 303), cross: 404, location: "/account/tokens"},
@@ -366,7 +383,8 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{finding}", id(f.finding.ID), "{flawed}", id(f.flawed.ID),
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
 		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx",
-		"{notice}", id(f.notice))
+		"{notice}", id(f.notice),
+		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file), "{testkind}", "test")
 	s = e.expandCases(r.Replace(s), f)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

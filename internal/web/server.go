@@ -136,6 +136,7 @@ var pageFiles = []string{
 	"rectifications", "rectification", "rect_opinion", "rect_order",
 	"cases", "case", "case_new", "case_decision",
 	"notices",
+	"changes", "change", "change_form", "files", "licence_history",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
