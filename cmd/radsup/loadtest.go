@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"math/rand/v2"
 	"mime/multipart"
 	"net"
@@ -103,10 +104,28 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string, stdout, 
 	}
 	shape := loadtest.Config{Clients: cfg.Clients, Rate: cfg.Rate, Seed: uint64(time.Now().UnixNano())}
 
+	// The server's processor time per request: what a request costs,
+	// whatever else the machine is doing.
+	cpu := func() time.Duration {
+		if pid == 0 {
+			return 0
+		}
+		d, _ := loadtest.CPUTime(pid)
+		return d
+	}
+	perRequest := func(d time.Duration, n int) float64 {
+		if n == 0 {
+			return 0
+		}
+		return math.Round(float64(d)/float64(n)/1e4) / 100
+	}
+
 	fmt.Fprintln(stderr, "loadtest: /healthz baseline")
 	shape.Duration = min(cfg.Duration, 10*time.Second)
+	cpu0 := cpu()
 	baseline := loadtest.Run(runCtx, shape, loadtest.Mix{{Name: "healthz", Weight: 1}}, lt.do)
 	rep.Baseline = &baseline
+	cpu1 := cpu()
 
 	fmt.Fprintln(stderr, "loadtest: the page mix for", cfg.Duration)
 	shape.Duration = cfg.Duration
@@ -132,6 +151,7 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string, stdout, 
 	}()
 	res := loadtest.Run(runCtx, shape, lt.mix(), lt.do)
 	rep.Result = res
+	cpu2 := cpu()
 	stopScreening()
 	<-sampling
 	screenDone.Wait()
@@ -143,7 +163,8 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string, stdout, 
 	}
 	if pid != 0 {
 		if m, err := loadtest.ReadMemory(pid); err == nil {
-			rep.Server = &serverMemory{Memory: m, MaxRSSDuringRun: max(peak.Load(), m.RSS)}
+			rep.Server = &serverMemory{Memory: m, MaxRSSDuringRun: max(peak.Load(), m.RSS),
+				CPUPerRequest: perRequest(cpu2-cpu1, res.Requests), BaselineCPUPerRequest: perRequest(cpu1-cpu0, baseline.Requests)}
 		}
 	}
 	if cfg.Format == "json" {
@@ -180,6 +201,10 @@ type loadReport struct {
 type serverMemory struct {
 	loadtest.Memory
 	MaxRSSDuringRun int64 `json:"max_rss_during_run_bytes"`
+	// The server's processor time (user and system) per request of the
+	// mix, and of the /healthz baseline, in milliseconds.
+	CPUPerRequest         float64 `json:"cpu_ms_per_request"`
+	BaselineCPUPerRequest float64 `json:"baseline_cpu_ms_per_request"`
 }
 
 type screeningReport struct {
@@ -221,6 +246,7 @@ func printLoadReport(w io.Writer, rep loadReport) error {
 	if rep.Server != nil {
 		fmt.Fprintf(w, "server pid %d: RSS %.1f MB now, %.1f MB at most during the run, %.1f MB peak since start\n", rep.PID,
 			mb(rep.Server.RSS), mb(rep.Server.MaxRSSDuringRun), mb(rep.Server.Peak))
+		fmt.Fprintf(w, "server processor time per request: %.2f ms (/healthz: %.2f ms)\n", rep.Server.CPUPerRequest, rep.Server.BaselineCPUPerRequest)
 	}
 	if rep.Screening != nil {
 		fmt.Fprintf(w, "full screenings finished during the load: %d %s\n", rep.Screening.FullRuns, rep.Screening.Error)

@@ -171,3 +171,14 @@ func TestListeningInodes(t *testing.T) {
 		t.Errorf(":8081 = %v", got)
 	}
 }
+
+func TestParseStat(t *testing.T) {
+	stat := "4242 (radsup serve) S 1 4242 4242 0 -1 4194560 9000 0 0 0 250 50 0 0 20 0 12 0 100 1000000 5000\n"
+	d, err := parseStat([]byte(stat))
+	if err != nil || d != 3*time.Second {
+		t.Errorf("cpu time %v, %v; want 3s", d, err)
+	}
+	if _, err := parseStat([]byte("4242 (x")); err == nil {
+		t.Error("a cut stat: no error")
+	}
+}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
 )
 
 // Memory is a process's resident memory as /proc/PID/status gives it, in bytes.
@@ -52,6 +53,38 @@ func parseStatus(b []byte) (Memory, error) {
 		return m, fmt.Errorf("loadtest: no VmRSS in the process status")
 	}
 	return m, nil
+}
+
+// CPUTime reads the processor time (user and system) pid has used so far
+// (Linux only).
+func CPUTime(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	return parseStat(b)
+}
+
+// clockTick is the unit of /proc/PID/stat's times (USER_HZ, 100 on Linux).
+const clockTick = 10 * time.Millisecond
+
+func parseStat(b []byte) (time.Duration, error) {
+	// The command name (field 2) may hold spaces: count from its ")".
+	i := bytes.LastIndexByte(b, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("loadtest: unreadable process stat")
+	}
+	f := strings.Fields(string(b[i+1:]))
+	// After the name: state is field 3; utime and stime are fields 14 and 15.
+	if len(f) < 13 {
+		return 0, fmt.Errorf("loadtest: short process stat")
+	}
+	utime, err1 := strconv.ParseInt(f[11], 10, 64)
+	stime, err2 := strconv.ParseInt(f[12], 10, 64)
+	if err1 != nil || err2 != nil {
+		return 0, fmt.Errorf("loadtest: unreadable process times")
+	}
+	return time.Duration(utime+stime) * clockTick, nil
 }
 
 // ListenerPID returns the process listening on a local TCP port, by its
