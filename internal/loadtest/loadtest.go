@@ -90,6 +90,10 @@ type Config struct {
 	// an arrival beyond it is counted as an error of its kind ("overload")
 	// rather than started. Default 2000.
 	MaxInFlight int
+	// Grace is how long the open loop waits after the last arrival for the
+	// answers still due; a request not answered by then is cancelled and
+	// counted as an error. Default 10s.
+	Grace time.Duration
 }
 
 // ErrOverload is the error of an open-loop arrival dropped because too
@@ -158,6 +162,12 @@ func Run(ctx context.Context, cfg Config, mix Mix, do Do) Result {
 			limit = 2000
 		}
 		slots := make(chan struct{}, limit)
+		grace := cfg.Grace
+		if grace <= 0 {
+			grace = 10 * time.Second
+		}
+		late, cancelLate := context.WithDeadline(context.WithoutCancel(ctx), start.Add(cfg.Duration+grace))
+		defer cancelLate()
 		timer := time.NewTimer(0)
 		<-timer.C
 	arrivals:
@@ -184,8 +194,9 @@ func Run(ctx context.Context, cfg Config, mix Mix, do Do) Result {
 				defer wg.Done()
 				defer func() { <-slots }()
 				// The request may finish after the run's end: it was
-				// offered within it, so it counts, with its whole wait.
-				err := do(context.WithoutCancel(ctx), kind, r)
+				// offered within it, so it counts, with its whole wait
+				// (up to the grace).
+				err := do(late, kind, r)
 				rc.add(kind, time.Since(due), err)
 			}()
 		}

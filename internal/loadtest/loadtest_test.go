@@ -182,3 +182,24 @@ func TestParseStat(t *testing.T) {
 		t.Error("a cut stat: no error")
 	}
 }
+
+// TestRunOpenLoopGrace: answers still due a grace after the last arrival
+// are cancelled and counted as errors; the run ends then.
+func TestRunOpenLoopGrace(t *testing.T) {
+	do := func(ctx context.Context, kind string, r *rand.Rand) error {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Second):
+			return nil
+		}
+	}
+	start := time.Now()
+	res := Run(context.Background(), Config{Rate: 50, Duration: 200 * time.Millisecond, Grace: 100 * time.Millisecond, Seed: 4}, Mix{{"stuck", 1}}, do)
+	if took := time.Since(start); took > 2*time.Second {
+		t.Errorf("the run took %v", took)
+	}
+	if res.Requests == 0 || res.Errors != res.Requests {
+		t.Errorf("%d requests, %d errors: want all cancelled", res.Requests, res.Errors)
+	}
+}
