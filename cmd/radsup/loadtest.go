@@ -470,7 +470,11 @@ func (lt *loadClient) request(ctx context.Context, u loadUser, method, path, cty
 	}
 	resp, err := lt.client.Do(req)
 	if err != nil {
-		return nil, 0, err
+		var ue *url.Error
+		if errors.As(err, &ue) {
+			err = ue.Err // without the URL, so that errors group by page
+		}
+		return nil, 0, fmt.Errorf("%s %s: %w", method, pathOnly(path), err)
 	}
 	defer resp.Body.Close()
 	b, err := io.ReadAll(resp.Body)
