@@ -15,7 +15,7 @@ import (
 // above: the pages rest on the services, the services on the store, the
 // store on the domain.
 var floors = [][]string{
-	{"domain", "config", "i18n", "httplog", "htmltest"},
+	{"domain", "config", "i18n", "httplog", "htmltest", "loadtest"},
 	{"screening", "auth", "xlsx", "httperr", "draw", "stats"},
 	{"store", "store/storetest"},
 	{"findings", "accounts", "audit", "demo", "enforcement", "reports", "notices"},

@@ -49,6 +49,8 @@ Usage:
   radsup [-db URL] audit prune                             delete audit events older than the retention (≥ 180 days)
   radsup [-db URL] backup FILE                             consistent online copy (SQLite) or pg_dump (PostgreSQL)
   radsup [-db URL] restore [-force] FILE                   replace the database with a backup (stop the server first)
+  radsup [-db URL] loadtest -url http://HOST:PORT (-clients N | -rate R) [-duration 30s] [-format table|json] [-screening] [-pid PID]
+                                                           drive a running server with the page mix of many users; /healthz as baseline
   radsup version
 
 Global flags (also accepted after the command; environment variables in brackets):
@@ -122,6 +124,8 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 		return runBackup(ctx, cfg, rest, stdout)
 	case "restore":
 		return runRestore(ctx, cfg, rest, stdout)
+	case "loadtest":
+		return runLoadtest(ctx, cfg, rest, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "radsup", version)
 		return nil

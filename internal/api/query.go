@@ -19,10 +19,13 @@ const (
 // listResponse is the body of a list: one page of items, the number of
 // records matching the filter, and the page asked for.
 type listResponse[T any] struct {
-	Items  []*T `json:"items"`
-	Total  int  `json:"total"`
-	Limit  int  `json:"limit"`
-	Offset int  `json:"offset"`
+	Items []*T `json:"items"`
+	Total int  `json:"total"`
+	// TotalMore says that more than Total records match: the count stops
+	// at a bound (10,000, or the end of the page asked for).
+	TotalMore bool `json:"total_more,omitempty"`
+	Limit     int  `json:"limit"`
+	Offset    int  `json:"offset"`
 }
 
 // parseFilter reads a list's query: the named filters a resource accepts,

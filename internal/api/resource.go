@@ -40,7 +40,11 @@ func (res *resource[T, P]) list(s *server) handler {
 		if items == nil {
 			items = []*T{}
 		}
-		return writeJSON(w, http.StatusOK, listResponse[T]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset})
+		resp := listResponse[T]{Items: items, Total: total, Limit: f.Limit, Offset: f.Offset}
+		if f.Beyond(total) {
+			resp.Total, resp.TotalMore = f.Bound(), true
+		}
+		return writeJSON(w, http.StatusOK, resp)
 	}
 }
 

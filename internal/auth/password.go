@@ -23,6 +23,21 @@ const (
 	argonSaltLen = 16
 )
 
+// maxHashing bounds the argon2id computations at once: each takes
+// argonMemory (64 MiB), so that a crowd logging in together waits its turn
+// instead of taking the memory of the box (4 × 64 MiB at most).
+const maxHashing = 4
+
+// hashing holds a slot per argon2id computation under way.
+var hashing = make(chan struct{}, maxHashing)
+
+// idKey is argon2.IDKey within a slot of hashing.
+func idKey(password, salt []byte, t, mem uint32, threads uint8, keyLen uint32) []byte {
+	hashing <- struct{}{}
+	defer func() { <-hashing }()
+	return argon2.IDKey(password, salt, t, mem, threads, keyLen)
+}
+
 // ErrBadHash reports a stored password hash that cannot be read.
 var ErrBadHash = errors.New("auth: unreadable password hash")
 
@@ -30,7 +45,7 @@ var ErrBadHash = errors.New("auth: unreadable password hash")
 func HashPassword(password string) string {
 	salt := make([]byte, argonSaltLen)
 	rand.Read(salt)
-	key := argon2.IDKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
+	key := idKey([]byte(password), salt, argonTime, argonMemory, argonThreads, argonKeyLen)
 	return fmt.Sprintf("$argon2id$v=%d$m=%d,t=%d,p=%d$%s$%s", argon2.Version, argonMemory, argonTime, argonThreads,
 		b64.EncodeToString(salt), b64.EncodeToString(key))
 }
@@ -57,7 +72,7 @@ func VerifyPassword(hash, password string) (bool, error) {
 	if err1 != nil || err2 != nil || len(want) == 0 {
 		return false, ErrBadHash
 	}
-	got := argon2.IDKey([]byte(password), salt, t, mem, threads, uint32(len(want)))
+	got := idKey([]byte(password), salt, t, mem, threads, uint32(len(want)))
 	return subtle.ConstantTimeCompare(got, want) == 1, nil
 }
 

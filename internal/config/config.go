@@ -66,6 +66,16 @@ type Config struct {
 
 	// Notify holds the settings of notices (serve).
 	Notify Notify
+	// Options of loadtest: the server's base URL, the shape of the load
+	// (Clients closed-loop or Rate requests/s open-loop) and its Duration,
+	// the server's process (for its memory; 0: found by the port), and
+	// whether the full screening runs meanwhile.
+	URL       string
+	Clients   int
+	Rate      float64
+	Duration  time.Duration
+	PID       int
+	Screening bool
 }
 
 // seedFlag sets SeedText, and Seed when the text is a whole number.
@@ -139,6 +149,12 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.Int64Var(&c.Plan, "plan", c.Plan, "draw verify: the plan to verify")
 	fs.IntVar(&c.Year, "year", c.Year, "stats dose and report: the calendar year (default: last year)")
 	c.Notify.flags(fs)
+	fs.StringVar(&c.URL, "url", c.URL, "loadtest: the server's base URL, http://HOST:PORT")
+	fs.IntVar(&c.Clients, "clients", c.Clients, "loadtest: closed loop with this many clients")
+	fs.Float64Var(&c.Rate, "rate", c.Rate, "loadtest: open loop at this many requests per second (Poisson arrivals)")
+	fs.DurationVar(&c.Duration, "duration", c.Duration, "loadtest: how long the load runs (default 30s)")
+	fs.IntVar(&c.PID, "pid", c.PID, "loadtest: the server's process id, for its memory (default: the process listening on -url's port)")
+	fs.BoolVar(&c.Screening, "screening", c.Screening, "loadtest: run the full screening meanwhile, as the daily run does")
 	return fs
 }
 

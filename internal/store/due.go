@@ -10,7 +10,9 @@ import (
 
 // activeWorker is the condition "p has an active employment at the
 // institution on the date": its arguments are (false, institution, date, date).
-const activeWorker = `EXISTS (SELECT 1 FROM employments e WHERE e.person_id = p.id AND e.retired = ? AND e.institution_id = ?
+// A list of the institution's employments, not a question asked of every
+// person: the query starts from the institution's few people.
+const activeWorker = `p.id IN (SELECT e.person_id FROM employments e WHERE e.retired = ? AND e.institution_id = ?
 	AND e.started_on <= ? AND (e.ended_on IS NULL OR e.ended_on > ?))`
 
 // lastQueries are, per kind of deadline, the query of the latest record of

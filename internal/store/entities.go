@@ -116,8 +116,19 @@ var People = described(&Table[domain.Person]{
 			c, a := eqInt("institution_id")(d, v)
 			return "id IN (SELECT person_id FROM employments WHERE " + c + " AND NOT retired)", a
 		},
+		// A page walks the people in name order and asks each: the first
+		// page of a category most people share is found at once.
 		"occupation": func(d dialect, v string) (string, []any) {
-			return "id IN (SELECT person_id FROM employments WHERE occupation = ? AND NOT retired)", []any{v}
+			return "EXISTS (SELECT 1 FROM employments e WHERE e.person_id = people.id AND e.occupation = ? AND NOT e.retired)", []any{v}
+		},
+	},
+	// The count starts from the category's employments instead, in person
+	// order (and stops at the bound): a rare category is counted without
+	// walking everyone.
+	counts: map[string]func(dialect, string) (string, []any){
+		"occupation": func(d dialect, v string) (string, []any) {
+			return "SELECT DISTINCT e.person_id FROM employments e JOIN people p ON p.id = e.person_id" +
+				" WHERE e.occupation = ? AND NOT e.retired AND NOT p.retired", []any{v}
 		},
 	},
 	lookupFilters: map[string]func(*Tx, domain.Scope, string) (string, []any, error){"q": personSearch},

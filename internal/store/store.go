@@ -58,6 +58,14 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
+// The SQLite reader pool: connections, the file mapped by each, the page
+// cache of each.
+const (
+	readers        = 4
+	readerMmap     = 1 << 30
+	readerCacheKiB = 16 << 10
+)
+
 // openSQLite opens one writer connection (SQLite allows one writer at a time;
 // queuing in Go avoids SQLITE_BUSY) and a pool of readers, in WAL mode.
 func (s *Store) openSQLite(path string) error {
@@ -70,10 +78,15 @@ func (s *Store) openSQLite(path string) error {
 		return err
 	}
 	s.write.SetMaxOpenConns(1)
-	if s.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&mode=ro"); err != nil {
+	// Readers map the file (up to readerMmap each: bounded address space,
+	// the kernel's page cache shared by all, no copy into SQLite's cache)
+	// and keep a larger page cache of their own for what lies beyond.
+	if s.read, err = sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)&_pragma=foreign_keys(1)&mode=ro"+
+		fmt.Sprintf("&_pragma=mmap_size(%d)&_pragma=cache_size(%d)", readerMmap, -readerCacheKiB)); err != nil {
 		return err
 	}
-	s.read.SetMaxOpenConns(4)
+	s.read.SetMaxOpenConns(readers)
+	s.read.SetMaxIdleConns(readers) // keep their page caches
 	return nil
 }
 

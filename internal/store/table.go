@@ -23,6 +23,18 @@ type Filter struct {
 	Sort string
 }
 
+// countBound is how far a list's total is counted: past it a list says
+// "more than" ("共 10,000+ 条") rather than scan the whole table on every
+// page. A page beyond the bound raises it to the end of that page.
+var countBound = 10000
+
+// Beyond reports whether total, as a list of f returned it, stands for
+// more rows than counted: the list then shows Bound(f) and a "+".
+func (f Filter) Beyond(total int) bool { return f.Limit > 0 && total > f.Bound() }
+
+// Bound returns how far the total of f's list is counted.
+func (f Filter) Bound() int { return max(countBound, max(f.Offset, 0)+f.Limit) }
+
 // Get returns a named filter value.
 func (f Filter) Get(name string) string { return f.Values[name] }
 
@@ -43,7 +55,12 @@ type Table[T any] struct {
 	// lookupFilters are filters whose condition depends on the user's
 	// scope and on what a query in the transaction finds first.
 	lookupFilters map[string]func(tx *Tx, sc domain.Scope, v string) (string, []any, error)
-	order         string
+	// counts are the row sources of a list's count when it is filtered by
+	// one of these names alone (live rows, no scope): one row per matching
+	// record, found from the filter's own index rather than in the list's
+	// order, which is how a page is found (and stops at its end).
+	counts map[string]func(d dialect, v string) (string, []any)
+	order  string
 	// sorts are the orders a list may ask for by name: each a list of
 	// ORDER BY terms, reversed for a descending sort; the id breaks ties.
 	// A term written text(col) compares the text byte by byte on both engines.
@@ -184,6 +201,7 @@ func get[T any](tx *Tx, t *Table[T], sc domain.Scope, id int64) (*T, error) {
 // list returns a page of rows matching f and the total number matching. The
 // total comes from a separate COUNT, which is much cheaper than a window
 // count over the whole result, and is skipped when the page holds it all.
+// The count stops past f.Bound(): a total above it is f.Bound()+1 (Beyond).
 func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, error) {
 	where, args, err := t.where(tx, sc, f)
 	if err != nil {
@@ -215,11 +233,39 @@ func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, err
 		total += max(f.Offset, 0)
 	}
 	if f.Limit > 0 && (len(out) == f.Limit || (len(out) == 0 && f.Offset > 0)) {
-		if err := tx.queryRow("SELECT COUNT(*) FROM "+t.name+where, args...).Scan(&total); err != nil {
+		src := "SELECT 1 FROM " + t.name + where
+		if c, a, ok := t.count(tx.d, sc, f); ok {
+			src, args = c, a
+		}
+		q := fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) n", src, f.Bound()+1)
+		if err := tx.queryRow(q, args...).Scan(&total); err != nil {
 			return nil, 0, mapError("count "+t.entity, err)
 		}
 	}
 	return out, total, nil
+}
+
+// count returns the count's own row source for f, if the table has one.
+func (t *Table[T]) count(d dialect, sc domain.Scope, f Filter) (string, []any, bool) {
+	if sc.InstitutionID != 0 || f.Retired || sc.NoHealth {
+		return "", nil, false
+	}
+	var name string
+	for n, v := range f.Values {
+		if v == "" {
+			continue
+		}
+		if name != "" {
+			return "", nil, false
+		}
+		name = n
+	}
+	fn, ok := t.counts[name]
+	if !ok || domain.HasControl(f.Values[name]) {
+		return "", nil, false
+	}
+	q, args := fn(d, f.Values[name])
+	return q, args, true
 }
 
 // where builds the WHERE clause of a list: scope, retired and named filters

@@ -95,6 +95,7 @@ func (lq listQuery) filter() store.Filter {
 // pager is the page navigation under a list.
 type pager struct {
 	Total, Page, Pages int
+	More               bool // more than Total rows: the count stopped at its bound
 	From, To           int
 	Prev, Next         string
 	Links              []pageLink
@@ -110,8 +111,13 @@ type pageLink struct {
 
 // newPager returns the navigation of page (of perPage rows) among total,
 // with links that keep the rest of the URL's query.
+// A total past the count's bound (10,000) shows as the bound
+// and a "+", with one page link beyond it.
 func newPager(u *url.URL, page, total, shown int) pager {
 	p := pager{Total: total, Page: page, Pages: max(1, (total+perPage-1)/perPage)}
+	if f := (store.Filter{Limit: perPage, Offset: (page - 1) * perPage}); f.Beyond(total) {
+		p.Total, p.More = f.Bound(), true
+	}
 	if shown > 0 {
 		p.From, p.To = (page-1)*perPage+1, (page-1)*perPage+shown
 	}
