@@ -62,3 +62,28 @@ func TestDecisionNamesTheConfiguredOffice(t *testing.T) {
 		t.Errorf("the office's name appears %d times in the decision\n%s", n, excerpt(body))
 	}
 }
+
+// TestCaseRenotifyForm: a notified case offers a supervisor the new
+// notice, which records the heavier penalty; a viewer has no such form.
+func TestCaseRenotifyForm(t *testing.T) {
+	e := newEnv(t)
+	page := "/cases/" + id(e.cases.notified)
+	if body := e.do("supervisor", "GET", page, nil).Body.String(); !strings.Contains(body, `id="renotify-form"`) {
+		t.Fatalf("no new notice on a notified case\n%s", excerpt(body))
+	}
+	if body := e.do("viewer", "GET", page, nil).Body.String(); strings.Contains(body, `id="renotify-form"`) {
+		t.Error("a viewer is offered a new notice")
+	}
+	if body := e.do("supervisor", "GET", "/cases/"+id(e.cases.open), nil).Body.String(); strings.Contains(body, `id="renotify-form"`) {
+		t.Error("a case not yet notified is offered a new notice")
+	}
+	w := e.do("supervisor", "POST", page+"/step", url.Values{"version": {e.caseVersion(e.cases.notified)}, "to": {"notified"},
+		"article": {"RDM-41"}, "warning_RDM-41": {"1"}, "fine_RDM-41": {"5000"}, "note": {"重新告知拟处罚款5000元"}})
+	if w.Code != 303 {
+		t.Fatalf("the new notice: %d %s", w.Code, excerpt(w.Body.String()))
+	}
+	if body := e.do("supervisor", "GET", page, nil).Body.String(); !strings.Contains(body, "罚款人民币5000元") ||
+		!strings.Contains(body, `data-state="notified"`) {
+		t.Errorf("the case after the new notice\n%s", excerpt(body))
+	}
+}
