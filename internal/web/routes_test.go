@@ -276,6 +276,24 @@ var routes = []route{
 	{method: "POST", path: "/rectifications/{rect}/close", form: func(e *env, f fixture) url.Values {
 		return url.Values{"version": {e.rectVersion(f.rect)}}
 	}, status: supervisorOnly(422), want: names(`id="rect-error"`)},
+	{method: "GET", path: "/cases", status: readers(200, 200, 200), want: names(`id="cases"`)},
+	{method: "GET", path: "/cases/new", status: supervisorOnly(200), want: names(`name="cause"`, "《放射诊疗管理规定》第四十一条")},
+	{method: "POST", path: "/cases/new", form: func(e *env, f fixture) url.Values {
+		return url.Values{"source": {"inspection"}, "inspection": {id(f.signed)}, "cause": {"未按规定检测"}, "facts": {"CT机未做状态检测"}, "article": {"RDM-41"}}
+	}, status: supervisorOnly(303), location: "/cases/"},
+	{method: "GET", path: "/cases/cards.xlsx", status: supervisorOnly(200)},
+	{method: "GET", path: "/cases/{case}", status: readers(200, 404, 200), want: names(`id="case-state"`)},
+	{method: "GET", path: "/cases/{decided}", status: readers(200, 200, 200), cross: 404, want: names(`id="case-number"`, "中原卫放罚")},
+	{method: "GET", path: "/cases/{decided}/decision", status: readers(200, 200, 200), cross: 404, want: names("行政处罚决定书", `id="seal"`, "中原卫放罚")},
+	{method: "POST", path: "/cases/{case}/edit", form: func(e *env, f fixture) url.Values {
+		return url.Values{"cause": {"未按规定检测设备"}, "facts": {"CT机逾期未做状态检测"}, "article": {"RDM-41"}, "version": {e.caseVersion(e.cases.open)}}
+	}, status: supervisorOnly(303), location: "/cases/{case}"},
+	{method: "POST", path: "/cases/{case}/step", form: func(e *env, f fixture) url.Values {
+		return url.Values{"to": {"investigated"}, "note": {"调查终结"}, "version": {e.caseVersion(e.cases.open)}}
+	}, status: supervisorOnly(303), location: "/cases/{case}#steps"},
+	{method: "POST", path: "/cases/{served}/report", form: func(e *env, f fixture) url.Values {
+		return url.Values{"which": {"1"}, "version": {e.caseVersion(e.cases.served)}}
+	}, status: supervisorOnly(303), location: "/cases/{served}#report"},
 	{method: "GET", path: "/login", status: all(303), location: "/"},
 
 	{method: "POST", path: "/institutions/new", form: newForms["institution"], status: supervisorOnly(303), location: "/institutions/"},
