@@ -74,8 +74,9 @@ func (s *server) handleCases(w http.ResponseWriter, r *http.Request, u *domain.U
 }
 
 // handleCaseCreate answers POST /api/v1/cases with {"source": "inspection",
-// "inspection_id"} or {"source": "findings", "finding_ids", "institution_id"
-// or "credit_code"}, and "cause", "facts", "articles", "handlers" (two
+// "inspection_id"}, {"source": "findings", "finding_ids", "institution_id"
+// or "credit_code"} or {"source": "rectification", "rectification_id"} (an
+// overdue rectification not closed: its findings become the case's), and "cause", "facts", "articles", "handlers" (two
 // usernames; from an inspection its inspectors by default), "opened_on".
 func (s *server) handleCaseCreate(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	obj, err := readObject(w, r)
@@ -85,6 +86,7 @@ func (s *server) handleCaseCreate(w http.ResponseWriter, r *http.Request, u *dom
 	var in struct {
 		Source        string   `json:"source"`
 		InspectionID  int64    `json:"inspection_id"`
+		Rectification int64    `json:"rectification_id"`
 		FindingIDs    []int64  `json:"finding_ids"`
 		InstitutionID int64    `json:"institution_id"`
 		CreditCode    string   `json:"credit_code"`
@@ -95,11 +97,11 @@ func (s *server) handleCaseCreate(w http.ResponseWriter, r *http.Request, u *dom
 		OpenedOn      string   `json:"opened_on"`
 	}
 	known := map[string]bool{"source": true, "inspection_id": true, "finding_ids": true, "institution_id": true, "credit_code": true,
-		"cause": true, "facts": true, "articles": true, "handlers": true, "opened_on": true}
+		"rectification_id": true, "cause": true, "facts": true, "articles": true, "handlers": true, "opened_on": true}
 	if err := decodeStrict(obj, &in, known); err != nil {
 		return err
 	}
-	n := enforcement.NewCase{Source: in.Source, InspectionID: in.InspectionID, FindingIDs: in.FindingIDs, InstitutionID: in.InstitutionID,
+	n := enforcement.NewCase{Source: in.Source, InspectionID: in.InspectionID, RectificationID: in.Rectification, FindingIDs: in.FindingIDs, InstitutionID: in.InstitutionID,
 		CreditCode: in.CreditCode, Cause: in.Cause, Facts: in.Facts, Articles: in.Articles}
 	switch len(in.Handlers) {
 	case 0:

@@ -22,6 +22,7 @@ var CaseStates = enum("case_state",
 var CaseSources = enum("case_source",
 	Option{"inspection", "监督检查", "Inspection"},
 	Option{"findings", "初筛问题", "Screening findings"},
+	Option{"rectification", "逾期未改正", "Rectification not made in time"},
 )
 
 // CaseNext returns the state that follows state, or "" after closed. No
@@ -62,6 +63,7 @@ type Case struct {
 	CreditCode      string    `json:"credit_code"`
 	Source          string    `json:"source"`
 	InspectionID    int64     `json:"inspection_id,omitempty"`
+	RectificationID int64     `json:"rectification_id,omitempty"`
 	FindingIDs      []int64   `json:"finding_ids"`
 	Cause           string    `json:"cause"` // 案由
 	Facts           string    `json:"facts"` // 违法事实

@@ -14,20 +14,22 @@ import (
 )
 
 // NewCase is what a case (立案) is opened from: an institution (by id or
-// credit code, or the inspection's), where it comes from (a signed
-// inspection, open findings), the cause and facts, the articles cited and
-// the two handlers (承办人).
+// credit code, or the inspection's or rectification's), where it comes
+// from (a signed inspection, open findings, a rectification not made in
+// time), the cause and facts, the articles cited and the two handlers
+// (承办人).
 type NewCase struct {
-	InstitutionID int64
-	CreditCode    string
-	Source        string // inspection or findings
-	InspectionID  int64
-	FindingIDs    []int64
-	Cause         string
-	Facts         string
-	Articles      []string
-	Handlers      [2]string
-	OpenedOn      domain.Date
+	InstitutionID   int64
+	CreditCode      string
+	Source          string // inspection, findings or rectification
+	InspectionID    int64
+	RectificationID int64
+	FindingIDs      []int64
+	Cause           string
+	Facts           string
+	Articles        []string
+	Handlers        [2]string
+	OpenedOn        domain.Date
 }
 
 func caseErr(key string, args ...string) error {
@@ -64,7 +66,7 @@ func (s *Service) OpenCase(ctx context.Context, actor domain.Actor, u *domain.Us
 		return nil, auth.ErrForbidden
 	}
 	in.Cause, in.Facts = strings.TrimSpace(in.Cause), strings.TrimSpace(in.Facts)
-	if in.Source != "inspection" && in.Source != "findings" {
+	if !domain.CaseSources.Has(in.Source) {
 		return nil, fieldErr("source", domain.CodeEnum)
 	}
 	if err := checkText("cause", in.Cause, 200, true); err != nil {
@@ -102,6 +104,11 @@ func (s *Service) OpenCase(ctx context.Context, actor domain.Actor, u *domain.Us
 			c.InspectionID, in.InstitutionID = x.ID, x.InstitutionID
 			if in.Handlers[0] == "" && in.Handlers[1] == "" {
 				in.Handlers = [2]string{x.Inspector1, x.Inspector2}
+			}
+		}
+		if in.Source == "rectification" {
+			if err := s.fromRectification(tx, c, &in); err != nil {
+				return err
 			}
 		}
 		if in.InstitutionID == 0 && strings.TrimSpace(in.CreditCode) != "" {
@@ -409,7 +416,10 @@ func (s *Service) TakeStep(ctx context.Context, actor domain.Actor, u *domain.Us
 			return store.ErrStale
 		}
 		from := c.State
-		if next := domain.CaseNext(from); st.To != next {
+		// A heavier penalty than the one notified needs a new 告知: the case
+		// goes back to notified and is reviewed again.
+		renotify := st.To == "notified" && (from == "notified" || from == "reviewed")
+		if next := domain.CaseNext(from); st.To != next && !renotify {
 			switch {
 			case st.To == "decided" && domain.CaseStateIndex(from) < domain.CaseStateIndex("reviewed"):
 				return caseConflict("case.error.no_review")
@@ -434,6 +444,9 @@ func (s *Service) TakeStep(ctx context.Context, actor domain.Actor, u *domain.Us
 			}
 			c.Penalties, c.NotifiedOn = st.Penalties, st.On
 			c.Hearing = c.TotalFine() >= HearingThreshold || slices.ContainsFunc(c.Penalties, func(p domain.Penalty) bool { return p.Revoke })
+			if renotify {
+				c.Reviewer, c.ReviewNote = "", ""
+			}
 		case "reviewed":
 			who, err := handledBy(tx, c)
 			if err != nil {
@@ -448,6 +461,9 @@ func (s *Service) TakeStep(ctx context.Context, actor domain.Actor, u *domain.Us
 				return caseConflict("case.error.no_review")
 			}
 			if err := checkPenalties(c, st.Penalties); err != nil {
+				return err
+			}
+			if err := notHeavier(c.Penalties, st.Penalties); err != nil {
 				return err
 			}
 			names, err := tx.InstitutionPeopleNames(c.InstitutionID)

@@ -107,6 +107,9 @@ func TestEveryIllegalStepIsRefused(t *testing.T) {
 			if to.Key == domain.CaseNext(from.Key) {
 				continue
 			}
+			if to.Key == "notified" && (from.Key == "notified" || from.Key == "reviewed") {
+				continue // a new notice before the decision (TestHeavierPenaltyNeedsNewNotice)
+			}
 			_, err := f.svc.TakeStep(ctx, domain.Actor{}, f.actorFor(to.Key), c.ID, stepInput(to.Key), c.Version)
 			if err == nil {
 				t.Fatalf("%s → %s was taken", from.Key, to.Key)

@@ -1,6 +1,7 @@
 package store
 
 import (
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"strconv"
@@ -9,7 +10,7 @@ import (
 	"radsup/internal/domain"
 )
 
-const caseCols = `c.id, c.institution_id, i.name, i.credit_code, c.source, c.inspection_id, c.finding_ids, c.cause, c.facts,
+const caseCols = `c.id, c.institution_id, i.name, i.credit_code, c.source, c.inspection_id, c.rectification_id, c.finding_ids, c.cause, c.facts,
 	c.articles, c.handler1, c.handler2, c.state, c.opened_on, c.investigation, c.notified_on, c.hearing, c.reviewer,
 	c.review_note, c.penalties, c.summary, c.decision_no, c.decided_on, c.served_on, c.execution, c.executed_on,
 	c.closed_on, c.report1_on, c.report2_on, c.created_by, c.version, c.created_at, c.updated_at`
@@ -24,7 +25,7 @@ func scanCase(row interface{ Scan(...any) error }) (*domain.Case, error) {
 	c := &domain.Case{}
 	var findings, penalties string
 	var hearing any
-	err := row.Scan(&c.ID, &c.InstitutionID, &c.InstitutionName, &c.CreditCode, &c.Source, idCol{&c.InspectionID}, &findings,
+	err := row.Scan(&c.ID, &c.InstitutionID, &c.InstitutionName, &c.CreditCode, &c.Source, idCol{&c.InspectionID}, idCol{&c.RectificationID}, &findings,
 		&c.Cause, &c.Facts, (*listCol)(&c.Articles), &c.Handler1, &c.Handler2, &c.State, (*dateCol)(&c.OpenedOn),
 		&c.Investigation, (*dateCol)(&c.NotifiedOn), &hearing, &c.Reviewer, &c.ReviewNote, &penalties, &c.Summary,
 		&c.DecisionNo, (*dateCol)(&c.DecidedOn), (*dateCol)(&c.ServedOn), &c.Execution, (*dateCol)(&c.ExecutedOn),
@@ -76,13 +77,16 @@ func penaltiesArg(ps []domain.Penalty) (string, error) {
 // CreateCase stores a new case in the state opened, with its first step
 // taken by c.CreatedBy, audited.
 func (tx *Tx) CreateCase(c *domain.Case) error {
-	var inspection any
+	var inspection, rectification any
 	if c.InspectionID != 0 {
 		inspection = c.InspectionID
 	}
-	id, err := tx.insertID(`INSERT INTO cases (institution_id, source, inspection_id, finding_ids, cause, facts, articles, handler1,
-		handler2, state, opened_on, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?, ?, 1, ?, ?)`,
-		c.InstitutionID, c.Source, inspection, idsArg(c.FindingIDs), c.Cause, c.Facts, listArg(c.Articles), c.Handler1, c.Handler2,
+	if c.RectificationID != 0 {
+		rectification = c.RectificationID
+	}
+	id, err := tx.insertID(`INSERT INTO cases (institution_id, source, inspection_id, rectification_id, finding_ids, cause, facts, articles,
+		handler1, handler2, state, opened_on, created_by, version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'opened', ?, ?, 1, ?, ?)`,
+		c.InstitutionID, c.Source, inspection, rectification, idsArg(c.FindingIDs), c.Cause, c.Facts, listArg(c.Articles), c.Handler1, c.Handler2,
 		dateArg(c.OpenedOn), c.CreatedBy, tx.now, tx.now)
 	if err != nil {
 		return mapError("create case", err)
@@ -267,4 +271,16 @@ func (tx *Tx) InstitutionPeopleNames(institutionID int64) ([]string, error) {
 		out = append(out, s)
 	}
 	return out, mapError("people names", rows.Err())
+}
+
+// CaseOfRectification returns the id and state of the case opened from a
+// rectification, or 0 when there is none.
+func (tx *Tx) CaseOfRectification(rectificationID int64) (int64, string, error) {
+	var id int64
+	var state string
+	err := tx.queryRow(`SELECT id, state FROM cases WHERE rectification_id = ?`, rectificationID).Scan(&id, &state)
+	if err == sql.ErrNoRows {
+		return 0, "", nil
+	}
+	return id, state, mapError("case of rectification", err)
 }

@@ -55,9 +55,12 @@ type caseForm struct {
 func (s *Server) handleCaseNew(w http.ResponseWriter, r *http.Request) error {
 	q := r.URL.Query()
 	v := map[string]string{"source": "findings", "opened_on": s.cfg.Registry.Today().String(), "credit_code": q.Get("credit_code"),
-		"inspection": q.Get("inspection"), "findings": q.Get("findings")}
+		"inspection": q.Get("inspection"), "findings": q.Get("findings"), "rectification": q.Get("rectification")}
 	if v["inspection"] != "" {
 		v["source"] = "inspection"
+	}
+	if v["rectification"] != "" {
+		v["source"], v["cause"] = "rectification", i18n.T(s.lang(r), "case.cause_rectification")
 	}
 	return s.renderCaseForm(w, r, http.StatusOK, caseForm{Values: v})
 }
@@ -123,7 +126,7 @@ func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) error 
 	}
 	pf := r.PostForm
 	vals := map[string]string{}
-	for _, k := range []string{"source", "inspection", "findings", "credit_code", "cause", "facts", "handler1", "handler2", "opened_on"} {
+	for _, k := range []string{"source", "inspection", "rectification", "findings", "credit_code", "cause", "facts", "handler1", "handler2", "opened_on"} {
 		vals[k] = strings.TrimSpace(pf.Get(k))
 	}
 	in := enforcement.NewCase{Source: vals["source"], CreditCode: vals["credit_code"], Cause: vals["cause"], Facts: vals["facts"],
@@ -140,6 +143,13 @@ func (s *Server) handleCaseCreate(w http.ResponseWriter, r *http.Request) error 
 			fe.Add("inspection", "no_inspection")
 		}
 		in.InspectionID = id
+	}
+	if vals["rectification"] != "" && in.Source == "rectification" {
+		id, err := strconv.ParseInt(vals["rectification"], 10, 64)
+		if err != nil {
+			fe.Add("rectification", "no_rectification")
+		}
+		in.RectificationID = id
 	}
 	if in.Source == "findings" {
 		ids, ok := splitIDs(vals["findings"])

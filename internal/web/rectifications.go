@@ -81,6 +81,9 @@ type rectificationPage struct {
 	Order   string // the 责令改正通知书's number
 	Error   string
 	Values  map[string]string
+	// CaseID, CaseState: the case opened from it (0: none the reader sees).
+	CaseID    int64
+	CaseState string
 }
 
 func (s *Server) rectificationPage(r *http.Request, id int64) (rectificationPage, error) {
@@ -93,6 +96,9 @@ func (s *Server) rectificationPage(r *http.Request, id int64) (rectificationPage
 	p.RectificationView = v
 	p.base = s.base(r, "rectifications", i18n.T(lang, "rectify.title")+" "+v.Rectification.InstitutionName)
 	p.Opinion, p.Order = v.Document(enforcement.DocOpinion), v.Document(enforcement.DocOrder)
+	if p.CaseID, p.CaseState, err = s.cfg.Enforcement.RectificationCase(r.Context(), userOf(r), id); err != nil {
+		return p, err
+	}
 	for _, it := range v.Items {
 		ri := rectItem{RectificationItem: it, Status: it.FindingStatus}
 		if c, ok := enforcement.ChecklistItem(it.Code); ok {
