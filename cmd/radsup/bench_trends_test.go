@@ -40,3 +40,28 @@ func BenchmarkTrends(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkOverviewParts times the overview's computation uncached, one
+// part at a time: the register counts, the trends, the top-risk pool.
+func BenchmarkOverviewParts(b *testing.B) {
+	e := openBench(b)
+	ctx := context.Background()
+	today := domain.DateOf(time.Now())
+	parts := map[string]func(tx *store.Tx) error{
+		"register": func(tx *store.Tx) error { _, err := tx.RegisterCounts(today); return err },
+		"closed": func(tx *store.Tx) error {
+			_, err := tx.RectificationsClosedByMonth(stats.Months(today))
+			return err
+		},
+		"pool": func(tx *store.Tx) error { _, err := tx.PoolCandidates("", "", ""); return err },
+	}
+	for name, f := range parts {
+		b.Run(name, func(b *testing.B) {
+			for b.Loop() {
+				if err := e.store.View(ctx, f); err != nil {
+					b.Fatal(err)
+				}
+			}
+		})
+	}
+}

@@ -167,6 +167,9 @@ type Overview struct {
 	// Trend and Compliance are the trends of spec/statistics.md (trends.go).
 	Trend      *stats.OpenTrend  `json:"trend"`
 	Compliance *stats.Compliance `json:"compliance"`
+	// RectificationsClosed is the number of rectifications closed in each
+	// month of Trend.Months.
+	RectificationsClosed []int `json:"rectifications_closed"`
 }
 
 // Overview returns the register counts as of a date and the n open

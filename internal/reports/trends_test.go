@@ -113,3 +113,61 @@ func TestTrendsInSQL(t *testing.T) {
 		t.Errorf("compliance\n got %+v\nwant %+v", *tr.Compliance, wantC)
 	}
 }
+
+// TestRectificationsClosedByMonth: the rectifications closed in each month,
+// counted by the database, at the months' boundaries in the office's zone,
+// as of 2026-06-15 (the months 2025-07 … 2026-06):
+//
+//	closed 2025-06-30 23:59: before the first month, not counted
+//	closed 2025-07-01 00:00: the first month
+//	closed 2026-03-31 23:59: March
+//	closed 2026-04-01 00:00: April
+//	closed 2026-06-15 23:30: June (today, the current month)
+//	responded, not closed: not counted
+func TestRectificationsClosedByMonth(t *testing.T) {
+	s := storetest.Open(t)
+	today := domain.MustDate("2026-06-15")
+	var inst *domain.Institution
+	var sup *domain.User
+	err := s.WithTx(context.Background(), domain.System, func(tx *store.Tx) error {
+		inst = storetest.Institution(t, tx)
+		sup = storetest.User(t, tx, domain.RoleSupervisor, 0)
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	put := func(state, closed string) {
+		var at any
+		if closed != "" {
+			x, err := time.ParseInLocation("2006-01-02 15:04", closed, time.Local)
+			if err != nil {
+				t.Fatal(err)
+			}
+			at = x.UTC()
+		}
+		now := time.Now().UTC()
+		storetest.Exec(t, s, `INSERT INTO rectifications (institution_id, state, issued_on, deadline, closed_at, created_by, created_at, updated_at)
+			VALUES (?, ?, '2025-01-01', '2025-02-01', ?, 'test', ?, ?)`, inst.ID, state, at, now, now)
+	}
+	put("closed", "2025-06-30 23:59")
+	put("closed", "2025-07-01 00:00")
+	put("closed", "2026-03-31 23:59")
+	put("closed", "2026-04-01 00:00")
+	put("closed", "2026-06-15 23:30")
+	put("responded", "")
+	svc := &reports.Service{Store: s, Today: func() domain.Date { return today }, OverviewTTL: -1}
+	tr, err := svc.Trends(context.Background(), sup)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"2025-07": 1, "2026-03": 1, "2026-04": 1, "2026-06": 1}
+	if len(tr.RectificationsClosed) != len(tr.Trend.Months) {
+		t.Fatalf("%d counts for %d months", len(tr.RectificationsClosed), len(tr.Trend.Months))
+	}
+	for i, m := range tr.Trend.Months {
+		if got := tr.RectificationsClosed[i]; got != want[m.Key] {
+			t.Errorf("closed in %s: %d, want %d", m.Key, got, want[m.Key])
+		}
+	}
+}

@@ -98,3 +98,28 @@ func (tx *Tx) InspectedUnits(from, to domain.Date) ([]stats.InspectedUnit, error
 	}
 	return out, mapError("inspected units", rows.Err())
 }
+
+// RectificationsClosedByMonth counts the rectifications closed in each
+// month (spec/statistics.md, Trends): closed, with closed_at from the
+// month's first day's start to its counted day's end in the office's zone,
+// in one scan of the closed rectifications.
+func (tx *Tx) RectificationsClosedByMonth(months []stats.Month) ([]int, error) {
+	n := make([]int, len(months))
+	if len(months) == 0 {
+		return n, nil
+	}
+	var cols []string
+	var args []any
+	for _, m := range months {
+		cols = append(cols, "COALESCE(SUM(CASE WHEN closed_at >= ? AND closed_at < ? THEN 1 ELSE 0 END), 0)")
+		args = append(args, stats.DayStart(m.First).UTC(), stats.DayEnd(m.At).UTC())
+	}
+	args = append(args, stats.DayStart(months[0].First).UTC(), stats.DayEnd(months[len(months)-1].At).UTC())
+	dst := make([]any, len(n))
+	for i := range n {
+		dst[i] = &n[i]
+	}
+	err := tx.queryRow("SELECT "+strings.Join(cols, ", ")+` FROM rectifications
+		WHERE state = 'closed' AND closed_at >= ? AND closed_at < ?`, args...).Scan(dst...)
+	return n, mapError("rectifications closed by month", err)
+}

@@ -219,7 +219,7 @@ var routes = []route{
 	{method: "GET", path: "/no/such/page", status: all(404)},
 	{method: "GET", path: "/overview", status: st(403, 403, 403, 200, 403, 200),
 		want: func(f fixture) []string {
-			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`, `id="trend-table"`, `id="compliance-at"`}
+			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`, `id="trend-table"`, `id="trend-closed-table"`, `href="/rectifications?state=all"`, `id="compliance-at"`}
 		}},
 	{method: "GET", path: "/stats/dose", status: readers(200, 200, 403), want: names(`id="dose-stats"`)},
 	{method: "GET", path: "/reports/yearly", status: st(403, 403, 403, 200, 403, 200),

@@ -18,6 +18,7 @@ var seriesStyle = map[string]struct{ colour, dash string }{
 	"violation": {"#b3261e", ""},
 	"warning":   {"#a86400", "6 3"},
 	"notice":    {"#2f5d8a", "2 3"},
+	"closed":    {"#2e7d32", ""},
 }
 
 // trendChart draws monthly lines as inline SVG, server-side like

@@ -20,6 +20,11 @@ type trendView struct {
 	Compliance *stats.Compliance
 	RateAt     string
 	Rate30     string
+
+	// ClosedChart and Closed are the rectifications closed in each month;
+	// the list has no filter by closing month, so the row links to all.
+	ClosedChart template.HTML
+	Closed      []int
 }
 
 // trendRow is one severity's line of the table; the current month's count
@@ -50,6 +55,11 @@ func trendOf(lang string, o *reports.Overview) *trendView {
 			Href: "/findings?" + url.Values{"severity": {string(sev)}}.Encode()})
 	}
 	v.Chart = trendChart(i18n.T(lang, "trends.open_title"), v.Months, lines)
+	if len(o.RectificationsClosed) == len(v.Months) {
+		v.Closed = o.RectificationsClosed
+		v.ClosedChart = trendChart(i18n.T(lang, "trends.closed_title"), v.Months,
+			[]series{{Key: "closed", Label: i18n.T(lang, "trends.closed"), N: v.Closed}})
+	}
 	pct := func(rate float64, whole int) string {
 		if whole == 0 {
 			return "—"
