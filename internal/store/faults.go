@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"database/sql/driver"
 	"errors"
 	"fmt"
@@ -64,4 +65,18 @@ func markFault(err error) error {
 		return fmt.Errorf("%w: %w", f, err)
 	}
 	return err
+}
+
+// forgetConns closes the idle connections once the database was found
+// unreachable: they died with the server, and each would otherwise fail one
+// request after the database is back. New ones are opened as needed.
+func (s *Store) forgetConns(err error) {
+	if !errors.Is(err, ErrUnavailable) {
+		return
+	}
+	for _, db := range []*sql.DB{s.write, s.read} {
+		idle := max(db.Stats().MaxOpenConnections/2, 1)
+		db.SetMaxIdleConns(0)
+		db.SetMaxIdleConns(idle)
+	}
 }
