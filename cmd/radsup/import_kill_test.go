@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -64,15 +63,7 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 	before := counts()
 	s.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestImportChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "RADSUP_IMPORT_CHILD="+strings.Join([]string{"-db", db, "import", file}, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := startChild(t, "TestImportChild", "RADSUP_IMPORT_CHILD", "-db", db, "import", file)
 	// Wait until the child is writing, then kill it without warning.
 	sc := bufio.NewScanner(stderr)
 	sc.Split(scanProgress)
@@ -83,8 +74,7 @@ func TestImportKilledLeavesNothing(t *testing.T) {
 			break
 		}
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
+	killChild(cmd)
 	if !writing {
 		t.Fatalf("the child never started writing (%d rows)", rows)
 	}

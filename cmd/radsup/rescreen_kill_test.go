@@ -5,7 +5,6 @@ import (
 	"context"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -95,15 +94,7 @@ func TestImportKilledBeforeRescreening(t *testing.T) {
 	people := storetest.Count(t, s, "people")
 	s.Close()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestRescreenChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "RADSUP_RESCREEN_CHILD="+db+"\x1f"+file)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := startChild(t, "TestRescreenChild", "RADSUP_RESCREEN_CHILD", db, file)
 	committed := false
 	for sc := bufio.NewScanner(stderr); sc.Scan(); {
 		if sc.Text() == "committed" {
@@ -111,8 +102,7 @@ func TestImportKilledBeforeRescreening(t *testing.T) {
 			break
 		}
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
+	killChild(cmd)
 	if !committed {
 		t.Fatal("the child never committed its import")
 	}

@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -133,15 +132,7 @@ func TestServeKilledDuringImport(t *testing.T) {
 	}
 	dir := t.TempDir()
 
-	cmd := exec.Command(os.Args[0], "-test.run=^TestServeKillChild$", "-test.v")
-	cmd.Env = append(os.Environ(), "RADSUP_SERVE_KILL_CHILD="+strings.Join([]string{db, file, dir, strconv.FormatInt(uid, 10)}, "\x1f"))
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := startChild(t, "TestServeKillChild", "RADSUP_SERVE_KILL_CHILD", db, file, dir, strconv.FormatInt(uid, 10))
 	var job string
 	writing := false
 	for sc := bufio.NewScanner(stderr); sc.Scan(); {
@@ -153,8 +144,7 @@ func TestServeKilledDuringImport(t *testing.T) {
 			break
 		}
 	}
-	cmd.Process.Kill()
-	cmd.Wait()
+	killChild(cmd)
 	if !writing || job == "" {
 		t.Fatalf("the child never started writing its job (%d rows)", rows)
 	}

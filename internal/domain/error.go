@@ -14,6 +14,9 @@ const (
 	EFORBIDDEN    = "EFORBIDDEN"
 	EUNAUTHORIZED = "EUNAUTHORIZED"
 	EINTERNAL     = "EINTERNAL"
+	// EUNAVAILABLE: the database cannot be reached or cannot be written
+	// (stopped, restarting, disk full, read-only); retrying later helps.
+	EUNAVAILABLE = "EUNAVAILABLE"
 )
 
 // Error is an error a user may see: a code, a message key (an i18n key) and,

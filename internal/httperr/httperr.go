@@ -22,10 +22,14 @@ var (
 	ErrMethod = &domain.Error{Code: domain.EINVALID, Message: "error.method"}
 )
 
+// StorageFullKey is the sentence of a database whose disk is full: it is
+// answered 507 rather than 503.
+const StorageFullKey = "error.storage_full"
+
 // Answer is how an error is answered.
 type Answer struct {
 	Status int
-	Code   string   // domain.EINVALID …; EINTERNAL for every 5xx
+	Code   string   // domain.EINVALID …; EUNAVAILABLE for 503, EINTERNAL for every other 5xx
 	Key    string   // the catalogue key of the sentence
 	Args   []string // what the sentence names
 }
@@ -47,6 +51,7 @@ var table = map[string]Answer{
 	domain.ESTALE:        {Status: http.StatusConflict, Code: domain.ESTALE, Key: "error.stale"},
 	domain.EFORBIDDEN:    {Status: http.StatusForbidden, Code: domain.EFORBIDDEN, Key: "error.forbidden"},
 	domain.EUNAUTHORIZED: {Status: http.StatusUnauthorized, Code: domain.EUNAUTHORIZED, Key: "error.unauthorized"},
+	domain.EUNAVAILABLE:  {Status: http.StatusServiceUnavailable, Code: domain.EUNAVAILABLE, Key: "error.unavailable"},
 }
 
 // internal is the answer to everything else: the user reads that it failed
@@ -68,6 +73,9 @@ func Of(err error) Answer {
 	}
 	if de, ok := errors.AsType[*domain.Error](err); ok && de.Message != "" && i18n.Has(de.Message) {
 		a.Key, a.Args = de.Message, de.Args
+	}
+	if a.Key == StorageFullKey {
+		a.Status = http.StatusInsufficientStorage
 	}
 	return a
 }

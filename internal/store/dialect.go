@@ -2,10 +2,15 @@ package store
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strconv"
 	"strings"
+
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"radsup/internal/domain"
 )
 
 // dialect holds everything that differs between SQLite and PostgreSQL:
@@ -125,4 +130,38 @@ func (d dialect) prefix(col, v string) (string, []any) {
 		return col + ` LIKE ? ESCAPE '\'`, []any{r.Replace(v) + "%"}
 	}
 	return "(" + col + " >= ? AND " + col + " < ?)", []any{v, v + "\U0010FFFF"}
+}
+
+// Engine error codes that mean the database cannot serve now, not that the
+// request is wrong. SQLite's primary result codes (the low byte of the
+// extended code): SQLITE_READONLY 8, SQLITE_IOERR 10, SQLITE_FULL 13,
+// SQLITE_CANTOPEN 14. PostgreSQL's SQLSTATEs: class 08 (connection
+// exception), 57P01 admin_shutdown, 57P02 crash_shutdown, 57P03
+// cannot_connect_now, 53100 disk_full, 25006 read_only_sql_transaction
+// (a standby or default_transaction_read_only).
+func engineFault(err error) *domain.Error {
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		switch {
+		case pg.Code == "53100":
+			return ErrStorageFull
+		case pg.Code == "25006":
+			return ErrReadOnly
+		case strings.HasPrefix(pg.Code, "08"), pg.Code == "57P01", pg.Code == "57P02", pg.Code == "57P03":
+			return ErrUnavailable
+		}
+		return nil
+	}
+	var lite interface{ Code() int }
+	if errors.As(err, &lite) {
+		switch lite.Code() & 0xff {
+		case 8:
+			return ErrReadOnly
+		case 13:
+			return ErrStorageFull
+		case 10, 14:
+			return ErrUnavailable
+		}
+	}
+	return nil
 }

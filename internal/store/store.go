@@ -91,7 +91,11 @@ func (s *Store) openSQLite(path string) error {
 }
 
 // Ping checks that the database answers (for /healthz).
-func (s *Store) Ping(ctx context.Context) error { return s.write.PingContext(ctx) }
+func (s *Store) Ping(ctx context.Context) error {
+	err := markFault(s.write.PingContext(ctx))
+	s.forgetConns(err)
+	return err
+}
 
 // Dialect names the database engine: "sqlite" or "postgres".
 func (s *Store) Dialect() string { return s.dialect.name }

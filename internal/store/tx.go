@@ -53,6 +53,7 @@ func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnly bool, fn func(*Tx) error) (err error) {
+	defer func() { err = markFault(err); s.forgetConns(err) }()
 	var opts *sql.TxOptions
 	if s.dialect.txOptions {
 		opts = &sql.TxOptions{ReadOnly: readOnly}
