@@ -229,3 +229,86 @@ func (r *Registry) Reject(ctx context.Context, actor domain.Actor, u *domain.Use
 		return tx.DecideSubmission(s, domain.SubmissionRejected, reason, domain.AuditReject)
 	})
 }
+
+// FieldChange is one field of a submission: the stored value now ("" for
+// a new record) and the proposed one.
+type FieldChange struct {
+	Field    domain.Field
+	Current  string
+	Proposed string
+}
+
+// differ compares a submission's proposed record with the stored one.
+type differ func(tx *store.Tx, s *domain.Submission) ([]FieldChange, error)
+
+var differs = map[string]differ{
+	"person":     diff(store.People),
+	"employment": diff(store.Employments),
+	"training":   diff(store.Trainings),
+	"exam":       diff(store.Exams),
+	"dose":       diff(store.Doses),
+	"equipment":  diff(store.Equipment),
+	"test":       diff(store.Tests),
+}
+
+func diff[T any, P recordPtr[T]](t *store.Table[T]) differ {
+	return func(tx *store.Tx, s *domain.Submission) ([]FieldChange, error) {
+		rec := P(new(T))
+		if err := json.Unmarshal([]byte(s.Data), rec); err != nil {
+			return nil, err
+		}
+		var cur P
+		if s.RecordID > 0 {
+			c, err := store.Find(tx, t, domain.Scope{InstitutionID: s.InstitutionID}, s.RecordID)
+			if err != nil && !store.IsNotFound(err) {
+				return nil, err
+			}
+			cur = c
+		}
+		var out []FieldChange
+		for _, f := range domain.EntityByName(t.Entity()).Fields {
+			fc := FieldChange{Field: f, Proposed: domain.Value(rec, f)}
+			if cur != nil {
+				fc.Current = domain.Value(cur, f)
+			}
+			if fc.Current != fc.Proposed {
+				out = append(out, fc)
+			}
+		}
+		return out, nil
+	}
+}
+
+// Changes returns, for each submission the user may see, its fields that
+// differ from the stored record (masking as Find does for ID numbers).
+func (r *Registry) Changes(ctx context.Context, u *domain.User, subs []*domain.Submission) (map[int64][]FieldChange, error) {
+	if !auth.Can(u, auth.Read, auth.Submission) {
+		return nil, errForbidden
+	}
+	out := map[int64][]FieldChange{}
+	err := r.Store.View(ctx, func(tx *store.Tx) error {
+		for _, s := range subs {
+			if u.Scope().InstitutionID != 0 && s.InstitutionID != u.Scope().InstitutionID {
+				return errForbidden
+			}
+			d, ok := differs[s.Entity]
+			if !ok {
+				continue
+			}
+			fcs, err := d(tx, s)
+			if err != nil {
+				return err
+			}
+			if !auth.SeesIDNumbers(u) {
+				for i := range fcs {
+					if fcs[i].Field.Key == "id_number" {
+						fcs[i].Current, fcs[i].Proposed = domain.MaskIDNumber(fcs[i].Current), domain.MaskIDNumber(fcs[i].Proposed)
+					}
+				}
+			}
+			out[s.ID] = fcs
+		}
+		return nil
+	})
+	return out, err
+}
