@@ -49,7 +49,7 @@ func (s *server) handleSubmissions(w http.ResponseWriter, r *http.Request, u *do
 			f.InstitutionID = id
 		case "from", "to":
 			d, err := domain.ParseDate(v[0])
-			if err != nil {
+			if err != nil || d.IsZero() {
 				return domain.FieldErrors{k: "date"}.Err()
 			}
 			t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)

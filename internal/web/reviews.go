@@ -53,10 +53,10 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 	}
 	p.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
 	f := store.SubmissionFilter{State: p.State, Entity: p.Entity, InstitutionID: p.InstitutionID}
-	if d, err := domain.ParseDate(p.From); err == nil {
+	if d, err := domain.ParseDate(p.From); err == nil && !d.IsZero() {
 		f.From = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
 	}
-	if d, err := domain.ParseDate(p.To); err == nil {
+	if d, err := domain.ParseDate(p.To); err == nil && !d.IsZero() {
 		f.To = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local).AddDate(0, 0, 1)
 	}
 	if auth.Can(u, auth.Manage, auth.Submission) {
