@@ -55,6 +55,9 @@ func TestEndpointsCovered(t *testing.T) {
 		"POST /api/v1/change-requests/{id}/withdraw": true, "GET /api/v1/attachments/{id}": true,
 		"GET /api/v1/licences/{id}/acts": true, "POST /api/v1/licences/{id}/acts": true, // TestLicenceActEndpoints
 		"GET /api/v1/files/{entity}/{id}": true, "POST /api/v1/files/{entity}/{id}": true, // TestFileEndpoints
+		// TestSubmissionEndpoints
+		"GET /api/v1/submissions": true, "POST /api/v1/submissions/approve": true, "POST /api/v1/submissions/{id}/reject": true,
+		"GET /api/v1/settings/review": true, "PUT /api/v1/settings/review": true,
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -76,7 +76,7 @@ func (res *resource[T, P]) create(s *server) handler {
 			return err
 		}
 		if err := registry.Create(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
-			return err
+			return heldOr(w, err)
 		}
 		return writeCreated(w, res.plural, rec.Base().ID, rec)
 	}
@@ -126,7 +126,7 @@ func (res *resource[T, P]) update(s *server) handler {
 		}
 		rec.Base().ID, rec.Base().Version = id, version
 		if err := registry.Update(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
-			return err
+			return heldOr(w, err)
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}

@@ -63,6 +63,7 @@ func (s *server) routes() {
 	s.handle("POST /api/v1/notices/{id}/read", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeRead)
 	s.handle("PUT /api/v1/notices/contact", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeContact)
 	s.changeRoutes()
+	s.submissionRoutes()
 }
 
 // crud registers the routes of one resource:

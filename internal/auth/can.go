@@ -43,6 +43,7 @@ const (
 	Case          = "case"           // penalty cases (案件) and their decisions
 	Notice        = "notice"         // notices (通知) to institutions, their deliveries and contacts
 	ChangeRequest = "change_request" // an institution's request that the office change what it issued
+	Submission    = "submission"     // an institution's register change waiting for review (机构提交需审核)
 )
 
 // Decide is approving or rejecting a change request (the office's act).
@@ -112,6 +113,11 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// requests it may (the institution its own, the store scope).
 		return (a == Read || a == Create) && u.Role == domain.RoleInstitution ||
 			(a == Read || a == Decide) && u.Role == domain.RoleSupervisor
+	case entity == Submission:
+		// The institution's changes wait, the office reviews them (and
+		// turns review on or off); each reads those it may (the store scope).
+		return a == Read && (u.Role == domain.RoleInstitution || u.Role == domain.RoleSupervisor) ||
+			(a == Decide || a == Manage) && u.Role == domain.RoleSupervisor
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)

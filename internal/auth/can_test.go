@@ -89,6 +89,10 @@ func TestCan(t *testing.T) {
 		{auth.Read, auth.ChangeRequest, []string{sup, inst}},
 		{auth.Decide, auth.ChangeRequest, []string{sup}},
 		{auth.Update, auth.ChangeRequest, nil},
+		{auth.Read, auth.Submission, []string{sup, inst}},
+		{auth.Decide, auth.Submission, []string{sup}},
+		{auth.Manage, auth.Submission, []string{sup}},
+		{auth.Create, auth.Submission, nil},
 		{auth.Read, "nonsense", nil},
 	} {
 		got := auth.RolesFor(tc.a, tc.entity)

@@ -98,11 +98,16 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		return err
 	}
 	domain.SetRef(rec, "filed_by", u.Scope().InstitutionID) // the filer, for entities that keep one
-	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+	var held int64
+	err := r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if err := parentsVisible(tx, u, rec); err != nil {
 			return err
 		}
 		if err := overlaps(tx, rec); err != nil {
+			return err
+		}
+		var err error
+		if held, err = hold(tx, u, t, rec); err != nil || held > 0 {
 			return err
 		}
 		if err := store.Create(tx, t, u.Scope(), (*T)(rec)); err != nil {
@@ -113,6 +118,7 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		}
 		return r.after(tx, t.Entity(), rec.Base().ID)
 	})
+	return heldErr(held, err)
 }
 
 // Update validates rec and stores it if its version is current (ErrStale otherwise).
@@ -123,7 +129,8 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 	if err := r.check(rec); err != nil {
 		return err
 	}
-	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+	var held int64
+	err := r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		filedBy, err := mayChange(tx, u, t, rec.Base().ID)
 		if err != nil {
 			return err
@@ -135,11 +142,15 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		if err := overlaps(tx, rec); err != nil {
 			return err
 		}
+		if held, err = hold(tx, u, t, rec); err != nil || held > 0 {
+			return err
+		}
 		if err := store.Update(tx, t, u.Scope(), (*T)(rec)); err != nil {
 			return conflictOn(t.Entity(), err)
 		}
 		return r.after(tx, t.Entity(), rec.Base().ID)
 	})
+	return heldErr(held, err)
 }
 
 // Retire retires (or, with restore, brings back) a record at the given version.

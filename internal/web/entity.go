@@ -173,7 +173,9 @@ func (k *kind[T, P]) create(s *Server) handler {
 			precheck(rec, &st, s.cfg.Registry.Today())
 			return s.renderForm(w, r, http.StatusUnprocessableEntity, fp, k.sections(), st)
 		}
-		if err := registry.Create(r.Context(), s.cfg.Registry, actorOf(r), userOf(r), k.table, rec); err != nil {
+		if err := registry.Create(r.Context(), s.cfg.Registry, actorOf(r), userOf(r), k.table, rec); heldForReview(w, r, err) {
+			return nil
+		} else if err != nil {
 			return s.saveFailed(w, r, fp, k.sections(), st, err)
 		}
 		http.Redirect(w, r, k.page(rec), http.StatusSeeOther)
@@ -226,6 +228,9 @@ func (k *kind[T, P]) update(s *Server) handler {
 			st.Stored, fp.Version = recordValues(cur, k.fields()), P(cur).Base().Version
 			fp.Message, fp.Hint = i18n.T(fp.Lang, "error.stale"), i18n.T(fp.Lang, "form.stale_hint")
 			return s.renderForm(w, r, http.StatusConflict, fp, k.sections(), st)
+		}
+		if heldForReview(w, r, err) {
+			return nil
 		}
 		if err != nil {
 			return s.saveFailed(w, r, fp, k.sections(), st, err)

@@ -114,6 +114,7 @@ func (s *Server) routes() http.Handler {
 	s.page(mux, "POST /cases/{id}/report", auth.RolesFor(auth.Update, auth.Case), s.handleCaseReport)
 
 	s.changeRoutes(mux)
+	s.reviewRoutes(mux)
 	s.fileRoutes(mux)
 	s.licenceHistoryRoutes(mux)
 

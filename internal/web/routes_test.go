@@ -346,6 +346,11 @@ var routes = []route{
 	{method: "POST", path: "/institutions/{inst}/restore", form: versionForm("institution"), status: supervisorOnly(303), cross: 403, location: "/institutions/{inst}"},
 
 	{method: "GET", path: "/changes", status: st(403, 403, 403, 200, 200, 403), want: names(`id="changes"`)},
+	{method: "GET", path: "/reviews", status: st(403, 403, 403, 200, 200, 403), want: names(`id="reviews"`)},
+	{method: "GET", path: "/reviews?state=&entity=equipment&from=2026-01-01&to=2026-12-31", status: st(403, 403, 403, 200, 200, 403), want: names(`id="review-filters"`)},
+	{method: "POST", path: "/reviews/approve", form: values("id", "999999"), status: st(403, 403, 403, 404, 403, 403)},
+	{method: "POST", path: "/reviews/{id}/reject", form: values("reason", "资料不全"), status: st(403, 403, 403, 404, 403, 403)},
+	{method: "POST", path: "/reviews/setting", form: values("on", "0"), status: st(403, 403, 403, 303, 403, 403), location: "/reviews"},
 	{method: "GET", path: "/changes/new", status: st(403, 403, 403, 403, 200, 403), want: names(`id="change-form"`)},
 	{method: "GET", path: "/changes/new?licence={licence}", status: st(403, 403, 403, 403, 200, 403), cross: 404,
 		want: func(f fixture) []string { return []string{f.licence.LicenceNo} }},
@@ -402,7 +407,7 @@ func (e *env) expand(s, role string, f fixture, cross bool) string {
 		"{job}", "nosuchjob", "{plan}", id(e.plan.ID), "{supervisor}", id(e.users["supervisor"].ID),
 		"{insp}", id(e.insp), "{code}", "JC-03", "{signed}", id(f.signed), "{evidence}", id(e.evidence), "{rect}", id(f.rect), "{rectfile}", id(e.rectFile), "{template}", "all.xlsx", "{export}", "institutions.xlsx",
 		"{notice}", id(f.notice),
-		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file), "{testkind}", "test")
+		"{change}", id(f.change), "{change2}", id(f.change2), "{attachment}", id(f.file), "{testkind}", "test", "{id}", "999999")
 	s = e.expandCases(r.Replace(s), f)
 	if strings.Contains(s, "{token}") {
 		owner := e.users[role]

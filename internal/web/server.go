@@ -137,6 +137,7 @@ var pageFiles = []string{
 	"cases", "case", "case_new", "case_decision",
 	"notices",
 	"changes", "change", "change_form", "files", "licence_history",
+	"reviews",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,

@@ -1,0 +1,143 @@
+package api
+
+import (
+	"errors"
+	"net/http"
+	"strconv"
+	"time"
+
+	"radsup/internal/auth"
+	"radsup/internal/domain"
+	"radsup/internal/registry"
+	"radsup/internal/store"
+)
+
+// submissionRoutes registers the endpoints of institution submissions
+// under review (机构提交需审核).
+func (s *server) submissionRoutes() {
+	s.handle("GET /api/v1/submissions", auth.RolesFor(auth.Read, auth.Submission), s.handleSubmissions)
+	s.handle("POST /api/v1/submissions/approve", auth.RolesFor(auth.Decide, auth.Submission), s.handleSubmissionsApprove)
+	s.handle("POST /api/v1/submissions/{id}/reject", auth.RolesFor(auth.Decide, auth.Submission), s.handleSubmissionReject)
+	s.handle("GET /api/v1/settings/review", auth.RolesFor(auth.Manage, auth.Submission), s.handleReviewSetting)
+	s.handle("PUT /api/v1/settings/review", auth.RolesFor(auth.Manage, auth.Submission), s.handleReviewSettingPut)
+}
+
+// heldOr answers 202 Accepted with the submission when a write was held
+// for review, and returns err otherwise.
+func heldOr(w http.ResponseWriter, err error) error {
+	if held, ok := errors.AsType[*registry.Submitted](err); ok {
+		return writeJSON(w, http.StatusAccepted, map[string]any{"submission_id": held.ID, "state": domain.SubmissionPending})
+	}
+	return err
+}
+
+// handleSubmissions answers GET /api/v1/submissions?state=&institution_id=&entity=&from=&to=
+// (dates, to inclusive): the submissions the caller may see, newest first.
+func (s *server) handleSubmissions(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	var f store.SubmissionFilter
+	for k, v := range r.URL.Query() {
+		switch k {
+		case "state":
+			f.State = v[0]
+		case "entity":
+			f.Entity = v[0]
+		case "institution_id":
+			id, err := strconv.ParseInt(v[0], 10, 64)
+			if err != nil {
+				return domain.FieldErrors{k: "integer"}.Err()
+			}
+			f.InstitutionID = id
+		case "from", "to":
+			d, err := domain.ParseDate(v[0])
+			if err != nil || d.IsZero() {
+				return domain.FieldErrors{k: "date"}.Err()
+			}
+			t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+			if k == "from" {
+				f.From = t
+			} else {
+				f.To = t.AddDate(0, 0, 1)
+			}
+		default:
+			return domain.FieldErrors{k: "unknown_filter"}.Err()
+		}
+	}
+	subs, err := s.reg.Submissions(r.Context(), u, f)
+	if err != nil {
+		return err
+	}
+	if subs == nil {
+		subs = []*domain.Submission{}
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"items": subs, "total": len(subs)})
+}
+
+// handleSubmissionsApprove answers POST /api/v1/submissions/approve with
+// {ids: [...], reason}: all of them in one transaction, or none.
+func (s *server) handleSubmissionsApprove(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	obj, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		IDs    []int64 `json:"ids"`
+		Reason string  `json:"reason"`
+	}
+	if err := decodeStrict(obj, &in, map[string]bool{"ids": true, "reason": true}); err != nil {
+		return err
+	}
+	if err := s.reg.Approve(r.Context(), actor(r, u), u, in.IDs, in.Reason); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"approved": len(in.IDs)})
+}
+
+// handleSubmissionReject answers POST /api/v1/submissions/{id}/reject with
+// {reason} (required).
+func (s *server) handleSubmissionReject(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	id, err := pathID(r)
+	if err != nil {
+		return err
+	}
+	obj, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := decodeStrict(obj, &in, map[string]bool{"reason": true}); err != nil {
+		return err
+	}
+	if err := s.reg.Reject(r.Context(), actor(r, u), u, id, in.Reason); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"id": id, "state": domain.SubmissionRejected})
+}
+
+// handleReviewSetting answers GET /api/v1/settings/review: {on}.
+func (s *server) handleReviewSetting(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	on, err := s.reg.ReviewOn(r.Context())
+	if err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"on": on})
+}
+
+// handleReviewSettingPut answers PUT /api/v1/settings/review with {on}.
+func (s *server) handleReviewSettingPut(w http.ResponseWriter, r *http.Request, u *domain.User) error {
+	obj, err := readObject(w, r)
+	if err != nil {
+		return err
+	}
+	var in struct {
+		On bool `json:"on"`
+	}
+	if err := decodeStrict(obj, &in, map[string]bool{"on": true}); err != nil {
+		return err
+	}
+	if err := s.reg.SetReview(r.Context(), actor(r, u), u, in.On); err != nil {
+		return err
+	}
+	return writeJSON(w, http.StatusOK, map[string]any{"on": in.On})
+}
