@@ -32,6 +32,9 @@ func startMain(tb testing.TB, demo bool) (*Main, string) {
 	cfg.DB = storetest.URL(tb)
 	cfg.Addr = "127.0.0.1:0"
 	cfg.Demo = demo
+	// No daily digest: made at start-up after 07:30, it would race a
+	// test's own notices and institutions (an extra unread notice).
+	cfg.Notify.At = "off"
 	var out bytes.Buffer
 	m := &Main{Config: cfg, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)), Stdout: &out}
 	if err := m.Start(context.Background()); err != nil {
