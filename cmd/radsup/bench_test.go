@@ -21,6 +21,7 @@ import (
 	"radsup/internal/config"
 	"radsup/internal/demo"
 	"radsup/internal/domain"
+	"radsup/internal/reports"
 	"radsup/internal/store"
 	"radsup/internal/store/storetest"
 )
@@ -39,6 +40,7 @@ import (
 // session and API token.
 type benchEnv struct {
 	store   *store.Store
+	reports *reports.Service
 	h       http.Handler
 	session string
 	token   string
@@ -122,7 +124,7 @@ func newBenchEnv(b *testing.B) (*benchEnv, error) {
 		_, err := tx.CreateAPIToken(u.ID, "bench", hash)
 		return err
 	})
-	return &benchEnv{store: s, h: h, session: session, token: token}, err
+	return &benchEnv{store: s, reports: m.Reports, h: h, session: session, token: token}, err
 }
 
 // statement is one recorded query with its arguments.
@@ -157,7 +159,7 @@ func (e *benchEnv) request(b *testing.B, target string, record bool) []statement
 func (e *benchEnv) replay(b *testing.B, stmts []statement) {
 	ctx := context.Background()
 	for _, st := range stmts {
-		if !strings.HasPrefix(st.query, "SELECT") {
+		if !strings.HasPrefix(st.query, "SELECT") && !strings.HasPrefix(st.query, "WITH") {
 			if _, err := e.store.DB().ExecContext(ctx, st.query, st.args...); err != nil {
 				b.Fatal(err)
 			}
@@ -329,6 +331,64 @@ func BenchmarkPeopleAPIByOccupation(b *testing.B) {
 func BenchmarkOverview(b *testing.B) {
 	e := openBench(b)
 	benchPages(b, e, []string{"/overview"})
+}
+
+// BenchmarkStatsServed compares the statistics pages (the overview, the
+// district's dose figures of this year on the page and of last year through
+// the API) with their bare aggregate statements, recorded from one
+// computation: "served" times each page served from its recent computation,
+// then its aggregates replayed; "refreshing" times the pages alone, one
+// every 20 ms, with a TTL so short that each finds its figures old and a
+// computation runs in the background all the while: no reader waits for it.
+func BenchmarkStatsServed(b *testing.B) {
+	e := openBench(b)
+	year := time.Now().Year()
+	targets := []struct{ name, url string }{
+		{"overview", "/overview"},
+		{"dose-page", fmt.Sprintf("/stats/dose?year=%d", year)},
+		{"dose-api", fmt.Sprintf("/api/v1/stats/dose?year=%d", year-1)},
+	}
+	defer func() { e.reports.OverviewTTL = 0 }()
+	for _, t := range targets {
+		b.Run("served/"+t.name, func(b *testing.B) {
+			e.reports.OverviewTTL = -1 // every request computes: its statements are the aggregates
+			recorded := e.request(b, t.url, true)
+			e.reports.OverviewTTL = time.Hour
+			e.request(b, t.url, false)
+			page := make([]time.Duration, 0, b.N)
+			bare := make([]time.Duration, 0, b.N)
+			b.ResetTimer()
+			for b.Loop() {
+				start := time.Now()
+				e.request(b, t.url, false)
+				mid := time.Now()
+				e.replay(b, recorded)
+				page, bare = append(page, mid.Sub(start)), append(bare, time.Since(mid))
+			}
+			reportPercentiles(b, "page", page)
+			reportPercentiles(b, "bare", bare)
+			b.ReportMetric(float64(percentile(page, 99))/float64(percentile(bare, 50)), "page-p99/bare-p50")
+		})
+	}
+	b.Run("refreshing", func(b *testing.B) {
+		e.reports.OverviewTTL = time.Millisecond
+		page := make([]time.Duration, 0, b.N)
+		i := 0
+		for b.Loop() {
+			start := time.Now()
+			e.request(b, targets[i%len(targets)].url, false)
+			page = append(page, time.Since(start))
+			i++
+			time.Sleep(20 * time.Millisecond)
+		}
+		reportPercentiles(b, "page", page)
+	})
+}
+
+// reportPercentiles reports the p50 and p99 of ds in milliseconds.
+func reportPercentiles(b *testing.B, name string, ds []time.Duration) {
+	b.ReportMetric(float64(percentile(ds, 50))/1e6, name+"-p50-ms")
+	b.ReportMetric(float64(percentile(ds, 99))/1e6, name+"-p99-ms")
 }
 
 // BenchmarkDoseStats is the dose statistics of a year, for the district

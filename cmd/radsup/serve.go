@@ -24,6 +24,7 @@ import (
 	"radsup/internal/i18n"
 	"radsup/internal/notices"
 	"radsup/internal/registry"
+	"radsup/internal/reports"
 	"radsup/internal/store"
 	"radsup/internal/web"
 )
@@ -36,7 +37,8 @@ type Main struct {
 
 	Store    *store.Store
 	Findings *findings.Service
-	Imports  *exchange.Jobs // import jobs, stopped before the store closes
+	Reports  *reports.Service // statistics of pages and API, one for both
+	Imports  *exchange.Jobs   // import jobs, stopped before the store closes
 	server   *http.Server
 	stop     context.CancelFunc // stops the daily screening
 	stopped  chan struct{}      // closed when the daily screening has stopped
@@ -144,8 +146,12 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	}
 	enf := &enforcement.Service{Store: s, Today: reg.Today, DocPrefix: m.Config.DocPrefix, RectifyDays: m.Config.RectifyDays}
 	m.Notices = newNotices(s, reg.Today, m.Config.Notify, m.Logger)
+	// One statistics service for pages and API: one recent computation of
+	// the overview and the dose figures serves both.
+	m.Reports = &reports.Service{Store: s, Today: reg.Today}
+	rep := m.Reports
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
-		Logger: m.Logger, Enforcement: enf,
+		Logger: m.Logger, Enforcement: enf, Reports: rep,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office,
 		Notices: m.Notices})
 	if err != nil {
@@ -156,7 +162,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices, Reports: rep}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.Ping(r.Context()); err != nil {
 			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)

@@ -167,10 +167,14 @@ func (in *Inspector) Validate() FieldErrors {
 	return fe
 }
 
+// CategoriesByRisk lists the categories from the highest risk down
+// (spec/enforcement.md §2).
+var CategoriesByRisk = []string{"radiotherapy", "nuclear_medicine", "interventional", "xray_imaging"}
+
 // HighestCategory is the highest of a set of categories by risk (放射治疗 >
 // 核医学 > 介入放射学 > X射线影像诊断, spec/enforcement.md §2); "" for none.
 func HighestCategory(cats map[string]bool) string {
-	for _, c := range []string{"radiotherapy", "nuclear_medicine", "interventional", "xray_imaging"} {
+	for _, c := range CategoriesByRisk {
 		if cats[c] {
 			return c
 		}

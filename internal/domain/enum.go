@@ -246,6 +246,18 @@ var itemCategory = map[string]string{
 	"dental_xray": "xray_imaging", "mammography": "xray_imaging", "bone_density": "xray_imaging",
 }
 
+// CategoryItems returns the licence items that cover a category, in the
+// order of LicenceItems.
+func CategoryItems(category string) []string {
+	var out []string
+	for _, o := range LicenceItems.Options {
+		if itemCategory[o.Key] == category {
+			out = append(out, o.Key)
+		}
+	}
+	return out
+}
+
 // ItemCategory returns the category of a licence item.
 func ItemCategory(item string) string { return itemCategory[item] }
 

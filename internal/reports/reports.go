@@ -7,7 +7,6 @@ import (
 	"cmp"
 	"context"
 	"slices"
-	"sync"
 	"time"
 
 	"radsup/internal/draw"
@@ -23,14 +22,14 @@ import (
 type Service struct {
 	Store *store.Store
 	// OverviewTTL is how long the district's overview and a year's dose
-	// figures are served from their last computation (they scan whole
-	// tables: seconds on a province); 0 means five minutes, negative never.
+	// figures are served from their last computation as they are (they
+	// scan whole tables: a second on a province); past it, the last is
+	// served while it is computed again in the background. 0 means five
+	// minutes, negative never.
 	OverviewTTL time.Duration
 
-	mu       sync.Mutex // one overview computation at a time; guards overview
-	overview *Overview
-	doseMu   sync.Mutex // guards doses
-	doses    map[doseKey]*doseResult
+	overviews memo[overviewKey, *Overview]
+	doses     memo[doseKey, *stats.DoseReport]
 
 	// Thresholds are the screening rules' numbers (the investigation
 	// level); the zero value means screening.DefaultThresholds().
@@ -52,9 +51,11 @@ type doseKey struct {
 	institution int64
 }
 
-type doseResult struct {
-	r  *stats.DoseReport
-	at time.Time
+// overviewKey names an overview: its date and the number of top-risk
+// institutions.
+type overviewKey struct {
+	asOf string
+	n    int
 }
 
 // ttl is how long a computed figure is served: OverviewTTL, five minutes
@@ -92,31 +93,22 @@ func (s *Service) Dose(ctx context.Context, u *domain.User, year int, institutio
 	}
 	// A year's figures of the whole district read every dose record of the
 	// year (a second on a province): served from a recent computation.
-	key := doseKey{year, institutionID}
-	s.doseMu.Lock()
-	defer s.doseMu.Unlock()
-	if d := s.doses[key]; d != nil && time.Since(d.at) < s.ttl() {
-		return d.r, nil
-	}
-	var people []stats.PersonDose
-	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
-		if institutionID != 0 {
-			if err := store.Visible(tx, "institution", domain.Scope{}, institutionID); err != nil {
-				return err
+	return s.doses.get(ctx, doseKey{year, institutionID}, s.ttl(), func(ctx context.Context) (*stats.DoseReport, error) {
+		var people []stats.PersonDose
+		err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
+			if institutionID != 0 {
+				if err := store.Visible(tx, "institution", domain.Scope{}, institutionID); err != nil {
+					return err
+				}
 			}
+			people, err = tx.DoseTotals(domain.Scope{}, year, institutionID, s.investigationAnnual())
+			return err
+		})
+		if err != nil {
+			return nil, err
 		}
-		people, err = tx.DoseTotals(domain.Scope{}, year, institutionID, s.investigationAnnual())
-		return err
+		return stats.Dose(year, people), nil
 	})
-	if err != nil {
-		return nil, err
-	}
-	r := stats.Dose(year, people)
-	if s.doses == nil {
-		s.doses = map[doseKey]*doseResult{}
-	}
-	s.doses[key] = &doseResult{r, time.Now()}
-	return r, nil
 }
 
 // dose computes the dose figures within a read transaction; the caller
@@ -162,7 +154,6 @@ type Overview struct {
 	Register *stats.Register `json:"register"`
 	TopRisk  []RiskUnit      `json:"top_risk"`
 	At       time.Time       `json:"computed_at"`
-	n        int
 
 	// Trend and Compliance are the trends of spec/statistics.md (trends.go).
 	Trend      *stats.OpenTrend  `json:"trend"`
@@ -179,15 +170,16 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 	if !auth.Can(u, auth.Read, auth.Overview) {
 		return nil, auth.ErrForbidden
 	}
-	ttl := s.ttl()
-	// Concurrent readers wait for one computation instead of each scanning
-	// the register; a recent one is served as it is.
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if o := s.overview; o != nil && o.Register.AsOf == asOf.String() && o.n == n && time.Since(o.At) < ttl {
-		return o, nil
-	}
-	o := &Overview{At: time.Now(), n: n}
+	// Concurrent readers share one computation; a recent one is served as
+	// it is, an older one while it is computed again.
+	return s.overviews.get(ctx, overviewKey{asOf.String(), n}, s.ttl(), func(ctx context.Context) (*Overview, error) {
+		return s.overview(ctx, asOf, n)
+	})
+}
+
+// overview computes the overview; the caller has checked the permission.
+func (s *Service) overview(ctx context.Context, asOf domain.Date, n int) (*Overview, error) {
+	o := &Overview{At: time.Now()}
 	err := s.Store.View(ctx, func(tx *store.Tx) (err error) {
 		if o.Register, err = tx.RegisterCounts(asOf); err != nil {
 			return err
@@ -218,7 +210,6 @@ func (s *Service) Overview(ctx context.Context, u *domain.User, asOf domain.Date
 		return cmp.Compare(a.CreditCode, b.CreditCode)
 	})
 	o.TopRisk = o.TopRisk[:min(n, len(o.TopRisk))]
-	s.overview = o
 	return o, nil
 }
 

@@ -154,6 +154,14 @@ func TestRegisterByHand(t *testing.T) {
 		if _, err := store.Retire(tx, store.Institutions, domain.Scope{}, d.ID, d.Version); err != nil {
 			return err
 		}
+		// B's retired radiotherapy licence does not count; E (open, with
+		// PET and dental items) is nuclear medicine.
+		old := storetest.Licence(t, tx, b.ID, func(l *domain.Licence) { l.LicenceNo, l.Items = "OLD-1", []string{"radiotherapy"} })
+		if _, err := store.Retire(tx, store.Licences, domain.Scope{}, old.ID, old.Version); err != nil {
+			return err
+		}
+		e := storetest.Institution(t, tx, func(x *domain.Institution) { x.Street = "410102003" })
+		storetest.Licence(t, tx, e.ID, func(l *domain.Licence) { l.Items = []string{"dental_xray", "pet"} })
 		// Workers on D: P1 (2A at A, permit, trained, examined); P2 (2D at
 		// A and 2A at B, no permits, exam three years ago); P3 left
 		// yesterday; P4 starts tomorrow.
@@ -164,6 +172,7 @@ func TestRegisterByHand(t *testing.T) {
 		storetest.Employment(t, tx, p2.ID, a.ID, func(e *domain.Employment) { e.Occupation, e.PermitNo, e.PermitIssuedOn = "2D", "", domain.Date{} })
 		storetest.Employment(t, tx, p2.ID, b.ID, func(e *domain.Employment) { e.PermitNo, e.PermitIssuedOn = "", domain.Date{} })
 		storetest.Exam(t, tx, p2.ID, func(x *domain.Exam) { x.ExaminedOn = today.AddDate(-3, 0, 0) })
+		storetest.Training(t, tx, p2.ID, func(x *domain.Training) { x.Passed = "fail" }) // failed: not trained
 		storetest.Employment(t, tx, p3.ID, a.ID, func(e *domain.Employment) { e.EndedOn = today })
 		storetest.Employment(t, tx, p4.ID, a.ID, func(e *domain.Employment) { e.StartedOn = today.AddDate(0, 0, 1) })
 		// Equipment in use at open institutions: A's DR (status test six
@@ -203,9 +212,9 @@ func TestRegisterByHand(t *testing.T) {
 		return out
 	}
 	want := &stats.Register{AsOf: today.String(),
-		Institutions: stats.Institutions{Total: 3, ByStatus: c("open", 2, "closed", 1),
-			ByKind: c("general_hospital", 2, "clinic", 1), ByStreet: c("410102001", 2, "410102002", 1),
-			ByCategory: c("", 1, "radiotherapy", 1, "xray_imaging", 1)},
+		Institutions: stats.Institutions{Total: 4, ByStatus: c("open", 3, "closed", 1),
+			ByKind: c("general_hospital", 3, "clinic", 1), ByStreet: c("410102001", 2, "410102002", 1, "410102003", 1),
+			ByCategory: c("", 1, "nuclear_medicine", 1, "radiotherapy", 1, "xray_imaging", 1)},
 		Workers: stats.Workers{Total: 2, Permit: 1, Trained: 1, Examined: 1, PermitShare: 0.5, TrainedShare: 0.5, ExaminedShare: 0.5,
 			ByOccupation: c("2A", 2, "2D", 1), ByKind: c("general_hospital", 2, "clinic", 1), ByStreet: c("410102001", 2, "410102002", 1)},
 		Equipment: stats.Equipment{InUse: 3, StatusTested: 1, ProtectionTested: 0, StatusShare: 0.3333, ProtectionShare: 0,

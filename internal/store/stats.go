@@ -3,6 +3,7 @@ package store
 import (
 	"database/sql"
 	"fmt"
+	"strings"
 
 	"radsup/internal/domain"
 	"radsup/internal/stats"
@@ -77,119 +78,180 @@ func (tx *Tx) groupCounts(q string, args ...any) (map[string]int, error) {
 	return out, mapError("register counts", rows.Err())
 }
 
+// taggedCounts runs a UNION ALL of "SELECT 'tag', key, COUNT(…) … GROUP BY
+// key" statements: the counts of several groupings in one round trip.
+func (tx *Tx) taggedCounts(q string, args ...any) (map[string]map[string]int, error) {
+	rows, err := tx.query(q, args...)
+	if err != nil {
+		return nil, mapError("register counts", err)
+	}
+	defer rows.Close()
+	out := map[string]map[string]int{}
+	for rows.Next() {
+		var tag string
+		var k sql.NullString
+		var n sql.NullInt64
+		if err := rows.Scan(&tag, &k, &n); err != nil {
+			return nil, mapError("register counts", err)
+		}
+		if out[tag] == nil {
+			out[tag] = map[string]int{}
+		}
+		out[tag][k.String] += int(n.Int64)
+	}
+	return out, mapError("register counts", rows.Err())
+}
+
+// highestCategorySQL is the rank (1 highest) of the highest category a
+// licence's items (the column l.items, a comma-separated list) cover, in
+// the order of domain.CategoriesByRisk; one past the last for none.
+func highestCategorySQL() string {
+	var b strings.Builder
+	b.WriteString("CASE")
+	for i, c := range domain.CategoriesByRisk {
+		var ors []string
+		for _, it := range domain.CategoryItems(c) {
+			// Keys hold '_', a LIKE wildcard: escaped.
+			ors = append(ors, "(',' || l.items || ',') LIKE '%,"+strings.ReplaceAll(it, "_", "!_")+",%' ESCAPE '!'")
+		}
+		fmt.Fprintf(&b, " WHEN %s THEN %d", strings.Join(ors, " OR "), i+1)
+	}
+	fmt.Fprintf(&b, " ELSE %d END", len(domain.CategoriesByRisk)+1)
+	return b.String()
+}
+
 // RegisterCounts counts the register as of a date (spec/statistics.md):
 // institutions, workers with an active employment, equipment in use at
-// open institutions, findings open. The groups are counted by SQL.
+// open institutions, findings open. Each of the four is one statement: one
+// pass over its rows with the groupings side by side, counted by SQL.
 func (tx *Tx) RegisterCounts(asOf domain.Date) (*stats.Register, error) {
 	r := &stats.Register{AsOf: asOf.String()}
-	d, twoYears, oneYear := dateArg(asOf), dateArg(asOf.AddDate(-2, 0, 0)), dateArg(asOf.AddDate(-1, 0, 0))
-	var err error
-	in := &r.Institutions
-	count := func(dst *[]stats.Count, q string, args ...any) {
-		if err != nil {
-			return
+	for _, count := range []func(*stats.Register, domain.Date) error{
+		tx.registerInstitutions, tx.registerWorkers, tx.registerEquipment, tx.registerFindings,
+	} {
+		if err := count(r, asOf); err != nil {
+			return nil, err
 		}
-		var m map[string]int
-		if m, err = tx.groupCounts(q, args...); err == nil {
-			*dst = stats.Counts(m)
-		}
-	}
-	one := func(dst *int, q string, args ...any) {
-		if err == nil {
-			err = mapError("register counts", tx.queryRow(q, args...).Scan(dst))
-		}
-	}
-	const inst = "FROM institutions WHERE retired = ?"
-	count(&in.ByStatus, "SELECT status, COUNT(*) "+inst+" GROUP BY status", false)
-	count(&in.ByKind, "SELECT kind, COUNT(*) "+inst+" GROUP BY kind", false)
-	count(&in.ByStreet, "SELECT street, COUNT(*) "+inst+" GROUP BY street", false)
-	one(&in.Total, "SELECT COUNT(*) "+inst, false)
-
-	// The highest licensed category: licences' items are a list, read here.
-	if err == nil {
-		cats := map[int64]map[string]bool{}
-		var rows *sql.Rows
-		rows, err = tx.query(`SELECT l.institution_id, l.items FROM licences l JOIN institutions i ON i.id = l.institution_id
-			WHERE l.retired = ? AND i.retired = ?`, false, false)
-		if err == nil {
-			for rows.Next() {
-				var id int64
-				var l domain.Licence
-				if err = rows.Scan(&id, (*listCol)(&l.Items)); err != nil {
-					break
-				}
-				if cats[id] == nil {
-					cats[id] = map[string]bool{}
-				}
-				for c := range l.Categories() {
-					cats[id][c] = true
-				}
-			}
-			rows.Close()
-		}
-		byCat := map[string]int{}
-		for _, c := range cats {
-			byCat[domain.HighestCategory(c)]++
-		}
-		if n := in.Total - len(cats); n > 0 {
-			byCat[""] += n
-		}
-		in.ByCategory = stats.Counts(byCat)
-	}
-
-	w := &r.Workers
-	const active = ` FROM employments e JOIN people p ON p.id = e.person_id JOIN institutions i ON i.id = e.institution_id
-		WHERE e.retired = ? AND p.retired = ? AND i.retired = ? AND e.started_on <= ? AND (e.ended_on IS NULL OR e.ended_on > ?)`
-	act := []any{false, false, false, d, d}
-	one(&w.Total, "SELECT COUNT(DISTINCT e.person_id)"+active, act...)
-	one(&w.Permit, "SELECT COUNT(DISTINCT e.person_id)"+active+" AND e.permit_no <> ''", act...)
-	one(&w.Trained, "SELECT COUNT(DISTINCT e.person_id)"+active+` AND EXISTS (SELECT 1 FROM trainings t WHERE t.person_id = e.person_id
-		AND t.retired = ? AND t.passed = 'pass' AND t.taken_on > ? AND t.taken_on <= ?)`, append(act, false, twoYears, d)...)
-	one(&w.Examined, "SELECT COUNT(DISTINCT e.person_id)"+active+` AND EXISTS (SELECT 1 FROM exams x WHERE x.person_id = e.person_id
-		AND x.retired = ? AND x.examined_on > ? AND x.examined_on <= ?)`, append(act, false, twoYears, d)...)
-	count(&w.ByOccupation, "SELECT e.occupation, COUNT(DISTINCT e.person_id)"+active+" GROUP BY e.occupation", act...)
-	count(&w.ByKind, "SELECT i.kind, COUNT(DISTINCT e.person_id)"+active+" GROUP BY i.kind", act...)
-	count(&w.ByStreet, "SELECT i.street, COUNT(DISTINCT e.person_id)"+active+" GROUP BY i.street", act...)
-
-	e := &r.Equipment
-	const inUse = ` FROM equipment q JOIN institutions i ON i.id = q.institution_id
-		WHERE q.retired = ? AND q.status = 'in_use' AND i.retired = ? AND i.status = 'open'`
-	use := []any{false, false}
-	tested := func(kind string) string {
-		return ` AND EXISTS (SELECT 1 FROM equipment_tests t WHERE t.equipment_id = q.id AND t.retired = ? AND t.kind = '` + kind +
-			`' AND t.result = 'pass' AND t.tested_on > ? AND t.tested_on <= ?)`
-	}
-	one(&e.InUse, "SELECT COUNT(*)"+inUse, use...)
-	one(&e.StatusTested, "SELECT COUNT(*)"+inUse+tested("status"), append(use, false, oneYear, d)...)
-	one(&e.ProtectionTested, "SELECT COUNT(*)"+inUse+tested("protection"), append(use, false, oneYear, d)...)
-	count(&e.ByType, "SELECT q.type, COUNT(*)"+inUse+" GROUP BY q.type", use...)
-	if err == nil {
-		var m map[string]int
-		m, err = tx.groupCounts(`SELECT CASE WHEN q.type = 'c_arm' AND q.interventional THEN 'c_arm_interventional' ELSE q.type END, COUNT(*)`+
-			inUse+" GROUP BY 1", use...)
-		byCat := map[string]int{}
-		for t, n := range m {
-			x := domain.Equipment{Type: t}
-			if t == "c_arm_interventional" {
-				x = domain.Equipment{Type: "c_arm", Interventional: true}
-			}
-			byCat[x.Category()] += n
-		}
-		e.ByCategory = stats.Counts(byCat)
-	}
-
-	f := &r.Findings
-	const open = " FROM findings f LEFT JOIN institutions i ON i.id = f.institution_id WHERE f.status = 'open'"
-	count(&f.ByRule, "SELECT f.rule, COUNT(*)"+open+" GROUP BY f.rule")
-	count(&f.BySeverity, "SELECT f.severity, COUNT(*)"+open+" GROUP BY f.severity")
-	count(&f.ByStreet, "SELECT i.street, COUNT(*)"+open+" GROUP BY i.street")
-	count(&f.ByKind, "SELECT i.kind, COUNT(*)"+open+" GROUP BY i.kind")
-	if err != nil {
-		return nil, err
-	}
-	for _, c := range f.BySeverity {
-		f.Open += c.N
 	}
 	r.Finish()
 	return r, nil
+}
+
+// registerInstitutions counts the institutions, with the highest category
+// their licences cover.
+func (tx *Tx) registerInstitutions(r *stats.Register, _ domain.Date) error {
+	var cat strings.Builder
+	cat.WriteString("CASE COALESCE(h.r, 0)")
+	for i, c := range domain.CategoriesByRisk {
+		fmt.Fprintf(&cat, " WHEN %d THEN '%s'", i+1, c)
+	}
+	cat.WriteString(" ELSE '' END")
+	m, err := tx.taggedCounts(`SELECT 'status', status, COUNT(*) FROM institutions WHERE retired = ? GROUP BY status
+		UNION ALL SELECT 'kind', kind, COUNT(*) FROM institutions WHERE retired = ? GROUP BY kind
+		UNION ALL SELECT 'street', street, COUNT(*) FROM institutions WHERE retired = ? GROUP BY street
+		UNION ALL SELECT 'category', `+cat.String()+`, COUNT(*) FROM institutions i
+			LEFT JOIN (SELECT l.institution_id, MIN(`+highestCategorySQL()+`) AS r FROM licences l WHERE l.retired = ? GROUP BY l.institution_id) h
+			ON h.institution_id = i.id
+			WHERE i.retired = ? GROUP BY `+cat.String(), false, false, false, false, false)
+	if err != nil {
+		return err
+	}
+	in := &r.Institutions
+	in.ByStatus, in.ByKind, in.ByStreet, in.ByCategory = stats.Counts(m["status"]), stats.Counts(m["kind"]), stats.Counts(m["street"]), stats.Counts(m["category"])
+	for _, n := range m["status"] {
+		in.Total += n
+	}
+	return nil
+}
+
+// registerWorkers counts the people with an active employment: the active
+// employments once, the people among them once; a training or exam in the
+// window is looked up as a set (IN), not per person.
+func (tx *Tx) registerWorkers(r *stats.Register, asOf domain.Date) error {
+	d, twoYears := dateArg(asOf), dateArg(asOf.AddDate(-2, 0, 0))
+	m, err := tx.taggedCounts(`WITH a AS MATERIALIZED (
+			SELECT e.person_id AS pid, e.occupation AS occ, i.kind AS kind, i.street AS street,
+				CASE WHEN e.permit_no <> '' THEN 1 ELSE 0 END AS permit
+			FROM employments e JOIN people p ON p.id = e.person_id JOIN institutions i ON i.id = e.institution_id
+			WHERE e.retired = ? AND p.retired = ? AND i.retired = ? AND e.started_on <= ? AND (e.ended_on IS NULL OR e.ended_on > ?)),
+		ps AS MATERIALIZED (SELECT pid, MAX(permit) AS permit FROM a GROUP BY pid)
+		SELECT 'total', '', COUNT(*) FROM ps
+		UNION ALL SELECT 'permit', '', SUM(permit) FROM ps
+		UNION ALL SELECT 'trained', '', COUNT(*) FROM ps WHERE pid IN (SELECT t.person_id FROM trainings t
+			WHERE t.retired = ? AND t.passed = 'pass' AND t.taken_on > ? AND t.taken_on <= ?)
+		UNION ALL SELECT 'examined', '', COUNT(*) FROM ps WHERE pid IN (SELECT x.person_id FROM exams x
+			WHERE x.retired = ? AND x.examined_on > ? AND x.examined_on <= ?)
+		UNION ALL SELECT 'occupation', occ, COUNT(DISTINCT pid) FROM a GROUP BY occ
+		UNION ALL SELECT 'kind', kind, COUNT(DISTINCT pid) FROM a GROUP BY kind
+		UNION ALL SELECT 'street', street, COUNT(DISTINCT pid) FROM a GROUP BY street`,
+		false, false, false, d, d, false, twoYears, d, false, twoYears, d)
+	if err != nil {
+		return err
+	}
+	w := &r.Workers
+	w.Total, w.Permit, w.Trained, w.Examined = m["total"][""], m["permit"][""], m["trained"][""], m["examined"][""]
+	w.ByOccupation, w.ByKind, w.ByStreet = stats.Counts(m["occupation"]), stats.Counts(m["kind"]), stats.Counts(m["street"])
+	return nil
+}
+
+// registerEquipment counts the equipment in use at open institutions, by
+// type (an interventional C-arm apart, for its category), with their tests
+// in the year.
+func (tx *Tx) registerEquipment(r *stats.Register, asOf domain.Date) error {
+	d, oneYear := dateArg(asOf), dateArg(asOf.AddDate(-1, 0, 0))
+	tested := func(kind string) string {
+		return `CASE WHEN q.id IN (SELECT t.equipment_id FROM equipment_tests t WHERE t.retired = ? AND t.kind = '` + kind +
+			`' AND t.result = 'pass' AND t.tested_on > ? AND t.tested_on <= ?) THEN 1 ELSE 0 END`
+	}
+	rows, err := tx.query(`SELECT CASE WHEN q.type = 'c_arm' AND q.interventional THEN 'c_arm_interventional' ELSE q.type END AS t,
+			COUNT(*), SUM(`+tested("status")+`), SUM(`+tested("protection")+`)
+		FROM equipment q JOIN institutions i ON i.id = q.institution_id
+		WHERE q.retired = ? AND q.status = 'in_use' AND i.retired = ? AND i.status = 'open'
+		GROUP BY 1`, false, oneYear, d, false, oneYear, d, false, false)
+	if err != nil {
+		return mapError("register counts", err)
+	}
+	e := &r.Equipment
+	byType, byCat := map[string]int{}, map[string]int{}
+	for rows.Next() {
+		var t string
+		var n, status, protection int
+		if err := rows.Scan(&t, &n, &status, &protection); err != nil {
+			rows.Close()
+			return mapError("register counts", err)
+		}
+		x := domain.Equipment{Type: t}
+		if t == "c_arm_interventional" {
+			x = domain.Equipment{Type: "c_arm", Interventional: true}
+		}
+		byType[x.Type] += n
+		byCat[x.Category()] += n
+		e.InUse += n
+		e.StatusTested += status
+		e.ProtectionTested += protection
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return mapError("register counts", err)
+	}
+	e.ByType, e.ByCategory = stats.Counts(byType), stats.Counts(byCat)
+	return nil
+}
+
+// registerFindings counts the open findings.
+func (tx *Tx) registerFindings(r *stats.Register, _ domain.Date) error {
+	const open = " FROM findings f LEFT JOIN institutions i ON i.id = f.institution_id WHERE f.status = 'open'"
+	m, err := tx.taggedCounts(`SELECT 'rule', f.rule, COUNT(*)` + open + ` GROUP BY f.rule
+		UNION ALL SELECT 'severity', f.severity, COUNT(*)` + open + ` GROUP BY f.severity
+		UNION ALL SELECT 'street', i.street, COUNT(*)` + open + ` GROUP BY i.street
+		UNION ALL SELECT 'kind', i.kind, COUNT(*)` + open + ` GROUP BY i.kind`)
+	if err != nil {
+		return err
+	}
+	f := &r.Findings
+	f.ByRule, f.BySeverity, f.ByStreet, f.ByKind = stats.Counts(m["rule"]), stats.Counts(m["severity"]), stats.Counts(m["street"]), stats.Counts(m["kind"])
+	for _, c := range f.BySeverity {
+		f.Open += c.N
+	}
+	return nil
 }
