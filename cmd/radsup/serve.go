@@ -165,7 +165,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices, Reports: rep}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.Ping(r.Context()); err != nil {
-			http.Error(rw, "database unavailable", http.StatusServiceUnavailable)
+			http.Error(rw, "数据库暂时不可用，请稍后再试 (database unavailable)", http.StatusServiceUnavailable)
 			return
 		}
 		rw.Write([]byte("ok\n"))
