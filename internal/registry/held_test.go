@@ -287,3 +287,28 @@ func TestPendingFor(t *testing.T) {
 		t.Errorf("a viewer sees %v %+v", err, v)
 	}
 }
+
+// TestApprovedNewRecordNamesItsPage: once a held new device is approved,
+// its submission names the record written and the device's page, for the
+// queue and the feed to link to.
+func TestApprovedNewRecordNamesItsPage(t *testing.T) {
+	e := newReviewEnv(t)
+	e.review(t, true)
+	if err := reviewCases()[5].create(e, e.iu); err == nil {
+		t.Fatal("not held")
+	}
+	subs := e.pending(t, e.sup)
+	if len(subs) != 1 || subs[0].EquipmentID != 0 {
+		t.Fatalf("pending: %+v", subs)
+	}
+	if err := e.reg.Approve(e.ctx, domain.Actor{Username: "sup"}, e.sup, []int64{subs[0].ID}, ""); err != nil {
+		t.Fatal(err)
+	}
+	got, err := e.reg.Submissions(e.ctx, e.sup, store.SubmissionFilter{IDs: []int64{subs[0].ID}})
+	if err != nil || len(got) != 1 || got[0].RecordID == 0 || got[0].EquipmentID != got[0].RecordID {
+		t.Fatalf("approved: %v %+v", err, got)
+	}
+	if n := storetest.Count(t, e.s, "equipment WHERE id = ? AND serial_no = 'SN-NEW-1'", got[0].RecordID); n != 1 {
+		t.Errorf("the submission names %d, not the device filed", got[0].RecordID)
+	}
+}

@@ -224,6 +224,9 @@ func (r *Registry) Approve(ctx context.Context, actor domain.Actor, u *domain.Us
 				return err
 			}
 			s.RecordID = recID
+			if s.PersonID == 0 && s.EquipmentID == 0 { // a new person or device: its page now exists
+				s.PersonID, s.EquipmentID = pageOf(s.Entity, recID, nil)
+			}
 			if err := tx.DecideSubmission(s, domain.SubmissionApproved, reason, domain.AuditApprove); err != nil {
 				return err
 			}
