@@ -58,6 +58,7 @@ func TestEndpointsCovered(t *testing.T) {
 		// TestSubmissionEndpoints
 		"GET /api/v1/submissions": true, "POST /api/v1/submissions/approve": true, "POST /api/v1/submissions/{id}/reject": true,
 		"GET /api/v1/settings/review": true, "PUT /api/v1/settings/review": true,
+		"GET /api/v1/institution-changes": true, // TestInstitutionChangesEndpoint
 	}
 	for _, res := range resources {
 		base := "/api/v1/" + res

@@ -150,7 +150,7 @@ func (res *resource[T, P]) retire(s *server, restore bool) handler {
 			return err
 		}
 		if err := registry.Retire(r.Context(), s.reg, actor(r, u), u, res.table, id, version, restore); err != nil {
-			return err
+			return heldOr(w, err)
 		}
 		rec, err := registry.Find(r.Context(), s.reg, u, res.table, id)
 		if err != nil {

@@ -64,6 +64,7 @@ func (s *server) routes() {
 	s.handle("PUT /api/v1/notices/contact", auth.RolesFor(auth.Update, auth.Notice), s.handleNoticeContact)
 	s.changeRoutes()
 	s.submissionRoutes()
+	s.feedRoutes()
 }
 
 // crud registers the routes of one resource:

@@ -32,7 +32,9 @@ func heldOr(w http.ResponseWriter, err error) error {
 }
 
 // handleSubmissions answers GET /api/v1/submissions?state=&institution_id=&entity=&from=&to=
-// (dates, to inclusive): the submissions the caller may see, newest first.
+// &person_id=&equipment_id=&id= (dates, to inclusive): the submissions the
+// caller may see, newest first; person_id and equipment_id select those a
+// person's or a device's page shows.
 func (s *server) handleSubmissions(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	var f store.SubmissionFilter
 	for k, v := range r.URL.Query() {
@@ -41,12 +43,21 @@ func (s *server) handleSubmissions(w http.ResponseWriter, r *http.Request, u *do
 			f.State = v[0]
 		case "entity":
 			f.Entity = v[0]
-		case "institution_id":
+		case "institution_id", "person_id", "equipment_id", "id":
 			id, err := strconv.ParseInt(v[0], 10, 64)
-			if err != nil {
+			if err != nil || id < 0 {
 				return domain.FieldErrors{k: "integer"}.Err()
 			}
-			f.InstitutionID = id
+			switch k {
+			case "institution_id":
+				f.InstitutionID = id
+			case "person_id":
+				f.PersonID = id
+			case "equipment_id":
+				f.EquipmentID = id
+			default:
+				f.IDs = []int64{id}
+			}
 		case "from", "to":
 			d, err := domain.ParseDate(v[0])
 			if err != nil || d.IsZero() {

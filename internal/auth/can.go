@@ -44,6 +44,7 @@ const (
 	Notice        = "notice"         // notices (通知) to institutions, their deliveries and contacts
 	ChangeRequest = "change_request" // an institution's request that the office change what it issued
 	Submission    = "submission"     // an institution's register change waiting for review (机构提交需审核)
+	ChangeFeed    = "change_feed"    // the office's feed of what institutions changed (机构变更动态)
 )
 
 // Decide is approving or rejecting a change request (the office's act).
@@ -118,6 +119,10 @@ func Can(u *domain.User, a Action, entity string) bool {
 		// turns review on or off); each reads those it may (the store scope).
 		return a == Read && (u.Role == domain.RoleInstitution || u.Role == domain.RoleSupervisor) ||
 			(a == Decide || a == Manage) && u.Role == domain.RoleSupervisor
+	case entity == ChangeFeed:
+		// The office follows what institutions change; an institution has
+		// its own changes on its pages and in the review queue.
+		return a == Read && u.Role == domain.RoleSupervisor
 	case entity == Inspector:
 		// Recusals name relatives and former employers: the office's own.
 		return u.Role == domain.RoleSupervisor && (a == Read || a == Update)

@@ -93,6 +93,8 @@ func TestCan(t *testing.T) {
 		{auth.Decide, auth.Submission, []string{sup}},
 		{auth.Manage, auth.Submission, []string{sup}},
 		{auth.Create, auth.Submission, nil},
+		{auth.Read, auth.ChangeFeed, []string{sup}},
+		{auth.Export, auth.ChangeFeed, nil},
 		{auth.Read, "nonsense", nil},
 	} {
 		got := auth.RolesFor(tc.a, tc.entity)

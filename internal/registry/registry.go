@@ -153,16 +153,21 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 	return heldErr(held, err)
 }
 
-// Retire retires (or, with restore, brings back) a record at the given version.
+// Retire retires (or, with restore, brings back) a record at the given
+// version. An institution user's waits for review when it is on (Submitted).
 func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], id int64, version int, restore bool) error {
 	if !auth.Can(u, auth.Retire, t.Entity()) {
 		return errForbidden
 	}
-	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+	var held int64
+	err := r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		if _, err := mayChange(tx, u, t, id); err != nil {
 			return err
 		}
 		var err error
+		if held, err = holdRetire(tx, u, t, id, version, restore); err != nil || held > 0 {
+			return err
+		}
 		if restore {
 			_, err = store.Restore(tx, t, u.Scope(), id, version)
 		} else {
@@ -173,46 +178,33 @@ func Retire[T any](ctx context.Context, r *Registry, actor domain.Actor, u *doma
 		}
 		return r.after(tx, t.Entity(), id)
 	})
+	return heldErr(held, err)
 }
 
 // CreatePersonWithEmployment files a person and an employment together. The
 // people register is shared across employers: if a person with the same ID
 // number exists, the employment is added to that person (the person's other
-// fields are left as they are).
+// fields are left as they are). An institution user's waits for review, the
+// two as one submission, when it is on (Submitted).
 func (r *Registry) CreatePersonWithEmployment(ctx context.Context, actor domain.Actor, u *domain.User, p *domain.Person, e *domain.Employment) error {
 	if !auth.Can(u, auth.Create, "person") || !auth.Can(u, auth.Create, "employment") {
 		return errForbidden
 	}
-	p.Normalize()
-	e.Normalize()
-	errs := p.Validate(r.Today())
-	for k, v := range e.Validate(r.Today()) {
-		if k != "person_id" { // the person is filed below
-			errs.Add(k, v)
-		}
-	}
-	if err := errs.Err(); err != nil {
+	if err := r.checkHire(p, e); err != nil {
 		return err
 	}
-	return r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
-		found, _, err := store.List(tx, store.People, domain.Scope{}, store.Filter{Values: map[string]string{"id_number": p.IDNumber}, Retired: true})
-		if err != nil {
+	var held int64
+	err := r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
+		if err := parentsVisible(tx, u, e, "person_id"); err != nil { // the person is filed with it
 			return err
 		}
-		if len(found) > 0 {
-			*p = *found[0]
-		} else if err := store.Create(tx, store.People, domain.Scope{}, p); err != nil {
-			return conflictOn("person", err)
-		}
-		e.PersonID = p.ID
-		if err := parentsVisible(tx, u, e, "person_id"); err != nil {
+		var err error
+		if held, err = holdHire(tx, u, p, e); err != nil || held > 0 {
 			return err
 		}
-		if err := store.Create(tx, store.Employments, u.Scope(), e); err != nil {
-			return conflictOn("employment", err)
-		}
-		return r.after(tx, "person", p.ID)
+		return r.hire(tx, u.Scope(), p, e)
 	})
+	return heldErr(held, err)
 }
 
 // parentsVisible refuses a record naming a parent (institution, person,

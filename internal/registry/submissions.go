@@ -65,10 +65,7 @@ func (r *Registry) SetReview(ctx context.Context, actor domain.Actor, u *domain.
 // submission instead of writing it, when review is on; it reports whether
 // it did. A supervisor's own changes never wait.
 func hold[T any, P recordPtr[T]](tx *store.Tx, u *domain.User, t *store.Table[T], rec P) (int64, error) {
-	if u.Role != domain.RoleInstitution || !slices.Contains(domain.SubmissionReviewed, t.Entity()) {
-		return 0, nil
-	}
-	if on, err := reviewOn(tx); err != nil || !on {
+	if held, err := heldFor(tx, u, t.Entity()); err != nil || !held {
 		return 0, err
 	}
 	if id := rec.Base().ID; id > 0 {
@@ -84,12 +81,39 @@ func hold[T any, P recordPtr[T]](tx *store.Tx, u *domain.User, t *store.Table[T]
 	if err != nil {
 		return 0, err
 	}
-	s := &domain.Submission{InstitutionID: u.InstitutionID, Entity: t.Entity(), RecordID: rec.Base().ID, Data: string(b),
-		BaseVersion: rec.Base().Version}
+	s := &domain.Submission{InstitutionID: u.InstitutionID, Entity: t.Entity(), Action: domain.SubmitSave, RecordID: rec.Base().ID,
+		Data: string(b), BaseVersion: rec.Base().Version}
+	s.PersonID, s.EquipmentID = pageOf(t.Entity(), rec.Base().ID, rec)
 	if err := tx.AddSubmission(s); err != nil {
 		return 0, err
 	}
 	return s.ID, nil
+}
+
+// heldFor reports whether u's changes of entity wait for review: u is an
+// institution user, the entity is one the setting covers, and it is on. A
+// supervisor's own changes never wait.
+func heldFor(tx *store.Tx, u *domain.User, entity string) (bool, error) {
+	if u.Role != domain.RoleInstitution || !slices.Contains(domain.SubmissionReviewed, entity) {
+		return false, nil
+	}
+	return reviewOn(tx)
+}
+
+// pageOf returns the person or the device whose page shows a record of
+// entity with id (0 for a new one): itself, or the one it is about.
+func pageOf(entity string, id int64, rec domain.Record) (person, equipment int64) {
+	switch entity {
+	case "person":
+		return id, 0
+	case "employment", "training", "exam", "dose":
+		return domain.RefOf(rec, "person_id"), 0
+	case "equipment":
+		return 0, id
+	case "test":
+		return 0, domain.RefOf(rec, "equipment_id")
+	}
+	return 0, 0
 }
 
 // applier writes an approved submission's record, returning its id.
@@ -192,7 +216,7 @@ func (r *Registry) Approve(ctx context.Context, actor domain.Actor, u *domain.Us
 			if s.State != domain.SubmissionPending {
 				return reviewErr(domain.ECONFLICT, "review.error.decided", id)
 			}
-			recID, err := appliers[s.Entity](r, tx, s)
+			recID, err := r.applySubmission(tx, s)
 			if errors.Is(err, store.ErrStale) {
 				return reviewErr(domain.ESTALE, "review.error.stale", id)
 			}
@@ -200,6 +224,9 @@ func (r *Registry) Approve(ctx context.Context, actor domain.Actor, u *domain.Us
 				return err
 			}
 			s.RecordID = recID
+			if s.PersonID == 0 && s.EquipmentID == 0 { // a new person or device: its page now exists
+				s.PersonID, s.EquipmentID = pageOf(s.Entity, recID, nil)
+			}
 			if err := tx.DecideSubmission(s, domain.SubmissionApproved, reason, domain.AuditApprove); err != nil {
 				return err
 			}
@@ -291,11 +318,7 @@ func (r *Registry) Changes(ctx context.Context, u *domain.User, subs []*domain.S
 			if u.Scope().InstitutionID != 0 && s.InstitutionID != u.Scope().InstitutionID {
 				return errForbidden
 			}
-			d, ok := differs[s.Entity]
-			if !ok {
-				continue
-			}
-			fcs, err := d(tx, s)
+			fcs, err := changesOf(tx, s)
 			if err != nil {
 				return err
 			}

@@ -8,27 +8,28 @@ import (
 	"radsup/internal/domain"
 )
 
-const submissionCols = `id, institution_id, entity, record_id, data, base_version, state, submitted_by, submitted_at,
-	decided_by, decided_at, reason`
+const submissionCols = `id, institution_id, entity, action, record_id, data, base_version, state, submitted_by, submitted_at,
+	decided_by, decided_at, reason, person_id, equipment_id`
 
 func scanSubmission(row interface{ Scan(...any) error }) (*domain.Submission, error) {
 	s := &domain.Submission{}
-	var rec sql.NullInt64
-	err := row.Scan(&s.ID, &s.InstitutionID, &s.Entity, &rec, &s.Data, &s.BaseVersion, &s.State, &s.SubmittedBy,
-		timeCol{&s.SubmittedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.Reason)
-	s.RecordID = rec.Int64
+	var rec, person, equip sql.NullInt64
+	err := row.Scan(&s.ID, &s.InstitutionID, &s.Entity, &s.Action, &rec, &s.Data, &s.BaseVersion, &s.State, &s.SubmittedBy,
+		timeCol{&s.SubmittedAt}, &s.DecidedBy, timeCol{&s.DecidedAt}, &s.Reason, &person, &equip)
+	s.RecordID, s.PersonID, s.EquipmentID = rec.Int64, person.Int64, equip.Int64
 	return s, err
 }
 
-// AddSubmission files a pending submission by the transaction's actor, audited.
+// AddSubmission files a pending submission by the transaction's actor,
+// audited; an empty action is SubmitSave.
 func (tx *Tx) AddSubmission(s *domain.Submission) error {
 	s.State, s.SubmittedBy, s.SubmittedAt = domain.SubmissionPending, tx.actor.Username, tx.now
-	var rec any
-	if s.RecordID > 0 {
-		rec = s.RecordID
+	if s.Action == "" {
+		s.Action = domain.SubmitSave
 	}
-	id, err := tx.insertID(`INSERT INTO submissions (institution_id, entity, record_id, data, base_version, state, submitted_by, submitted_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, s.InstitutionID, s.Entity, rec, s.Data, s.BaseVersion, s.State, s.SubmittedBy, s.SubmittedAt)
+	id, err := tx.insertID(`INSERT INTO submissions (institution_id, entity, action, record_id, data, base_version, state, submitted_by,
+		submitted_at, person_id, equipment_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, s.InstitutionID, s.Entity, s.Action,
+		nullID(s.RecordID), s.Data, s.BaseVersion, s.State, s.SubmittedBy, s.SubmittedAt, nullID(s.PersonID), nullID(s.EquipmentID))
 	if err != nil {
 		return mapError("add submission", err)
 	}
@@ -55,10 +56,13 @@ func (tx *Tx) Submission(sc domain.Scope, id int64, lock bool) (*domain.Submissi
 
 // SubmissionFilter selects submissions.
 type SubmissionFilter struct {
+	IDs           []int64   // empty: any
 	State         string    // "": any
 	InstitutionID int64     // 0: any
 	Entity        string    // "": any
 	RecordID      int64     // 0: any
+	PersonID      int64     // 0: any; the person whose page shows it
+	EquipmentID   int64     // 0: any; the device whose page shows it
 	From, To      time.Time // submitted in [From, To); zero: open
 	Limit         int       // 0: 200
 }
@@ -82,6 +86,18 @@ func (tx *Tx) Submissions(sc domain.Scope, f SubmissionFilter) ([]*domain.Submis
 	}
 	if f.RecordID != 0 {
 		add("record_id = ?", f.RecordID)
+	}
+	if f.PersonID != 0 {
+		add("person_id = ?", f.PersonID)
+	}
+	if f.EquipmentID != 0 {
+		add("equipment_id = ?", f.EquipmentID)
+	}
+	if len(f.IDs) > 0 {
+		conds = append(conds, "id IN ("+strings.TrimSuffix(strings.Repeat("?, ", len(f.IDs)), ", ")+")")
+		for _, id := range f.IDs {
+			args = append(args, id)
+		}
 	}
 	if !f.From.IsZero() {
 		add("submitted_at >= ?", f.From)
@@ -114,11 +130,17 @@ func (tx *Tx) Submissions(sc domain.Scope, f SubmissionFilter) ([]*domain.Submis
 }
 
 // DecideSubmission records the outcome of a pending submission with its
-// reason, audited as action; ErrStale if it was decided meanwhile.
+// reason, audited as action; ErrStale if it was decided meanwhile. The
+// record, person and device it names are stored as s has them now (an
+// approved new record's id).
 func (tx *Tx) DecideSubmission(s *domain.Submission, state, reason, action string) error {
-	before := *s
-	res, err := tx.exec(`UPDATE submissions SET state = ?, reason = ?, decided_by = ?, decided_at = ?
-		WHERE id = ? AND state = ?`, state, reason, tx.actor.Username, tx.now, s.ID, domain.SubmissionPending)
+	before, err := tx.Submission(domain.Scope{}, s.ID, false)
+	if err != nil {
+		return err
+	}
+	res, err := tx.exec(`UPDATE submissions SET state = ?, reason = ?, decided_by = ?, decided_at = ?, record_id = ?, person_id = ?,
+		equipment_id = ? WHERE id = ? AND state = ?`, state, reason, tx.actor.Username, tx.now, nullID(s.RecordID), nullID(s.PersonID),
+		nullID(s.EquipmentID), s.ID, domain.SubmissionPending)
 	if err != nil {
 		return mapError("decide submission", err)
 	}

@@ -255,7 +255,11 @@ func (k *kind[T, P]) retire(s *Server, restore bool) handler {
 		if err != nil {
 			return err
 		}
-		if err := registry.Retire(r.Context(), s.cfg.Registry, actorOf(r), userOf(r), k.table, rec.Base().ID, version, restore); err != nil {
+		err = registry.Retire(r.Context(), s.cfg.Registry, actorOf(r), userOf(r), k.table, rec.Base().ID, version, restore)
+		if heldForReview(w, r, err) {
+			return nil
+		}
+		if err != nil {
 			return err
 		}
 		http.Redirect(w, r, k.page(rec), http.StatusSeeOther)

@@ -60,7 +60,17 @@ type equipmentPage struct {
 	Actions     actions
 	ShowRetired bool
 	RetiredURL  string
-	Tests       []*domain.EquipmentTest
+	Tests       []testRow
+	// Pending is the latest pending submission changing the device;
+	// PendingTests are new tests waiting for review.
+	Pending      *domain.Submission
+	PendingTests []pendingRow
+}
+
+// testRow is a test with the latest pending submission changing it.
+type testRow struct {
+	*domain.EquipmentTest
+	Pending *domain.Submission
 }
 
 // handleEquipment shows a device and its test history.
@@ -78,10 +88,18 @@ func (s *Server) handleEquipment(w http.ResponseWriter, r *http.Request) error {
 	p := equipmentPage{base: s.base(r, "equipment", equipmentName(x)), Equipment: x, Institution: names[x.InstitutionID],
 		Category: optionLabel(lang, domain.Categories, x.Category()), Details: details(lang, "equipment", x),
 		Actions: rowActions("equipment", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show)}
-	p.Tests, _, err = registry.List(ctx, s.cfg.Registry, u, store.Tests,
+	tests, _, err := registry.List(ctx, s.cfg.Registry, u, store.Tests,
 		store.Filter{Values: map[string]string{"equipment_id": strconv.FormatInt(x.ID, 10)}, Retired: show})
 	if err != nil {
 		return err
+	}
+	pending, err := s.cfg.Registry.PendingFor(ctx, u, store.SubmissionFilter{EquipmentID: x.ID})
+	if err != nil {
+		return err
+	}
+	p.Pending, p.PendingTests = pending.Changing("equipment", x.ID), pendingRows(pending, "test")
+	for _, t := range tests {
+		p.Tests = append(p.Tests, testRow{t, pending.Changing("test", t.ID)})
 	}
 	if p.Findings, err = s.recordFindings(r, "equipment", x.ID); err != nil {
 		return err

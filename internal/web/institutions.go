@@ -144,14 +144,18 @@ type institutionPage struct {
 	RetiredURL  string
 	// Every tab's rows are on the page (a printed page shows them all);
 	// the screen shows the current tab's, the others a page of theirs.
-	Licences       []licenceRow
-	People         []personRow
-	Equipment      []*domain.Equipment
-	PeoplePager    pager
-	EquipmentPager pager
-	Inspections    []*domain.Inspection // signed inspections of the institution
-	Rectifications []rectRow            // its orders to correct
-	Cases          []*domain.Case       // cases against the institution (its own decided ones for an institution user)
+	Licences  []licenceRow
+	People    []personRow
+	Equipment []equipmentTabRow
+	// PendingPeople and PendingEquipment are new people (with their
+	// employment) and devices waiting for review.
+	PendingPeople    []pendingRow
+	PendingEquipment []pendingRow
+	PeoplePager      pager
+	EquipmentPager   pager
+	Inspections      []*domain.Inspection // signed inspections of the institution
+	Rectifications   []rectRow            // its orders to correct
+	Cases            []*domain.Case       // cases against the institution (its own decided ones for an institution user)
 }
 
 // licenceRow is a licence with whether it is the current one.
@@ -160,10 +164,19 @@ type licenceRow struct {
 	Current, Expired bool
 }
 
-// personRow is a person with their work at the institution.
+// personRow is a person with their work at the institution, and the
+// latest pending submission about them.
 type personRow struct {
 	*domain.Person
 	Occupations, Jobs string
+	Pending           *domain.Submission
+}
+
+// equipmentTabRow is a device of the institution with the latest pending
+// submission about it (or its tests).
+type equipmentTabRow struct {
+	*domain.Equipment
+	Pending *domain.Submission
 }
 
 var institutionTabs = []string{"licence", "people", "equipment"}
@@ -192,10 +205,14 @@ func (s *Server) handleInstitution(w http.ResponseWriter, r *http.Request) error
 	if err := s.institutionLicences(r, &p); err != nil {
 		return err
 	}
-	if err := s.institutionPeople(r, &p); err != nil {
+	pending, err := s.cfg.Registry.PendingFor(r.Context(), userOf(r), store.SubmissionFilter{InstitutionID: inst.ID})
+	if err != nil {
 		return err
 	}
-	if err := s.institutionEquipment(r, &p); err != nil {
+	if err := s.institutionPeople(r, &p, pending); err != nil {
+		return err
+	}
+	if err := s.institutionEquipment(r, &p, pending); err != nil {
 		return err
 	}
 	if p.Findings, err = s.recordFindings(r, "", inst.ID); err != nil {
@@ -259,8 +276,8 @@ func (s *Server) institutionLicences(r *http.Request, p *institutionPage) error 
 }
 
 // institutionPeople lists a page of the people working there, with their
-// occupations and jobs at this institution.
-func (s *Server) institutionPeople(r *http.Request, p *institutionPage) error {
+// occupations and jobs at this institution and what waits for review.
+func (s *Server) institutionPeople(r *http.Request, p *institutionPage, pending *registry.Pending) error {
 	ctx, u, reg := r.Context(), userOf(r), s.cfg.Registry
 	lq, pageURL := tabList(r, p, "people")
 	f := lq.filter()
@@ -283,14 +300,17 @@ func (s *Server) institutionPeople(r *http.Request, p *institutionPage) error {
 		}
 	}
 	for _, x := range list {
-		p.People = append(p.People, personRow{Person: x, Occupations: strings.Join(occ[x.ID], "、"), Jobs: strings.Join(jobs[x.ID], "、")})
+		p.People = append(p.People, personRow{Person: x, Occupations: strings.Join(occ[x.ID], "、"), Jobs: strings.Join(jobs[x.ID], "、"),
+			Pending: pending.AboutPerson(x.ID)})
 	}
+	p.PendingPeople = pendingRows(pending, "person")
 	p.PeoplePager = newPager(pageURL, lq.Page, total, len(list))
 	return nil
 }
 
-// institutionEquipment lists a page of the institution's devices.
-func (s *Server) institutionEquipment(r *http.Request, p *institutionPage) error {
+// institutionEquipment lists a page of the institution's devices and what
+// waits for review.
+func (s *Server) institutionEquipment(r *http.Request, p *institutionPage, pending *registry.Pending) error {
 	lq, pageURL := tabList(r, p, "equipment")
 	f := lq.filter()
 	f.Values, f.Retired = instFilter(p), p.ShowRetired
@@ -298,6 +318,10 @@ func (s *Server) institutionEquipment(r *http.Request, p *institutionPage) error
 	if err != nil {
 		return err
 	}
-	p.Equipment, p.EquipmentPager = list, newPager(pageURL, lq.Page, total, len(list))
+	for _, x := range list {
+		p.Equipment = append(p.Equipment, equipmentTabRow{Equipment: x, Pending: pending.AboutEquipment(x.ID)})
+	}
+	p.PendingEquipment = pendingRows(pending, "equipment")
+	p.EquipmentPager = newPager(pageURL, lq.Page, total, len(list))
 	return nil
 }

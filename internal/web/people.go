@@ -2,6 +2,7 @@ package web
 
 import (
 	"html/template"
+	"maps"
 	"net/http"
 	"sort"
 	"strconv"
@@ -10,6 +11,7 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/i18n"
+	"radsup/internal/registry"
 	"radsup/internal/store"
 )
 
@@ -56,21 +58,51 @@ type personPage struct {
 	ShowRetired bool
 	RetiredURL  string
 	Employments []employmentRow
-	Trainings   []*domain.Training
-	Exams       []*domain.Exam
+	Trainings   []trainingRow
+	Exams       []examRow
 	Doses       []doseRow
 	YearSums    []yearSum
 	// HealthHidden: the user may not see health exams and doses.
 	HealthHidden bool
+	// Pending is the latest pending submission changing the person; the
+	// Pending… rows are new records waiting for review (an employment with
+	// its Institution's name).
+	Pending            *domain.Submission
+	PendingEmployments []pendingEmployment
+	PendingTrainings   []pendingRow
+	PendingExams       []pendingRow
 }
 
+// employmentRow, trainingRow, examRow and doseRow are a person's records
+// with the latest pending submission changing each.
 type employmentRow struct {
 	*domain.Employment
 	Institution string
+	Pending     *domain.Submission
 }
 
+type trainingRow struct {
+	*domain.Training
+	Pending *domain.Submission
+}
+
+type examRow struct {
+	*domain.Exam
+	Pending *domain.Submission
+}
+
+// doseRow is a dose record; Proposed: a new one Pending proposes.
 type doseRow struct {
 	*domain.DoseRecord
+	Institution string
+	Pending     *domain.Submission
+	Proposed    bool
+}
+
+// pendingEmployment is a new employment waiting for review.
+type pendingEmployment struct {
+	pendingRow
+	Employment  *domain.Employment
 	Institution string
 }
 
@@ -93,17 +125,23 @@ func doseRowsHTML(lang string, rows []doseRow) template.HTML {
 		if d.Lost {
 			notes += `<span class="tag bad">` + esc(i18n.T(lang, "dose.lost")) + `</span>`
 		}
-		b.WriteString(`<tr id="row-`)
-		b.WriteString(strconv.FormatInt(d.ID, 10))
-		b.WriteString(`"` + retired + ">\n" + `<td class="date">`)
-		b.WriteString(d.PeriodStart.String() + " ~ " + d.PeriodEnd.String() + tag)
+		if d.Proposed {
+			b.WriteString(`<tr id="pending-` + strconv.FormatInt(d.Pending.ID, 10) + `" class="pending">` + "\n" + `<td class="date">`)
+		} else {
+			b.WriteString(`<tr id="row-`)
+			b.WriteString(strconv.FormatInt(d.ID, 10))
+			b.WriteString(`"` + retired + ">\n" + `<td class="date">`)
+		}
+		b.WriteString(d.PeriodStart.String() + " ~ " + d.PeriodEnd.String() + tag + string(pendingHTML(lang, d.Pending)))
 		b.WriteString("</td>\n<td>" + esc(d.Institution))
 		for _, v := range []domain.Dose{d.Hp10, d.Hp007, d.Hp3} {
 			b.WriteString("</td>\n<td class=\"num\">" + v.String())
 		}
 		b.WriteString("</td>\n<td>" + notes + "</td>\n<td>" + esc(d.ReportNo))
 		b.WriteString("</td>\n<td class=\"col-actions\">")
-		b.WriteString(string(controlsHTML(lang, rowActions("doses", d.ID, d.Version, d.Retired))))
+		if !d.Proposed {
+			b.WriteString(string(controlsHTML(lang, rowActions("doses", d.ID, d.Version, d.Retired))))
+		}
 		b.WriteString("</td>\n</tr>\n")
 	}
 	return template.HTML(b.String())
@@ -151,7 +189,7 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, revealed *do
 	x := pf.Person
 	p := personPage{base: s.base(r, "people", x.Name), Person: x, Details: details(s.lang(r), "person", x),
 		Actions: rowActions("people", x.ID, x.Version, x.Retired), ShowRetired: show, RetiredURL: toggleRetired(r.URL, !show),
-		Trainings: pf.Trainings, Exams: pf.Exams, HealthHidden: pf.HealthHidden}
+		HealthHidden: pf.HealthHidden}
 	p.Actions.NoRetire = !auth.Can(userOf(r), auth.Retire, "person")
 	for i, d := range p.Details {
 		switch {
@@ -165,17 +203,67 @@ func (s *Server) personPage(w http.ResponseWriter, r *http.Request, revealed *do
 			}
 		}
 	}
-	for _, e := range pf.Employments {
-		p.Employments = append(p.Employments, employmentRow{e, pf.Institutions[e.InstitutionID]})
-	}
-	for _, d := range pf.Doses {
-		p.Doses = append(p.Doses, doseRow{d, pf.Institutions[d.InstitutionID]})
+	if err := s.personPending(r, &p, pf); err != nil {
+		return err
 	}
 	p.YearSums = yearSums(pf.Doses)
 	if p.Findings, err = s.recordFindings(r, "person", x.ID); err != nil {
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "person", p)
+}
+
+// personPending fills the person page's records with what waits for
+// review about the person: one query for all of it.
+func (s *Server) personPending(r *http.Request, p *personPage, pf *registry.PersonFile) error {
+	ctx, u := r.Context(), userOf(r)
+	pending, err := s.cfg.Registry.PendingFor(ctx, u, store.SubmissionFilter{PersonID: p.Person.ID})
+	if err != nil {
+		return err
+	}
+	p.Pending = pending.Changing("person", p.Person.ID)
+	for _, e := range pf.Employments {
+		p.Employments = append(p.Employments, employmentRow{e, pf.Institutions[e.InstitutionID], pending.Changing("employment", e.ID)})
+	}
+	for _, x := range pf.Trainings {
+		p.Trainings = append(p.Trainings, trainingRow{x, pending.Changing("training", x.ID)})
+	}
+	for _, x := range pf.Exams {
+		p.Exams = append(p.Exams, examRow{x, pending.Changing("exam", x.ID)})
+	}
+	var newDoses, newEmps []pendingRow
+	if !pf.HealthHidden {
+		p.PendingExams, newDoses = pendingRows(pending, "exam"), pendingRows(pending, "dose")
+	}
+	p.PendingTrainings, newEmps = pendingRows(pending, "training"), pendingRows(pending, "employment")
+	for _, h := range pendingRows(pending, "person") { // a hire of this person, already filed elsewhere
+		if h.Employment != nil {
+			newEmps = append(newEmps, pendingRow{Sub: h.Sub, Rec: h.Employment})
+		}
+	}
+	var inst []int64
+	for _, x := range append(newEmps, newDoses...) {
+		inst = append(inst, domain.RefOf(x.Rec, "institution_id"))
+	}
+	names := pf.Institutions
+	if len(inst) > 0 {
+		if names, err = s.institutionNames(ctx, u, inst); err != nil {
+			return err
+		}
+		maps.Copy(names, pf.Institutions)
+	}
+	for _, x := range newEmps {
+		p.PendingEmployments = append(p.PendingEmployments, pendingEmployment{x, x.Rec.(*domain.Employment),
+			names[domain.RefOf(x.Rec, "institution_id")]})
+	}
+	for _, x := range newDoses {
+		d := x.Rec.(*domain.DoseRecord)
+		p.Doses = append(p.Doses, doseRow{d, names[d.InstitutionID], x.Sub, true})
+	}
+	for _, d := range pf.Doses {
+		p.Doses = append(p.Doses, doseRow{d, pf.Institutions[d.InstitutionID], pending.Changing("dose", d.ID), false})
+	}
+	return nil
 }
 
 // yearSums adds up Hp(10) by calendar year of the period end, as the
@@ -261,7 +349,9 @@ func (s *Server) handlePersonCreate(w http.ResponseWriter, r *http.Request) erro
 		delete(st.Errors, "person_id") // filed together with the person
 		return s.renderForm(w, r, http.StatusUnprocessableEntity, fp, secs, st)
 	}
-	if err := s.cfg.Registry.CreatePersonWithEmployment(r.Context(), actorOf(r), userOf(r), person, emp); err != nil {
+	if err := s.cfg.Registry.CreatePersonWithEmployment(r.Context(), actorOf(r), userOf(r), person, emp); heldForReview(w, r, err) {
+		return nil
+	} else if err != nil {
 		return s.saveFailed(w, r, fp, secs, st, err)
 	}
 	http.Redirect(w, r, idURL("/people/", person.ID), http.StatusSeeOther)

@@ -201,6 +201,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 		},
 		"controls": func(a actions) template.HTML { return controlsHTML(lang, a) },
 		"doserows": func(rows []doseRow) template.HTML { return doseRowsHTML(lang, rows) },
+		"pending":  func(sub *domain.Submission) template.HTML { return pendingHTML(lang, sub) },
 		// export is the download of the list at path, with the same filters.
 		"export": func(path, kind string) string {
 			q := ""

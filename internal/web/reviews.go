@@ -14,15 +14,33 @@ import (
 	"radsup/internal/store"
 )
 
-// reviewRow is one field of a submission as shown: its label, the stored
-// value and the proposed one.
-type reviewRow struct{ Label, Current, Proposed string }
+// reviewRow is one field of a submission as shown: its key and label, the
+// stored value and the proposed one.
+type reviewRow struct{ Key, Label, Current, Proposed string }
 
-// reviewView is a submission as the review page shows it.
+// reviewView is a submission as the review page shows it, with the page of
+// the record it is about ("" for a new one not filed yet).
 type reviewView struct {
 	*domain.Submission
 	Institution string
 	Rows        []reviewRow
+	Link        string
+}
+
+// recordLink is the page that shows a submission's record: the person's or
+// the device's, or the record's own.
+func recordLink(s *domain.Submission) string {
+	switch {
+	case s.Action == domain.SubmitHire && s.State == domain.SubmissionPending:
+		return "" // the person may not be the institution's to see yet
+	case s.PersonID != 0:
+		return idURL("/people/", s.PersonID)
+	case s.EquipmentID != 0:
+		return idURL("/equipment/", s.EquipmentID)
+	case s.Entity == "institution" && s.RecordID != 0:
+		return idURL("/institutions/", s.RecordID)
+	}
+	return ""
 }
 
 // reviewsPage is the review queue (待审核) and the feed of what
@@ -31,6 +49,7 @@ type reviewsPage struct {
 	base
 	State, Entity, From, To string
 	InstitutionID           int64
+	ID                      int64 // one submission asked for by id; 0: the filters
 	States, Entities        []string
 	ReviewOn                bool
 	Items                   []reviewView
@@ -53,6 +72,13 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 	}
 	p.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
 	f := store.SubmissionFilter{State: p.State, Entity: p.Entity, InstitutionID: p.InstitutionID}
+	if q.Has("id") { // one submission, as a record page's badge links to it, whatever its state
+		p.ID, _ = strconv.ParseInt(q.Get("id"), 10, 64)
+		f.IDs = []int64{p.ID}
+		if !q.Has("state") {
+			p.State, f.State = "", ""
+		}
+	}
 	if d, err := domain.ParseDate(p.From); err == nil && !d.IsZero() {
 		f.From = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
 	}
@@ -83,9 +109,9 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 		return err
 	}
 	for _, sub := range subs {
-		v := reviewView{Submission: sub, Institution: names[sub.InstitutionID]}
+		v := reviewView{Submission: sub, Institution: names[sub.InstitutionID], Link: recordLink(sub)}
 		for _, fc := range changes[sub.ID] {
-			v.Rows = append(v.Rows, reviewRow{Label: fieldLabel(lang, fc.Field), Current: display(lang, fc.Field, fc.Current),
+			v.Rows = append(v.Rows, reviewRow{Key: fc.Field.Key, Label: fieldLabel(lang, fc.Field), Current: display(lang, fc.Field, fc.Current),
 				Proposed: display(lang, fc.Field, fc.Proposed)})
 		}
 		p.Items = append(p.Items, v)

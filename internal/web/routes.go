@@ -115,6 +115,7 @@ func (s *Server) routes() http.Handler {
 
 	s.changeRoutes(mux)
 	s.reviewRoutes(mux)
+	s.feedRoutes(mux)
 	s.fileRoutes(mux)
 	s.licenceHistoryRoutes(mux)
 

@@ -137,7 +137,7 @@ var pageFiles = []string{
 	"cases", "case", "case_new", "case_decision",
 	"notices",
 	"changes", "change", "change_form", "files", "licence_history",
-	"reviews",
+	"reviews", "institution_changes",
 }
 
 // parseTemplates parses each page with the layout and partials from fsys,
