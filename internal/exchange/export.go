@@ -93,6 +93,9 @@ func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.U
 	if err != nil {
 		return 0, err
 	}
+	if k.Name == xlsx.LicenceActs {
+		return exportActs(ctx, s, actor, u, k, filter, w, f, map[string]any{"kind": kind, "filter": filter.Values, "format": string(f)})
+	}
 	o := exportByKind[k.Name]
 	var rows int
 	if err := s.View(ctx, func(tx *store.Tx) (err error) {

@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"strings"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -61,13 +60,7 @@ func (r *Registry) RecordLicenceAct(ctx context.Context, actor domain.Actor, u *
 	if !auth.Can(u, auth.Update, "licence") || u.Scope().InstitutionID != 0 {
 		return errForbidden
 	}
-	a.DocumentNo, a.Note = strings.TrimSpace(a.DocumentNo), strings.TrimSpace(a.Note)
-	if a.Kind != domain.ActCheck {
-		a.Result, a.NextDue = "", domain.Date{}
-	}
-	if a.Kind != domain.ActSuspend {
-		a.Until = domain.Date{}
-	}
+	a.Tidy()
 	if err := a.Validate(r.Today()).Err(); err != nil {
 		return err
 	}
