@@ -33,15 +33,23 @@ func history(t *testing.T, s *store.Store) map[string][]string {
 		if err != nil {
 			return err
 		}
-		return store.Each(tx, store.Licences, domain.Scope{}, store.Filter{Retired: true}, func(l *domain.Licence) error {
+		var lics []*domain.Licence
+		err = store.Each(tx, store.Licences, domain.Scope{}, store.Filter{Retired: true}, func(l *domain.Licence) error {
+			lics = append(lics, l)
+			return nil
+		})
+		for _, l := range lics {
 			key := codes[l.InstitutionID] + "/" + l.LicenceNo
 			out[key] = append(out[key], "valid_until "+l.ValidUntil.String())
 			acts, err := tx.LicenceActs(l.ID)
+			if err != nil {
+				return err
+			}
 			for _, a := range acts {
 				out[key] = append(out[key], fmt.Sprintf("%s %s %s next %s until %s %q %q", a.On, a.Kind, a.Result, a.NextDue, a.Until, a.DocumentNo, a.Note))
 			}
-			return err
-		})
+		}
+		return err
 	})
 	if err != nil {
 		t.Fatal(err)
