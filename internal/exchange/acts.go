@@ -27,13 +27,6 @@ import (
 // the files give one. Only who may import licences (the office) may import
 // the sheet.
 
-// The problems of the acts sheet.
-var (
-	keyLicenceNoRequired = xlsx.NewKey0("import.problem.licence_no.required")
-	keyLicenceNotFound   = xlsx.NewKey2("import.problem.licence.not_found")
-	keyActSameDay        = xlsx.NewKey2("import.problem.licence_act.same_day")
-)
-
 // licKey names a licence: its institution's id (a stand-in for one the
 // files file) and its number.
 type licKey struct {

@@ -1,6 +1,7 @@
 package exchange_test
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -145,6 +146,18 @@ func TestLicenceActsRoundTrip(t *testing.T) {
 		if n > 0 {
 			files = append(files, p)
 		}
+	}
+
+	// An institution exports the acts of its own licence only.
+	var own *domain.User
+	src.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		own = storetest.User(t, tx, domain.RoleInstitution, cancelled.ID)
+		return nil
+	})
+	var buf bytes.Buffer
+	if n, err := exchange.Export(ctx, src, clerk, own, xlsx.LicenceActs, store.Filter{}, &buf, exchange.CSV); err != nil || n != 3 ||
+		strings.Contains(buf.String(), lics[0].LicenceNo) || !strings.Contains(buf.String(), lics[1].LicenceNo) {
+		t.Errorf("the institution's export of acts: %d rows, %v:\n%s", n, err, buf.String())
 	}
 
 	e := newEnv(t) // an empty database

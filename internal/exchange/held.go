@@ -34,14 +34,6 @@ const (
 // SampleRows is how many rows of each sheet a held import's summary shows.
 const SampleRows = 5
 
-// The problems of a held import.
-var (
-	keyHeldTooLarge = xlsx.NewKey2("import.problem.held_too_large")
-	keySheetOffice  = xlsx.NewKey2("import.problem.sheet_office")
-	// keySheetNotAllowed: a sheet of a kind the user may not import.
-	keySheetNotAllowed = xlsx.NewKey1("import.problem.sheet_not_allowed")
-)
-
 // holds reports whether u's import waits for review: u is an institution
 // user and review is on.
 func (im *Importer) holds(ctx context.Context, u *domain.User) (bool, error) {

@@ -1,8 +1,12 @@
 package exchange_test
 
 import (
+	"bytes"
+	"slices"
 	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"radsup/internal/domain"
 	"radsup/internal/exchange"
@@ -101,6 +105,33 @@ func TestInstitutionCannotImportLicence(t *testing.T) {
 	}
 	if n := storetest.Count(t, e.s, "licences WHERE valid_until = '2035-12-31'"); n != 1 {
 		t.Errorf("the office's passed check did not move valid_until")
+	}
+}
+
+// TestTemplateOfWhatOneMayImport: the template of every kind leaves out,
+// for an institution user, the sheets its import would refuse (许可证,
+// 许可证记录); a supervisor's has them.
+func TestTemplateOfWhatOneMayImport(t *testing.T) {
+	e := newEnv(t)
+	u := institutionUser(t, e)
+	sheets := func(u *domain.User) []string {
+		t.Helper()
+		var buf bytes.Buffer
+		if err := exchange.Template(ctx, e.s, u, &buf); err != nil {
+			t.Fatal(err)
+		}
+		f, err := excelize.OpenReader(&buf)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer f.Close()
+		return f.GetSheetList()
+	}
+	if got := sheets(u); slices.Contains(got, "许可证") || slices.Contains(got, "许可证记录") || !slices.Contains(got, "人员") {
+		t.Errorf("institution's template: %v", got)
+	}
+	if got := sheets(supervisorUser); !slices.Contains(got, "许可证") || !slices.Contains(got, "许可证记录") {
+		t.Errorf("supervisor's template: %v", got)
 	}
 }
 
