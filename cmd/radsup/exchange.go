@@ -111,6 +111,8 @@ func printReport(w io.Writer, rep *exchange.Report, took time.Duration, lang str
 	case !rep.OK():
 	case rep.DryRun:
 		fmt.Fprintln(w, i18n.T(lang, "import.cli.dry_run", took))
+	case rep.Held > 0:
+		fmt.Fprintln(w, i18n.T(lang, "import.held.cli", rep.Held, took))
 	case rep.Changed() == 0:
 		fmt.Fprintln(w, i18n.T(lang, "import.cli.no_change", took))
 	default:
@@ -124,7 +126,7 @@ func runExport(ctx context.Context, cfg config.Config, args []string, stdout io.
 		return fmt.Errorf("export: unexpected arguments %q", args)
 	}
 	if cfg.Kind == "" {
-		return fmt.Errorf("export: -kind is required (institutions, licences, people, employments, trainings, exams, doses, equipment, tests, findings)")
+		return fmt.Errorf("export: -kind is required (institutions, licences, licence_acts, people, employments, trainings, exams, doses, equipment, tests, findings)")
 	}
 	out := cfg.Output
 	if out == "" {

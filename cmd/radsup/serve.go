@@ -139,6 +139,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	m.Findings = &findings.Service{Store: s, Logger: m.Logger}
 	reg := registry.New(s)
 	reg.AfterChange = m.Findings.AfterChange(nil)
+	reg.ApplyImport = exchange.HeldApplier(reg.Today)
 	auditSvc := &audit.Service{Store: s}
 	m.Imports = exchange.NewJobs(exchange.Importer{Store: s, Findings: m.Findings, Today: reg.Today}, "", m.Logger)
 	if err := m.Imports.Start(context.Background()); err != nil {

@@ -17,6 +17,7 @@ import (
 	"radsup/internal/auth"
 	"radsup/internal/domain"
 	"radsup/internal/enforcement"
+	"radsup/internal/exchange"
 	"radsup/internal/findings"
 	"radsup/internal/httperr"
 	"radsup/internal/httplog"
@@ -65,6 +66,9 @@ func New(cfg Config) http.Handler {
 	rs := cfg.Reports
 	if rs == nil {
 		rs = &reports.Service{Store: cfg.Registry.Store}
+	}
+	if cfg.Registry.ApplyImport == nil { // approving an import held for review
+		cfg.Registry.ApplyImport = exchange.HeldApplier(cfg.Registry.Today)
 	}
 	ns := cfg.Notices
 	if ns == nil {

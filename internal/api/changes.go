@@ -221,7 +221,8 @@ func (s *server) handleFileUpload(w http.ResponseWriter, r *http.Request, u *dom
 }
 
 // handleLicenceActs answers GET /api/v1/licences/{id}/acts: the licence
-// with its acts, newest first, and whether it stands today.
+// with its acts, newest first, whether it stands today, its 校验期 and the
+// next due date proposed for a check today.
 func (s *server) handleLicenceActs(w http.ResponseWriter, r *http.Request, u *domain.User) error {
 	id, err := pathID(r)
 	if err != nil {
@@ -234,7 +235,8 @@ func (s *server) handleLicenceActs(w http.ResponseWriter, r *http.Request, u *do
 	if h.Acts == nil {
 		h.Acts = []*domain.LicenceAct{}
 	}
-	return writeJSON(w, http.StatusOK, map[string]any{"licence": h.Licence, "in_force": h.InForce, "acts": h.Acts})
+	return writeJSON(w, http.StatusOK, map[string]any{"licence": h.Licence, "in_force": h.InForce, "acts": h.Acts,
+		"check_years": h.CheckYears, "proposed_next_due": h.ProposedNextDue})
 }
 
 // handleLicenceActCreate answers POST /api/v1/licences/{id}/acts with

@@ -5,6 +5,9 @@ import (
 	"net/http"
 	"strconv"
 	"testing"
+	"time"
+
+	"radsup/internal/domain"
 )
 
 var pdf = []byte("%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n")
@@ -147,6 +150,10 @@ func TestLicenceActEndpoints(t *testing.T) {
 	h := e.do(instA, "GET", base, nil).obj(t)
 	if h["in_force"] != false || len(h["acts"].([]any)) != 2 {
 		t.Errorf("history %v", h)
+	}
+	if years, _ := h["check_years"].(float64); (years != 1 && years != 3) ||
+		h["proposed_next_due"] != domain.DateOf(time.Now()).AddDate(int(years), 0, 0).String() {
+		t.Errorf("proposal for a check today: %v years, due %v", h["check_years"], h["proposed_next_due"])
 	}
 	if r := e.do(instA, "GET", "/api/v1/licences/"+strconv.FormatInt(e.b["licences"], 10)+"/acts", nil); r.status != http.StatusNotFound {
 		t.Errorf("B's history: %d", r.status)

@@ -8,6 +8,10 @@ import (
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/exchange"
+	"radsup/internal/httperr"
+	"radsup/internal/httplog"
+	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
 )
@@ -98,9 +102,36 @@ func (s *server) handleSubmissionsApprove(w http.ResponseWriter, r *http.Request
 		return err
 	}
 	if err := s.reg.Approve(r.Context(), actor(r, u), u, in.IDs, in.Reason); err != nil {
+		if refused, ok := errors.AsType[*exchange.HeldRefused](err); ok {
+			return s.heldRefused(w, r, refused)
+		}
 		return err
 	}
 	return writeJSON(w, http.StatusOK, map[string]any{"approved": len(in.IDs)})
+}
+
+// heldRefused answers the approval of a held import that no longer applies
+// cleanly: 422 EINVALID with the import's problems, row by row, in the
+// caller's language.
+func (s *server) heldRefused(w http.ResponseWriter, r *http.Request, refused *exchange.HeldRefused) error {
+	lang := i18n.Match(r.Header.Get("Accept-Language"))
+	s.log.Info("api request refused", "request_id", httplog.ID(r.Context()), "path", r.URL.Path, "status", http.StatusUnprocessableEntity, "err", refused)
+	type problem struct {
+		Sheet   string `json:"sheet"`
+		Row     int    `json:"row,omitempty"`
+		Column  string `json:"column,omitempty"`
+		Cell    string `json:"cell,omitempty"`
+		Value   string `json:"value,omitempty"`
+		Message string `json:"message"`
+		Warning bool   `json:"warning,omitempty"`
+	}
+	problems := []problem{}
+	for _, p := range refused.Report.Problems {
+		problems = append(problems, problem{Sheet: p.Sheet, Row: p.Row, Column: p.Col.Render(lang), Cell: p.Ref, Value: p.Value,
+			Message: p.Text(lang), Warning: p.Warning})
+	}
+	return writeJSON(w, http.StatusUnprocessableEntity, map[string]any{"code": domain.EINVALID, "submission_id": refused.Submission,
+		"message": httperr.Of(refused).Text(lang), "problems": problems, "truncated": refused.Report.Truncated})
 }
 
 // handleSubmissionReject answers POST /api/v1/submissions/{id}/reject with

@@ -133,7 +133,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.Institution, "institution", c.Institution, "limit to the institution with this credit code")
 	fs.BoolVar(&c.Save, "save", c.Save, "screen: update the stored findings as the daily run does")
 	fs.StringVar(&c.Lang, "lang", c.Lang, "language of console output: zh-CN or en ($RADSUP_LANG)")
-	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
+	fs.StringVar(&c.Kind, "kind", c.Kind, "import, export: the kind of records (institutions, licences, licence_acts, people, employments, trainings, exams, doses, equipment, tests; export also findings)")
 	fs.BoolVar(&c.DryRun, "dry-run", c.DryRun, "import: check the files and report, write nothing")
 	fs.BoolVar(&c.Force, "force", c.Force, "restore: replace a database that holds data")
 	fs.StringVar(&c.Output, "o", c.Output, "export and report: the file to write, .xlsx or .csv (default KIND-DATE.xlsx, yearly-YEAR.xlsx)")

@@ -1,6 +1,7 @@
 package domain
 
 import (
+	"strings"
 	"time"
 	"unicode/utf8"
 )
@@ -40,6 +41,122 @@ const (
 	CheckDeferred = "deferred" // 暂缓校验
 	CheckFail     = "fail"     // 不合格
 )
+
+// LicenceActKindEnum and CheckResults are the kinds of acts and the
+// results of a 校验 as spreadsheets write them (许可证记录).
+var (
+	LicenceActKindEnum = enum("licence_act_kind",
+		Option{ActIssue, "发证", "Issue"},
+		Option{ActCheck, "校验", "Periodic check"},
+		Option{ActChange, "变更", "Change"},
+		Option{ActCancel, "注销", "Cancellation"},
+		Option{ActSuspend, "暂停", "Suspension"},
+	)
+	CheckResults = enum("check_result",
+		Option{CheckPass, "合格", "Passed"},
+		Option{CheckDeferred, "暂缓校验", "Deferred"},
+		Option{CheckFail, "不合格", "Failed"},
+	)
+)
+
+// LicenceActFields describe an act's fields as the 许可证记录 sheet holds
+// them, keyed as its JSON; the licence it is on is named by its
+// institution's credit code and its number. The natural key of an act in a
+// workbook is credit code + licence number + kind + date.
+var LicenceActFields = []Field{
+	{Key: "kind", ZH: "事项", EN: "Act", Type: EnumField, Enum: LicenceActKindEnum, Required: true},
+	{Key: "on", ZH: "事项日期", EN: "Date", Type: DateField, Required: true},
+	{Key: "result", ZH: "校验结论", EN: "Check result", Type: EnumField, Enum: CheckResults},
+	{Key: "next_due", ZH: "下次校验日期", EN: "Next check due", Type: DateField},
+	{Key: "until", ZH: "暂停至", EN: "Suspended until", Type: DateField},
+	{Key: "document_no", ZH: "文书编号", EN: "Document no.", Type: Text, Code: true},
+	{Key: "note", ZH: "事由或变更内容", EN: "Reason or change", Type: Text},
+}
+
+// SetActField sets field key of a to a canonical value (a date as
+// 2006-01-02, an enumeration's key); it reports whether key is one of
+// LicenceActFields and the value reads as its type.
+func (a *LicenceAct) SetActField(key, v string) bool {
+	date := func(d *Date) bool {
+		if v == "" {
+			*d = Date{}
+			return true
+		}
+		p, err := ParseDate(v)
+		*d = p
+		return err == nil
+	}
+	switch key {
+	case "kind":
+		a.Kind = v
+	case "on":
+		return date(&a.On)
+	case "result":
+		a.Result = v
+	case "next_due":
+		return date(&a.NextDue)
+	case "until":
+		return date(&a.Until)
+	case "document_no":
+		a.DocumentNo = v
+	case "note":
+		a.Note = v
+	default:
+		return false
+	}
+	return true
+}
+
+// ActField returns field key of a as a canonical value ("" for none).
+func (a *LicenceAct) ActField(key string) string {
+	date := func(d Date) string {
+		if d.IsZero() {
+			return ""
+		}
+		return d.String()
+	}
+	switch key {
+	case "kind":
+		return a.Kind
+	case "on":
+		return date(a.On)
+	case "result":
+		return a.Result
+	case "next_due":
+		return date(a.NextDue)
+	case "until":
+		return date(a.Until)
+	case "document_no":
+		return a.DocumentNo
+	case "note":
+		return a.Note
+	}
+	return ""
+}
+
+// Tidy trims an act's texts (as typed otherwise: a document number keeps
+// its full-width brackets) and clears the values its kind does not carry:
+// a result only on a 校验, a next due date on a 发证 or 校验, an end only on
+// a 暂停. The office's form, the API and an import tidy alike.
+func (a *LicenceAct) Tidy() {
+	a.DocumentNo, a.Note = strings.TrimSpace(a.DocumentNo), strings.TrimSpace(a.Note)
+	if a.Kind != ActCheck {
+		a.Result = ""
+	}
+	if a.Kind != ActCheck && a.Kind != ActIssue {
+		a.NextDue = Date{}
+	}
+	if a.Kind != ActSuspend {
+		a.Until = Date{}
+	}
+}
+
+// SameAct reports whether two acts record the same thing: kind, date,
+// result, dates and texts (not who recorded them, nor when).
+func SameAct(a, b *LicenceAct) bool {
+	return a.Kind == b.Kind && a.On.Equal(b.On) && a.Result == b.Result && a.NextDue.Equal(b.NextDue) &&
+		a.Until.Equal(b.Until) && a.DocumentNo == b.DocumentNo && a.Note == b.Note
+}
 
 // Validate checks an act: its kind, its date (not after today), the result
 // and next due date of a check, a document number for the acts that need

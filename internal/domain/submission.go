@@ -49,3 +49,54 @@ type Submission struct {
 	PersonID    int64 `json:"person_id,omitempty"`
 	EquipmentID int64 `json:"equipment_id,omitempty"`
 }
+
+// SubmissionImport is the entity of a held import: a whole workbook an
+// institution user imported while review was on, waiting to be approved or
+// rejected as one.
+const SubmissionImport = "import"
+
+// HeldImport is the data of a held import: the files' names, what the
+// import would do with each kind when it was checked, and its sheets' rows
+// as they were read, which an approval imports again.
+type HeldImport struct {
+	Files  []string    `json:"files"`
+	Counts []HeldCount `json:"counts"`
+	Sheets []HeldSheet `json:"sheets"`
+}
+
+// HeldCount is what a held import would do with one kind.
+type HeldCount struct {
+	Kind      string `json:"kind"`
+	Sheet     string `json:"sheet"`
+	Rows      int    `json:"rows"`
+	Created   int    `json:"created"`
+	Updated   int    `json:"updated"`
+	Unchanged int    `json:"unchanged"`
+}
+
+// HeldSheet is one sheet of a held import: its name, kind (and the second
+// kind of a combined staff list), header row, recognised columns and data
+// rows, each row's values in the order of the columns.
+type HeldSheet struct {
+	Name      string       `json:"name"`
+	Kind      string       `json:"kind"`
+	Also      string       `json:"also,omitempty"`
+	HeaderRow int          `json:"header_row"`
+	Columns   []HeldColumn `json:"columns"`
+	Rows      []HeldRow    `json:"rows"`
+}
+
+// HeldColumn is a recognised column of a held sheet: its key, its header
+// as written and its letters in the workbook.
+type HeldColumn struct {
+	Key    string `json:"key"`
+	Label  string `json:"label"`
+	Letter string `json:"letter"`
+}
+
+// HeldRow is a data row of a held sheet: its row number as Excel showed it
+// and its values, as read.
+type HeldRow struct {
+	Num    int      `json:"n"`
+	Values []string `json:"v"`
+}

@@ -101,6 +101,9 @@ const prefetchRows = 500
 // What it finds goes where the row-by-row lookups look first; a person it
 // does not find is recorded as not stored, as the row's own lookup would.
 func (r *run) prefetch(sh *xlsx.Sheet, rows []xlsx.Row) error {
+	if sh.Kind.Name == xlsx.LicenceActs { // a licence's acts name no person
+		return nil
+	}
 	need := parents(sh.Kind.Name)
 	if sh.Also != nil {
 		also := parents(sh.Also.Name)

@@ -93,6 +93,9 @@ func Export(ctx context.Context, s *store.Store, actor domain.Actor, u *domain.U
 	if err != nil {
 		return 0, err
 	}
+	if k.Name == xlsx.LicenceActs {
+		return exportActs(ctx, s, actor, u, k, filter, w, f, map[string]any{"kind": kind, "filter": filter.Values, "format": string(f)})
+	}
 	o := exportByKind[k.Name]
 	var rows int
 	if err := s.View(ctx, func(tx *store.Tx) (err error) {
@@ -540,10 +543,19 @@ func findingSubject(f *domain.Finding) string {
 	return f.SubjectKey
 }
 
-// Template writes the import template of kinds (all when none) for u: its
-// example rows name u's own institution by its credit code when u is bound
-// to one, else a neutral example code that no institution has.
+// Template writes the import template of kinds for u (when none are
+// named, those u may import: an institution user's leaves out the
+// licences and their acts, which its import would refuse): its example
+// rows name u's own institution by its credit code when u is bound to one,
+// else a neutral example code that no institution has.
 func Template(ctx context.Context, s *store.Store, u *domain.User, w io.Writer, kinds ...*xlsx.Kind) error {
+	if len(kinds) == 0 {
+		for _, k := range xlsx.Kinds {
+			if auth.Can(u, auth.Import, k.Entity) {
+				kinds = append(kinds, k)
+			}
+		}
+	}
 	code := ""
 	if id := u.Scope().InstitutionID; id != 0 {
 		err := s.View(ctx, func(tx *store.Tx) error {

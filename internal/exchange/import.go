@@ -34,6 +34,9 @@ type Importer struct {
 	// AfterCommit, if set, is called after a written import commits and
 	// before its re-screening (tests stop the process there).
 	AfterCommit func()
+	// HeldRows and HeldBytes bound an import held for review (rows, and
+	// bytes of their values); 0: DefaultHeldRows, DefaultHeldBytes.
+	HeldRows, HeldBytes int
 }
 
 const progressEvery = 1000
@@ -66,6 +69,9 @@ type Report struct {
 	Counts    []*Count       `json:"counts"`
 	Written   bool           `json:"written"`
 	DryRun    bool           `json:"dry_run"`
+	// Held is the submission that holds the import for review (an
+	// institution user's import while review is on); 0: not held.
+	Held int64 `json:"held,omitempty"`
 }
 
 // Errors counts the problems that block the import (not the warnings).
@@ -96,17 +102,22 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 
 // Import checks every row of every file and, if all are valid and this is
 // not a dry run, writes them in one transaction as actor on behalf of u.
-// A returned error is a failure of the system or an unreadable file; bad
-// data is in the report.
+// An institution user's import while review is on is held instead (see
+// hold): written only once a supervisor approves it. A returned error is a
+// failure of the system or an unreadable file; bad data is in the report.
 func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
-	r := &run{ctx: ctx, im: im, u: u, rep: &Report{DryRun: opt.DryRun}, today: im.today(), write: !opt.DryRun,
-		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
-		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
-		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}, doses: map[doseKey][]store.DosePeriod{}}
-	work := func(tx *store.Tx) error { return r.work(tx, paths, opt) }
+	r := newRun(ctx, im, u, !opt.DryRun)
+	r.rep.DryRun = opt.DryRun
+	work := func(tx *store.Tx) error {
+		return r.work(tx, func() error { return r.pass(paths, opt) }, baseNames(paths))
+	}
 	var err error
 	if opt.DryRun {
 		err = im.Store.View(ctx, work)
+	} else if held, herr := im.holds(ctx, u); herr != nil {
+		return nil, herr
+	} else if held {
+		return im.hold(ctx, actor, r, work, baseNames(paths))
 	} else {
 		err = im.Store.WithTx(ctx, actor, work)
 	}
@@ -129,6 +140,16 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 		}
 	}
 	return r.rep, nil
+}
+
+// newRun returns the state of a new import on behalf of u; write: not a
+// dry run.
+func newRun(ctx context.Context, im *Importer, u *domain.User, write bool) *run {
+	return &run{ctx: ctx, im: im, u: u, rep: &Report{}, today: im.today(), write: write,
+		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
+		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
+		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}, doses: map[doseKey][]store.DosePeriod{},
+		licences: newLicences()}
 }
 
 // Resume re-screens what imports queued and did not re-screen (the process
@@ -184,18 +205,19 @@ func columnOrder(ref string) int {
 	return n
 }
 
-// work is the import in its transaction. One pass checks every row and,
-// unless this is a dry run, writes each row while all before it were
-// valid; the first problem stops the writing, the rest is still checked so
-// that the report is complete, and then everything written is rolled back
-// (errInvalid).
-func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
-	r.b = tx.Bulk()
+// work is the import in its transaction; read reads the sheets (pass or
+// passSheets) and files names them in the audit. One pass checks every
+// row and, unless this is a dry run, writes each row while all before it
+// were valid; the first problem stops the writing, the rest is still
+// checked so that the report is complete, and then everything written is
+// rolled back (errInvalid).
+func (r *run) work(tx *store.Tx, read func() error, files []string) error {
+	r.tx, r.b = tx, tx.Bulk()
 	defer r.b.Close()
 	if err := r.scope(tx); err != nil {
 		return err
 	}
-	if err := r.pass(paths, opt); err != nil {
+	if err := read(); err != nil {
 		return err
 	}
 	if err := r.b.Flush(); err != nil {
@@ -210,18 +232,27 @@ func (r *run) work(tx *store.Tx, paths []string, opt Options) error {
 	if !r.write {
 		return nil
 	}
-	return r.finish(tx, paths)
+	return r.finish(tx, files)
 }
 
-// finish completes a written import in its transaction: it queues what
-// the import changed for re-screening, audits the import (a re-import of the same data
-// records nothing) and lets BeforeCommit record the report.
-func (r *run) finish(tx *store.Tx, paths []string) error {
+// finish completes a written import in its transaction: it gives the
+// licences it filed their 发证 act and those it checked their validity,
+// queues what the import changed for re-screening, audits the import (a
+// re-import of the same data records nothing; an approved held import
+// names its submission) and lets BeforeCommit record the report.
+func (r *run) finish(tx *store.Tx, files []string) error {
+	if err := r.finishLicences(tx); err != nil {
+		return err
+	}
 	if err := r.queueRescreen(tx); err != nil {
 		return err
 	}
 	if r.rep.Changed() > 0 {
-		if err := r.b.Audit(domain.AuditImport, "import", 0, map[string]any{"files": baseNames(paths), "counts": r.rep.Counts}); err != nil {
+		detail := map[string]any{"files": files, "counts": r.rep.Counts}
+		if r.submission != 0 {
+			detail["submission"] = r.submission
+		}
+		if err := r.b.Audit(domain.AuditImport, "import", r.submission, detail); err != nil {
 			return err
 		}
 	}
@@ -257,6 +288,7 @@ type run struct {
 	u      *domain.User
 	rep    *Report
 	today  domain.Date
+	tx     *store.Tx
 	b      *store.Bulk
 	write  bool // not a dry run
 	failed bool // a row has a problem: write no more
@@ -284,6 +316,11 @@ type run struct {
 	touched map[string][]int64             // re-screening: entity → ids
 	periods map[[2]int64][]period          // dose periods seen, by person and institution
 	doses   map[doseKey][]store.DosePeriod // dose periods stored, read once per person and institution
+
+	licences // the licences the files name and the acts on them (acts.go)
+
+	held       *capture // an import held for review: its rows as read (held.go)
+	submission int64    // the held import being applied on approval; 0: none
 }
 
 type pendingPerson struct {
@@ -323,8 +360,13 @@ func (r *run) pass(paths []string, opt Options) error {
 	if err != nil {
 		return err
 	}
+	return r.passSheets(sheets)
+}
+
+// passSheets reads every row of the sheets the user may import, in order.
+func (r *run) passSheets(sheets []*xlsx.Sheet) error {
 	rows := 0
-	for _, sh := range sheets {
+	for _, sh := range r.allowed(sheets) {
 		if !r.header(sh) {
 			continue
 		}
@@ -350,6 +392,9 @@ func (r *run) pass(paths []string, opt Options) error {
 		}
 		err := sh.Each(func(row xlsx.Row) error {
 			rows++
+			if r.held != nil {
+				r.keep(sh, row)
+			}
 			if rows%progressEvery == 0 {
 				if err := r.progress(rows); err != nil {
 					return err
@@ -388,14 +433,37 @@ func (r *run) open(paths []string, kind string) (wbs []*xlsx.Workbook, sheets []
 	if len(sheets) == 0 {
 		return wbs, nil, ErrNoSheets
 	}
-	for _, sh := range sheets {
-		if !r.may(auth.Import, sh.Kind.Entity) || sh.Also != nil && !r.may(auth.Import, sh.Also.Entity) {
-			return wbs, nil, auth.ErrForbidden
-		}
+	if r.u != nil && !mayImport(r.u) {
+		return wbs, nil, auth.ErrForbidden
 	}
 	order := func(k *xlsx.Kind) int { return slices.Index(xlsx.Kinds, k) }
 	slices.SortStableFunc(sheets, func(a, b *xlsx.Sheet) int { return order(a.Kind) - order(b.Kind) })
 	return wbs, sheets, nil
+}
+
+// allowed keeps the sheets of kinds the user may import. A sheet of
+// another kind refuses the whole import with a problem naming it (the
+// licences and their acts are the office's: an institution user's
+// workbook with them is refused); the other sheets are still checked, so
+// that the report is complete.
+func (r *run) allowed(sheets []*xlsx.Sheet) []*xlsx.Sheet {
+	out := sheets[:0:0]
+	for _, sh := range sheets {
+		k := sh.Kind
+		if sh.Also != nil && !r.may(auth.Import, sh.Also.Entity) {
+			k = sh.Also
+		}
+		if r.may(auth.Import, k.Entity) {
+			out = append(out, sh)
+			continue
+		}
+		msg := keySheetNotAllowed.Msg(xlsx.Text(sh.Name))
+		if k.Entity == "licence" {
+			msg = keySheetOffice.Msg(xlsx.Text(sh.Name), xlsx.Label(k.Sheet, k.Name))
+		}
+		r.fail(xlsx.Problem{Sheet: sh.Name, Row: sh.HeaderRow, Message: msg})
+	}
+	return out
 }
 
 // progress tells the importer's Progress how many rows have been read, and

@@ -263,6 +263,7 @@ func TestExportImportRoundTrip(t *testing.T) {
 	if _, err := demo.Load(ctx, e.s, scale, 7, today); err != nil {
 		t.Fatal(err)
 	}
+	recordActs(t, e.s, 3) // the demo's licences have no history
 	super := &domain.User{Username: "supervisor", Role: domain.RoleSupervisor}
 	dir := t.TempDir()
 	var files []string
@@ -438,5 +439,39 @@ func TestProblemsInFileOrder(t *testing.T) {
 	}
 	if len(rows) < 2 || !slices.IsSorted(rows) {
 		t.Errorf("problems on rows %v, want them in row order", rows)
+	}
+}
+
+// recordActs records acts on the first n licences as the office would: a
+// passed check a year after issue (its next due date the licence's
+// valid_until, which a passed check sets) and, on the first, a change.
+func recordActs(t *testing.T, s *store.Store, n int) {
+	t.Helper()
+	err := s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		lics, _, err := store.List(tx, store.Licences, domain.Scope{}, store.Filter{Limit: n})
+		if err != nil {
+			return err
+		}
+		for i, l := range lics {
+			on := l.IssuedOn.AddDate(1, 0, 0)
+			if on.After(today) {
+				on = today
+			}
+			acts := []*domain.LicenceAct{{LicenceID: l.ID, Kind: domain.ActCheck, On: on, Result: domain.CheckPass, NextDue: l.ValidUntil,
+				DocumentNo: fmt.Sprintf("中卫放校〔%d〕%d号", on.Year(), i+1)}}
+			if i == 0 {
+				acts = append(acts, &domain.LicenceAct{LicenceID: l.ID, Kind: domain.ActChange, On: on, DocumentNo: "中卫放变〔2026〕1号",
+					Note: "法定代表人由王建国变更为李明，地址不变"})
+			}
+			for _, a := range acts {
+				if err := tx.AddLicenceAct(a); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
 	}
 }

@@ -285,7 +285,7 @@ func (j *Jobs) run(actor domain.Actor, u *domain.User, job *store.ImportJob, pat
 	if err != nil {
 		rep = nil
 	}
-	if rep == nil || !rep.Written { // a written import recorded its end in its transaction
+	if rep == nil || !rep.Written && rep.Held == 0 { // a written or held import recorded its end in its transaction
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
 		if werr := j.db().WithTx(ctx, actor, func(tx *store.Tx) error { return j.ended(tx, job, p, rep, err) }); werr != nil {

@@ -163,7 +163,7 @@ func (r *run) parentEquipment(c *rowCtx, code string, instID int64) (id int64, o
 }
 
 // plan notes a record the workbook files but does not write, so that later rows may
-// name it as their parent.
+// name it as their parent (a licence: the rows of its acts).
 func (r *run) plan(rec domain.Record, row xlsx.Row) {
 	switch x := rec.(type) {
 	case *domain.Institution:
@@ -172,6 +172,8 @@ func (r *run) plan(rec domain.Record, row xlsx.Row) {
 		r.standIn(r.newPerson, x.IDNumber)
 	case *domain.Equipment:
 		r.standIn(r.newEquip, cleanCode(row.Cells["credit_code"].Value)+"/"+x.SerialNo)
+	case *domain.Licence:
+		r.standIn(r.newLic, licKey{x.InstitutionID, x.LicenceNo}.String())
 	}
 }
 

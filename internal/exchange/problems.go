@@ -3,10 +3,13 @@ package exchange
 import "radsup/internal/xlsx"
 
 // The keys of the problems an import finds beyond a cell's value (those
-// are xlsx's): sheets, columns, duplicates, parents and the institution
-// user's scope. The texts are in internal/i18n/locales/import.
+// are xlsx's): sheets, columns, duplicates, parents, the institution
+// user's scope, licence acts and imports held for review. The texts are
+// in internal/i18n/locales/import.
 var (
 	keySheetSkipped    = xlsx.NewKey0("import.problem.sheet_skipped")
+	keySheetOffice     = xlsx.NewKey2("import.problem.sheet_office")      // a licence sheet from an institution user
+	keySheetNotAllowed = xlsx.NewKey1("import.problem.sheet_not_allowed") // another kind the user may not import
 	keyColumnUnknown   = xlsx.NewKey1("import.problem.column_unknown")
 	keyColumnMissing   = xlsx.NewKey1("import.problem.column_missing")
 	keyDuplicate       = xlsx.NewKey2("import.problem.duplicate")
@@ -26,4 +29,10 @@ var (
 	keyScopeSharedPerson     = xlsx.NewKey0("import.problem.scope.shared_person")
 
 	keyDoseOverlap = xlsx.NewKey2("import.problem.dose.overlap")
+
+	keyLicenceNoRequired = xlsx.NewKey0("import.problem.licence_no.required")
+	keyLicenceNotFound   = xlsx.NewKey2("import.problem.licence.not_found")
+	keyActSameDay        = xlsx.NewKey2("import.problem.licence_act.same_day")
+
+	keyHeldTooLarge = xlsx.NewKey2("import.problem.held_too_large")
 )

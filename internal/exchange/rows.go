@@ -37,6 +37,9 @@ func (r *run) bad(c *rowCtx, key string, msg xlsx.Message) {
 func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 	c := &rowCtx{sh: sh, k: k, row: row, ok: true}
 	r.count(k, sh.Name).Rows++
+	if k.Name == xlsx.LicenceActs {
+		return r.actRow(c)
+	}
 	o := opsByKind[k.Name]
 	rec, present := r.record(c, o)
 	ps, err := r.parents(c)
@@ -174,6 +177,9 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 			return c.wrap(err)
 		}
 		r.remember(rec, c.row)
+		if l, ok := rec.(*domain.Licence); ok {
+			r.filed = append(r.filed, licKey{l.InstitutionID, l.LicenceNo})
+		}
 	case reflect.DeepEqual(existing, rec):
 		n.Unchanged++
 		return nil

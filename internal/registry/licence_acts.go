@@ -2,7 +2,6 @@ package registry
 
 import (
 	"context"
-	"strings"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -10,11 +9,16 @@ import (
 )
 
 // LicenceHistory is a licence with its acts, newest first, and whether it
-// stands today.
+// stands today; for the 校验 form, today, the 校验期 of its institution
+// and the next due date radsup proposes for a check today
+// (domain.ProposedNextDue).
 type LicenceHistory struct {
-	Licence *domain.Licence
-	Acts    []*domain.LicenceAct
-	InForce bool
+	Licence         *domain.Licence
+	Acts            []*domain.LicenceAct
+	InForce         bool
+	Today           domain.Date
+	CheckYears      int
+	ProposedNextDue domain.Date
 }
 
 // LicenceHistory returns a licence the user may see with its acts.
@@ -27,13 +31,19 @@ func (r *Registry) LicenceHistory(ctx context.Context, u *domain.User, id int64)
 		if h.Licence, err = store.Find(tx, store.Licences, u.Scope(), id); err != nil {
 			return err
 		}
+		inst, err := store.Find(tx, store.Institutions, u.Scope(), h.Licence.InstitutionID)
+		if err != nil {
+			return err
+		}
+		h.Today = r.Today()
+		h.CheckYears, h.ProposedNextDue = domain.CheckYears(inst), domain.ProposedNextDue(inst, h.Today)
 		h.Acts, err = tx.LicenceActs(id)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	h.InForce = domain.LicenceInForce(h.Acts, id, r.Today())
+	h.InForce = domain.LicenceInForce(h.Acts, id, h.Today)
 	for i, j := 0, len(h.Acts)-1; i < j; i, j = i+1, j-1 {
 		h.Acts[i], h.Acts[j] = h.Acts[j], h.Acts[i]
 	}
@@ -50,13 +60,7 @@ func (r *Registry) RecordLicenceAct(ctx context.Context, actor domain.Actor, u *
 	if !auth.Can(u, auth.Update, "licence") || u.Scope().InstitutionID != 0 {
 		return errForbidden
 	}
-	a.DocumentNo, a.Note = strings.TrimSpace(a.DocumentNo), strings.TrimSpace(a.Note)
-	if a.Kind != domain.ActCheck {
-		a.Result, a.NextDue = "", domain.Date{}
-	}
-	if a.Kind != domain.ActSuspend {
-		a.Until = domain.Date{}
-	}
+	a.Tidy()
 	if err := a.Validate(r.Today()).Err(); err != nil {
 		return err
 	}

@@ -21,6 +21,8 @@ type Registry struct {
 	Today func() domain.Date
 	// AfterChange, when set, runs inside each change's transaction (re-screening).
 	AfterChange func(tx *store.Tx, entity string, ids []int64) error
+	// ApplyImport writes an approved held import (exchange.HeldApplier).
+	ApplyImport ImportApplier
 }
 
 // New returns a Registry on s using the system clock.

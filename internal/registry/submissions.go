@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"maps"
 	"slices"
 	"strconv"
 
@@ -127,6 +128,7 @@ var appliers = map[string]applier{
 	"dose":       apply(store.Doses),
 	"equipment":  apply(store.Equipment),
 	"test":       apply(store.Tests),
+	"import":     applyImport,
 }
 
 // apply writes a submission's proposed record as the registry would have
@@ -334,4 +336,36 @@ func (r *Registry) Changes(ctx context.Context, u *domain.User, subs []*domain.S
 		return nil
 	})
 	return out, err
+}
+
+// ReviewOnIn reports, in tx, whether institution submissions wait for
+// review (an import reads it to hold an institution user's workbook).
+func ReviewOnIn(tx *store.Tx) (bool, error) { return reviewOn(tx) }
+
+// ImportApplier writes an approved held import (domain.SubmissionImport)
+// in the approval's transaction and returns the records it changed, by
+// entity, to re-screen; exchange.HeldApplier is the one there is.
+type ImportApplier func(tx *store.Tx, s *domain.Submission) (map[string][]int64, error)
+
+// applyImport writes a held import through Registry.ApplyImport and
+// re-screens what it changed, in the approval's transaction.
+func applyImport(r *Registry, tx *store.Tx, s *domain.Submission) (int64, error) {
+	if r.ApplyImport == nil {
+		return 0, errors.New("registry: approving an import: no ImportApplier is wired")
+	}
+	touched, err := r.ApplyImport(tx, s)
+	if err != nil {
+		return 0, err
+	}
+	if r.AfterChange == nil {
+		return 0, nil
+	}
+	for _, entity := range slices.Sorted(maps.Keys(touched)) {
+		if ids := touched[entity]; len(ids) > 0 {
+			if err := r.AfterChange(tx, entity, ids); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return 0, nil
 }

@@ -194,6 +194,7 @@ var exportFilters = map[string][]string{
 	"equipment":    {"q", "institution_id", "type", "status"},
 	"doses":        {"institution_id", "person_id", "from", "to"},
 	"licences":     {"institution_id"},
+	"licence_acts": {"institution_id"},
 	"employments":  {"institution_id", "person_id"},
 	"trainings":    {"person_id"},
 	"exams":        {"person_id"},

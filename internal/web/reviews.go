@@ -3,12 +3,14 @@ package web
 import (
 	"errors"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
+	"radsup/internal/exchange"
 	"radsup/internal/i18n"
 	"radsup/internal/registry"
 	"radsup/internal/store"
@@ -25,6 +27,7 @@ type reviewView struct {
 	Institution string
 	Rows        []reviewRow
 	Link        string
+	Import      *exchange.HeldSummary // a held import: what it would do, its first rows
 }
 
 // recordLink is the page that shows a submission's record: the person's or
@@ -54,18 +57,19 @@ type reviewsPage struct {
 	ReviewOn                bool
 	Items                   []reviewView
 	Error                   string
+	Problems                []problemView // why a held import's approval was refused, row by row
 }
 
 // handleReviews lists submissions: by default the pending ones.
 func (s *Server) handleReviews(w http.ResponseWriter, r *http.Request) error {
-	return s.renderReviews(w, r, http.StatusOK, "")
+	return s.renderReviews(w, r, http.StatusOK, "", nil)
 }
 
-func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status int, msg string) error {
+func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status int, msg string, problems []problemView) error {
 	q, lang, u := r.URL.Query(), s.lang(r), userOf(r)
-	p := reviewsPage{base: s.base(r, "reviews", i18n.T(lang, "review.title")), Error: msg,
+	p := reviewsPage{base: s.base(r, "reviews", i18n.T(lang, "review.title")), Error: msg, Problems: problems,
 		States:   []string{domain.SubmissionPending, domain.SubmissionApproved, domain.SubmissionRejected},
-		Entities: domain.SubmissionReviewed}
+		Entities: append(slices.Clip(domain.SubmissionReviewed), domain.SubmissionImport)}
 	p.State, p.Entity, p.From, p.To = domain.SubmissionPending, q.Get("entity"), q.Get("from"), q.Get("to")
 	if q.Has("state") {
 		p.State = q.Get("state")
@@ -110,6 +114,9 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 	}
 	for _, sub := range subs {
 		v := reviewView{Submission: sub, Institution: names[sub.InstitutionID], Link: recordLink(sub)}
+		if v.Import, err = exchange.Summarize(u, sub); err != nil {
+			return err
+		}
 		for _, fc := range changes[sub.ID] {
 			v.Rows = append(v.Rows, reviewRow{Key: fc.Field.Key, Label: fieldLabel(lang, fc.Field), Current: display(lang, fc.Field, fc.Current),
 				Proposed: display(lang, fc.Field, fc.Proposed)})
@@ -167,7 +174,11 @@ func (s *Server) reviewed(w http.ResponseWriter, r *http.Request, err error) err
 	if de.Code != domain.EINVALID {
 		status = http.StatusConflict
 	}
-	return s.renderReviews(w, r, status, errorText(s.lang(r), de))
+	var problems []problemView
+	if refused, ok := errors.AsType[*exchange.HeldRefused](err); ok {
+		problems = problemViews(refused.Report, s.lang(r))
+	}
+	return s.renderReviews(w, r, status, errorText(s.lang(r), de), problems)
 }
 
 // heldForReview answers a write held for review with the queue, where the

@@ -90,6 +90,9 @@ func New(cfg Config) (*Server, error) {
 	if cfg.Enforcement == nil {
 		cfg.Enforcement = &enforcement.Service{Store: cfg.Store, Today: cfg.Registry.Today}
 	}
+	if cfg.Registry.ApplyImport == nil { // approving an import held for review
+		cfg.Registry.ApplyImport = exchange.HeldApplier(cfg.Registry.Today)
+	}
 	if cfg.Imports == nil {
 		cfg.Imports = exchange.NewJobs(exchange.Importer{Store: cfg.Store, Findings: cfg.Findings, Today: cfg.Registry.Today}, "", cfg.Logger)
 	}

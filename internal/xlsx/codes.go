@@ -32,14 +32,17 @@ func stripApostrophes(s string) string {
 }
 
 // lostDigits reports whether s is a number that Excel (or another program)
-// stored as a floating-point number, losing digits: scientific notation, a
-// decimal point, or 18 digits whose last three are 000 (Excel keeps 15
-// significant digits), when check(s) says the code is not valid.
+// stored as a floating-point number, losing digits: scientific notation,
+// a decimal point, or 18 digits whose last three are 000 (Excel keeps 15
+// significant digits) when check(s) says the code is not valid. A valid
+// code is never a lost number, even if it reads as one: a credit code's
+// letters may be a single E between digits (12410102401E400063).
 func lostDigits(s string, check func(string) bool) bool {
 	switch {
-	case reValSciNumber.MatchString(s), reValFloatText.MatchString(s):
-		// A valid code may read as one: 12410102401E400063.
+	case reValSciNumber.MatchString(s):
 		return !check(s)
+	case reValFloatText.MatchString(s):
+		return true
 	case len(s) == 18 && strings.HasSuffix(s, "000") && strings.Trim(s, "0123456789") == "":
 		return !check(s)
 	}

@@ -54,8 +54,9 @@ func TestCanonicalTextAndCodes(t *testing.T) {
 		{"institution", "credit_code", "'914101025900000000", "914101025900000000", ""}, // numeric, valid, ends in 000
 		{"institution", "credit_code", "9.14101E+17", "", "统一社会信用代码“9.14101E+17”" + mangled},
 		{"institution", "credit_code", "124101024178971000", "", "统一社会信用代码“124101024178971000”" + mangled},
-		{"institution", "credit_code", "91410102MA4412345", "91410102MA4412345", ""}, // too short: validation reports it
+		{"institution", "credit_code", "91410102MA4412345", "91410102MA4412345", ""},   // too short: validation reports it
 		{"institution", "credit_code", "12410102401E400063", "12410102401E400063", ""}, // valid, though it reads as 12410102401×10^400063
+		{"institution", "credit_code", "12410102401E400064", "", "统一社会信用代码“12410102401E400064”" + mangled},
 
 		{"institution", "phone", "13812345678", "13812345678", ""},
 		{"institution", "phone", "138 1234 5678", "13812345678", ""},

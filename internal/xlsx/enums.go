@@ -127,6 +127,18 @@ var enumAliases = map[string]map[string][]string{
 		"constancy":  {"稳定性"},
 		"protection": {"防护", "防护监测", "场所防护检测", "工作场所防护检测"},
 	},
+	"licence_act_kind": {
+		"issue":   {"核发", "发放"},
+		"check":   {"定期校验", "年度校验"},
+		"change":  {"变更登记"},
+		"cancel":  {"注销登记"},
+		"suspend": {"暂缓校验", "暂缓校验/暂停", "暂停执业"},
+	},
+	"check_result": {
+		"pass":     {"校验合格", "通过"},
+		"deferred": {"暂缓"},
+		"fail":     {"校验不合格", "未通过"},
+	},
 	"division": {
 		"410104": {"管城区"},
 	},
@@ -159,6 +171,11 @@ func init() {
 			if f.Enum != nil {
 				enums = append(enums, f.Enum)
 			}
+		}
+	}
+	for _, f := range domain.LicenceActFields {
+		if f.Enum != nil {
+			enums = append(enums, f.Enum)
 		}
 	}
 	for _, e := range domain.Streets {

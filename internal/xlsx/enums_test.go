@@ -168,6 +168,11 @@ func TestEnumForms(t *testing.T) {
 	for _, e := range domain.Streets {
 		enums[e] = true
 	}
+	for _, f := range domain.LicenceActFields {
+		if f.Enum != nil {
+			enums[f.Enum] = true
+		}
+	}
 	for e := range enums {
 		for _, o := range e.Options {
 			forms := append([]string{o.Key, o.ZH, o.EN, strings.ToUpper(o.Key), strings.ToLower(o.EN)}, enumAliases[e.Name][o.Key]...)

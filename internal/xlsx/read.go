@@ -453,3 +453,44 @@ func mustColumn(k *Kind, key string) Column {
 	c, _ := k.Column(key)
 	return c
 }
+
+// ColumnAt is where a recognised column of a sheet is: its key, its header
+// as written and its letters.
+type ColumnAt struct{ Key, Label, Letter string }
+
+// Layout returns the sheet's recognised columns in the order of the sheet.
+func (s *Sheet) Layout() []ColumnAt {
+	out := make([]ColumnAt, len(s.cols))
+	for i, c := range s.cols {
+		out[i] = ColumnAt{Key: c.key, Label: s.Columns[c.key], Letter: c.letter}
+	}
+	return out
+}
+
+// SheetOf returns a sheet read before, given again: its name, kinds,
+// header row and columns (as Layout gave them), and rows, which calls fn
+// with each data row's Excel row number and the values of the columns in
+// that order, as Each gave them. A held import is read again from it.
+func SheetOf(name string, kind, also *Kind, headerRow int, cols []ColumnAt, rows func(fn func(num int, values []string) error) error) *Sheet {
+	s := &Sheet{Name: name, Kind: kind, Also: also, HeaderRow: headerRow, Columns: map[string]string{}, src: rows}
+	for i, c := range cols {
+		date := false
+		for _, k := range []*Kind{kind, also} {
+			if col, ok := k.columnOf(c.Key); ok {
+				date = col.Date
+				break
+			}
+		}
+		s.Columns[c.Key] = c.Label
+		s.cols = append(s.cols, sheetCol{key: c.Key, index: i, letter: c.Letter, date: date})
+	}
+	return s
+}
+
+// columnOf is Column on a kind that may be nil.
+func (k *Kind) columnOf(key string) (Column, bool) {
+	if k == nil {
+		return Column{}, false
+	}
+	return k.Column(key)
+}

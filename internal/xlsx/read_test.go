@@ -196,6 +196,10 @@ func TestHeaderForms(t *testing.T) {
 			[]string{"id_number", "taken_on", "kind", "passed"}},
 		{"composite period", []any{"身份证号", "社会信用代码", "监测周期", "Hp(10)"}, "doses",
 			[]string{"id_number", "credit_code", "period", "hp10"}},
+		{"licence acts", []any{"统一社会信用代码", "许可证号", "事项", "日期", "校验结论", "下次校验日期", "暂停至", "文号", "事由", "记录人"}, "licence_acts",
+			[]string{"credit_code", "licence_no", "kind", "on", "result", "next_due", "until", "document_no", "note", "recorded_by"}},
+		{"licence acts by key", []any{"credit_code", "licence_no", "kind", "on", "result", "next_due", "document_no"}, "licence_acts",
+			[]string{"credit_code", "licence_no", "kind", "on", "result", "next_due", "document_no"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

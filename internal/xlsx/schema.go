@@ -40,10 +40,50 @@ type Kind struct {
 var Kinds = func() []*Kind {
 	var ks []*Kind
 	for _, e := range domain.Entities {
-		ks = append(ks, newKind(e))
+		k := newKind(e)
+		ks = append(ks, k)
+		if e.Name == "licence" {
+			ks = append(ks, licenceActsKind(k))
+		}
 	}
 	return ks
 }()
+
+// LicenceActs is the name of the kind of the office's acts on licences.
+const LicenceActs = "licence_acts"
+
+// licenceActsKind is the sheet of the office's acts on licences (许可证记录,
+// spec/licence.md: 发证, 校验, 变更, 注销, 暂停), read and written after the
+// licences. The acts are a history kept with the licence rather than an
+// entity of the register, so their kind is described here from
+// domain.LicenceActFields. A row names its licence by the institution's
+// credit code and the licence number; who may import or export the sheet
+// is who may import or export licences (Entity "licence"): the office
+// imports it, an institution exports its own.
+func licenceActsKind(licences *Kind) *Kind {
+	k := &Kind{Name: LicenceActs, Entity: "licence", Sheet: "许可证记录", Key: []string{"credit_code", "licence_no", "kind", "on"}}
+	no := mustColumn(licences, "licence_no")
+	no.Field = nil // a reference to the licence here, not a field of the act
+	k.Columns = append(k.Columns, refColumns["credit_code"], readOnlyColumns["institution_name"], no)
+	for _, f := range domain.LicenceActFields {
+		c := Column{Key: f.Key, ZH: f.ZH, EN: f.EN, Field: &f, Required: f.Required, Text: f.Code, Date: f.Type == domain.DateField}
+		if f.Type == domain.EnumField {
+			c.Enum = f.Enum
+		}
+		k.Columns = append(k.Columns, c)
+	}
+	k.Columns = append(k.Columns, readOnlyColumns["recorded_by"])
+	for i := range k.Columns {
+		c := &k.Columns[i]
+		if c.Key == "credit_code" {
+			c.aliases = aliases["credit_code"]
+		} else if c.Key != "licence_no" { // the licence number keeps the licences' aliases
+			c.aliases = aliases["licence_act."+c.Key]
+		}
+	}
+	k.names = headerNames(k)
+	return k
+}
 
 // refKeys are the columns by which a row names a parent: an institution by
 // its credit code, a person by ID number, a device by its institution's
@@ -118,6 +158,7 @@ var refColumns = map[string]Column{
 var readOnlyColumns = map[string]Column{
 	"institution_name": {Key: "institution_name", ZH: "机构名称", EN: "Institution name", ReadOnly: true},
 	"employers":        {Key: "employers", ZH: "任职机构", EN: "Employers", ReadOnly: true},
+	"recorded_by":      {Key: "recorded_by", ZH: "记录人", EN: "Recorded by", ReadOnly: true},
 }
 
 // periodColumn is the composite dose period column: one cell holding a date
@@ -171,6 +212,14 @@ var aliases = map[string][]string{
 	"taken_on":         {"培训时间"},
 	"training.kind":    {"培训类别"},
 	"passed":           {"考核结论", "考核情况"},
+	// The acts on a licence (许可证记录).
+	"licence_act.kind":        {"事项类别", "记录事项", "类别"},
+	"licence_act.on":          {"日期", "办理日期", "决定日期", "校验日期"},
+	"licence_act.result":      {"结论", "校验结果"},
+	"licence_act.next_due":    {"下次校验时间", "下次校验"},
+	"licence_act.until":       {"暂停期限", "暂停截止日期"},
+	"licence_act.document_no": {"文号", "文书号", "批准文号", "决定文号", "文件编号"},
+	"licence_act.note":        {"事由", "变更内容", "原因", "备注"},
 }
 
 // newKind builds the kind of an entity: the columns naming its parents

@@ -15,6 +15,7 @@ func TestKindsAsFormatsSays(t *testing.T) {
 	}{
 		{"institutions", "机构", []string{"credit_code"}, nil},
 		{"licences", "许可证", []string{"credit_code", "licence_no"}, []string{"credit_code"}},
+		{"licence_acts", "许可证记录", []string{"credit_code", "licence_no", "kind", "on"}, []string{"credit_code", "licence_no"}},
 		{"people", "人员", []string{"id_number"}, nil},
 		{"employments", "任职", []string{"id_number", "credit_code", "started_on"}, []string{"id_number", "credit_code"}},
 		{"trainings", "培训", []string{"id_number", "taken_on", "kind"}, []string{"id_number"}},

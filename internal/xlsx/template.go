@@ -136,7 +136,7 @@ func (t *template) instructions(kinds []*Kind) error {
 	}
 	lines := []string{
 		"放射诊疗监督数据导入模板 · 填写说明",
-		"1. 每个工作表对应一类数据（机构、许可证、人员、任职、培训、体检、剂量、设备、检测）。请勿修改工作表名称和表头文字；用不到的工作表可以删除，列的先后顺序可以调整。",
+		"1. 每个工作表对应一类数据（机构、许可证、许可证记录、人员、任职、培训、体检、剂量、设备、检测）。请勿修改工作表名称和表头文字；用不到的工作表可以删除，列的先后顺序可以调整。“许可证”和“许可证记录”（发证、校验、变更、注销、暂停）由卫生健康行政部门登记，只有监督员可以导入；机构用户导入的工作簿中不能有这两个工作表。",
 		"2. 表头带“*”且为橙色底的列为必填列，其他列可以留空。表中多出的、无法识别的列在导入时会被忽略并给出提示。",
 		"3. 每行填写一条记录。不要合并单元格，不要在数据中间插入空行、小计行或说明文字。",
 		"4. 第2行是灰色斜体的示例，可以直接覆盖改写；原样未改的示例行在导入时会被忽略。",
@@ -364,6 +364,10 @@ var exampleValues = map[string]map[string]any{
 	"licences": {
 		"credit_code": exampleCredit, "licence_no": "豫卫放证字〔2022〕第0102001号", "issuer": "郑州市中原区卫生健康委员会",
 		"issued_on": exampleDay("2022-06-15"), "valid_until": exampleDay("2027-06-14"), "items": "普通X射线诊断、CT",
+	},
+	"licence_acts": {
+		"credit_code": exampleCredit, "licence_no": "豫卫放证字〔2022〕第0102001号", "kind": "校验", "on": exampleDay("2025-06-10"),
+		"result": "合格", "next_due": exampleDay("2028-06-10"), "document_no": "中卫放校〔2025〕12号",
 	},
 	"people": {
 		"id_number": exampleID, "name": "张伟", "gender": "男", "birth_date": exampleDay("1985-03-15"),

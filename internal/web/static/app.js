@@ -25,3 +25,28 @@ document.addEventListener("submit", function (e) {
     e.target.appendChild(note);
   }
 });
+
+// A 校验 form proposes the next due date some years after the check date
+// (data-years-after names the date field, data-years the years): it
+// follows the check date until the supervisor types a due date of their own.
+(function () {
+  var fields = document.querySelectorAll("[data-years-after]");
+  Array.prototype.forEach.call(fields, function (due) {
+    var from = document.getElementById(due.getAttribute("data-years-after"));
+    var years = parseInt(due.getAttribute("data-years"), 10);
+    if (!from || !years) {
+      return;
+    }
+    var proposed = due.value;
+    from.addEventListener("change", function () {
+      var m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(from.value);
+      if (!m || due.value !== proposed) {
+        return;
+      }
+      var y = parseInt(m[1], 10) + years;
+      var last = new Date(Date.UTC(y, parseInt(m[2], 10), 0)).getUTCDate(); // 29 February → 28 in a common year
+      var d = Math.min(parseInt(m[3], 10), last);
+      proposed = due.value = y + "-" + m[2] + "-" + (d < 10 ? "0" : "") + d;
+    });
+  });
+})();
