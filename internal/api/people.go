@@ -46,12 +46,12 @@ func (s *server) handlePersonCreate(w http.ResponseWriter, r *http.Request, u *d
 	}
 	if e == nil {
 		if err := registry.Create(r.Context(), s.reg, actor(r, u), u, store.People, p); err != nil {
-			return heldOr(w, err)
+			return heldOr(w, r, err)
 		}
 		return writeCreated(w, people.plural, p.ID, personCreated{Person: p})
 	}
 	if err := s.reg.CreatePersonWithEmployment(r.Context(), actor(r, u), u, p, e); err != nil {
-		return heldOr(w, employmentFields(err))
+		return heldOr(w, r, employmentFields(err))
 	}
 	return writeCreated(w, people.plural, p.ID, personCreated{Person: p, Employment: e})
 }

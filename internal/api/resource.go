@@ -76,7 +76,7 @@ func (res *resource[T, P]) create(s *server) handler {
 			return err
 		}
 		if err := registry.Create(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
-			return heldOr(w, err)
+			return heldOr(w, r, err)
 		}
 		return writeCreated(w, res.plural, rec.Base().ID, rec)
 	}
@@ -126,7 +126,7 @@ func (res *resource[T, P]) update(s *server) handler {
 		}
 		rec.Base().ID, rec.Base().Version = id, version
 		if err := registry.Update(r.Context(), s.reg, actor(r, u), u, res.table, rec); err != nil {
-			return heldOr(w, err)
+			return heldOr(w, r, err)
 		}
 		return writeJSON(w, http.StatusOK, rec)
 	}
@@ -150,7 +150,7 @@ func (res *resource[T, P]) retire(s *server, restore bool) handler {
 			return err
 		}
 		if err := registry.Retire(r.Context(), s.reg, actor(r, u), u, res.table, id, version, restore); err != nil {
-			return heldOr(w, err)
+			return heldOr(w, r, err)
 		}
 		rec, err := registry.Find(r.Context(), s.reg, u, res.table, id)
 		if err != nil {

@@ -27,12 +27,21 @@ func (s *server) submissionRoutes() {
 }
 
 // heldOr answers 202 Accepted with the submission when a write was held
-// for review, and returns err otherwise.
-func heldOr(w http.ResponseWriter, err error) error {
-	if held, ok := errors.AsType[*registry.Submitted](err); ok {
-		return writeJSON(w, http.StatusAccepted, map[string]any{"submission_id": held.ID, "state": domain.SubmissionPending})
+// for review, and returns err otherwise. "held" says why it waits:
+// "review" (the setting is on) or "shared_person" (it changes the name or
+// ID number of a person who works at another institution too: always
+// reviewed); "message" says so in the caller's language.
+func heldOr(w http.ResponseWriter, r *http.Request, err error) error {
+	held, ok := errors.AsType[*registry.Submitted](err)
+	if !ok {
+		return err
 	}
-	return err
+	why := "review"
+	if held.SharedPerson {
+		why = "shared_person"
+	}
+	return writeJSON(w, http.StatusAccepted, map[string]any{"submission_id": held.ID, "state": domain.SubmissionPending,
+		"held": why, "message": i18n.T(i18n.Match(r.Header.Get("Accept-Language")), held.Message())})
 }
 
 // handleSubmissions answers GET /api/v1/submissions?state=&institution_id=&entity=&from=&to=

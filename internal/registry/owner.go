@@ -9,16 +9,13 @@ var (
 	// errFiledByOther refuses an employer changing a record that another
 	// institution, or the office, filed.
 	errFiledByOther = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.filed_by_other"}
-	// errSharedPerson refuses an employer changing who a person is while
-	// the person works for another institution too.
-	errSharedPerson = &domain.Error{Code: domain.EFORBIDDEN, Message: "error.shared_person"}
 )
 
 // mayChange checks, in the change's transaction, that u may change the
 // stored record id of t, and returns what it filed_by holds (0 where the
 // entity keeps none). An institution user may not change what another
-// institution or the office filed, nor the identity of a person who also
-// works elsewhere: one employer may not take over another's worker.
+// institution or the office filed; its change of the identity of a person
+// who also works elsewhere waits for review (sharedIdentity).
 func mayChange[T any](tx *store.Tx, u *domain.User, t *store.Table[T], id int64) (filedBy int64, err error) {
 	e := domain.EntityByName(t.Entity())
 	own := u.Scope().InstitutionID
@@ -32,16 +29,29 @@ func mayChange[T any](tx *store.Tx, u *domain.User, t *store.Table[T], id int64)
 			return 0, errFiledByOther
 		}
 	}
-	if own != 0 && e.Name == "person" {
-		n, err := tx.OtherEmployers(id, own)
-		if err != nil {
-			return 0, err
-		}
-		if n > 0 {
-			return 0, errSharedPerson
-		}
-	}
 	return filedBy, nil
+}
+
+// sharedIdentity reports whether rec, an institution user's change of a
+// stored person, changes the name or ID number of someone who works at
+// another institution now too. Such a change waits for the office's review
+// whatever the setting: one employer may not rename another's worker on
+// its own, nor take them over by changing their ID number.
+func sharedIdentity(tx *store.Tx, u *domain.User, rec domain.Record) (bool, error) {
+	p, ok := rec.(*domain.Person)
+	own := u.Scope().InstitutionID
+	if !ok || own == 0 || u.Role != domain.RoleInstitution || p.ID == 0 {
+		return false, nil
+	}
+	cur, err := store.Find(tx, store.People, u.Scope(), p.ID)
+	if err != nil {
+		return false, err
+	}
+	if cur.Name == p.Name && cur.IDNumber == p.IDNumber {
+		return false, nil
+	}
+	n, err := tx.OtherEmployers(p.ID, own)
+	return n > 0, err
 }
 
 // overlaps refuses a dose record whose period shares days with another

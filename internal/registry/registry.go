@@ -123,7 +123,10 @@ func Create[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 	return heldErr(held, err)
 }
 
-// Update validates rec and stores it if its version is current (ErrStale otherwise).
+// Update validates rec and stores it if its version is current (ErrStale
+// otherwise). An institution user's change waits for review (Submitted)
+// when the setting is on, and always when it changes the name or ID number
+// of a person who works at another institution too.
 func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domain.Actor, u *domain.User, t *store.Table[T], rec P) error {
 	if !auth.Can(u, auth.Update, t.Entity()) {
 		return errForbidden
@@ -132,6 +135,7 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		return err
 	}
 	var held int64
+	var shared bool
 	err := r.Store.WithTx(ctx, actor, func(tx *store.Tx) error {
 		filedBy, err := mayChange(tx, u, t, rec.Base().ID)
 		if err != nil {
@@ -144,6 +148,13 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		if err := overlaps(tx, rec); err != nil {
 			return err
 		}
+		if shared, err = sharedIdentity(tx, u, rec); err != nil {
+			return err
+		}
+		if shared {
+			held, err = submit(tx, u, t, rec)
+			return err
+		}
 		if held, err = hold(tx, u, t, rec); err != nil || held > 0 {
 			return err
 		}
@@ -152,6 +163,9 @@ func Update[T any, P recordPtr[T]](ctx context.Context, r *Registry, actor domai
 		}
 		return r.after(tx, t.Entity(), rec.Base().ID)
 	})
+	if shared && err == nil {
+		return &Submitted{ID: held, SharedPerson: true}
+	}
 	return heldErr(held, err)
 }
 

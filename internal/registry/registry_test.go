@@ -142,7 +142,8 @@ func TestEconomicTypeAndUnitCategory(t *testing.T) {
 }
 
 // TestNoTakeoverOfAnotherEmployersWorker: an institution that attaches a
-// person who works elsewhere too cannot rename or retire that person, nor
+// person who works elsewhere too cannot rename that person on its own (the
+// change waits for review) nor retire them, nor
 // change or remove a training or exam another institution filed; it sees
 // the exams the job needs (pre-job, in service) whoever filed them, and of
 // the rest only those it filed.
@@ -184,8 +185,12 @@ func TestNoTakeoverOfAnotherEmployersWorker(t *testing.T) {
 		t.Fatalf("A reads the person as %+v, %v", seen, err)
 	}
 	seen.Name = "改名"
-	if err := registry.Update(ctx, reg, domain.Actor{}, ua, store.People, seen); code(err) != "EFORBIDDEN error.shared_person" {
-		t.Errorf("A renames B's worker: %s", code(err))
+	var held *registry.Submitted
+	if err := registry.Update(ctx, reg, domain.Actor{}, ua, store.People, seen); !errors.As(err, &held) || !held.SharedPerson {
+		t.Errorf("A renames B's worker: %s, want held for review", code(err))
+	}
+	if got, _ := registry.Find(ctx, reg, sup, store.People, p.ID); got.Name != p.Name {
+		t.Errorf("A renamed B's worker to %q", got.Name)
 	}
 	if err := registry.Retire(ctx, reg, domain.Actor{}, ua, store.People, p.ID, seen.Version, false); code(err) != "EFORBIDDEN error.forbidden" {
 		t.Errorf("A retires B's worker: %s", code(err))

@@ -22,9 +22,24 @@ const maxBatch = 500
 
 // Submitted is the answer to an institution's change held for review: it
 // was stored as submission ID and takes effect once approved.
-type Submitted struct{ ID int64 }
+type Submitted struct {
+	ID int64
+	// SharedPerson is set when the change waits whatever the review
+	// setting: it changes the name or ID number of a person who works at
+	// another institution too (which one is not the submitter's to know).
+	SharedPerson bool
+}
 
-func (s *Submitted) Error() string { return "review.submitted" }
+func (s *Submitted) Error() string { return s.Message() }
+
+// Message is the key of the sentence that tells the submitter why the
+// change waits.
+func (s *Submitted) Message() string {
+	if s.SharedPerson {
+		return "review.submitted.shared_person"
+	}
+	return "review.submitted"
+}
 
 // heldErr is a write's answer: err, or Submitted if it was held for review.
 func heldErr(held int64, err error) error {
@@ -69,6 +84,12 @@ func hold[T any, P recordPtr[T]](tx *store.Tx, u *domain.User, t *store.Table[T]
 	if held, err := heldFor(tx, u, t.Entity()); err != nil || !held {
 		return 0, err
 	}
+	return submit(tx, u, t, rec)
+}
+
+// submit stores rec, u's new or changed record, as a pending submission
+// based on the stored record's version, and returns its id.
+func submit[T any, P recordPtr[T]](tx *store.Tx, u *domain.User, t *store.Table[T], rec P) (int64, error) {
 	if id := rec.Base().ID; id > 0 {
 		cur, err := store.Find(tx, t, u.Scope(), id)
 		if err != nil {

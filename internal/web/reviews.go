@@ -58,6 +58,8 @@ type reviewsPage struct {
 	Items                   []reviewView
 	Error                   string
 	Problems                []problemView // why a held import's approval was refused, row by row
+	// Held says why the change just made waits for review ("": nothing said).
+	Held string
 }
 
 // handleReviews lists submissions: by default the pending ones.
@@ -73,6 +75,9 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 	p.State, p.Entity, p.From, p.To = domain.SubmissionPending, q.Get("entity"), q.Get("from"), q.Get("to")
 	if q.Has("state") {
 		p.State = q.Get("state")
+	}
+	if q.Get("held") == heldShared {
+		p.Held = i18n.T(lang, (&registry.Submitted{SharedPerson: true}).Message())
 	}
 	p.InstitutionID, _ = strconv.ParseInt(q.Get("institution"), 10, 64)
 	f := store.SubmissionFilter{State: p.State, Entity: p.Entity, InstitutionID: p.InstitutionID}
@@ -182,14 +187,24 @@ func (s *Server) reviewed(w http.ResponseWriter, r *http.Request, err error) err
 }
 
 // heldForReview answers a write held for review with the queue, where the
-// institution sees it pending; it reports whether it did.
+// institution sees it pending; it reports whether it did. A change of a
+// shared person's identity, held whatever the setting, says why.
 func heldForReview(w http.ResponseWriter, r *http.Request, err error) bool {
-	if _, ok := errors.AsType[*registry.Submitted](err); !ok {
+	held, ok := errors.AsType[*registry.Submitted](err)
+	if !ok {
 		return false
 	}
-	http.Redirect(w, r, "/reviews?state=pending", http.StatusSeeOther)
+	to := "/reviews?state=pending"
+	if held.SharedPerson {
+		to += "&held=" + heldShared
+	}
+	http.Redirect(w, r, to, http.StatusSeeOther)
 	return true
 }
+
+// heldShared is the queue's held= value after a change of a shared
+// person's identity was submitted.
+const heldShared = "shared_person"
 
 // reviewRoutes registers the review pages.
 func (s *Server) reviewRoutes(mux *http.ServeMux) {
