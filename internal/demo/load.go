@@ -34,6 +34,10 @@ func Load(ctx context.Context, s *store.Store, scale Scale, seed int64, asOf dom
 		if err := Generate(scale, seed, asOf, &storeSink{l: l, c: &c}); err != nil {
 			return err
 		}
+		// Each licence's history starts with its 发证 act.
+		if _, err := tx.IssueMissingActs(); err != nil {
+			return err
+		}
 		return tx.Audit(domain.AuditDemoLoad, "", 0, map[string]any{"scale": scale.Name, "seed": seed, "as_of": asOf.String(), "records": c.Total()})
 	})
 	return c, err

@@ -25,7 +25,8 @@ func TestLoadDistrict(t *testing.T) {
 		t.Fatalf("counts %s", c)
 	}
 	for table, want := range map[string]int{"institutions": c.Institutions, "people": c.People, "doses": c.Doses,
-		"equipment": c.Equipment, "equipment_tests": c.Tests, "employments": c.Employments} {
+		"equipment": c.Equipment, "equipment_tests": c.Tests, "employments": c.Employments, "licences": c.Licences,
+		"licence_acts WHERE kind = 'issue'": c.Licences} {
 		if n := storetest.Count(t, s, table); n != want {
 			t.Errorf("%s: %d rows, want %d", table, n, want)
 		}

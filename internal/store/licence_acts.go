@@ -29,6 +29,20 @@ func (tx *Tx) AddLicenceAct(a *domain.LicenceAct) error {
 	return tx.audit(domain.AuditCreate, "licence_act", a.LicenceID, nil, a)
 }
 
+// IssueMissingActs records the 发证 act of every licence that has none
+// (licences loaded in bulk), as migration 0017 did for the licences before
+// it: the issue date, valid_until as the first 校验 due date, the licence
+// number as the document. It returns how many it recorded.
+func (tx *Tx) IssueMissingActs() (int64, error) {
+	res, err := tx.exec(`INSERT INTO licence_acts (licence_id, kind, act_on, next_due, document_no, recorded_by, created_at)
+		SELECT l.id, ?, l.issued_on, l.valid_until, l.licence_no, ?, ? FROM licences l
+		WHERE NOT EXISTS (SELECT 1 FROM licence_acts a WHERE a.licence_id = l.id)`, domain.ActIssue, tx.actor.Username, tx.now)
+	if err != nil {
+		return 0, mapError("issue licence acts", err)
+	}
+	return res.RowsAffected()
+}
+
 // LicenceActs returns the acts on the given licences, oldest first.
 func (tx *Tx) LicenceActs(licenceIDs ...int64) ([]*domain.LicenceAct, error) {
 	var out []*domain.LicenceAct
