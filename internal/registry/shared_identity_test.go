@@ -146,6 +146,18 @@ func TestSharedIdentityOtherChanges(t *testing.T) {
 	if err := e2.rename(t, e2.iu, "前同事已离职"); err != nil {
 		t.Errorf("rename of a person who left the other institution: %v", err)
 	}
+	// One whose employment elsewhere ends tomorrow still works there today.
+	e3 := newReviewEnv(t)
+	if err := e3.s.WithTx(e3.ctx, domain.Actor{Username: "setup"}, func(tx *store.Tx) error {
+		tomorrow := domain.DateOf(tx.Now()).AddDate(0, 0, 1)
+		storetest.Employment(t, tx, e3.person.ID, e3.ou.InstitutionID, func(x *domain.Employment) { x.EndedOn = tomorrow })
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if err := e3.rename(t, e3.iu, "明天离职"); !errors.As(err, &held) || !held.SharedPerson {
+		t.Errorf("rename of a person who leaves the other institution tomorrow: %v, want held as shared", err)
+	}
 }
 
 // TestSharedIdentityApproveRescreens: approving a held change of a shared

@@ -388,7 +388,9 @@ func Visible(tx *Tx, entity string, sc domain.Scope, id int64) error {
 // works now (an employment not retired and not ended).
 func (tx *Tx) OtherEmployers(personID, instID int64) (int, error) {
 	var n int
+	// An end date still to come is an employer today.
 	err := tx.queryRow(`SELECT COUNT(DISTINCT institution_id) FROM employments
-		WHERE person_id = ? AND institution_id <> ? AND NOT retired AND ended_on IS NULL`, personID, instID).Scan(&n)
+		WHERE person_id = ? AND institution_id <> ? AND NOT retired AND (ended_on IS NULL OR ended_on > ?)`,
+		personID, instID, dateArg(domain.DateOf(tx.now))).Scan(&n)
 	return n, mapError("other employers", err)
 }

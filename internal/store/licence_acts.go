@@ -81,7 +81,7 @@ func (tx *Tx) licenceStops(lics map[int64][]*domain.Licence) ([]*domain.LicenceA
 		return nil, nil
 	}
 	acts, err := tx.LicenceActs(ids...)
-	out := acts[:0]
+	var out []*domain.LicenceAct // nil when none stops a licence, as for one subject alone
 	for _, a := range acts {
 		if a.Kind == domain.ActCancel || a.Kind == domain.ActSuspend || a.Kind == domain.ActCheck {
 			out = append(out, a)
