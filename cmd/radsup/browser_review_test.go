@@ -129,6 +129,10 @@ func TestBrowserReviewedEdit(t *testing.T) {
 	do("supervisor: approve",
 		chromedp.Click(css(`#reviews tbody input[name="id"]`)),
 		chromedp.Click(css(`#approve-selected`)),
+		// The page after the approval has no pending item to tick: the
+		// one before it still shows the queue, so waiting for #reviews
+		// alone could read the database before the approval.
+		chromedp.WaitNotPresent(css(`#reviews tbody input[name="id"]`)),
 		chromedp.WaitVisible(css(`#reviews`)),
 	)
 	if got := stored(); got != after {
