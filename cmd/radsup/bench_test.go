@@ -308,6 +308,14 @@ func BenchmarkPersonPage(b *testing.B) {
 	benchPages(b, e, sample(b, e, "SELECT id FROM people WHERE NOT retired ORDER BY id", "/people/%d", 200))
 }
 
+// BenchmarkInstitutionPage is an institution's page (its particulars,
+// licence, people, equipment, findings and enforcement history) for 200
+// institutions spread over the register.
+func BenchmarkInstitutionPage(b *testing.B) {
+	e := openBench(b)
+	benchPages(b, e, sample(b, e, "SELECT id FROM institutions WHERE NOT retired ORDER BY id", "/institutions/%d", 200))
+}
+
 // BenchmarkPeopleAPIByInstitution lists the radiation workers of one
 // institution through the API, for 200 institutions spread over the register.
 func BenchmarkPeopleAPIByInstitution(b *testing.B) {
