@@ -326,6 +326,11 @@ func TestRejectLeavesNoDataButAudit(t *testing.T) {
 	if got := storetest.Count(t, e.s, "audit_events WHERE action = ? AND entity = 'submission'", domain.AuditReject); got != 2 {
 		t.Errorf("%d rejection events, want 2", got)
 	}
+	// The proposed record is audited once, when submitted; the decision
+	// records the state, not the data again.
+	if got := storetest.Count(t, e.s, "audit_events WHERE entity = 'submission' AND after_json LIKE ?", "%被驳回%"); got != 1 {
+		t.Errorf("the proposed value is in %d submission events, want the submission's own only", got)
+	}
 	all, err := e.reg.Submissions(e.ctx, e.iu, store.SubmissionFilter{State: domain.SubmissionRejected})
 	if err != nil || len(all) != 2 || all[0].Reason != "资料不全" || all[0].DecidedBy != "sup" {
 		t.Errorf("rejected as the institution sees them: %v %+v", err, all)

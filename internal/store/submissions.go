@@ -148,5 +148,10 @@ func (tx *Tx) DecideSubmission(s *domain.Submission, state, reason, action strin
 		return ErrStale
 	}
 	s.State, s.Reason, s.DecidedBy, s.DecidedAt = state, reason, tx.actor.Username, tx.now
-	return tx.audit(action, "submission", s.ID, before, s)
+	// The proposed data is in the submission's own event and does not
+	// change with the decision: not copied twice more (a held import may
+	// carry megabytes).
+	after := *s
+	before.Data, after.Data = "", ""
+	return tx.audit(action, "submission", s.ID, before, &after)
 }
