@@ -150,9 +150,8 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 	// One statistics service for pages and API: one recent computation of
 	// the overview and the dose figures serves both.
 	m.Reports = &reports.Service{Store: s, Today: reg.Today}
-	rep := m.Reports
 	w, err := web.New(web.Config{Store: s, Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Imports: m.Imports,
-		Logger: m.Logger, Enforcement: enf, Reports: rep,
+		Logger: m.Logger, Enforcement: enf, Reports: m.Reports,
 		SecureCookies: m.Config.SecureCookies || m.Config.TLS(), Office: m.Config.Office,
 		Notices: m.Notices})
 	if err != nil {
@@ -163,7 +162,7 @@ func (m *Main) handler(s *store.Store, authSvc *accounts.Service) (http.Handler,
 		return nil, fmt.Errorf("-trusted-proxies: %w", err)
 	}
 	mux := http.NewServeMux()
-	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices, Reports: rep}))
+	mux.Handle("/api/v1/", api.New(api.Config{Registry: reg, Auth: authSvc, Findings: m.Findings, Audit: auditSvc, Logger: m.Logger, Enforcement: enf, Notices: m.Notices, Reports: m.Reports}))
 	mux.HandleFunc("GET /healthz", func(rw http.ResponseWriter, r *http.Request) {
 		if err := s.Ping(r.Context()); err != nil {
 			http.Error(rw, "数据库暂时不可用，请稍后再试 (database unavailable)", http.StatusServiceUnavailable)

@@ -11,9 +11,6 @@ import (
 	"radsup/internal/store"
 )
 
-// feedLimit is how many changes a page of the feed holds.
-const feedLimit = 50
-
 // feedChange is one change of the feed as the API gives it.
 type feedChange struct {
 	ID            int64              `json:"id"` // the audit event's
@@ -42,12 +39,28 @@ type feedImport struct {
 	Updated int      `json:"updated"`
 }
 
+// dayBound sets the bound of a date filter (from, or to inclusive) given
+// as a date: the start of that day, or of the next, in the server's zone
+// (the zone the pages show times in).
+func dayBound(key, v string, from, to *time.Time) error {
+	d, err := domain.ParseDate(v)
+	if err != nil || d.IsZero() {
+		return domain.FieldErrors{key: "date"}.Err()
+	}
+	if key == "from" {
+		*from = d.Start(time.Local)
+	} else {
+		*to = d.AddDate(0, 0, 1).Start(time.Local)
+	}
+	return nil
+}
+
 // handleInstitutionChanges answers GET /api/v1/institution-changes
 // ?institution_id=&entity=&from=&to=&page= (dates, to inclusive): the
 // office's feed of what institution users changed or submitted, newest
 // first, 50 a page; more says a later page holds older ones.
 func (s *server) handleInstitutionChanges(w http.ResponseWriter, r *http.Request, u *domain.User) error {
-	f := store.ChangeFeedFilter{Limit: feedLimit}
+	f := store.ChangeFeedFilter{Limit: audit.FeedPageSize}
 	page := 1
 	for k, v := range r.URL.Query() {
 		switch k {
@@ -58,27 +71,23 @@ func (s *server) handleInstitutionChanges(w http.ResponseWriter, r *http.Request
 			if err != nil || n < 1 {
 				return domain.FieldErrors{k: "integer"}.Err()
 			}
+			if k == "page" && n > audit.FeedMaxPage {
+				return domain.FieldErrors{k: domain.CodePageRange}.Err()
+			}
 			if k == "page" {
 				page = int(n)
 			} else {
 				f.InstitutionID = n
 			}
 		case "from", "to":
-			d, err := domain.ParseDate(v[0])
-			if err != nil || d.IsZero() {
-				return domain.FieldErrors{k: "date"}.Err()
-			}
-			t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
-			if k == "from" {
-				f.From = t
-			} else {
-				f.To = t.AddDate(0, 0, 1)
+			if err := dayBound(k, v[0], &f.From, &f.To); err != nil {
+				return err
 			}
 		default:
 			return domain.FieldErrors{k: "unknown_filter"}.Err()
 		}
 	}
-	f.Offset = (page - 1) * feedLimit
+	f.Offset = (page - 1) * audit.FeedPageSize
 	feed, err := s.audit.InstitutionChanges(r.Context(), u, f)
 	if err != nil {
 		return err

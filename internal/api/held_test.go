@@ -90,10 +90,12 @@ func TestInstitutionChangesEndpoint(t *testing.T) {
 		caller, url string
 		want        int
 	}{
-		"institution": {instA, "/api/v1/institution-changes", http.StatusForbidden},
-		"viewer":      {viewer, "/api/v1/institution-changes", http.StatusForbidden},
-		"bad page":    {supervisor, "/api/v1/institution-changes?page=0", http.StatusBadRequest},
-		"bad filter":  {supervisor, "/api/v1/institution-changes?user=x", http.StatusBadRequest},
+		"institution":               {instA, "/api/v1/institution-changes", http.StatusForbidden},
+		"viewer":                    {viewer, "/api/v1/institution-changes", http.StatusForbidden},
+		"bad page":                  {supervisor, "/api/v1/institution-changes?page=0", http.StatusBadRequest},
+		"page past the last served": {supervisor, "/api/v1/institution-changes?page=201", http.StatusBadRequest},
+		"last page served":          {supervisor, "/api/v1/institution-changes?page=200", http.StatusOK},
+		"bad filter":                {supervisor, "/api/v1/institution-changes?user=x", http.StatusBadRequest},
 	} {
 		if r := e.do(tc.caller, "GET", tc.url, nil); r.status != tc.want {
 			t.Errorf("%s: %d, want %d: %s", name, r.status, tc.want, r.body)

@@ -4,7 +4,6 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
-	"time"
 
 	"radsup/internal/auth"
 	"radsup/internal/domain"
@@ -72,15 +71,8 @@ func (s *server) handleSubmissions(w http.ResponseWriter, r *http.Request, u *do
 				f.IDs = []int64{id}
 			}
 		case "from", "to":
-			d, err := domain.ParseDate(v[0])
-			if err != nil || d.IsZero() {
-				return domain.FieldErrors{k: "date"}.Err()
-			}
-			t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
-			if k == "from" {
-				f.From = t
-			} else {
-				f.To = t.AddDate(0, 0, 1)
+			if err := dayBound(k, v[0], &f.From, &f.To); err != nil {
+				return err
 			}
 		default:
 			return domain.FieldErrors{k: "unknown_filter"}.Err()

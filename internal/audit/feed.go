@@ -14,6 +14,15 @@ import (
 // review or asked for a change, newest first, read from the audit trail
 // (so it holds what was applied at once as well as what waits).
 
+// FeedPageSize is how many changes a page of the feed holds; FeedMaxPage
+// bounds the pages one may ask for: a page is read past the changes before
+// it, and a crafted page number must not make a request scan the whole
+// audit trail (filters by date or institution reach older changes).
+const (
+	FeedPageSize = 50
+	FeedMaxPage  = 200
+)
+
 // Feed is a page of the feed.
 type Feed struct {
 	Items []FeedItem

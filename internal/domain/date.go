@@ -75,6 +75,12 @@ func (d Date) String() string {
 }
 
 // Year, Month and Day return the parts of d.
+// Start returns the first instant of d in loc: a filter "from d" starts
+// there, one "to d" (inclusive) ends before d.AddDate(0, 0, 1).Start(loc).
+func (d Date) Start(loc *time.Location) time.Time {
+	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
+}
+
 func (d Date) Year() int         { return d.t.Year() }
 func (d Date) Month() time.Month { return d.t.Month() }
 func (d Date) Day() int          { return d.t.Day() }

@@ -32,6 +32,7 @@ const (
 	CodeControl                     = "control"
 	CodeDateRange                   = "date_range"
 	CodeTooMany                     = "too_many"
+	CodePageRange                   = "page_range" // a page past those a list serves
 )
 
 // validator collects field errors while checking a record.

@@ -102,23 +102,32 @@ func (tx *Tx) taggedCounts(q string, args ...any) (map[string]map[string]int, er
 	return out, mapError("register counts", rows.Err())
 }
 
-// highestCategorySQL is the rank (1 highest) of the highest category a
-// licence's items (the column l.items, a comma-separated list) cover, in
-// the order of domain.CategoriesByRisk; one past the last for none.
-func highestCategorySQL() string {
-	var b strings.Builder
-	b.WriteString("CASE")
+// institutionCountsSQL counts the institutions by status, kind, street and
+// the highest category their licences' items (l.items, a comma-separated
+// list) cover, in the order of domain.CategoriesByRisk (empty for none).
+var institutionCountsSQL = func() string {
+	var rank, label strings.Builder
+	rank.WriteString("CASE")
+	label.WriteString("CASE COALESCE(h.r, 0)")
 	for i, c := range domain.CategoriesByRisk {
 		var ors []string
 		for _, it := range domain.CategoryItems(c) {
 			// Keys hold '_', a LIKE wildcard: escaped.
 			ors = append(ors, "(',' || l.items || ',') LIKE '%,"+strings.ReplaceAll(it, "_", "!_")+",%' ESCAPE '!'")
 		}
-		fmt.Fprintf(&b, " WHEN %s THEN %d", strings.Join(ors, " OR "), i+1)
+		fmt.Fprintf(&rank, " WHEN %s THEN %d", strings.Join(ors, " OR "), i+1)
+		fmt.Fprintf(&label, " WHEN %d THEN '%s'", i+1, c)
 	}
-	fmt.Fprintf(&b, " ELSE %d END", len(domain.CategoriesByRisk)+1)
-	return b.String()
-}
+	fmt.Fprintf(&rank, " ELSE %d END", len(domain.CategoriesByRisk)+1)
+	label.WriteString(" ELSE '' END")
+	return `SELECT 'status', status, COUNT(*) FROM institutions WHERE retired = ? GROUP BY status
+		UNION ALL SELECT 'kind', kind, COUNT(*) FROM institutions WHERE retired = ? GROUP BY kind
+		UNION ALL SELECT 'street', street, COUNT(*) FROM institutions WHERE retired = ? GROUP BY street
+		UNION ALL SELECT 'category', ` + label.String() + `, COUNT(*) FROM institutions i
+			LEFT JOIN (SELECT l.institution_id, MIN(` + rank.String() + `) AS r FROM licences l WHERE l.retired = ? GROUP BY l.institution_id) h
+			ON h.institution_id = i.id
+			WHERE i.retired = ? GROUP BY 2`
+}()
 
 // RegisterCounts counts the register as of a date (spec/statistics.md):
 // institutions, workers with an active employment, equipment in use at
@@ -140,19 +149,7 @@ func (tx *Tx) RegisterCounts(asOf domain.Date) (*stats.Register, error) {
 // registerInstitutions counts the institutions, with the highest category
 // their licences cover.
 func (tx *Tx) registerInstitutions(r *stats.Register, _ domain.Date) error {
-	var cat strings.Builder
-	cat.WriteString("CASE COALESCE(h.r, 0)")
-	for i, c := range domain.CategoriesByRisk {
-		fmt.Fprintf(&cat, " WHEN %d THEN '%s'", i+1, c)
-	}
-	cat.WriteString(" ELSE '' END")
-	m, err := tx.taggedCounts(`SELECT 'status', status, COUNT(*) FROM institutions WHERE retired = ? GROUP BY status
-		UNION ALL SELECT 'kind', kind, COUNT(*) FROM institutions WHERE retired = ? GROUP BY kind
-		UNION ALL SELECT 'street', street, COUNT(*) FROM institutions WHERE retired = ? GROUP BY street
-		UNION ALL SELECT 'category', `+cat.String()+`, COUNT(*) FROM institutions i
-			LEFT JOIN (SELECT l.institution_id, MIN(`+highestCategorySQL()+`) AS r FROM licences l WHERE l.retired = ? GROUP BY l.institution_id) h
-			ON h.institution_id = i.id
-			WHERE i.retired = ? GROUP BY `+cat.String(), false, false, false, false, false)
+	m, err := tx.taggedCounts(institutionCountsSQL, false, false, false, false, false)
 	if err != nil {
 		return err
 	}

@@ -13,9 +13,6 @@ import (
 	"radsup/internal/store"
 )
 
-// feedPageSize is how many changes a page of the feed shows.
-const feedPageSize = 50
-
 // feedPage is the office's feed of what institutions changed (机构变更动态),
 // newest first: what was applied at once and what was submitted for review.
 type feedPage struct {
@@ -46,7 +43,7 @@ func (s *Server) handleInstitutionChanges(w http.ResponseWriter, r *http.Request
 	q, lang := r.URL.Query(), s.lang(r)
 	p := feedPage{base: s.base(r, "feed", i18n.T(lang, "feed.title")), Entity: q.Get("entity"), From: q.Get("from"), To: q.Get("to"),
 		Page: 1, FilterErrors: map[string]string{}}
-	f := store.ChangeFeedFilter{Entity: p.Entity, Limit: feedPageSize}
+	f := store.ChangeFeedFilter{Entity: p.Entity, Limit: audit.FeedPageSize}
 	if v := q.Get("institution"); v != "" {
 		id, err := strconv.ParseInt(v, 10, 64)
 		if err != nil || id < 1 {
@@ -63,20 +60,20 @@ func (s *Server) handleInstitutionChanges(w http.ResponseWriter, r *http.Request
 			p.FilterErrors[k] = fieldMessage(lang, k, "date")
 			continue
 		}
-		t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, shanghai)
+		// In the zone the page shows the changes' times in, as the API.
 		if k == "from" {
-			f.From = t
+			f.From = d.Start(time.Local)
 		} else {
-			f.To = t.AddDate(0, 0, 1)
+			f.To = d.AddDate(0, 0, 1).Start(time.Local)
 		}
 	}
 	for _, e := range store.FeedEntities {
 		p.Entities = append(p.Entities, option{Value: e, Label: audit.EntityLabel(lang, e), Selected: e == p.Entity})
 	}
 	if n, err := strconv.Atoi(q.Get("page")); err == nil && n > 1 {
-		p.Page = n
+		p.Page = min(n, audit.FeedMaxPage)
 	}
-	f.Offset = (p.Page - 1) * feedPageSize
+	f.Offset = (p.Page - 1) * audit.FeedPageSize
 	status := http.StatusOK
 	if len(p.FilterErrors) > 0 {
 		status = http.StatusUnprocessableEntity
@@ -101,7 +98,7 @@ func (s *Server) handleInstitutionChanges(w http.ResponseWriter, r *http.Request
 	if p.Page > 1 {
 		p.PrevURL = page(p.Page - 1)
 	}
-	if feed.More {
+	if feed.More && p.Page < audit.FeedMaxPage {
 		p.NextURL = page(p.Page + 1)
 	}
 	return s.render(w, r, status, "institution_changes", p)

@@ -89,10 +89,10 @@ func (s *Server) renderReviews(w http.ResponseWriter, r *http.Request, status in
 		}
 	}
 	if d, err := domain.ParseDate(p.From); err == nil && !d.IsZero() {
-		f.From = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local)
+		f.From = d.Start(time.Local)
 	}
 	if d, err := domain.ParseDate(p.To); err == nil && !d.IsZero() {
-		f.To = time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, time.Local).AddDate(0, 0, 1)
+		f.To = d.AddDate(0, 0, 1).Start(time.Local)
 	}
 	if auth.Can(u, auth.Manage, auth.Submission) {
 		on, err := s.cfg.Registry.ReviewOn(r.Context())
