@@ -33,6 +33,7 @@ func (b *Bulk) stmt(q string) (*sql.Stmt, error) {
 	if st, ok := b.stmts[q]; ok {
 		return st, nil
 	}
+	b.tx.noteWrite(q)
 	st, err := b.tx.tx.PrepareContext(b.tx.ctx, b.tx.d.rebind(q))
 	if err != nil {
 		return nil, err

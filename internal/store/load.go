@@ -20,6 +20,7 @@ func Load[T any](l *Loader, t *Table[T], rec *T) error {
 	st, ok := l.stmts[t.name]
 	if !ok {
 		var err error
+		l.tx.noteWrite(t.insertSQL())
 		if st, err = l.tx.tx.PrepareContext(l.tx.ctx, l.tx.d.rebind(t.insertSQL()+" RETURNING id")); err != nil {
 			return mapError("load "+t.entity, err)
 		}

@@ -7,6 +7,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"time"
 
@@ -26,6 +27,8 @@ type Store struct {
 	// OnQuery, when set before use, sees every statement a transaction runs
 	// (after rebinding) with its arguments; benchmarks replay them bare.
 	OnQuery func(query string, args []any)
+
+	counts countCache // list totals kept between writes
 }
 
 // Open connects to the database named by url: "sqlite:PATH" (or a path
@@ -58,13 +61,19 @@ func Open(ctx context.Context, url string) (*Store, error) {
 	return s, nil
 }
 
-// The SQLite reader pool: connections, the file mapped by each, the page
+// The SQLite reader pool: the file mapped by each connection, the page
 // cache of each.
 const (
-	readers        = 4
 	readerMmap     = 1 << 30
 	readerCacheKiB = 16 << 10
 )
+
+// readers is the number of reader connections: one per processor, at least
+// two. More do not read faster, and each costs: every committed write makes
+// every reader drop its page cache and mapping and fault its pages in again
+// (on 2 processors, 4 readers served 165 requests/s of the load mix, 2
+// readers 208; docs/benchmarks.md).
+var readers = min(max(runtime.NumCPU(), 2), 8)
 
 // openSQLite opens one writer connection (SQLite allows one writer at a time;
 // queuing in Go avoids SQLITE_BUSY) and a pool of readers, in WAL mode.

@@ -19,6 +19,10 @@ type Tx struct {
 	now   time.Time
 	seen  func(string, []any)
 
+	counts *countCache     // the store's kept list totals
+	epoch  uint64          // the counts' epoch when the transaction began
+	wrote  map[string]bool // tables written, in a read-write transaction; nil in a read-only one
+
 	// Statements run more than once in this transaction are prepared once:
 	// parsing dominates small statements (an import, a re-screening).
 	uses  map[string]int
@@ -58,11 +62,16 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnl
 	if s.dialect.txOptions {
 		opts = &sql.TxOptions{ReadOnly: readOnly}
 	}
+	epoch := s.counts.now() // before the snapshot: a total counted in it is never newer than this
 	stx, err := db.BeginTx(ctx, opts)
 	if err != nil {
 		return fmt.Errorf("store: begin: %w", err)
 	}
-	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery}
+	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery,
+		counts: &s.counts, epoch: epoch}
+	if !readOnly {
+		tx.wrote = map[string]bool{}
+	}
 	defer func() {
 		if p := recover(); p != nil {
 			stx.Rollback()
@@ -80,12 +89,15 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnl
 		}
 		if cerr := stx.Commit(); cerr != nil {
 			err = fmt.Errorf("store: commit: %w", cerr)
+			return
 		}
+		s.counts.committed(tx.wrote)
 	}()
 	return fn(tx)
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
+	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.ExecContext(tx.ctx, args...)
 	}
@@ -93,6 +105,7 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
+	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.QueryContext(tx.ctx, args...)
 	}
@@ -100,6 +113,7 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
+	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.QueryRowContext(tx.ctx, args...)
 	}
@@ -134,6 +148,16 @@ func (tx *Tx) stmt(q string, args []any) *sql.Stmt {
 	}
 	tx.stmts[q] = st
 	return st
+}
+
+// noteWrite notes the table q writes, in a read-write transaction, so that
+// kept list totals that read it are dropped once the transaction commits.
+func (tx *Tx) noteWrite(q string) {
+	if tx.wrote != nil {
+		if t := writtenTable(q); t != "" {
+			tx.wrote[t] = true
+		}
+	}
 }
 
 // sql rebinds q for the dialect and shows it to the store's OnQuery.

@@ -20,6 +20,7 @@ func Exec(tb testing.TB, s *store.Store, q string, args ...any) {
 	if _, err := s.DB().ExecContext(context.Background(), s.Rebind(q), args...); err != nil {
 		tb.Fatalf("storetest: %s: %v", q, err)
 	}
+	s.Forget()
 }
 
 // Row runs the query q, which returns at most one row, with args; Scan
