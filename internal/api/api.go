@@ -124,6 +124,12 @@ func (s *server) handle(pattern string, roles auth.Roles, h handler) {
 	}
 	s.routeList = append(s.routeList, Route{pattern, roles})
 	s.mux.HandleFunc(pattern, func(w http.ResponseWriter, r *http.Request) {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A read's parts in one snapshot, one wait for a connection.
+			ctx, done := s.reg.Store.ShareReads(r.Context())
+			defer done()
+			r = r.WithContext(ctx)
+		}
 		u, err := s.authenticate(r)
 		if err == nil && !roles.Allows(u.Role) {
 			err = auth.ErrForbidden

@@ -4,6 +4,8 @@ import (
 	"context"
 	"sync"
 	"time"
+
+	"radsup/internal/store"
 )
 
 // memo serves figures that scan whole tables from their last computation.
@@ -72,7 +74,7 @@ func (m *memo[K, V]) get(ctx context.Context, key K, ttl time.Duration, compute 
 	}
 	if time.Since(e.at) >= ttl && !e.refreshing {
 		e.refreshing = true
-		go m.refresh(context.WithoutCancel(ctx), e, compute)
+		go m.refresh(store.Unshared(context.WithoutCancel(ctx)), e, compute)
 	}
 	return e.v, nil
 }

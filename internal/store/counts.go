@@ -28,7 +28,7 @@ type countCache struct {
 }
 
 type countEntry struct {
-	n      int
+	v      any // a total (int) or counts by group ([]groupCount)
 	asOf   uint64 // the epoch before the counting transaction began
 	at     time.Time
 	tables []string
@@ -63,23 +63,23 @@ func (c *countCache) committed(tables map[string]bool) {
 
 // get returns the kept total of the counting statement key, if no table it
 // reads was written since it was counted and it is younger than countTTL.
-func (c *countCache) get(key string, now time.Time) (int, bool) {
+func (c *countCache) get(key string, now time.Time) (any, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
 	if !ok || now.Sub(e.at) >= countTTL || c.written[anyTable] > e.asOf {
-		return 0, false
+		return nil, false
 	}
 	for _, t := range e.tables {
 		if c.written[t] > e.asOf {
-			return 0, false
+			return nil, false
 		}
 	}
-	return e.n, true
+	return e.v, true
 }
 
-// put keeps total n of statement q counted by a transaction begun at epoch asOf.
-func (c *countCache) put(key, q string, n int, asOf uint64, now time.Time) {
+// put keeps v, counted by statement q in a transaction begun at epoch asOf.
+func (c *countCache) put(key, q string, v any, asOf uint64, now time.Time) {
 	tables := readTables(q)
 	c.mu.Lock()
 	defer c.mu.Unlock()
@@ -89,7 +89,13 @@ func (c *countCache) put(key, q string, n int, asOf uint64, now time.Time) {
 	if old, ok := c.entries[key]; ok && old.asOf > asOf {
 		return
 	}
-	c.entries[key] = countEntry{n: n, asOf: asOf, at: now, tables: tables}
+	c.entries[key] = countEntry{v: v, asOf: asOf, at: now, tables: tables}
+}
+
+// groupCount is one group of a GROUP BY count.
+type groupCount struct {
+	key string
+	n   int
 }
 
 // countKey is the cache key of a statement with its arguments.

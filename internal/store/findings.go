@@ -365,23 +365,42 @@ func (tx *Tx) FindFindings(sc domain.Scope, f FindingFilter) (*FindingPage, erro
 	return p, nil
 }
 
-// countFindings counts the findings matching f except on col, grouped by col.
+// countFindings counts the findings matching f except on col, grouped by
+// col. The counts are kept between writes to the findings, as list totals are.
 func (tx *Tx) countFindings(f FindingFilter, sc domain.Scope, col string, add func(string, int)) error {
 	where, args := f.where(sc, col)
-	rows, err := tx.query("SELECT "+col+", COUNT(*) FROM findings"+where+" GROUP BY "+col, args...)
+	q := "SELECT " + col + ", COUNT(*) FROM findings" + where + " GROUP BY " + col
+	keep := tx.wrote == nil
+	key := countKey(q, args)
+	if keep {
+		if v, ok := tx.counts.get(key, time.Now()); ok {
+			for _, g := range v.([]groupCount) {
+				add(g.key, g.n)
+			}
+			return nil
+		}
+	}
+	rows, err := tx.query(q, args...)
 	if err != nil {
 		return mapError("count findings", err)
 	}
 	defer rows.Close()
+	var groups []groupCount
 	for rows.Next() {
-		var k string
-		var n int
-		if err := rows.Scan(&k, &n); err != nil {
+		var g groupCount
+		if err := rows.Scan(&g.key, &g.n); err != nil {
 			return mapError("count findings", err)
 		}
-		add(k, n)
+		groups = append(groups, g)
+		add(g.key, g.n)
 	}
-	return mapError("count findings", rows.Err())
+	if err := rows.Err(); err != nil {
+		return mapError("count findings", err)
+	}
+	if keep {
+		tx.counts.put(key, q, groups, tx.epoch, time.Now())
+	}
+	return nil
 }
 
 // StartScreeningRun records the start of a run (at the transaction's time) and sets r.ID.

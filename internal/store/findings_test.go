@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"maps"
 	"slices"
+	"strings"
 	"testing"
 
 	"radsup/internal/domain"
@@ -231,4 +232,40 @@ func TestScreeningRuns(t *testing.T) {
 		}
 		return nil
 	})
+}
+
+// TestFindingCountsKept: the findings list's counts by rule and severity
+// are counted once and kept until a finding is written.
+func TestFindingCountsKept(t *testing.T) {
+	s := storetest.Open(t)
+	mustTx(t, s, func(tx *store.Tx) error {
+		return tx.PutFinding(testFinding(screening.PerDoseAnnualHigh, domain.Warning, 7, 0, "2026-07-01"))
+	})
+	grouped := 0
+	s.OnQuery = func(q string, _ []any) {
+		if strings.Contains(q, "GROUP BY") {
+			grouped++
+		}
+	}
+	defer func() { s.OnQuery = nil }()
+	check := func(step string, total, counts int) {
+		t.Helper()
+		grouped = 0
+		err := s.View(context.Background(), func(tx *store.Tx) error {
+			p, err := tx.FindFindings(domain.Scope{}, store.FindingFilter{Status: domain.FindingOpen, Limit: 10})
+			if err == nil && (p.Total != total || p.ByRule[screening.PerDoseAnnualHigh] != total || grouped != counts) {
+				t.Errorf("%s: total %d, by rule %v, %d GROUP BY statements; want %d, %d", step, p.Total, p.ByRule, grouped, total, counts)
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+	}
+	check("first", 1, 2)
+	check("again", 1, 0)
+	mustTx(t, s, func(tx *store.Tx) error {
+		return tx.PutFinding(testFinding(screening.PerDoseAnnualHigh, domain.Warning, 8, 0, "2026-07-01"))
+	})
+	check("after a finding is written", 2, 2)
 }

@@ -245,7 +245,7 @@ func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, err
 		key := countKey(q, args)
 		if keep {
 			if n, ok := tx.counts.get(key, time.Now()); ok {
-				return out, n, nil
+				return out, n.(int), nil
 			}
 		}
 		if err := tx.queryRow(q, args...).Scan(&total); err != nil {

@@ -48,11 +48,20 @@ func (tx *Tx) Actor() domain.Actor { return tx.actor }
 // WithTx runs fn in a read-write transaction on behalf of actor and commits
 // if fn returns nil; otherwise, or on panic, it rolls back.
 func (s *Store) WithTx(ctx context.Context, actor domain.Actor, fn func(*Tx) error) error {
-	return s.run(ctx, s.write, actor, false, fn)
+	err := s.run(ctx, s.write, actor, false, fn)
+	if sh := s.shared(ctx); sh != nil && err == nil {
+		sh.writes.Add(1) // the Views after it begin a new snapshot
+	}
+	return err
 }
 
 // View runs fn in a read-only transaction on the reader pool.
 func (s *Store) View(ctx context.Context, fn func(*Tx) error) error {
+	if sh := s.shared(ctx); sh != nil {
+		if ok, err := sh.view(fn); ok {
+			return err
+		}
+	}
 	return s.run(ctx, s.read, domain.Actor{}, true, fn)
 }
 

@@ -58,6 +58,12 @@ func (s *Server) page(mux *http.ServeMux, pattern string, roles auth.Roles, h ha
 	}
 	s.routeList = append(s.routeList, Route{pattern, roles})
 	mux.Handle(pattern, s.wrap(func(w http.ResponseWriter, r *http.Request) error {
+		if r.Method == http.MethodGet || r.Method == http.MethodHead {
+			// A page's parts in one snapshot, one wait for a connection.
+			ctx, done := s.cfg.Store.ShareReads(r.Context())
+			defer done()
+			r = r.WithContext(ctx)
+		}
 		ses, u, err := s.session(r)
 		if err != nil {
 			return err
