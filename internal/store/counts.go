@@ -28,7 +28,7 @@ type countCache struct {
 }
 
 type countEntry struct {
-	v      any // a total (int) or counts by group ([]groupCount)
+	v      any    // a total (int) or counts by group ([]groupCount)
 	asOf   uint64 // the epoch before the counting transaction began
 	at     time.Time
 	tables []string
