@@ -269,7 +269,10 @@ func personSearch(tx *Tx, sc domain.Scope, v string) (string, []any, error) {
 	if sc.InstitutionID != 0 {
 		q, qa = q+" AND id = ?", append(qa, sc.InstitutionID)
 	}
-	ids, err := tx.ids(q+" ORDER BY id LIMIT ?", append(qa, maxParams+1)...)
+	// Unordered, so that the names are searched in their index, not in
+	// the table; sorted here, for one statement text per set of ids.
+	ids, err := tx.ids(q+" LIMIT ?", append(qa, maxParams+1)...)
+	slices.Sort(ids)
 	switch {
 	case err != nil:
 		return "", nil, mapError("search people", err)
