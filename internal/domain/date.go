@@ -74,12 +74,13 @@ func (d Date) String() string {
 	return d.t.Format(time.DateOnly)
 }
 
-// Year, Month and Day return the parts of d.
 // Start returns the first instant of d in loc: a filter "from d" starts
 // there, one "to d" (inclusive) ends before d.AddDate(0, 0, 1).Start(loc).
 func (d Date) Start(loc *time.Location) time.Time {
 	return time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, loc)
 }
+
+// Year, Month and Day return the parts of d.
 
 func (d Date) Year() int         { return d.t.Year() }
 func (d Date) Month() time.Month { return d.t.Month() }

@@ -3,6 +3,7 @@ package store
 import (
 	"fmt"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -92,6 +93,25 @@ func (c *countCache) put(key, q string, v any, asOf uint64, now time.Time) {
 	c.entries[key] = countEntry{v: v, asOf: asOf, at: now, tables: tables}
 }
 
+// kept returns what statement q with args counts: kept from an earlier
+// transaction if none of the tables it reads was written since, else
+// counted now (and kept, in a read-only transaction: a read-write one may
+// count its own uncommitted rows, and neither reads nor keeps).
+func kept[V any](tx *Tx, q string, args []any, count func() (V, error)) (V, error) {
+	if tx.wrote != nil {
+		return count()
+	}
+	key := countKey(q, args)
+	if v, ok := tx.counts.get(key, time.Now()); ok {
+		return v.(V), nil
+	}
+	v, err := count()
+	if err == nil {
+		tx.counts.put(key, q, v, tx.epoch, time.Now())
+	}
+	return v, err
+}
+
 // groupCount is one group of a GROUP BY count.
 type groupCount struct {
 	key string
@@ -117,29 +137,16 @@ var fromRE = regexp.MustCompile(`(?i)\b(?:FROM|JOIN)\s+([a-z_][a-z0-9_]*)`)
 func readTables(q string) []string {
 	var out []string
 	for _, m := range fromRE.FindAllStringSubmatch(q, -1) {
-		t := strings.ToLower(m[1])
-		if !strings.Contains(" "+strings.Join(out, " ")+" ", " "+t+" ") {
+		if t := strings.ToLower(m[1]); !slices.Contains(out, t) {
 			out = append(out, t)
 		}
 	}
 	return out
 }
 
-// writtenTables maps a statement to the table it writes ("" for a read,
-// anyTable when it cannot tell); statements repeat, so it is kept.
-var writtenTables sync.Map
-
-// writtenTable returns the table statement q writes, "" if it only reads.
+// writtenTable returns the table statement q writes: "" if it only reads,
+// anyTable when it cannot tell.
 func writtenTable(q string) string {
-	if v, ok := writtenTables.Load(q); ok {
-		return v.(string)
-	}
-	t := parseWritten(q)
-	writtenTables.Store(q, t)
-	return t
-}
-
-func parseWritten(q string) string {
 	f := strings.Fields(strings.ToUpper(q))
 	if len(f) == 0 || f[0] == "SELECT" {
 		return ""

@@ -22,8 +22,8 @@ func TestWrittenTable(t *testing.T) {
 		"SELECT pg_advisory_xact_lock(?)":                         "",
 	}
 	for q, want := range cases {
-		if got := parseWritten(q); got != want {
-			t.Errorf("parseWritten(%q) = %q, want %q", q, got, want)
+		if got := writtenTable(q); got != want {
+			t.Errorf("writtenTable(%q) = %q, want %q", q, got, want)
 		}
 	}
 	q := "SELECT COUNT(*) FROM (SELECT 1 FROM people p JOIN employments e ON e.person_id = p.id WHERE p.id IN (SELECT id FROM Institutions) LIMIT 10001) n"

@@ -370,35 +370,27 @@ func (tx *Tx) FindFindings(sc domain.Scope, f FindingFilter) (*FindingPage, erro
 func (tx *Tx) countFindings(f FindingFilter, sc domain.Scope, col string, add func(string, int)) error {
 	where, args := f.where(sc, col)
 	q := "SELECT " + col + ", COUNT(*) FROM findings" + where + " GROUP BY " + col
-	keep := tx.wrote == nil
-	key := countKey(q, args)
-	if keep {
-		if v, ok := tx.counts.get(key, time.Now()); ok {
-			for _, g := range v.([]groupCount) {
-				add(g.key, g.n)
-			}
-			return nil
+	groups, err := kept(tx, q, args, func() ([]groupCount, error) {
+		rows, err := tx.query(q, args...)
+		if err != nil {
+			return nil, err
 		}
-	}
-	rows, err := tx.query(q, args...)
+		defer rows.Close()
+		var groups []groupCount
+		for rows.Next() {
+			var g groupCount
+			if err := rows.Scan(&g.key, &g.n); err != nil {
+				return nil, err
+			}
+			groups = append(groups, g)
+		}
+		return groups, rows.Err()
+	})
 	if err != nil {
 		return mapError("count findings", err)
 	}
-	defer rows.Close()
-	var groups []groupCount
-	for rows.Next() {
-		var g groupCount
-		if err := rows.Scan(&g.key, &g.n); err != nil {
-			return mapError("count findings", err)
-		}
-		groups = append(groups, g)
+	for _, g := range groups {
 		add(g.key, g.n)
-	}
-	if err := rows.Err(); err != nil {
-		return mapError("count findings", err)
-	}
-	if keep {
-		tx.counts.put(key, q, groups, tx.epoch, time.Now())
 	}
 	return nil
 }

@@ -3,10 +3,10 @@ package store
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"sync"
 	"sync/atomic"
-	"time"
+
+	"radsup/internal/domain"
 )
 
 // A page reads its parts through several services, each in a View of its
@@ -102,15 +102,13 @@ func (sh *sharedRead) begin() error {
 		opts = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 	}
 	sh.seen = sh.writes.Load()
-	epoch := s.counts.now()
-	stx, err := s.read.BeginTx(sh.ctx, opts)
+	tx, err := s.begin(sh.ctx, s.read, domain.Actor{}, opts)
 	if err != nil {
-		err = markFault(fmt.Errorf("store: begin: %w", err))
+		err = markFault(err)
 		s.forgetConns(err)
 		return err
 	}
-	sh.tx = &Tx{ctx: sh.ctx, tx: stx, d: s.dialect, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery,
-		counts: &s.counts, epoch: epoch}
+	sh.tx = tx
 	return nil
 }
 

@@ -6,7 +6,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"time"
 
 	"radsup/internal/domain"
 )
@@ -239,20 +238,10 @@ func list[T any](tx *Tx, t *Table[T], sc domain.Scope, f Filter) ([]*T, int, err
 			src, args = c, a
 		}
 		q := fmt.Sprintf("SELECT COUNT(*) FROM (%s LIMIT %d) n", src, f.Bound()+1)
-		// Kept totals serve read-only transactions only: a read-write one
-		// may count its own uncommitted rows.
-		keep := tx.wrote == nil
-		key := countKey(q, args)
-		if keep {
-			if n, ok := tx.counts.get(key, time.Now()); ok {
-				return out, n.(int), nil
-			}
-		}
-		if err := tx.queryRow(q, args...).Scan(&total); err != nil {
+		if total, err = kept(tx, q, args, func() (n int, err error) {
+			return n, tx.queryRow(q, args...).Scan(&n)
+		}); err != nil {
 			return nil, 0, mapError("count "+t.entity, err)
-		}
-		if keep {
-			tx.counts.put(key, q, total, tx.epoch, time.Now())
 		}
 	}
 	return out, total, nil

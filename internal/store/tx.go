@@ -71,13 +71,11 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnl
 	if s.dialect.txOptions {
 		opts = &sql.TxOptions{ReadOnly: readOnly}
 	}
-	epoch := s.counts.now() // before the snapshot: a total counted in it is never newer than this
-	stx, err := db.BeginTx(ctx, opts)
+	tx, err := s.begin(ctx, db, actor, opts)
 	if err != nil {
-		return fmt.Errorf("store: begin: %w", err)
+		return err
 	}
-	tx := &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery,
-		counts: &s.counts, epoch: epoch}
+	stx := tx.tx
 	if !readOnly {
 		tx.wrote = map[string]bool{}
 	}
@@ -105,8 +103,19 @@ func (s *Store) run(ctx context.Context, db *sql.DB, actor domain.Actor, readOnl
 	return fn(tx)
 }
 
+// begin starts a transaction on db with opts (nil: the engine's default)
+// on behalf of actor.
+func (s *Store) begin(ctx context.Context, db *sql.DB, actor domain.Actor, opts *sql.TxOptions) (*Tx, error) {
+	epoch := s.counts.now() // before the snapshot: a total counted in it is never newer than this
+	stx, err := db.BeginTx(ctx, opts)
+	if err != nil {
+		return nil, fmt.Errorf("store: begin: %w", err)
+	}
+	return &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery,
+		counts: &s.counts, epoch: epoch}, nil
+}
+
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
-	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.ExecContext(tx.ctx, args...)
 	}
@@ -114,7 +123,6 @@ func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {
 }
 
 func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
-	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.QueryContext(tx.ctx, args...)
 	}
@@ -122,7 +130,6 @@ func (tx *Tx) query(q string, args ...any) (*sql.Rows, error) {
 }
 
 func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
-	tx.noteWrite(q)
 	if st := tx.stmt(q, args); st != nil {
 		return st.QueryRowContext(tx.ctx, args...)
 	}
@@ -132,7 +139,8 @@ func (tx *Tx) queryRow(q string, args ...any) *sql.Row {
 // stmt returns q prepared on the transaction from its second use on, nil
 // before (a statement run once costs the same unprepared, and on PostgreSQL
 // preparing it would cost a round trip). The transaction closes its
-// statements when it ends.
+// statements when it ends. A statement seen for the first time has the
+// table it writes noted (noteWrite).
 func (tx *Tx) stmt(q string, args []any) *sql.Stmt {
 	if st, ok := tx.stmts[q]; ok {
 		if tx.seen != nil {
@@ -144,6 +152,9 @@ func (tx *Tx) stmt(q string, args []any) *sql.Stmt {
 		tx.uses, tx.stmts = map[string]int{}, map[string]*sql.Stmt{}
 	}
 	n, counted := tx.uses[q]
+	if !counted {
+		tx.noteWrite(q)
+	}
 	if !counted && len(tx.uses) >= maxCounted {
 		return nil
 	}
