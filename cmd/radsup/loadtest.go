@@ -92,7 +92,7 @@ func runLoadtest(ctx context.Context, cfg config.Config, args []string, stdout, 
 		go func() {
 			defer screenDone.Done()
 			for runCtx.Err() == nil {
-				if _, err := svc.RunFull(runCtx, domain.DateOf(time.Now())); err != nil {
+				if _, err := svc.RunInBackground(runCtx, domain.DateOf(time.Now())); err != nil {
 					if runCtx.Err() == nil {
 						screenErr.Store(err.Error())
 					}

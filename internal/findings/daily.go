@@ -13,7 +13,7 @@ import (
 // (a suspended machine, a corrected time) delays the run by an hour at most.
 const maxWait = time.Hour
 
-// Daily runs RunFull once a day at the local time at ("02:30", the zone of
+// Daily runs RunInBackground once a day at the local time at ("02:30", the zone of
 // now's times) until ctx is done. A day whose run is due but missing, such
 // as the day a server starts after that time, is run at once. With several
 // servers on one PostgreSQL database only the one holding the screening
@@ -65,7 +65,7 @@ func (s *Service) daily(ctx context.Context, t time.Time, hh, mm int) error {
 	if err != nil || done {
 		return err
 	}
-	stats, err := s.RunFull(ctx, asOf)
+	stats, err := s.RunInBackground(ctx, asOf)
 	if err != nil {
 		return err
 	}

@@ -4,9 +4,11 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"radsup/internal/domain"
+	"radsup/internal/screening"
 	"radsup/internal/store"
 )
 
@@ -19,15 +21,32 @@ var system = domain.Actor{Username: "system"}
 // resolved. It records a screening_runs row, finished only if the run
 // completes.
 //
-// Subjects are read in id order, Batch at a time, and each batch is read,
-// screened and written in a transaction of its own that also holds the
-// stored findings of its id range. So memory stays flat, a batch sees its
-// facts and writes its findings atomically (a change committed meanwhile is
-// re-screened by its own transaction), and on SQLite other writers wait for
-// one batch, never for the whole run. A run that fails half way leaves each
+// Subjects are read in id order, Batch at a time; each batch is read and
+// screened outside the write lock and written in a short transaction of its
+// own that also holds the stored findings of its id range (see runKind). So
+// memory stays flat, the findings a batch writes match the facts it commits
+// over, and other writers wait for one batch's writes at most. A run that fails half way leaves each
 // subject either screened or as it was; the next run completes the work.
 // On unchanged data a second run writes nothing but last_seen.
 func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, error) {
+	return s.runFull(ctx, asOf, 0)
+}
+
+// backgroundRest is how long a background run rests after each batch, as a
+// share of the time the batch took: with 1 it takes at most half of one
+// processor, and the pages served meanwhile keep their times.
+const backgroundRest = 1.0
+
+// RunInBackground is RunFull at the pace of a job that runs beside the
+// server's pages (the daily run): it rests after each batch as long as
+// the batch took (backgroundRest), so the run takes about twice as long.
+func (s *Service) RunInBackground(ctx context.Context, asOf domain.Date) (RunStats, error) {
+	return s.runFull(ctx, asOf, backgroundRest)
+}
+
+// runFull is RunFull resting after each batch rest times as long as the
+// batch took.
+func (s *Service) runFull(ctx context.Context, asOf domain.Date, rest float64) (RunStats, error) {
 	start := time.Now()
 	stats := RunStats{AsOf: asOf}
 	run := &domain.ScreeningRun{AsOf: asOf, Kind: "full"}
@@ -36,7 +55,7 @@ func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, erro
 	}
 	stats.RunID = run.ID
 	for _, k := range kinds {
-		if err := s.runKind(ctx, k, asOf, &stats); err != nil {
+		if err := s.runKind(ctx, k, asOf, rest, &stats); err != nil {
 			return stats, fmt.Errorf("findings.RunFull %s: %w", k.subject, err)
 		}
 	}
@@ -48,23 +67,61 @@ func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, erro
 	return stats, nil
 }
 
-// runKind screens all subjects of one kind, a batch per transaction.
-func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, stats *RunStats) error {
+// runKind screens all subjects of one kind, a batch at a time: each batch
+// is read and screened in a read transaction, then written in a short
+// read-write transaction, so that other writers never wait for the reading.
+// The write re-reads, in its own transaction, the subjects changed since the
+// read (store.Tx.SubjectsChangedSince): what it writes matches the facts it
+// commits over, as when the whole batch was read inside it.
+func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, rest float64, stats *RunStats) error {
 	th := s.thresholds()
 	for after, done := int64(0), false; !done; {
-		err := s.Store.WithTx(ctx, system, func(tx *store.Tx) error {
+		began := time.Now()
+		var (
+			fs      []screening.Finding
+			n       int
+			last    int64
+			mark    int64
+			changed [3][]int64
+		)
+		err := s.Store.View(ctx, func(tx *store.Tx) error {
+			var err error
+			if mark, err = tx.AuditMark(); err != nil {
+				return err
+			}
+			fs, n, last, err = k.batch(tx, after, s.batch(), asOf, th)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if s.afterRead != nil {
+			s.afterRead()
+		}
+		upTo := last
+		if n < s.batch() {
+			// The last batch also takes the findings of any subject
+			// beyond the last one that exists.
+			upTo, done = math.MaxInt64, true
+		}
+		err = s.Store.WithTx(ctx, system, func(tx *store.Tx) error {
 			if err := tx.LockFindings(); err != nil {
 				return err
 			}
-			fs, n, last, err := k.batch(tx, after, s.batch(), asOf, th)
-			if err != nil {
+			var err error
+			if changed[0], changed[1], changed[2], err = tx.SubjectsChangedSince(mark); err != nil {
 				return err
 			}
-			upTo := last
-			if n < s.batch() {
-				// The last batch also takes the findings of any subject
-				// beyond the last one that exists.
-				upTo, done = math.MaxInt64, true
+			again := inRange(changed[k.index], after, upTo)
+			if len(again) > 0 {
+				fresh, err := k.list(tx, again, asOf, th)
+				if err != nil {
+					return err
+				}
+				fs = append(slices.DeleteFunc(fs, func(f screening.Finding) bool {
+					_, found := slices.BinarySearch(again, f.SubjectID)
+					return found
+				}), fresh...)
 			}
 			stored, err := tx.FindingsInRange(k.subject, after, upTo)
 			if err != nil {
@@ -76,12 +133,39 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, stats *
 			}
 			c.stats.Subjects = n
 			stats.add(c.stats)
-			after = upTo
 			return nil
 		})
 		if err != nil {
 			return err
 		}
+		after = upTo
+		if rest > 0 && !done {
+			if err := sleep(ctx, time.Duration(rest*float64(time.Since(began)))); err != nil {
+				return err
+			}
+		}
 	}
 	return nil
+}
+
+// sleep waits for d or until ctx is done.
+func sleep(ctx context.Context, d time.Duration) error {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// inRange returns the ids of a sorted list in (after, upTo].
+func inRange(ids []int64, after, upTo int64) []int64 {
+	lo, _ := slices.BinarySearch(ids, after+1)
+	hi, _ := slices.BinarySearch(ids, upTo+1)
+	if upTo == math.MaxInt64 {
+		hi = len(ids)
+	}
+	return ids[lo:hi]
 }

@@ -258,3 +258,62 @@ func TestMoveEquipment(t *testing.T) {
 		t.Errorf("after the move: %+v", f)
 	}
 }
+
+// TestRunFullSeesChangesWhileItReads commits changes, each with its own
+// re-screening as the registry does, between a full run's read of a batch
+// and its write: the run must write what the changed facts give, not what
+// it read before them.
+func TestRunFullSeesChangesWhileItReads(t *testing.T) {
+	s, svc := setup(t)
+	f := newLCFixture(t, s) // its DR's status test is overdue
+	var from, to *domain.Institution
+	var moved *domain.Equipment
+	mustTx(t, s, func(tx *store.Tx) error {
+		from, to = storetest.Institution(t, tx), storetest.Institution(t, tx)
+		storetest.Licence(t, tx, to.ID)
+		storetest.Equipment(t, tx, from.ID)
+		moved = storetest.Equipment(t, tx, from.ID)
+		return nil
+	})
+	if _, err := svc.RunFull(context.Background(), day0); err != nil {
+		t.Fatal(err)
+	}
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "2" {
+		t.Fatalf("before the move: %+v", f)
+	}
+	if f := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); f.Status != domain.FindingOpen {
+		t.Fatalf("before the test: %+v", f)
+	}
+
+	batches := 0
+	findings.SetAfterRead(svc, func() {
+		batches++
+		switch batches {
+		case 1: // the institutions are read: a device leaves one
+			mustTx(t, s, func(tx *store.Tx) error {
+				moved.InstitutionID = to.ID
+				if err := store.Update(tx, store.Equipment, domain.Scope{}, moved); err != nil {
+					return err
+				}
+				return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
+			})
+		case 2: // the equipment is read: the overdue DR is tested
+			mustTx(t, s, func(tx *store.Tx) error {
+				test := storetest.Test(t, tx, f.dr.ID, func(x *domain.EquipmentTest) { x.TestedOn = day0 })
+				return svc.Rescreen(tx, "test", []int64{test.ID}, day0)
+			})
+		}
+	})
+	if _, err := svc.RunFull(context.Background(), day0); err != nil {
+		t.Fatal(err)
+	}
+	if batches != 3 {
+		t.Fatalf("%d batches read, want one of each kind", batches)
+	}
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "1" {
+		t.Errorf("after the move: %+v", f)
+	}
+	if f := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); f.Status != domain.FindingResolved {
+		t.Errorf("after the test: %+v", f)
+	}
+}

@@ -32,6 +32,8 @@ type Service struct {
 	// Batch is the number of subjects a full run handles per transaction;
 	// 0 means store.FactsBatch.
 	Batch int
+
+	afterRead func() // tests: called between a full run's read and write of a batch
 }
 
 // RunStats counts what a run did.
@@ -83,6 +85,7 @@ type screenBatch func(tx *store.Tx, after int64, n int, asOf domain.Date, th scr
 
 // kind is one type of subject and how to screen it.
 type kind struct {
+	index   int // in kinds, and in the subject lists of store.Tx.SubjectsOf
 	subject string
 	list    screenList
 	batch   screenBatch
@@ -90,13 +93,13 @@ type kind struct {
 
 // kinds are the three types of subject, in the order they are screened.
 var kinds = []kind{
-	{screening.SubjectInstitution, screenOf((*store.Tx).InstitutionFactsOf, screening.CheckInstitution),
+	{0, screening.SubjectInstitution, screenOf((*store.Tx).InstitutionFactsOf, screening.CheckInstitution),
 		screenAfter((*store.Tx).InstitutionFactsAfter, screening.CheckInstitution,
 			func(f screening.InstitutionFacts) int64 { return f.Institution.ID })},
-	{screening.SubjectEquipment, screenOf((*store.Tx).EquipmentFactsOf, screening.CheckEquipment),
+	{1, screening.SubjectEquipment, screenOf((*store.Tx).EquipmentFactsOf, screening.CheckEquipment),
 		screenAfter((*store.Tx).EquipmentFactsAfter, screening.CheckEquipment,
 			func(f screening.EquipmentFacts) int64 { return f.Equipment.ID })},
-	{screening.SubjectPerson, screenOf((*store.Tx).PersonFactsOf, screening.CheckPerson),
+	{2, screening.SubjectPerson, screenOf((*store.Tx).PersonFactsOf, screening.CheckPerson),
 		screenAfter((*store.Tx).PersonFactsAfter, screening.CheckPerson,
 			func(f screening.PersonFacts) int64 { return f.Person.ID })},
 }

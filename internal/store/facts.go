@@ -414,6 +414,75 @@ func (tx *Tx) SubjectsOf(entity string, id int64) (institutions, equipment, peop
 
 type subjects struct{ institutions, equipment, people []int64 }
 
+// AuditMark returns the id of the newest audit event the transaction sees.
+// Audited transactions are chained in commit order (see audit.go), so the
+// changes committed after the transaction's snapshot are exactly the events
+// after the mark: SubjectsChangedSince tells what they touched.
+func (tx *Tx) AuditMark() (int64, error) {
+	var id int64
+	err := tx.queryRow("SELECT last_id FROM audit_head WHERE id = 1").Scan(&id)
+	return id, mapError("audit mark", err)
+}
+
+// SubjectsChangedSince returns the screening subjects touched (SubjectsOf)
+// by the changes audited after the event mark, including the old parent of
+// a record each event moved. Events about anything but the records the
+// rules read (users, findings, enforcement) touch nothing.
+func (tx *Tx) SubjectsChangedSince(mark int64) (institutions, equipment, people []int64, err error) {
+	type change struct {
+		entity string
+		id     int64
+	}
+	var changes []change
+	moved := map[change][]int64{} // each change's old parents, from its events' before images
+	rows, err := tx.query("SELECT entity, entity_id, before_json FROM audit_events WHERE id > ? ORDER BY id", mark)
+	if err != nil {
+		return nil, nil, nil, mapError("changes since", err)
+	}
+	for rows.Next() {
+		var c change
+		var id sql.NullInt64
+		var before *string
+		if err := rows.Scan(&c.entity, &id, &before); err != nil {
+			rows.Close()
+			return nil, nil, nil, mapError("changes since", err)
+		}
+		p, child := parentOf[c.entity]
+		if !id.Valid || !child && c.entity != "institution" && c.entity != "person" {
+			continue
+		}
+		c.id = id.Int64
+		if _, ok := moved[c]; !ok {
+			changes = append(changes, c)
+			moved[c] = nil
+		}
+		var old map[string]any
+		if child && before != nil && json.Unmarshal([]byte(*before), &old) == nil {
+			if v, ok := old[p.col].(float64); ok {
+				moved[c] = append(moved[c], int64(v))
+			}
+		}
+	}
+	err = errors.Join(rows.Err(), rows.Close())
+	if err != nil {
+		return nil, nil, nil, mapError("changes since", err)
+	}
+	var s subjects
+	for _, c := range changes {
+		ins, eq, ppl, err := tx.SubjectsOf(c.entity, c.id)
+		if err != nil {
+			return nil, nil, nil, err
+		}
+		s.institutions, s.equipment, s.people = append(s.institutions, ins...), append(s.equipment, eq...), append(s.people, ppl...)
+		if old := moved[c]; len(old) > 0 {
+			if err := s.addChild(tx, c.entity, c.id, parentOf[c.entity].parent, old); err != nil {
+				return nil, nil, nil, mapError("changes since", err)
+			}
+		}
+	}
+	return uniqueIDs(s.institutions), uniqueIDs(s.equipment), uniqueIDs(s.people), nil
+}
+
 // addInstitution adds an institution and its equipment, and with people
 // the people employed or monitored there.
 func (s *subjects) addInstitution(tx *Tx, id int64, people bool) error {
