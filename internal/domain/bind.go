@@ -5,6 +5,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Assign sets the field with JSON key `key` of the record pointed to by rec
@@ -133,17 +134,39 @@ func fieldValue(rec any, key string) (reflect.Value, bool) {
 		return reflect.Value{}, false
 	}
 	v = v.Elem()
-	t := v.Type()
+	k := fieldKey{v.Type(), key}
+	i, ok := fieldIndex.Load(k)
+	if !ok {
+		i = jsonField(k.t, key)
+		fieldIndex.Store(k, i)
+	}
+	if i.(int) < 0 {
+		return reflect.Value{}, false
+	}
+	return v.Field(i.(int)), true
+}
+
+// fieldIndex caches jsonField: an import assigns every cell of every row.
+var fieldIndex sync.Map // fieldKey → int
+
+type fieldKey struct {
+	t   reflect.Type
+	key string
+}
+
+// jsonField returns the index of the field of struct type t whose JSON
+// name is key (embedded structs not searched), or -1.
+func jsonField(t reflect.Type, key string) int {
 	for i := 0; i < t.NumField(); i++ {
 		sf := t.Field(i)
 		if sf.Anonymous {
 			continue
 		}
 		if name, _, _ := strings.Cut(sf.Tag.Get("json"), ","); name == key {
-			return v.Field(i), true
+			return i
 		}
 	}
-	return reflect.Value{}, false
+	return -1
 }
 
 // TooMany reports whether a list of n values is longer than its field's

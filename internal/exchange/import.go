@@ -371,9 +371,20 @@ func (r *run) passSheets(sheets []*xlsx.Sheet) error {
 			continue
 		}
 		// Rows are checked a chunk at a time, after one lookup of the
-		// chunk's parents and stored dose periods (prefetch).
-		var chunk []xlsx.Row
-		work := func() error {
+		// chunk's parents and stored dose periods (prefetch), while the
+		// next chunk is read.
+		err := sh.EachChunk(prefetchRows, func(chunk []xlsx.Row) error {
+			for _, row := range chunk {
+				rows++
+				if r.held != nil {
+					r.keep(sh, row)
+				}
+				if rows%progressEvery == 0 {
+					if err := r.progress(rows); err != nil {
+						return err
+					}
+				}
+			}
 			if err := r.prefetch(sh, chunk); err != nil {
 				return err
 			}
@@ -387,27 +398,8 @@ func (r *run) passSheets(sheets []*xlsx.Sheet) error {
 					}
 				}
 			}
-			chunk = chunk[:0]
-			return nil
-		}
-		err := sh.Each(func(row xlsx.Row) error {
-			rows++
-			if r.held != nil {
-				r.keep(sh, row)
-			}
-			if rows%progressEvery == 0 {
-				if err := r.progress(rows); err != nil {
-					return err
-				}
-			}
-			if chunk = append(chunk, row); len(chunk) == prefetchRows {
-				return work()
-			}
 			return nil
 		})
-		if err == nil {
-			err = work()
-		}
 		if err != nil {
 			return err
 		}

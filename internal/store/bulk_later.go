@@ -2,6 +2,7 @@ package store
 
 import (
 	"fmt"
+	"strconv"
 	"strings"
 
 	"radsup/internal/domain"
@@ -74,12 +75,13 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 		m := t.meta(rec)
 		m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, b.tx.now, b.tx.now
 		args = append(append(args, 1, false, b.tx.now, b.tx.now), t.writeArgs(rec)...)
-		byKey[fmt.Sprint(KeyOf(t, rec)...)] = rec
+		byKey[keyString(KeyOf(t, rec))] = rec
 	}
 	head := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(cols, ", ") + ") VALUES "
 	// The engines return the rows of a multi-row statement in no promised
-	// order: each comes back whole, and its natural key finds its record.
-	rows, err := b.tx.query(multiRow(head, len(cols)+4, len(recs))+" RETURNING "+metaCols+", "+strings.Join(t.cols, ", "), args...)
+	// order: each comes back with its id and natural key, which finds its
+	// record.
+	rows, err := b.tx.query(multiRow(head, len(cols)+4, len(recs))+" RETURNING id, "+strings.Join(t.key, ", "), args...)
 	if err != nil {
 		return mapError("create "+t.entity, err)
 	}
@@ -87,10 +89,10 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 	n := 0
 	for rows.Next() {
 		got := new(T)
-		if err := rows.Scan(t.scanDest(got)...); err != nil {
+		if err := rows.Scan(t.keyDest(got)...); err != nil {
 			return mapError("create "+t.entity, err)
 		}
-		rec := byKey[fmt.Sprint(KeyOf(t, got)...)]
+		rec := byKey[keyString(KeyOf(t, got))]
 		if rec == nil {
 			return fmt.Errorf("create %s: the database returned a row not written", t.entity)
 		}
@@ -109,4 +111,21 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 		}
 	}
 	return nil
+}
+
+// keyString joins the values of a natural key (KeyOf's) into one map key.
+func keyString(vals []any) string {
+	var b []byte
+	for _, v := range vals {
+		switch v := v.(type) {
+		case int64:
+			b = strconv.AppendInt(b, v, 10)
+		case string:
+			b = strconv.AppendQuote(b, v)
+		default:
+			b = fmt.Append(b, v)
+		}
+		b = append(b, 0)
+	}
+	return string(b)
 }

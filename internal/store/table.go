@@ -173,6 +173,16 @@ func (t *Table[T]) scanDest(rec *T) []any {
 	return append([]any{&m.ID, &m.Version, &m.Retired, timeCol{&m.CreatedAt}, timeCol{&m.UpdatedAt}}, t.dest(rec)...)
 }
 
+// keyDest returns the scan destinations of id and the natural key columns.
+func (t *Table[T]) keyDest(rec *T) []any {
+	all := t.dest(rec)
+	out := []any{&t.meta(rec).ID}
+	for _, col := range t.key {
+		out = append(out, all[slices.Index(t.cols, col)])
+	}
+	return out
+}
+
 // scopeCond returns the scope condition and its argument, or "" for no scope.
 func (t *Table[T]) scopeCond(sc domain.Scope) (string, []any) {
 	if sc.InstitutionID == 0 || t.scope == "" {

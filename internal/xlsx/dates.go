@@ -69,6 +69,9 @@ func problemOf(m Message) dateProblem { return dateProblem{clause: m} }
 // 1800 to 2200 is taken to be a year (or with a decimal, year.month)
 // written alone and refused rather than read as a serial in 1904–1906.
 func ParseDate(raw string) (domain.Date, error) {
+	if d, ok := isoDate(raw); ok {
+		return d, nil
+	}
 	s := cleanValue(raw)
 	if s == "" {
 		return domain.Date{}, nil
@@ -89,6 +92,25 @@ func ParseDate(raw string) (domain.Date, error) {
 		return domain.Date{}, valueError(keyDateInvalidForm.Msg(quoted(raw), Clause(prob.clause)))
 	}
 	return domain.Date{}, valueError(keyDateInvalid.Msg(quoted(raw), Clause(prob.clause)))
+}
+
+// isoDate reads a valid date written exactly "2025-03-31", the form most
+// cells hold, without the general parser (which reads it the same).
+func isoDate(s string) (domain.Date, bool) {
+	if len(s) != 10 || s[4] != '-' || s[7] != '-' {
+		return domain.Date{}, false
+	}
+	n := [3]int{}
+	for i, part := range [3]string{s[:4], s[5:7], s[8:]} {
+		for _, c := range []byte(part) {
+			if c < '0' || c > '9' {
+				return domain.Date{}, false
+			}
+			n[i] = n[i]*10 + int(c-'0')
+		}
+	}
+	d, prob := checkedDate(n[0], n[1], n[2])
+	return d, prob.none()
 }
 
 // readDate reads cleaned text as a date. It reports the form it recognised

@@ -98,3 +98,19 @@ func TestCanonicalDates(t *testing.T) {
 		{"training", "taken_on", "2025-02-29", "", "日期“2025-02-29”无效：2025年2月只有28天，请核对日期。"},
 	})
 }
+
+// TestISODateFastPath checks that the fast path for "YYYY-MM-DD" reads
+// exactly what the general parser reads, and leaves to it what it cannot.
+func TestISODateFastPath(t *testing.T) {
+	for _, s := range []string{"2025-03-31", "2024-02-29", "2000-01-01", "2025-02-29", "2025-13-01", "2025-00-10",
+		"1700-01-01", "2025-1-31", "2025/03/31", "2025-03-3x", "２025-03-31", " 2025-03-31"} {
+		d, ok := isoDate(s)
+		s2 := removeBlankRunes(cleanValue(s))
+		want, form, prob := readDate(s2, true)
+		general := form != formNone && prob.none()
+		fast := len(s) == 10 && s[0] >= '0' && s[0] <= '9' && s[4] == '-' && general // the valid ones written exactly so
+		if ok != fast || ok && !d.Equal(want) {
+			t.Errorf("%q: fast path %v %v, general parser %v (form %v) %v", s, d, ok, want, form, prob)
+		}
+	}
+}

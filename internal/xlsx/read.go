@@ -101,6 +101,59 @@ func (s *Sheet) Each(fn func(Row) error) error {
 	})
 }
 
+// EachChunk calls fn with the rows of the sheet as Each reads them, n at a
+// time (the last chunk may be shorter), until fn returns an error. The
+// sheet is read and its cells parsed in a goroutine of its own, one chunk
+// ahead of fn: a caller writing to a database overlaps the two on a
+// second processor, and holds at most three chunks. fn may keep nothing of
+// a chunk's slice after it returns (the rows themselves it may keep).
+func (s *Sheet) EachChunk(n int, fn func([]Row) error) error {
+	chunks := make(chan []Row, 1)
+	stop := make(chan struct{})
+	readErr := make(chan error, 1)
+	go func() {
+		defer close(chunks)
+		defer func() {
+			if p := recover(); p != nil {
+				readErr <- fmt.Errorf("xlsx: reading the sheet failed: %v", p)
+			}
+		}()
+		chunk := make([]Row, 0, n)
+		send := func() bool {
+			select {
+			case chunks <- chunk:
+				chunk = make([]Row, 0, n)
+				return true
+			case <-stop:
+				return false
+			}
+		}
+		err := s.Each(func(row Row) error {
+			if chunk = append(chunk, row); len(chunk) == n && !send() {
+				return errStop
+			}
+			return nil
+		})
+		if err == nil && len(chunk) > 0 {
+			send()
+		}
+		readErr <- err
+	}()
+	var err error
+	for chunk := range chunks {
+		if err = fn(chunk); err != nil {
+			break
+		}
+	}
+	close(stop)
+	for range chunks { // let the reader see stop and end
+	}
+	if rerr := <-readErr; err == nil {
+		err = rerr
+	}
+	return err
+}
+
 // fixDate brings a date cell to what the value parser reads: a serial of a
 // 1904-system workbook to the 1900 system (1462 days on), and the midnight
 // timestamp of an ISO date cell (t="d") to its date.

@@ -2,6 +2,7 @@ package xlsx
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
@@ -383,6 +384,41 @@ func TestEachStopsAtError(t *testing.T) {
 	// And reads again from the start.
 	if rows := readRows(t, s); len(rows) != 3 {
 		t.Errorf("second pass: %d rows", len(rows))
+	}
+}
+
+// TestEachChunk reads rows in chunks from a goroutine of their own: every
+// row once, in order, in chunks of the size asked; and an error of fn
+// stops the reading and comes back.
+func TestEachChunk(t *testing.T) {
+	rowsIn := [][]any{{"身份证号", "姓名"}}
+	for i := range 7 {
+		rowsIn = append(rowsIn, []any{idA, fmt.Sprintf("人%d", i)})
+	}
+	s := onlySheet(t, openBook(t, writeBook(t, "x.xlsx", bookSheet{name: "人员", rows: rowsIn}), ""))
+	var sizes, nums []int
+	if err := s.EachChunk(3, func(chunk []Row) error {
+		sizes = append(sizes, len(chunk))
+		nums = append(nums, rowNums(chunk)...)
+		return nil
+	}); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(sizes, []int{3, 3, 1}) || !slices.Equal(nums, []int{2, 3, 4, 5, 6, 7, 8}) {
+		t.Errorf("chunks of %v, rows %v", sizes, nums)
+	}
+
+	stop := errors.New("stop here")
+	calls := 0
+	err := s.EachChunk(2, func([]Row) error {
+		calls++
+		return stop
+	})
+	if !errors.Is(err, stop) || calls != 1 {
+		t.Errorf("EachChunk returned %v after %d chunks", err, calls)
+	}
+	if rows := readRows(t, s); len(rows) != 7 {
+		t.Errorf("read again after a stop: %d rows", len(rows))
 	}
 }
 
