@@ -29,24 +29,36 @@ var system = domain.Actor{Username: "system"}
 // subject either screened or as it was; the next run completes the work.
 // On unchanged data a second run writes nothing but last_seen.
 func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, error) {
-	return s.runFull(ctx, asOf, 0)
+	return s.runFull(ctx, asOf, pace{batch: s.batch()})
+}
+
+// pace is how a full run goes: subjects per batch, and how long it rests
+// after each batch as a share of the time the batch took.
+type pace struct {
+	batch int
+	rest  float64
 }
 
 // backgroundRest is how long a background run rests after each batch, as a
-// share of the time the batch took: with 1 it takes at most half of one
-// processor, and the pages served meanwhile keep their times.
-const backgroundRest = 1.0
+// share of the time the batch took: with 3 it takes at most a quarter of
+// one processor, and the pages served meanwhile keep their times (a
+// province's run takes about two minutes instead of thirty seconds).
+const backgroundRest = 3.0
+
+// backgroundBatch is the batch of a background run: small, so that each
+// read holds one of the pages' reader connections only briefly.
+const backgroundBatch = 100
 
 // RunInBackground is RunFull at the pace of a job that runs beside the
 // server's pages (the daily run): it rests after each batch as long as
-// the batch took (backgroundRest), so the run takes about twice as long.
+// the batch took, times backgroundRest, so the run takes about four times as
+// long.
 func (s *Service) RunInBackground(ctx context.Context, asOf domain.Date) (RunStats, error) {
-	return s.runFull(ctx, asOf, backgroundRest)
+	return s.runFull(ctx, asOf, pace{batch: min(s.batch(), backgroundBatch), rest: backgroundRest})
 }
 
-// runFull is RunFull resting after each batch rest times as long as the
-// batch took.
-func (s *Service) runFull(ctx context.Context, asOf domain.Date, rest float64) (RunStats, error) {
+// runFull is RunFull at the pace p.
+func (s *Service) runFull(ctx context.Context, asOf domain.Date, p pace) (RunStats, error) {
 	start := time.Now()
 	stats := RunStats{AsOf: asOf}
 	run := &domain.ScreeningRun{AsOf: asOf, Kind: "full"}
@@ -55,7 +67,7 @@ func (s *Service) runFull(ctx context.Context, asOf domain.Date, rest float64) (
 	}
 	stats.RunID = run.ID
 	for _, k := range kinds {
-		if err := s.runKind(ctx, k, asOf, rest, &stats); err != nil {
+		if err := s.runKind(ctx, k, asOf, p, &stats); err != nil {
 			return stats, fmt.Errorf("findings.RunFull %s: %w", k.subject, err)
 		}
 	}
@@ -73,7 +85,7 @@ func (s *Service) runFull(ctx context.Context, asOf domain.Date, rest float64) (
 // The write re-reads, in its own transaction, the subjects changed since the
 // read (store.Tx.SubjectsChangedSince): what it writes matches the facts it
 // commits over, as when the whole batch was read inside it.
-func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, rest float64, stats *RunStats) error {
+func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace, stats *RunStats) error {
 	th := s.thresholds()
 	for after, done := int64(0), false; !done; {
 		began := time.Now()
@@ -89,7 +101,7 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, rest fl
 			if mark, err = tx.AuditMark(); err != nil {
 				return err
 			}
-			fs, n, last, err = k.batch(tx, after, s.batch(), asOf, th)
+			fs, n, last, err = k.batch(tx, after, p.batch, asOf, th)
 			return err
 		})
 		if err != nil {
@@ -99,7 +111,7 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, rest fl
 			s.afterRead()
 		}
 		upTo := last
-		if n < s.batch() {
+		if n < p.batch {
 			// The last batch also takes the findings of any subject
 			// beyond the last one that exists.
 			upTo, done = math.MaxInt64, true
@@ -139,8 +151,8 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, rest fl
 			return err
 		}
 		after = upTo
-		if rest > 0 && !done {
-			if err := sleep(ctx, time.Duration(rest*float64(time.Since(began)))); err != nil {
+		if p.rest > 0 && !done {
+			if err := sleep(ctx, time.Duration(p.rest*float64(time.Since(began)))); err != nil {
 				return err
 			}
 		}

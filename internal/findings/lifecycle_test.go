@@ -317,3 +317,27 @@ func TestRunFullSeesChangesWhileItReads(t *testing.T) {
 		t.Errorf("after the test: %+v", f)
 	}
 }
+
+// TestRunInBackgroundIsComplete checks that the paced run, resting between
+// small batches, screens everything: a full run after it changes nothing.
+func TestRunInBackgroundIsComplete(t *testing.T) {
+	s, svc := setup(t)
+	svc.Batch = 2 // several batches of each kind
+	for range 3 {
+		newLCFixture(t, s)
+	}
+	bg, err := svc.RunInBackground(context.Background(), day0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bg.Subjects < 9 || bg.Opened < 6 {
+		t.Fatalf("background run: %+v", bg)
+	}
+	full, err := svc.RunFull(context.Background(), day0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if full.Opened != 0 || full.Resolved != 0 || full.StillOpen != bg.Opened || full.Subjects != bg.Subjects {
+		t.Errorf("full run after the background run: %+v, background %+v", full, bg)
+	}
+}
