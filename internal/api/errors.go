@@ -24,13 +24,18 @@ type errorResponse struct {
 }
 
 // fail writes err as a JSON error and logs it once: 5xx at Error with the
-// request ID (the response carries no internal text), 4xx at Info.
+// request ID (the response carries no internal text), 4xx at Info, and a
+// request its client abandoned at Info.
 func (s *server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a := httperr.Of(err)
 	status, code := a.Status, a.Code
 	id := httplog.ID(r.Context())
 	attrs := []any{slog.String("request_id", id), slog.String("method", r.Method), slog.String("path", r.URL.Path),
 		slog.Int("status", status), slog.String("code", code), slog.Any("err", err)}
+	if r.Context().Err() != nil {
+		s.log.Info("api request abandoned", attrs...) // the client went away: nobody reads the answer
+		return
+	}
 	if status >= 500 {
 		s.log.Error("api request failed", attrs...)
 	} else {

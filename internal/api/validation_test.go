@@ -2,7 +2,9 @@ package api_test
 
 import (
 	"bytes"
+	"context"
 	"net/http"
+	"net/http/httptest"
 	"reflect"
 	"strings"
 	"testing"
@@ -204,6 +206,20 @@ func TestInternalError(t *testing.T) {
 	logs := e.logs.String()
 	if n := strings.Count(logs, "level=ERROR"); n != 1 || !strings.Contains(logs, "request_id="+got.RequestID) {
 		t.Errorf("logged %d errors, want 1 with the request ID:\n%s", n, logs)
+	}
+}
+
+// TestAbandonedRequestNotAnError: a client that goes away in the middle of
+// a request (its context cancelled) is not a failure of the server.
+func TestAbandonedRequestNotAnError(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	req := httptest.NewRequest("GET", "/api/v1/institutions", nil).WithContext(ctx)
+	req.Header.Set("Authorization", "Bearer "+e.tokens[supervisor])
+	e.h.ServeHTTP(httptest.NewRecorder(), req)
+	if logs := e.logs.String(); strings.Contains(logs, "level=ERROR") || !strings.Contains(logs, "api request abandoned") {
+		t.Errorf("logs:\n%s", logs)
 	}
 }
 

@@ -42,12 +42,18 @@ type errorPage struct {
 }
 
 // fail logs err once (5xx at Error with the request ID, 4xx at Info) and
-// shows the error page.
+// shows the error page; a request its client abandoned is logged at Info.
 func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
 	a := httperr.Of(err)
 	id := httplog.ID(r.Context())
 	attrs := []any{slog.String("request_id", id), slog.String("method", r.Method),
 		slog.String("path", r.URL.Path), slog.Int("status", a.Status), slog.Any("err", err)}
+	if r.Context().Err() != nil {
+		// The client went away (or gave up waiting): nobody reads a page,
+		// and the server did nothing wrong.
+		s.log.Info("request abandoned", attrs...)
+		return
+	}
 	if _, sent := errors.AsType[*sentError](err); sent {
 		s.log.Error("response cut short", attrs...)
 		return

@@ -1,6 +1,7 @@
 package web_test
 
 import (
+	"context"
 	"encoding/json"
 	"net/http"
 	"net/http/httptest"
@@ -148,6 +149,20 @@ func TestRefusalsLoggedAtInfo(t *testing.T) {
 	e := newEnv(t)
 	e.do("inst", "GET", "/people/"+id(e.b.person.ID), nil)
 	if !strings.Contains(e.logs.String(), `"level":"INFO","msg":"page refused"`) || strings.Contains(e.logs.String(), `"level":"ERROR"`) {
+		t.Errorf("logs:\n%s", e.logs)
+	}
+}
+
+// TestAbandonedRequestNotAnError: a client that goes away in the middle
+// of a page (its context cancelled) is not a failure of the server.
+func TestAbandonedRequestNotAnError(t *testing.T) {
+	e := newEnv(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	r := httptest.NewRequest("GET", "/findings", nil).WithContext(ctx)
+	r.AddCookie(&http.Cookie{Name: "radsup_session", Value: e.tokens["supervisor"]})
+	e.h.ServeHTTP(httptest.NewRecorder(), r)
+	if strings.Contains(e.logs.String(), `"level":"ERROR"`) || !strings.Contains(e.logs.String(), `"msg":"request abandoned"`) {
 		t.Errorf("logs:\n%s", e.logs)
 	}
 }
