@@ -104,10 +104,6 @@ func (s *Service) Prune(ctx context.Context, actor domain.Actor, retentionDays i
 	return n, before, err
 }
 
-// shanghai is China Standard Time (UTC+8, no daylight saving), fixed so
-// that no time zone database is needed.
-var shanghai = time.FixedZone("CST", 8*3600)
-
 // exportColumns are the columns of an audit log export; the headers are
 // catalogue keys.
 var exportColumns = []string{"id", "at", "username", "role", "action", "entity", "entity_id", "ip", "request_id",
@@ -148,6 +144,8 @@ func (s *Service) Export(ctx context.Context, actor domain.Actor, u *domain.User
 	return n, x.Close()
 }
 
+// exportRow is one event as a row; its time in the server's zone, as the
+// pages show it.
 func exportRow(lang string, e *domain.AuditEvent) []string {
 	str := func(p *string) string {
 		if p == nil {
@@ -159,7 +157,7 @@ func exportRow(lang string, e *domain.AuditEvent) []string {
 	if e.Role != "" {
 		role = i18n.T(lang, "role."+e.Role)
 	}
-	return []string{strconv.FormatInt(e.ID, 10), e.At.In(shanghai).Format("2006-01-02 15:04:05"), e.Username,
+	return []string{strconv.FormatInt(e.ID, 10), e.At.Local().Format("2006-01-02 15:04:05"), e.Username,
 		role, e.Action, e.Entity, strconv.FormatInt(e.EntityID, 10),
 		e.IP, e.RequestID, str(e.Before), str(e.After), e.Hash}
 }

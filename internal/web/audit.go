@@ -69,20 +69,16 @@ func auditFilter(q url.Values) (store.AuditFilter, domain.FieldErrors) {
 			errs.Add(k, "date")
 			continue
 		}
-		// Dates are the office's days (China Standard Time).
-		t := time.Date(d.Year(), d.Month(), d.Day(), 0, 0, 0, 0, shanghai)
+		// Days of the server's zone, as every page shows times and as
+		// the other date filters read them.
 		if k == "from" {
-			f.From = t
+			f.From = d.Start(time.Local)
 		} else {
-			f.To = t.AddDate(0, 0, 1)
+			f.To = d.AddDate(0, 0, 1).Start(time.Local)
 		}
 	}
 	return f, errs
 }
-
-// shanghai is China Standard Time (UTC+8, no daylight saving), fixed so
-// that no time zone database is needed.
-var shanghai = time.FixedZone("CST", 8*3600)
 
 // handleAudit shows the audit log with its filters; ?verify=1 also checks
 // the hash chain.
@@ -152,7 +148,7 @@ func (s *Server) handleAuditExport(w http.ResponseWriter, r *http.Request) error
 	if len(errs) > 0 {
 		return errBadRequest
 	}
-	out := &lazyAttachment{w: w, name: "audit-" + time.Now().In(shanghai).Format("20060102") + ".xlsx", ctype: xlsxType}
+	out := &lazyAttachment{w: w, name: "audit-" + time.Now().Format("20060102") + ".xlsx", ctype: xlsxType}
 	_, err := s.cfg.Audit.Export(r.Context(), actorOf(r), userOf(r), f, s.lang(r), out)
 	return out.failed(err)
 }

@@ -380,7 +380,7 @@ func (s *Server) handleCaseCards(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	lang := s.lang(r)
-	out := &lazyAttachment{w: w, name: "case-cards-" + time.Now().In(shanghai).Format("20060102") + ".xlsx", ctype: xlsxType}
+	out := &lazyAttachment{w: w, name: "case-cards-" + time.Now().Format("20060102") + ".xlsx", ctype: xlsxType}
 	return out.failed(enforcement.WriteCaseCards(out, cards, lang))
 }
 
