@@ -83,8 +83,9 @@ func (s *Service) runFull(ctx context.Context, asOf domain.Date, p pace) (RunSta
 // is read and screened in a read transaction, then written in a short
 // read-write transaction, so that other writers never wait for the reading.
 // The write re-reads, in its own transaction, the subjects changed since the
-// read (store.Tx.SubjectsChangedSince): what it writes matches the facts it
-// commits over, as when the whole batch was read inside it.
+// read (store.Tx.SubjectsChangedSince, the audit events after the read's
+// mark): what it writes matches the facts it commits over, as when the whole
+// batch was read inside it.
 func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace, stats *RunStats) error {
 	th := s.thresholds()
 	for after, done := int64(0), false; !done; {
@@ -110,6 +111,25 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace,
 		if s.afterRead != nil {
 			s.afterRead()
 		}
+		// What changed while the batch was read is looked up outside the
+		// write lock (a large import may have committed meanwhile); the
+		// write looks up only what committed after that.
+		var early [3][]int64
+		err = s.Store.View(ctx, func(tx *store.Tx) error {
+			through, err := tx.AuditMark()
+			if err != nil {
+				return err
+			}
+			early[0], early[1], early[2], err = tx.SubjectsChangedBetween(mark, through)
+			mark = through
+			return err
+		})
+		if err != nil {
+			return err
+		}
+		if s.beforeWrite != nil {
+			s.beforeWrite()
+		}
 		upTo := last
 		if n < p.batch {
 			// The last batch also takes the findings of any subject
@@ -124,7 +144,7 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace,
 			if changed[0], changed[1], changed[2], err = tx.SubjectsChangedSince(mark); err != nil {
 				return err
 			}
-			again := inRange(changed[k.index], after, upTo)
+			again := inRange(uniqueIDs(append(early[k.index], changed[k.index]...)), after, upTo)
 			if len(again) > 0 {
 				fresh, err := k.list(tx, again, asOf, th)
 				if err != nil {
@@ -180,4 +200,10 @@ func inRange(ids []int64, after, upTo int64) []int64 {
 		hi = len(ids)
 	}
 	return ids[lo:hi]
+}
+
+// uniqueIDs sorts ids and drops repeats.
+func uniqueIDs(ids []int64) []int64 {
+	slices.Sort(ids)
+	return slices.Compact(ids)
 }

@@ -264,6 +264,17 @@ func TestMoveEquipment(t *testing.T) {
 // and its write: the run must write what the changed facts give, not what
 // it read before them.
 func TestRunFullSeesChangesWhileItReads(t *testing.T) {
+	forEachHook(t, runFullSeesChanges)
+}
+
+// forEachHook runs a test with the hook where changes land after a batch's
+// read, and with the one just before its write.
+func forEachHook(t *testing.T, test func(t *testing.T, hook func(*findings.Service, func()))) {
+	t.Run("after read", func(t *testing.T) { test(t, findings.SetAfterRead) })
+	t.Run("before write", func(t *testing.T) { test(t, findings.SetBeforeWrite) })
+}
+
+func runFullSeesChanges(t *testing.T, hook func(*findings.Service, func())) {
 	s, svc := setup(t)
 	f := newLCFixture(t, s) // its DR's status test is overdue
 	var from, to *domain.Institution
@@ -286,7 +297,7 @@ func TestRunFullSeesChangesWhileItReads(t *testing.T) {
 	}
 
 	batches := 0
-	findings.SetAfterRead(svc, func() {
+	hook(svc, func() {
 		batches++
 		switch batches {
 		case 1: // the institutions are read: a device leaves one
@@ -339,5 +350,49 @@ func TestRunInBackgroundIsComplete(t *testing.T) {
 	}
 	if full.Opened != 0 || full.Resolved != 0 || full.StillOpen != bg.Opened || full.Subjects != bg.Subjects {
 		t.Errorf("full run after the background run: %+v, background %+v", full, bg)
+	}
+}
+
+// TestRunFullSeesLicenceActsWhileItReads: a licence cancelled (注销)
+// between a batch's read and its write is audited as an act of the licence,
+// not a change of it; the run must still write what the cancelled licence
+// gives.
+func TestRunFullSeesLicenceActsWhileItReads(t *testing.T) {
+	forEachHook(t, runFullSeesLicenceActs)
+}
+
+func runFullSeesLicenceActs(t *testing.T, hook func(*findings.Service, func())) {
+	s, svc := setup(t)
+	var inst *domain.Institution
+	var lic *domain.Licence
+	mustTx(t, s, func(tx *store.Tx) error {
+		inst = storetest.Institution(t, tx)
+		lic = storetest.Licence(t, tx, inst.ID)
+		storetest.Equipment(t, tx, inst.ID)
+		return nil
+	})
+	if _, err := svc.RunFull(context.Background(), day0); err != nil {
+		t.Fatal(err)
+	}
+	batches := 0
+	hook(svc, func() {
+		if batches++; batches == 1 { // the institutions are read
+			mustTx(t, s, func(tx *store.Tx) error {
+				if err := tx.AddLicenceAct(&domain.LicenceAct{LicenceID: lic.ID, Kind: domain.ActCancel, On: day0,
+					DocumentNo: "中原卫放注〔2026〕1号", Note: "机构申请注销"}); err != nil {
+					return err
+				}
+				return svc.Rescreen(tx, "licence", []int64{lic.ID}, day0)
+			})
+			if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, inst.ID); f.Status != domain.FindingOpen {
+				t.Fatalf("after the act's own re-screening: %+v", f)
+			}
+		}
+	})
+	if _, err := svc.RunFull(context.Background(), day0); err != nil {
+		t.Fatal(err)
+	}
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, inst.ID); f.Status != domain.FindingOpen {
+		t.Errorf("after the run: %+v", f)
 	}
 }

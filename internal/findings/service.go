@@ -33,7 +33,9 @@ type Service struct {
 	// 0 means store.FactsBatch.
 	Batch int
 
-	afterRead func() // tests: called between a full run's read and write of a batch
+	// Tests: called after a full run's read of a batch, and before its
+	// write (after the changes made since the read were looked up).
+	afterRead, beforeWrite func()
 }
 
 // RunStats counts what a run did.

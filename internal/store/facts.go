@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"math"
 	"slices"
 	"strings"
 
@@ -426,16 +427,23 @@ func (tx *Tx) AuditMark() (int64, error) {
 
 // SubjectsChangedSince returns the screening subjects touched (SubjectsOf)
 // by the changes audited after the event mark, including the old parent of
-// a record each event moved. Events about anything but the records the
-// rules read (users, findings, enforcement) touch nothing.
+// a record each event moved; a licence act touches what its licence does.
+// Events about anything but the records the rules read (users, findings,
+// enforcement) touch nothing.
 func (tx *Tx) SubjectsChangedSince(mark int64) (institutions, equipment, people []int64, err error) {
+	return tx.SubjectsChangedBetween(mark, math.MaxInt64)
+}
+
+// SubjectsChangedBetween is SubjectsChangedSince(mark) for the events up to
+// and including the event through.
+func (tx *Tx) SubjectsChangedBetween(mark, through int64) (institutions, equipment, people []int64, err error) {
 	type change struct {
 		entity string
 		id     int64
 	}
 	var changes []change
 	moved := map[change][]int64{} // each change's old parents, from its events' before images
-	rows, err := tx.query("SELECT entity, entity_id, before_json FROM audit_events WHERE id > ? ORDER BY id", mark)
+	rows, err := tx.query("SELECT entity, entity_id, before_json FROM audit_events WHERE id > ? AND id <= ? ORDER BY id", mark, through)
 	if err != nil {
 		return nil, nil, nil, mapError("changes since", err)
 	}
@@ -446,6 +454,9 @@ func (tx *Tx) SubjectsChangedSince(mark int64) (institutions, equipment, people 
 		if err := rows.Scan(&c.entity, &id, &before); err != nil {
 			rows.Close()
 			return nil, nil, nil, mapError("changes since", err)
+		}
+		if c.entity == "licence_act" {
+			c.entity = "licence" // an act is audited under its licence's id, and changes whether it is in force
 		}
 		p, child := parentOf[c.entity]
 		if !id.Valid || !child && c.entity != "institution" && c.entity != "person" {

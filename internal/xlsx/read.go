@@ -139,15 +139,25 @@ func (s *Sheet) EachChunk(n int, fn func([]Row) error) error {
 		}
 		readErr <- err
 	}()
+	// The reader is stopped and waited for however this returns, a panic
+	// of fn included.
+	stopped := false
+	stopReader := func() {
+		if !stopped {
+			stopped = true
+			close(stop)
+			for range chunks {
+			}
+		}
+	}
+	defer stopReader()
 	var err error
 	for chunk := range chunks {
 		if err = fn(chunk); err != nil {
 			break
 		}
 	}
-	close(stop)
-	for range chunks { // let the reader see stop and end
-	}
+	stopReader()
 	if rerr := <-readErr; err == nil {
 		err = rerr
 	}

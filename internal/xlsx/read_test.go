@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"slices"
 	"strings"
 	"testing"
@@ -419,6 +420,23 @@ func TestEachChunk(t *testing.T) {
 	}
 	if rows := readRows(t, s); len(rows) != 7 {
 		t.Errorf("read again after a stop: %d rows", len(rows))
+	}
+
+	// A panic of fn reaches the caller, and the reader still ends.
+	before := runtime.NumGoroutine()
+	func() {
+		defer func() {
+			if recover() == nil {
+				t.Error("fn's panic was swallowed")
+			}
+		}()
+		s.EachChunk(2, func([]Row) error { panic("fn fails") })
+	}()
+	for i := 0; runtime.NumGoroutine() > before && i < 100; i++ {
+		time.Sleep(10 * time.Millisecond)
+	}
+	if n := runtime.NumGoroutine(); n > before {
+		t.Errorf("%d goroutines after a panic of fn, %d before: the reader is left blocked", n, before)
 	}
 }
 
