@@ -81,7 +81,6 @@ func (d Date) Start(loc *time.Location) time.Time {
 }
 
 // Year, Month and Day return the parts of d.
-
 func (d Date) Year() int         { return d.t.Year() }
 func (d Date) Month() time.Month { return d.t.Month() }
 func (d Date) Day() int          { return d.t.Day() }

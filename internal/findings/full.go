@@ -91,11 +91,10 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace,
 	for after, done := int64(0), false; !done; {
 		began := time.Now()
 		var (
-			fs      []screening.Finding
-			n       int
-			last    int64
-			mark    int64
-			changed [3][]int64
+			fs   []screening.Finding
+			n    int
+			last int64
+			mark int64
 		)
 		err := s.Store.View(ctx, func(tx *store.Tx) error {
 			var err error
@@ -140,11 +139,14 @@ func (s *Service) runKind(ctx context.Context, k kind, asOf domain.Date, p pace,
 			if err := tx.LockFindings(); err != nil {
 				return err
 			}
+			var late [3][]int64
 			var err error
-			if changed[0], changed[1], changed[2], err = tx.SubjectsChangedSince(mark); err != nil {
+			if late[0], late[1], late[2], err = tx.SubjectsChangedSince(mark); err != nil {
 				return err
 			}
-			again := inRange(uniqueIDs(append(early[k.index], changed[k.index]...)), after, upTo)
+			again := slices.Concat(inRange(early[k.index], after, upTo), inRange(late[k.index], after, upTo))
+			slices.Sort(again)
+			again = slices.Compact(again)
 			if len(again) > 0 {
 				fresh, err := k.list(tx, again, asOf, th)
 				if err != nil {
@@ -195,15 +197,9 @@ func sleep(ctx context.Context, d time.Duration) error {
 // inRange returns the ids of a sorted list in (after, upTo].
 func inRange(ids []int64, after, upTo int64) []int64 {
 	lo, _ := slices.BinarySearch(ids, after+1)
-	hi, _ := slices.BinarySearch(ids, upTo+1)
-	if upTo == math.MaxInt64 {
-		hi = len(ids)
+	hi := lo
+	for hi < len(ids) && ids[hi] <= upTo {
+		hi++
 	}
 	return ids[lo:hi]
-}
-
-// uniqueIDs sorts ids and drops repeats.
-func uniqueIDs(ids []int64) []int64 {
-	slices.Sort(ids)
-	return slices.Compact(ids)
 }

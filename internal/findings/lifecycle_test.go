@@ -235,28 +235,48 @@ func TestRunFullResolvesVanishedSubjects(t *testing.T) {
 // it left: an unlicensed institution's finding counts its devices in use.
 func TestMoveEquipment(t *testing.T) {
 	s, svc := setup(t)
-	var from, to *domain.Institution
-	var moved *domain.Equipment
-	mustTx(t, s, func(tx *store.Tx) error {
-		from, to = storetest.Institution(t, tx), storetest.Institution(t, tx)
-		storetest.Licence(t, tx, to.ID)
-		storetest.Equipment(t, tx, from.ID)
-		moved = storetest.Equipment(t, tx, from.ID)
-		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
-	})
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "2" {
+	m := newMoveFixture(t, s)
+	rescreen(t, svc, "equipment", m.moved.ID, day0)
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, m.from.ID); f.Evidence.Value("in_use_count") != "2" {
 		t.Fatalf("before the move: %+v", f)
 	}
-	mustTx(t, s, func(tx *store.Tx) error {
-		moved.InstitutionID = to.ID
-		if err := store.Update(tx, store.Equipment, domain.Scope{}, moved); err != nil {
-			return err
-		}
-		return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
-	})
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "1" {
+	m.move(t, svc)
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, m.from.ID); f.Evidence.Value("in_use_count") != "1" {
 		t.Errorf("after the move: %+v", f)
 	}
+}
+
+// moveFixture is an unlicensed institution with two devices in use, one of
+// which moves to a licensed institution.
+type moveFixture struct {
+	from, to *domain.Institution
+	moved    *domain.Equipment
+}
+
+func newMoveFixture(t *testing.T, s *store.Store) moveFixture {
+	t.Helper()
+	var m moveFixture
+	mustTx(t, s, func(tx *store.Tx) error {
+		m.from, m.to = storetest.Institution(t, tx), storetest.Institution(t, tx)
+		storetest.Licence(t, tx, m.to.ID)
+		storetest.Equipment(t, tx, m.from.ID)
+		m.moved = storetest.Equipment(t, tx, m.from.ID)
+		return nil
+	})
+	return m
+}
+
+// move moves the device and re-screens it in the same transaction, as the
+// registry does.
+func (m moveFixture) move(t *testing.T, svc *findings.Service) {
+	t.Helper()
+	mustTx(t, svc.Store, func(tx *store.Tx) error {
+		m.moved.InstitutionID = m.to.ID
+		if err := store.Update(tx, store.Equipment, domain.Scope{}, m.moved); err != nil {
+			return err
+		}
+		return svc.Rescreen(tx, "equipment", []int64{m.moved.ID}, day0)
+	})
 }
 
 // TestRunFullSeesChangesWhileItReads commits changes, each with its own
@@ -277,19 +297,11 @@ func forEachHook(t *testing.T, test func(t *testing.T, hook func(*findings.Servi
 func runFullSeesChanges(t *testing.T, hook func(*findings.Service, func())) {
 	s, svc := setup(t)
 	f := newLCFixture(t, s) // its DR's status test is overdue
-	var from, to *domain.Institution
-	var moved *domain.Equipment
-	mustTx(t, s, func(tx *store.Tx) error {
-		from, to = storetest.Institution(t, tx), storetest.Institution(t, tx)
-		storetest.Licence(t, tx, to.ID)
-		storetest.Equipment(t, tx, from.ID)
-		moved = storetest.Equipment(t, tx, from.ID)
-		return nil
-	})
+	m := newMoveFixture(t, s)
 	if _, err := svc.RunFull(context.Background(), day0); err != nil {
 		t.Fatal(err)
 	}
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "2" {
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, m.from.ID); f.Evidence.Value("in_use_count") != "2" {
 		t.Fatalf("before the move: %+v", f)
 	}
 	if f := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); f.Status != domain.FindingOpen {
@@ -301,13 +313,7 @@ func runFullSeesChanges(t *testing.T, hook func(*findings.Service, func())) {
 		batches++
 		switch batches {
 		case 1: // the institutions are read: a device leaves one
-			mustTx(t, s, func(tx *store.Tx) error {
-				moved.InstitutionID = to.ID
-				if err := store.Update(tx, store.Equipment, domain.Scope{}, moved); err != nil {
-					return err
-				}
-				return svc.Rescreen(tx, "equipment", []int64{moved.ID}, day0)
-			})
+			m.move(t, svc)
 		case 2: // the equipment is read: the overdue DR is tested
 			mustTx(t, s, func(tx *store.Tx) error {
 				test := storetest.Test(t, tx, f.dr.ID, func(x *domain.EquipmentTest) { x.TestedOn = day0 })
@@ -321,7 +327,7 @@ func runFullSeesChanges(t *testing.T, hook func(*findings.Service, func())) {
 	if batches != 3 {
 		t.Fatalf("%d batches read, want one of each kind", batches)
 	}
-	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, from.ID); f.Evidence.Value("in_use_count") != "1" {
+	if f := stored(t, s, screening.InsLicenceMissing, screening.SubjectInstitution, m.from.ID); f.Evidence.Value("in_use_count") != "1" {
 		t.Errorf("after the move: %+v", f)
 	}
 	if f := stored(t, s, screening.EqpStatusOverdue, screening.SubjectEquipment, f.dr.ID); f.Status != domain.FindingResolved {

@@ -441,8 +441,7 @@ func (tx *Tx) SubjectsChangedBetween(mark, through int64) (institutions, equipme
 		entity string
 		id     int64
 	}
-	var changes []change
-	moved := map[change][]int64{} // each change's old parents, from its events' before images
+	moved := map[change][]int64{} // the records changed, each with the old parents its events' before images name
 	rows, err := tx.query("SELECT entity, entity_id, before_json FROM audit_events WHERE id > ? AND id <= ? ORDER BY id", mark, through)
 	if err != nil {
 		return nil, nil, nil, mapError("changes since", err)
@@ -463,29 +462,26 @@ func (tx *Tx) SubjectsChangedBetween(mark, through int64) (institutions, equipme
 			continue
 		}
 		c.id = id.Int64
-		if _, ok := moved[c]; !ok {
-			changes = append(changes, c)
-			moved[c] = nil
-		}
-		var old map[string]any
-		if child && before != nil && json.Unmarshal([]byte(*before), &old) == nil {
-			if v, ok := old[p.col].(float64); ok {
-				moved[c] = append(moved[c], int64(v))
+		old := moved[c]
+		if child {
+			if v, ok := oldParent(before, p.col); ok {
+				old = append(old, v)
 			}
 		}
+		moved[c] = old
 	}
 	err = errors.Join(rows.Err(), rows.Close())
 	if err != nil {
 		return nil, nil, nil, mapError("changes since", err)
 	}
 	var s subjects
-	for _, c := range changes {
+	for c, old := range moved {
 		ins, eq, ppl, err := tx.SubjectsOf(c.entity, c.id)
 		if err != nil {
 			return nil, nil, nil, err
 		}
 		s.institutions, s.equipment, s.people = append(s.institutions, ins...), append(s.equipment, eq...), append(s.people, ppl...)
-		if old := moved[c]; len(old) > 0 {
+		if len(old) > 0 {
 			if err := s.addChild(tx, c.entity, c.id, parentOf[c.entity].parent, old); err != nil {
 				return nil, nil, nil, mapError("changes since", err)
 			}
@@ -541,13 +537,20 @@ func (tx *Tx) parents(entity, table, col string, id int64) ([]int64, error) {
 	if err != nil || before == nil {
 		return cur, ignoreNoRows(err)
 	}
-	var old map[string]any
-	if json.Unmarshal([]byte(*before), &old) == nil {
-		if v, ok := old[col].(float64); ok && int64(v) != cur[0] {
-			cur = append(cur, int64(v))
-		}
+	if v, ok := oldParent(before, col); ok && v != cur[0] {
+		cur = append(cur, v)
 	}
 	return cur, nil
+}
+
+// oldParent reads the parent column col from an audit event's before image.
+func oldParent(before *string, col string) (int64, bool) {
+	var old map[string]any
+	if before == nil || json.Unmarshal([]byte(*before), &old) != nil {
+		return 0, false
+	}
+	v, ok := old[col].(float64)
+	return int64(v), ok
 }
 
 func ignoreNoRows(err error) error {

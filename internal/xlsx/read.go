@@ -114,8 +114,8 @@ func (s *Sheet) EachChunk(n int, fn func([]Row) error) error {
 	go func() {
 		defer close(chunks)
 		defer func() {
-			if p := recover(); p != nil {
-				readErr <- fmt.Errorf("xlsx: reading the sheet failed: %v", p)
+			if p := recover(); p != nil { // a crafted file the reader chokes on
+				readErr <- fmt.Errorf("%w: sheet %s: %v", ErrDamaged, s.Name, p)
 			}
 		}()
 		chunk := make([]Row, 0, n)
@@ -139,25 +139,21 @@ func (s *Sheet) EachChunk(n int, fn func([]Row) error) error {
 		}
 		readErr <- err
 	}()
-	// The reader is stopped and waited for however this returns, a panic
-	// of fn included.
-	stopped := false
-	stopReader := func() {
-		if !stopped {
-			stopped = true
+	err := func() error {
+		// The reader is stopped and waited for however fn ends, a panic
+		// included.
+		defer func() {
 			close(stop)
 			for range chunks {
 			}
+		}()
+		for chunk := range chunks {
+			if err := fn(chunk); err != nil {
+				return err
+			}
 		}
-	}
-	defer stopReader()
-	var err error
-	for chunk := range chunks {
-		if err = fn(chunk); err != nil {
-			break
-		}
-	}
-	stopReader()
+		return nil
+	}()
 	if rerr := <-readErr; err == nil {
 		err = rerr
 	}
