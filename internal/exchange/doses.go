@@ -1,6 +1,8 @@
 package exchange
 
 import (
+	"time"
+
 	"radsup/internal/domain"
 	"radsup/internal/store"
 	"radsup/internal/xlsx"
@@ -8,92 +10,202 @@ import (
 
 // A dose report files several periods of each person at an institution.
 // The import reads the stored periods of a person at an institution once,
-// with the first row naming them, and keeps them up to date as it writes:
-// a row whose period start no stored record has is new without a lookup,
-// and overlaps are found without a query per row.
+// with the first row naming them, and keeps them up to date as it checks
+// and writes rows: a row whose period start no stored record has is new
+// without a lookup, and duplicates and overlaps, with the store or with an
+// earlier row, are found without a query per row.
+//
+// The import keeps this for every row of the files, so a period is kept
+// small (doseEntry: 16 bytes, no pointer for the collector to scan): the
+// periods of a pair are its natural keys too, and no other map of the
+// rows' keys or periods is kept for doses.
 
 // doseKey names a person at an institution.
 type doseKey [2]int64
 
-// storedDoses returns the dose periods stored for the record's person at
-// its institution, with those this import has written (or queued: a pair
-// is read before the import writes its first record, so the store's answer
-// misses none of the import's); ok is false for a
-// parent the files file themselves (nothing is stored of it).
-func (r *run) storedDoses(d *domain.DoseRecord) (ps []store.DosePeriod, ok bool, err error) {
-	if d.PersonID == 0 || d.InstitutionID == 0 || d.PersonID >= 1<<40 || d.InstitutionID >= 1<<40 {
-		return nil, false, nil
-	}
+// dayNum is a date as days since 1970-01-01.
+type dayNum int32
+
+func dayOf(d domain.Date) dayNum { return dayNum(d.Time().Unix() / 86400) }
+
+func (n dayNum) date() domain.Date { return domain.DateOf(time.Unix(int64(n)*86400, 0).UTC()) }
+
+// doseEntry is one period of a person at an institution, named by its
+// start (the natural key): stored, filed by a row of the files, or both.
+// When a row files it, end and retired are the row's unless the row was
+// refused for an overlap (then they stay the stored record's).
+type doseEntry struct {
+	start, end dayNum
+	row        int32 // the first row of the files that names it; 0: none
+	flags      doseFlags
+}
+
+type doseFlags uint8
+
+const (
+	doseStored  doseFlags = 1 << iota // stored, or written (or queued) by this import
+	doseRetired                       // retired: no longer counts against a stored period
+	doseFiled                         // a row files this period: later rows are checked against it
+	doseWritten                       // this import wrote (or queued) it
+)
+
+// overlaps reports whether the entry's period shares days with start–end
+// and is another period (another start).
+func (e *doseEntry) overlaps(start, end dayNum) bool {
+	return e.start != start && e.start <= end && e.end >= start
+}
+
+// counts reports whether the entry's period is one a row may not overlap:
+// filed by an earlier row, or stored and not retired.
+func (e *doseEntry) counts() bool {
+	return e.flags&doseFiled != 0 || e.flags&(doseStored|doseRetired) == doseStored
+}
+
+// storedPair reports whether the store may hold periods of the pair: not
+// a parent the files file themselves in a dry run (a stand-in id).
+func storedPair(k doseKey) bool {
+	return k[0] != 0 && k[1] != 0 && k[0] < 1<<40 && k[1] < 1<<40
+}
+
+// doseEntries returns the periods of the dose record's person at its
+// institution: those stored (read when the pair is first named; a pair is
+// read before the import writes its first record, so the store's answer
+// misses none of the import's) and those the rows have filed so far.
+func (r *run) doseEntries(d *domain.DoseRecord) ([]doseEntry, error) {
 	k := doseKey{d.PersonID, d.InstitutionID}
-	if ps, ok := r.doses[k]; ok {
-		return ps, true, nil
+	if es, ok := r.doses[k]; ok {
+		return es, nil
 	}
-	ps, err = r.b.DosePeriods(d.PersonID, d.InstitutionID)
-	if err != nil {
-		return nil, false, err
+	var es []doseEntry
+	if storedPair(k) {
+		ps, err := r.b.DosePeriods(d.PersonID, d.InstitutionID)
+		if err != nil {
+			return nil, err
+		}
+		es = entriesOf(ps)
 	}
-	if ps == nil {
-		ps = []store.DosePeriod{}
+	r.doses[k] = es
+	return es, nil
+}
+
+// entriesOf returns the stored periods as entries.
+func entriesOf(ps []store.DosePeriod) []doseEntry {
+	if len(ps) == 0 {
+		return nil
 	}
-	r.doses[k] = ps
-	return ps, true, nil
+	es := make([]doseEntry, len(ps))
+	for i, p := range ps {
+		es[i] = doseEntry{start: dayOf(p.Start), end: dayOf(p.End), flags: doseStored}
+		if p.Retired {
+			es[i].flags |= doseRetired
+		}
+	}
+	return es
+}
+
+// periodEntry returns the entry of the record's period start, adding it to
+// the pair if it has none; r.doses must hold the pair (doseEntries).
+func (r *run) periodEntry(d *domain.DoseRecord) *doseEntry {
+	k := doseKey{d.PersonID, d.InstitutionID}
+	es, start := r.doses[k], dayOf(d.PeriodStart)
+	for i := range es {
+		if es[i].start == start {
+			return &es[i]
+		}
+	}
+	r.doses[k] = append(es, doseEntry{start: start, end: dayOf(d.PeriodEnd)})
+	return &r.doses[k][len(es)]
 }
 
 // doseStored reports whether a stored record may have the dose record's
 // natural key (person, institution, period start); false only when the
 // stored periods say none has.
 func (r *run) doseStored(d *domain.DoseRecord) (bool, error) {
-	ps, ok, err := r.storedDoses(d)
-	if err != nil || !ok {
-		return !ok && err == nil, err
+	if !storedPair(doseKey{d.PersonID, d.InstitutionID}) {
+		return true, nil // no periods to say: the store is asked
 	}
-	for _, p := range ps {
-		if p.Start.Equal(d.PeriodStart) {
-			return true, nil
+	es, err := r.doseEntries(d)
+	if err != nil {
+		return false, err
+	}
+	start := dayOf(d.PeriodStart)
+	for _, e := range es {
+		if e.start == start {
+			return e.flags&doseStored != 0, nil
 		}
 	}
 	return false, nil
 }
 
-// overlap returns a stored period, not retired and of another record,
-// that shares days with the record's: the earliest, as the store's
-// OverlappingDose finds it.
-func (r *run) overlap(d *domain.DoseRecord) (*store.DosePeriod, error) {
-	ps, ok, err := r.storedDoses(d)
-	if err != nil || !ok {
-		return nil, err
+// doseDuplicate returns the earlier row of the files that names the dose
+// record's period; 0: none, and row is noted as the one that does.
+func (r *run) doseDuplicate(d *domain.DoseRecord, row int) (int, error) {
+	if _, err := r.doseEntries(d); err != nil {
+		return 0, err
 	}
-	var o *store.DosePeriod
-	for i, p := range ps {
-		if p.Retired || d.ID != 0 && p.ID == d.ID || p.Start.Equal(d.PeriodStart) || p.Start.After(d.PeriodEnd) || p.End.Before(d.PeriodStart) {
-			continue
-		}
-		if o == nil || p.Start.Before(o.Start) {
-			o = &ps[i]
-		}
+	e := r.periodEntry(d)
+	if e.row != 0 {
+		return int(e.row), nil
 	}
-	return o, nil
+	e.row = int32(row)
+	return 0, nil
 }
 
-// wroteDose notes a dose record the import has written.
-func (r *run) wroteDose(d *domain.DoseRecord) {
-	k := doseKey{d.PersonID, d.InstitutionID}
-	ps, ok := r.doses[k]
-	if !ok {
-		return // read from the store when first needed
+// doseOverlap returns the period the dose record's may not share days
+// with, the earliest if several: filed by an earlier row, or stored and
+// not retired (unless a row has refiled it). ok is false for none.
+func (r *run) doseOverlap(d *domain.DoseRecord) (o doseEntry, ok bool, err error) {
+	es, err := r.doseEntries(d)
+	if err != nil {
+		return o, false, err
 	}
-	p := store.DosePeriod{ID: d.ID, Start: d.PeriodStart, End: d.PeriodEnd, Retired: d.Retired} // ID 0: queued (store.InsertLater)
-	for i := range ps {
-		if d.ID != 0 && ps[i].ID == d.ID {
-			ps[i] = p
-			return
+	start, end := dayOf(d.PeriodStart), dayOf(d.PeriodEnd)
+	for _, e := range es {
+		if e.counts() && e.overlaps(start, end) && (!ok || e.start < o.start) {
+			o, ok = e, true
 		}
 	}
-	r.doses[k] = append(ps, p)
+	return o, ok, nil
+}
+
+// fileDose notes that the dose record's row files its period, checked
+// against the rows after it, when it overlaps nothing (counted).
+func (r *run) fileDose(d *domain.DoseRecord, counted bool) {
+	if counted {
+		e := r.periodEntry(d)
+		e.setPeriod(d)
+		e.flags |= doseFiled
+	}
+}
+
+// wroteDose notes a dose record the import has written (or queued); again
+// reports whether it had written another of the pair before (and so has
+// queued the person for re-screening already).
+func (r *run) wroteDose(d *domain.DoseRecord) (again bool) {
+	for _, e := range r.doses[doseKey{d.PersonID, d.InstitutionID}] {
+		again = again || e.flags&doseWritten != 0
+	}
+	e := r.periodEntry(d)
+	e.setPeriod(d)
+	e.flags |= doseStored | doseWritten
+	return again
+}
+
+// setPeriod takes the dose record's end and retired flag.
+func (e *doseEntry) setPeriod(d *domain.DoseRecord) {
+	e.end = dayOf(d.PeriodEnd)
+	e.flags &^= doseRetired
+	if d.Retired {
+		e.flags |= doseRetired
+	}
 }
 
 // prefetchRows is how many rows are read ahead for one lookup.
 const prefetchRows = 500
+
+// maxCachedPeople bounds the people whose ids the import keeps (a cache of
+// the store's: a file of many people does not keep them all).
+const maxCachedPeople = 8 * prefetchRows
 
 // prefetch looks up, in one query each, what the rows of a chunk will ask
 // for one row at a time: the people their ID numbers name, and for a dose
@@ -103,6 +215,9 @@ const prefetchRows = 500
 func (r *run) prefetch(sh *xlsx.Sheet, rows []xlsx.Row) error {
 	if sh.Kind.Name == xlsx.LicenceActs { // a licence's acts name no person
 		return nil
+	}
+	if len(r.personIDs) > maxCachedPeople {
+		r.personIDs = make(map[string]int64, prefetchRows)
 	}
 	need := parents(sh.Kind.Name)
 	if sh.Also != nil {
@@ -150,13 +265,12 @@ func (r *run) prefetch(sh *xlsx.Sheet, rows []xlsx.Row) error {
 	// for a pair without any.
 	for _, row := range rows {
 		n, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)
-		pid := r.personIDs[n]
-		iid := r.instIDs[cleanCode(row.Cells["credit_code"].Value)]
-		if pid == 0 || iid == 0 {
+		k := doseKey{r.personIDs[n], r.instIDs[cleanCode(row.Cells["credit_code"].Value)]}
+		if !storedPair(k) {
 			continue
 		}
-		if k := (doseKey{pid, iid}); r.doses[k] == nil {
-			r.doses[k] = append([]store.DosePeriod{}, stored[k]...)
+		if _, read := r.doses[k]; !read {
+			r.doses[k] = entriesOf(stored[k])
 		}
 	}
 	return nil

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"slices"
 	"strings"
 	"time"
@@ -106,6 +107,25 @@ var ErrNoSheets = errors.New("exchange: no sheet of a known kind in the files")
 // hold): written only once a supervisor approves it. A returned error is a
 // failure of the system or an unreadable file; bad data is in the report.
 func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, error) {
+	rep, today, err := im.check(ctx, actor, u, paths, opt)
+	if err != nil || !rep.Written || im.Findings == nil {
+		return rep, err
+	}
+	if im.AfterCommit != nil {
+		im.AfterCommit()
+	}
+	// The import has committed: its re-screening is not cancelled with
+	// it. What a failure leaves queued is re-screened at the next start.
+	if _, err := im.Findings.WorkOff(context.WithoutCancel(ctx), today); err != nil {
+		return rep, fmt.Errorf("exchange: the import is written, its re-screening is queued: %w", err)
+	}
+	return rep, nil
+}
+
+// check is Import up to its commit; today is the day its rows were checked
+// against. The state the run keeps per row is garbage once it returns, not
+// held through the re-screening.
+func (im *Importer) check(ctx context.Context, actor domain.Actor, u *domain.User, paths []string, opt Options) (*Report, domain.Date, error) {
 	r := newRun(ctx, im, u, !opt.DryRun)
 	r.rep.DryRun = opt.DryRun
 	work := func(tx *store.Tx) error {
@@ -115,31 +135,22 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 	if opt.DryRun {
 		err = im.Store.View(ctx, work)
 	} else if held, herr := im.holds(ctx, u); herr != nil {
-		return nil, herr
+		return nil, r.today, herr
 	} else if held {
-		return im.hold(ctx, actor, r, work, baseNames(paths))
+		rep, err := im.hold(ctx, actor, r, work, baseNames(paths))
+		return rep, r.today, err
 	} else {
 		err = im.Store.WithTx(ctx, actor, work)
 	}
 	if errors.Is(err, errInvalid) {
 		r.rep.nothingAdded()
-		return r.rep, nil
+		return r.rep, r.today, nil
 	}
 	if err != nil {
-		return nil, err
+		return nil, r.today, err
 	}
 	r.rep.sortProblems()
-	if r.rep.Written && im.Findings != nil {
-		if im.AfterCommit != nil {
-			im.AfterCommit()
-		}
-		// The import has committed: its re-screening is not cancelled with
-		// it. What a failure leaves queued is re-screened at the next start.
-		if _, err := im.Findings.WorkOff(context.WithoutCancel(ctx), r.today); err != nil {
-			return r.rep, fmt.Errorf("exchange: the import is written, its re-screening is queued: %w", err)
-		}
-	}
-	return r.rep, nil
+	return r.rep, r.today, nil
 }
 
 // newRun returns the state of a new import on behalf of u; write: not a
@@ -147,8 +158,8 @@ func (im *Importer) Import(ctx context.Context, actor domain.Actor, u *domain.Us
 func newRun(ctx context.Context, im *Importer, u *domain.User, write bool) *run {
 	return &run{ctx: ctx, im: im, u: u, rep: &Report{}, today: im.today(), write: write,
 		counts: map[string]*Count{}, instIDs: map[string]int64{}, personIDs: map[string]int64{}, equipIDs: map[string]int64{},
-		seen: map[string]int{}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
-		ownPeople: map[string]bool{}, touched: map[string][]int64{}, periods: map[[2]int64][]period{}, doses: map[doseKey][]store.DosePeriod{},
+		seen: map[seenKey]int32{}, seeds: [2]maphash.Seed{maphash.MakeSeed(), maphash.MakeSeed()}, newInst: map[string]int64{}, newPerson: map[string]int64{}, newEquip: map[string]int64{},
+		ownPeople: map[string]bool{}, touched: map[string][]int64{}, doses: map[doseKey][]doseEntry{},
 		licences: newLicences()}
 }
 
@@ -303,7 +314,8 @@ type run struct {
 	newInst, newPerson, newEquip map[string]int64
 	nextNew                      int64
 
-	seen map[string]int // natural key → first row, for duplicates
+	seen  map[seenKey]int32 // natural key → first row, for duplicates (not doses: doses holds theirs)
+	seeds [2]maphash.Seed   // of the hashes in seen
 
 	// The own institution of a user bound to one (its id and credit
 	// code), the people it may file, and the rows naming other people,
@@ -313,9 +325,8 @@ type run struct {
 	ownPeople map[string]bool
 	pending   []pendingPerson
 
-	touched map[string][]int64             // re-screening: entity → ids
-	periods map[[2]int64][]period          // dose periods seen, by person and institution
-	doses   map[doseKey][]store.DosePeriod // dose periods stored, read once per person and institution
+	touched map[string][]int64      // re-screening: entity → ids
+	doses   map[doseKey][]doseEntry // dose periods stored and filed, by person and institution (doses.go)
 
 	licences // the licences the files name and the acts on them (acts.go)
 

@@ -246,33 +246,23 @@ func (r *run) checkOwner(c *rowCtx, rec, existing domain.Record) error {
 
 // checkOverlap refuses a dose row whose period shares days with another
 // record of the person at the institution: stored, or on an earlier row of
-// the files. The problem names the other period.
+// the files. The problem names the other period. The row's period is
+// noted for the rows after it (fileDose).
 func (r *run) checkOverlap(c *rowCtx, rec domain.Record) error {
 	d, ok := rec.(*domain.DoseRecord)
 	if !ok || d.PersonID == 0 {
 		return nil
 	}
-	key := [2]int64{d.PersonID, d.InstitutionID}
-	for _, p := range r.periods[key] {
-		if !p.PeriodStart.Equal(d.PeriodStart) && !p.PeriodStart.After(d.PeriodEnd) && !p.PeriodEnd.Before(d.PeriodStart) {
-			r.bad(c, "period", keyDoseOverlap.Msg(xlsx.Text(p.PeriodStart.String()), xlsx.Text(p.PeriodEnd.String())))
-			return nil
-		}
-	}
-	r.periods[key] = append(r.periods[key], period{d.PeriodStart, d.PeriodEnd})
-	if d.PersonID >= 1<<40 { // a person the files file: nothing stored yet
-		return nil
-	}
-	o, err := r.overlap(d)
-	if err != nil || o == nil {
+	o, overlap, err := r.doseOverlap(d)
+	if err != nil {
 		return err
 	}
-	r.bad(c, "period", keyDoseOverlap.Msg(xlsx.Text(o.Start.String()), xlsx.Text(o.End.String())))
+	r.fileDose(d, !overlap)
+	if overlap {
+		r.bad(c, "period", keyDoseOverlap.Msg(xlsx.Text(o.start.date().String()), xlsx.Text(o.end.date().String())))
+	}
 	return nil
 }
-
-// period is a dose record's period, as an import has seen it.
-type period struct{ PeriodStart, PeriodEnd domain.Date }
 
 func (r *run) idNumberOf(row xlsx.Row) string {
 	id, _ := xlsx.ParseIDNumberText(row.Cells["id_number"].Value)

@@ -3,6 +3,7 @@ package exchange
 import (
 	"errors"
 	"fmt"
+	"hash/maphash"
 	"maps"
 	"reflect"
 	"slices"
@@ -53,8 +54,11 @@ func (r *run) row(sh *xlsx.Sheet, k *xlsx.Kind, row xlsx.Row) error {
 		return err
 	}
 	r.validate(c, rec)
-	if !c.ok || r.duplicate(c, o, rec) {
+	if !c.ok {
 		return nil
+	}
+	if dup, err := r.duplicate(c, o, rec); err != nil || dup {
+		return err
 	}
 	r.checkScope(c, ps.owner, rec)
 	if err := r.checkOwner(c, rec, existing); err != nil {
@@ -151,15 +155,38 @@ func (r *run) validate(c *rowCtx, rec domain.Record) {
 }
 
 // duplicate reports whether an earlier row of the files has the record's
-// natural key, and if so says so.
-func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) bool {
-	key := c.k.Name + "\x00" + fmt.Sprint(o.KeyOf(rec)...)
-	if first, dup := r.seen[key]; dup {
-		r.bad(c, c.k.Key[len(c.k.Key)-1], keyDuplicate.Msg(xlsx.Int(first), keyLabels(c.k)))
-		return true
+// natural key, and if so says so. The keys of dose rows are their periods
+// (doseDuplicate); other keys are kept as hashes (seenKey).
+func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) (bool, error) {
+	first := 0
+	if d, isDose := rec.(*domain.DoseRecord); isDose {
+		n, err := r.doseDuplicate(d, c.row.Num)
+		if err != nil {
+			return false, err
+		}
+		first = n
+	} else {
+		key := r.seenKey(c.k.Name, o.KeyOf(rec))
+		if n, dup := r.seen[key]; dup {
+			first = int(n)
+		} else {
+			r.seen[key] = int32(c.row.Num)
+		}
 	}
-	r.seen[key] = c.row.Num
-	return false
+	if first != 0 {
+		r.bad(c, c.k.Key[len(c.k.Key)-1], keyDuplicate.Msg(xlsx.Int(first), keyLabels(c.k)))
+	}
+	return first != 0, nil
+}
+
+// seenKey is a natural key as a 128-bit hash: the import remembers the key
+// of every row, and 16 bytes a row stay small where the key would not.
+type seenKey [2]uint64
+
+// seenKey hashes the natural key vals of kind.
+func (r *run) seenKey(kind string, vals []any) seenKey {
+	k := kind + "\x00" + store.KeyString(vals)
+	return seenKey{maphash.String(r.seeds[0], k), maphash.String(r.seeds[1], k)}
 }
 
 // save counts the record as created, updated or unchanged and, while
@@ -192,8 +219,8 @@ func (r *run) save(c *rowCtx, o ops, rec, existing domain.Record, ps rowParents)
 			return c.wrap(err)
 		}
 	}
-	if d, isDose := rec.(*domain.DoseRecord); isDose {
-		r.wroteDose(d)
+	if d, isDose := rec.(*domain.DoseRecord); isDose && r.wroteDose(d) {
+		return nil // the person is queued for re-screening already
 	}
 	r.touch(c.k, rec, ps)
 	return nil

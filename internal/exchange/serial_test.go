@@ -1,6 +1,8 @@
 package exchange_test
 
 import (
+	"strconv"
+	"strings"
 	"testing"
 
 	"radsup/internal/domain"
@@ -40,5 +42,40 @@ func TestSerialNumbersInAnyCase(t *testing.T) {
 	}
 	if n := storetest.Count(t, e.s, "equipment_tests"); n != 1 {
 		t.Errorf("%d tests stored", n)
+	}
+}
+
+// TestKeysThatJoinAlikeAreDistinct: two devices whose institution ids and
+// serial numbers run together to the same text (institution 1 with
+// "23Q", institution 12 with "3Q") are two devices, not a duplicate row.
+func TestKeysThatJoinAlikeAreDistinct(t *testing.T) {
+	e := newEnv(t)
+	// Institutions until one's id begins with the first's (1 and 10 in a
+	// new database).
+	var first, other *domain.Institution
+	err := e.s.WithTx(ctx, clerk, func(tx *store.Tx) error {
+		first = storetest.Institution(t, tx)
+		for range 200 {
+			x := storetest.Institution(t, tx)
+			a, b := strconv.FormatInt(first.ID, 10), strconv.FormatInt(x.ID, 10)
+			if len(b) > len(a) && strings.HasPrefix(b, a) {
+				other = x
+				break
+			}
+		}
+		return nil
+	})
+	if err != nil || other == nil {
+		t.Fatalf("institutions: %v (found %v)", err, other)
+	}
+	rest := strconv.FormatInt(other.ID, 10)[len(strconv.FormatInt(first.ID, 10)):]
+	equip := "统一社会信用代码,设备类型,型号,出厂编号,状态\n" +
+		first.CreditCode + ",DR,uDR 780i," + rest + "Q,在用\n" +
+		other.CreditCode + ",DR,uDR 780i,Q,在用\n"
+	if rep := e.imp(nil, exchange.Options{}, e.file("设备.csv", equip)); !rep.OK() {
+		t.Fatalf("two devices: %v", rep.Problems)
+	}
+	if n := e.count("equipment"); n != 2 {
+		t.Errorf("%d devices stored, want 2", n)
 	}
 }

@@ -75,7 +75,7 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 		m := t.meta(rec)
 		m.Version, m.Retired, m.CreatedAt, m.UpdatedAt = 1, false, b.tx.now, b.tx.now
 		args = append(append(args, 1, false, b.tx.now, b.tx.now), t.writeArgs(rec)...)
-		byKey[keyString(KeyOf(t, rec))] = rec
+		byKey[KeyString(KeyOf(t, rec))] = rec
 	}
 	head := "INSERT INTO " + t.name + " (version, retired, created_at, updated_at, " + strings.Join(cols, ", ") + ") VALUES "
 	// The engines return the rows of a multi-row statement in no promised
@@ -92,7 +92,7 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 		if err := rows.Scan(t.keyDest(got)...); err != nil {
 			return mapError("create "+t.entity, err)
 		}
-		rec := byKey[keyString(KeyOf(t, got))]
+		rec := byKey[KeyString(KeyOf(t, got))]
 		if rec == nil {
 			return fmt.Errorf("create %s: the database returned a row not written", t.entity)
 		}
@@ -113,8 +113,10 @@ func (q *insertQueue[T]) flush(b *Bulk) error {
 	return nil
 }
 
-// keyString joins the values of a natural key (KeyOf's) into one map key.
-func keyString(vals []any) string {
+// KeyString joins the values of a natural key (KeyOf's) into one map key:
+// a text is quoted and each value ends in a separator, so that no two keys
+// join alike.
+func KeyString(vals []any) string {
 	var b []byte
 	for _, v := range vals {
 		switch v := v.(type) {
