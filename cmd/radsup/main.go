@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 
 	"radsup/internal/config"
 	"radsup/internal/i18n"
@@ -62,11 +63,13 @@ Global flags (also accepted after the command; environment variables in brackets
   -tls-key FILE      with serve: TLS private key (PEM) [RADSUP_TLS_KEY]
   -trusted-proxies CIDR,CIDR
                      with serve: believe X-Forwarded-For/-Proto only from these peers (default none) [RADSUP_TRUSTED_PROXIES]
+  -zone NAME         the office's time zone: its days, deadlines and clock (default Asia/Shanghai) [RADSUP_ZONE]
   -log text|json     log format (default text) [RADSUP_LOG]
   -lang zh-CN|en     language of console output (default zh-CN) [RADSUP_LANG]
 `
 
 func main() {
+	useZone = func(loc *time.Location) { time.Local = loc }
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	if err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr); err != nil {
@@ -76,6 +79,11 @@ func main() {
 		os.Exit(1)
 	}
 }
+
+// useZone makes loc the zone of every local time, date and day the process
+// counts. main sets it before anything runs; tests, which run many
+// commands in one process, leave the process's zone alone.
+var useZone = func(*time.Location) {}
 
 // run parses the command line and runs one command.
 func run(ctx context.Context, args []string, getenv func(string) string, stdin io.Reader, stdout, stderr io.Writer) error {
@@ -87,6 +95,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdin i
 	if err != nil {
 		return fmt.Errorf("%w\n\n%s", err, usage)
 	}
+	loc, err := cfg.Location()
+	if err != nil {
+		return err // refused by config.Load
+	}
+	useZone(loc)
 	logger := newLogger(cfg.LogFormat, stderr)
 	switch cmd {
 	case "serve":

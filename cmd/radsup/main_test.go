@@ -12,6 +12,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"radsup/internal/config"
 	"radsup/internal/domain"
@@ -303,5 +304,26 @@ func TestProgressBar(t *testing.T) {
 	newProgress(&b, 0, "zh-CN").update("check", 3000)
 	if s := b.String(); !strings.Contains(s, "校验 [===>") || strings.Contains(s, "%") {
 		t.Errorf("unknown total: %q", s)
+	}
+}
+
+// TestRunTakesTheOfficeZone: every command runs in the office's zone, China
+// Standard Time unless -zone says otherwise, whatever the machine's; a
+// zone that does not exist stops the command before it starts.
+func TestRunTakesTheOfficeZone(t *testing.T) {
+	var got []string
+	defer func(keep func(*time.Location)) { useZone = keep }(useZone)
+	useZone = func(loc *time.Location) { got = append(got, loc.String()) }
+	noEnv := func(string) string { return "" }
+	for _, args := range [][]string{{"version"}, {"-zone", "Asia/Urumqi", "version"}} {
+		if err := run(context.Background(), args, noEnv, nil, io.Discard, io.Discard); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if want := []string{"Asia/Shanghai", "Asia/Urumqi"}; !slices.Equal(got, want) {
+		t.Errorf("zones %q, want %q", got, want)
+	}
+	if err := run(context.Background(), []string{"-zone", "Beijing", "version"}, noEnv, nil, io.Discard, io.Discard); err == nil || len(got) != 2 {
+		t.Errorf("an unknown zone: %v, zones %q", err, got)
 	}
 }

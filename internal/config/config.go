@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	_ "time/tzdata" // the office's zone on a machine without a zone database
 	"unicode"
 	"unicode/utf8"
 )
@@ -25,6 +26,7 @@ type Config struct {
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
 	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
+	Zone          string // the office's time zone (IANA name): its days and clock
 	Office        string // the office's name, heading printed pages
 	DocPrefix     string // the prefix of enforcement document numbers (地区简称 + 卫 + 执法类别), e.g. 中原卫放
 	RectifyDays   int    // the default deadline of a rectification in days; 0: 30
@@ -98,13 +100,13 @@ func (f seedFlag) Set(s string) error {
 
 // Default returns the settings used when nothing is configured.
 func Default() Config {
-	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Role: "supervisor", Lang: "zh-CN", Notify: defaultNotify()}
+	return Config{DB: "sqlite:radsup.db", Addr: "127.0.0.1:8080", LogFormat: "text", Seed: 2026, Scale: "district", Format: "table", ScreenAt: "02:30", Zone: "Asia/Shanghai", Role: "supervisor", Lang: "zh-CN", Notify: defaultNotify()}
 }
 
 // env lists the environment variable of each setting.
 var env = map[string]string{
 	"db": "RADSUP_DB", "addr": "RADSUP_ADDR", "demo": "RADSUP_DEMO", "secure-cookies": "RADSUP_SECURE_COOKIES",
-	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "office": "RADSUP_OFFICE",
+	"log": "RADSUP_LOG", "seed": "RADSUP_SEED", "scale": "RADSUP_SCALE", "screen-at": "RADSUP_SCREEN_AT", "zone": "RADSUP_ZONE", "office": "RADSUP_OFFICE",
 	"doc-prefix": "RADSUP_DOC_PREFIX", "rectify-days": "RADSUP_RECTIFY_DAYS",
 	"tls-cert": "RADSUP_TLS_CERT", "lang": "RADSUP_LANG", "tls-key": "RADSUP_TLS_KEY", "trusted-proxies": "RADSUP_TRUSTED_PROXIES",
 }
@@ -122,6 +124,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.Var(seedFlag{c}, "seed", "demo data seed, a whole number ($RADSUP_SEED); draw: the seed text")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
 	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
+	fs.StringVar(&c.Zone, "zone", c.Zone, "the office's time zone, whose days and clock every date, deadline and -screen-at/-notify-at count ($RADSUP_ZONE)")
 	fs.StringVar(&c.Office, "office", c.Office, "with serve: the office's name, heading printed pages ($RADSUP_OFFICE)")
 	fs.IntVar(&c.RectifyDays, "rectify-days", c.RectifyDays, "with serve: the default deadline of a rectification in days, 1-365 (default 30) ($RADSUP_RECTIFY_DAYS)")
 	fs.StringVar(&c.DocPrefix, "doc-prefix", c.DocPrefix, "with serve: the prefix of enforcement document numbers, e.g. 中原卫放 ($RADSUP_DOC_PREFIX)")
@@ -187,6 +190,9 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	if v := get("screen-at"); v != "" {
 		c.ScreenAt = v
 	}
+	if v := get("zone"); v != "" {
+		c.Zone = v
+	}
 	if v := get("office"); v != "" {
 		c.Office = v
 	}
@@ -212,6 +218,15 @@ func (c *Config) applyEnv(getenv func(string) string) {
 	c.Notify.applyEnv(getenv)
 }
 
+// Location returns the office's time zone. "Local" is refused: the
+// office's days must not follow the zone of the machine it runs on.
+func (c *Config) Location() (*time.Location, error) {
+	if c.Zone == "" || c.Zone == "Local" {
+		return nil, fmt.Errorf("config: zone %q", c.Zone)
+	}
+	return time.LoadLocation(c.Zone)
+}
+
 // Validate reports a setting that cannot work.
 func (c *Config) Validate() error {
 	var errs []error
@@ -234,6 +249,9 @@ func (c *Config) Validate() error {
 		if t, err := time.Parse("15:04", c.ScreenAt); err != nil || t.Format("15:04") != c.ScreenAt {
 			errs = append(errs, fmt.Errorf("-screen-at %q: want a time HH:MM such as 02:30, or off", c.ScreenAt))
 		}
+	}
+	if _, err := c.Location(); err != nil {
+		errs = append(errs, fmt.Errorf("-zone %q: want a time zone name such as Asia/Shanghai", c.Zone))
 	}
 	if utf8.RuneCountInString(c.DocPrefix) > 16 || strings.ContainsFunc(c.DocPrefix, func(r rune) bool { return unicode.IsControl(r) || unicode.IsSpace(r) }) {
 		errs = append(errs, fmt.Errorf("-doc-prefix %q: want at most 16 characters without spaces, e.g. 中原卫放", c.DocPrefix))

@@ -1,6 +1,9 @@
 package config
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestLoadPrecedence(t *testing.T) {
 	envs := map[string]string{"RADSUP_DB": "sqlite:env.db", "RADSUP_ADDR": ":9000"}
@@ -119,5 +122,45 @@ func TestLoadOffice(t *testing.T) {
 	}
 	if c, _, _, err := Load([]string{"serve", "-office", "二七区卫生健康监督所"}, func(k string) string { return envs[k] }); err != nil || c.Office != "二七区卫生健康监督所" {
 		t.Errorf("flag over the environment: %q %v", c.Office, err)
+	}
+}
+
+// TestLoadZone: the office's zone is China Standard Time unless set, from
+// the environment or a flag; a name that is no zone, or the machine's
+// ("Local"), is refused.
+func TestLoadZone(t *testing.T) {
+	zone := func(args []string, env string) (string, error) {
+		c, _, _, err := Load(args, func(k string) string {
+			if k == "RADSUP_ZONE" {
+				return env
+			}
+			return ""
+		})
+		if err != nil {
+			return "", err
+		}
+		loc, err := c.Location()
+		if err != nil {
+			return "", err
+		}
+		return loc.String(), nil
+	}
+	for _, tc := range []struct {
+		args []string
+		env  string
+		want string
+	}{
+		{[]string{"serve"}, "", "Asia/Shanghai"},
+		{[]string{"serve"}, "Asia/Urumqi", "Asia/Urumqi"},
+		{[]string{"serve", "-zone", "Asia/Hong_Kong"}, "Asia/Urumqi", "Asia/Hong_Kong"},
+	} {
+		if got, err := zone(tc.args, tc.env); err != nil || got != tc.want {
+			t.Errorf("%v with RADSUP_ZONE=%q: %q %v, want %q", tc.args, tc.env, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"Local", "Mars/Olympus", "../../etc/passwd"} {
+		if _, err := zone([]string{"serve", "-zone", bad}, ""); err == nil || !strings.Contains(err.Error(), "-zone") {
+			t.Errorf("-zone %q: %v, want refused", bad, err)
+		}
 	}
 }
