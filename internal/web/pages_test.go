@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/url"
+	"regexp"
 	"strings"
 	"testing"
 
@@ -178,7 +179,7 @@ func TestYearSums(t *testing.T) {
 		if got := cells(body, "year-2022"); len(got) != 3 || got[1] != "0.040" || got[2] != "2" {
 			t.Errorf("%s: 2022 row %q", role, got)
 		}
-		if strings.Contains(body, `id="row-`+id(retired.ID)+`"`) {
+		if strings.Contains(body, `id="dose-`+id(retired.ID)+`"`) {
 			t.Errorf("%s: retired dose listed", role)
 		}
 		if !strings.Contains(body, `<span class="tag bad">剂量计丢失</span>`) {
@@ -187,7 +188,7 @@ func TestYearSums(t *testing.T) {
 	}
 	// Shown with ?retired=1, and still not added up.
 	body := e.do("supervisor", "GET", "/people/"+id(p.ID)+"?retired=1", nil).Body.String()
-	if got := cells(body, "row-"+id(retired.ID)); len(got) == 0 || !strings.Contains(got[0], "已删除") || !strings.Contains(got[len(got)-1], "恢复") {
+	if got := cells(body, "dose-"+id(retired.ID)); len(got) == 0 || !strings.Contains(got[0], "已删除") || !strings.Contains(got[len(got)-1], "恢复") {
 		t.Errorf("retired row %q", got)
 	}
 	if got := cells(body, "year-2022"); len(got) != 3 || got[1] != "0.040" {
@@ -206,11 +207,11 @@ func TestRetireHidesAndRestoreShows(t *testing.T) {
 		t.Error("retired licence listed")
 	}
 	body := e.do("supervisor", "GET", inst+"?tab=licence&retired=1", nil).Body.String()
-	row := cells(body, "row-"+id(lic.ID))
+	row := cells(body, "licence-"+id(lic.ID))
 	if len(row) != 6 || !strings.Contains(row[0], "已删除") || strings.Contains(row[0], "现行") {
 		t.Fatalf("retired row %q", row)
 	}
-	form, _ := element(body, "tr", "id", "row-"+id(lic.ID))
+	form, _ := element(body, "tr", "id", "licence-"+id(lic.ID))
 	restore, ok := startTag(form, "form", "action", "/licences/"+id(lic.ID)+"/restore")
 	if !ok {
 		t.Fatalf("no restore form in %s", form)
@@ -240,14 +241,49 @@ func TestLicenceCurrentFirst(t *testing.T) {
 	})
 	body := e.do("supervisor", "GET", "/institutions/"+id(e.b.inst.ID)+"?retired=1", nil).Body.String()
 	ids := rowIDs(body, "licences")
-	want := []string{"row-" + id(e.b.licence.ID), "row-" + id(newer.ID), "row-" + id(old.ID)}
+	want := []string{"licence-" + id(e.b.licence.ID), "licence-" + id(newer.ID), "licence-" + id(old.ID)}
 	if strings.Join(ids, " ") != strings.Join(want, " ") {
 		t.Errorf("order %v, want %v", ids, want)
 	}
-	if c := cells(body, "row-"+id(e.b.licence.ID)); !strings.Contains(c[0], "现行") {
+	if c := cells(body, "licence-"+id(e.b.licence.ID)); !strings.Contains(c[0], "现行") {
 		t.Errorf("current licence not marked: %q", c)
 	}
-	if c := cells(body, "row-"+id(old.ID)); c[4] != "CT、牙科X射线" || strings.Contains(c[0], "现行") {
+	if c := cells(body, "licence-"+id(old.ID)); c[4] != "CT、牙科X射线" || strings.Contains(c[0], "现行") {
 		t.Errorf("old licence %q", c)
+	}
+}
+
+// TestRecordPagesHaveUniqueIDs: a record page lists records of several
+// kinds, and the ids of their rows name the kind: a licence, a person and a
+// device with the same number are three rows with three ids, so that a
+// link or a script finds the one it means.
+func TestRecordPagesHaveUniqueIDs(t *testing.T) {
+	e := newEnv(t)
+	ids := regexp.MustCompile(`\sid="([^"]*)"`)
+	for _, path := range []string{"/institutions/" + id(e.a.inst.ID), "/people/" + id(e.a.person.ID), "/equipment/" + id(e.a.equip.ID)} {
+		body := e.do("supervisor", "GET", path+"?retired=1", nil).Body.String()
+		seen := map[string]bool{}
+		for _, m := range ids.FindAllStringSubmatch(body, -1) {
+			if seen[m[1]] {
+				t.Errorf("%s: id %q twice", path, m[1])
+			}
+			seen[m[1]] = true
+		}
+	}
+	body := e.do("supervisor", "GET", "/institutions/"+id(e.a.inst.ID), nil).Body.String()
+	for _, row := range []string{"licence-" + id(e.a.licence.ID), "person-" + id(e.a.person.ID), "equipment-" + id(e.a.equip.ID)} {
+		if len(cells(body, row)) == 0 {
+			t.Errorf("the institution's page has no row %s", row)
+		}
+	}
+	body = e.do("supervisor", "GET", "/people/"+id(e.a.person.ID), nil).Body.String()
+	for _, row := range []string{"employment-" + id(e.a.emp.ID), "training-" + id(e.a.training.ID), "exam-" + id(e.a.exam.ID), "dose-" + id(e.a.dose.ID)} {
+		if len(cells(body, row)) == 0 {
+			t.Errorf("the person's page has no row %s", row)
+		}
+	}
+	body = e.do("supervisor", "GET", "/equipment/"+id(e.a.equip.ID), nil).Body.String()
+	if row := "test-" + id(e.a.test.ID); len(cells(body, row)) == 0 {
+		t.Errorf("the device's page has no row %s", row)
 	}
 }

@@ -86,7 +86,7 @@ func TestPendingOnRecordPages(t *testing.T) {
 		if href, _ := badge(h1(page), "h1"); href != link["equipment/save"] {
 			t.Errorf("%s: the device's heading badge links to %q, want %q", role, href, link["equipment/save"])
 		}
-		if href, label := badge(page, "tests", "row-"+id(test.ID)); href != link["test/retire"] || !strings.Contains(label, "停用") {
+		if href, label := badge(page, "tests", "test-"+id(test.ID)); href != link["test/retire"] || !strings.Contains(label, "停用") {
 			t.Errorf("%s: the retired test's badge %q %q", role, href, label)
 		}
 		page = e.do(role, "GET", "/people/"+id(e.a.person.ID), nil).Body.String()
@@ -98,7 +98,7 @@ func TestPendingOnRecordPages(t *testing.T) {
 			t.Errorf("%s: the new training's badge links to %q", role, href)
 		}
 		page = e.do(role, "GET", "/institutions/"+id(e.a.inst.ID)+"?tab=equipment", nil).Body.String()
-		if href, _ := badge(page, "equipment", "row-"+id(eq.ID)); href == "" {
+		if href, _ := badge(page, "equipment", "equipment-"+id(eq.ID)); href == "" {
 			t.Errorf("%s: the equipment tab's row has no badge", role)
 		}
 		page = e.do(role, "GET", "/institutions/"+id(e.a.inst.ID)+"?tab=people", nil).Body.String()
@@ -106,7 +106,7 @@ func TestPendingOnRecordPages(t *testing.T) {
 		if row := cells(page, hire); len(row) == 0 || !strings.Contains(row[0], "待审核新人") {
 			t.Errorf("%s: the people tab has no pending new person: %v", role, row)
 		}
-		if href, _ := badge(page, "people", "row-"+id(e.a.person.ID)); href != link["training/save"] {
+		if href, _ := badge(page, "people", "person-"+id(e.a.person.ID)); href != link["training/save"] {
 			t.Errorf("%s: the person's row badge links to %q", role, href)
 		}
 		queue := e.do(role, "GET", link["test/retire"], nil).Body.String()

@@ -128,7 +128,7 @@ func doseRowsHTML(lang string, rows []doseRow) template.HTML {
 		if d.Proposed {
 			b.WriteString(`<tr id="pending-` + strconv.FormatInt(d.Pending.ID, 10) + `" class="pending">` + "\n" + `<td class="date">`)
 		} else {
-			b.WriteString(`<tr id="row-`)
+			b.WriteString(`<tr id="dose-`)
 			b.WriteString(strconv.FormatInt(d.ID, 10))
 			b.WriteString(`"` + retired + ">\n" + `<td class="date">`)
 		}
