@@ -394,6 +394,6 @@ func (tx *Tx) OtherEmployers(personID, instID int64) (int, error) {
 	// An end date still to come is an employer today.
 	err := tx.queryRow(`SELECT COUNT(DISTINCT institution_id) FROM employments
 		WHERE person_id = ? AND institution_id <> ? AND NOT retired AND (ended_on IS NULL OR ended_on > ?)`,
-		personID, instID, dateArg(domain.DateOf(tx.now))).Scan(&n)
+		personID, instID, dateArg(tx.today)).Scan(&n)
 	return n, mapError("other employers", err)
 }

@@ -100,10 +100,10 @@ func (tx *Tx) Submissions(sc domain.Scope, f SubmissionFilter) ([]*domain.Submis
 		}
 	}
 	if !f.From.IsZero() {
-		add("submitted_at >= ?", f.From)
+		add("submitted_at >= ?", f.From.UTC())
 	}
 	if !f.To.IsZero() {
-		add("submitted_at < ?", f.To)
+		add("submitted_at < ?", f.To.UTC())
 	}
 	q := "SELECT " + submissionCols + " FROM submissions"
 	if len(conds) > 0 {

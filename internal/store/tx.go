@@ -16,7 +16,8 @@ type Tx struct {
 	tx    *sql.Tx
 	d     dialect
 	actor domain.Actor
-	now   time.Time
+	now   time.Time   // UTC
+	today domain.Date // the office's day at now (Today)
 	seen  func(string, []any)
 
 	counts *countCache     // the store's kept list totals
@@ -41,6 +42,11 @@ const maxCounted = 512
 
 // Now is the time the transaction started; every timestamp it writes uses it.
 func (tx *Tx) Now() time.Time { return tx.now }
+
+// Today is the office's day at the transaction's time: the day of the
+// store's clock in its zone (the process's time.Local, which is the
+// office's), not UTC's.
+func (tx *Tx) Today() domain.Date { return tx.today }
 
 // domain.Actor returns who makes the transaction's changes.
 func (tx *Tx) Actor() domain.Actor { return tx.actor }
@@ -111,8 +117,9 @@ func (s *Store) begin(ctx context.Context, db *sql.DB, actor domain.Actor, opts 
 	if err != nil {
 		return nil, fmt.Errorf("store: begin: %w", err)
 	}
-	return &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: s.Now().UTC().Truncate(time.Microsecond), seen: s.OnQuery,
-		counts: &s.counts, epoch: epoch}, nil
+	clock := s.Now()
+	return &Tx{ctx: ctx, tx: stx, d: s.dialect, actor: actor, now: clock.UTC().Truncate(time.Microsecond), today: domain.DateOf(clock),
+		seen: s.OnQuery, counts: &s.counts, epoch: epoch}, nil
 }
 
 func (tx *Tx) exec(q string, args ...any) (sql.Result, error) {

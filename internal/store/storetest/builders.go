@@ -45,7 +45,7 @@ func IDNumber() string {
 }
 
 // today returns the date of the transaction.
-func today(tx *store.Tx) domain.Date { return domain.DateOf(tx.Now()) }
+func today(tx *store.Tx) domain.Date { return tx.Today() }
 
 // recent returns a date within the year before the transaction, different
 // for most n, so that repeated records of one subject do not collide.
