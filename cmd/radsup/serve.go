@@ -128,7 +128,7 @@ func (m *Main) Start(ctx context.Context) error {
 	} else {
 		go func() { m.done <- m.server.Serve(m.listener) }()
 	}
-	m.Logger.Info("radsup listening", "url", m.URL(), "db", s.Dialect())
+	m.Logger.Info("radsup listening", "url", m.URL(), "db", s.Dialect(), "zone", m.Config.Zone)
 	fmt.Fprintln(m.Stdout, i18n.T(m.Config.Lang, "cli.serve.listening", m.URL()))
 	return nil
 }

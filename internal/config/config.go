@@ -25,7 +25,7 @@ type Config struct {
 	LogFormat     string // text or json
 	Seed          int64  // demo data seed
 	Scale         string // demo scale: district or province
-	ScreenAt      string // local time of the daily full screening, HH:MM, or "off"
+	ScreenAt      string // the office's time (Zone) of the daily full screening, HH:MM, or "off"
 	Zone          string // the office's time zone (IANA name): its days and clock
 	Office        string // the office's name, heading printed pages
 	DocPrefix     string // the prefix of enforcement document numbers (地区简称 + 卫 + 执法类别), e.g. 中原卫放
@@ -123,7 +123,7 @@ func (c *Config) FlagSet(name string, getenv func(string) string) *flag.FlagSet 
 	fs.StringVar(&c.LogFormat, "log", c.LogFormat, "log format: text or json ($RADSUP_LOG)")
 	fs.Var(seedFlag{c}, "seed", "demo data seed, a whole number ($RADSUP_SEED); draw: the seed text")
 	fs.StringVar(&c.Scale, "scale", c.Scale, "demo scale: district or province ($RADSUP_SCALE)")
-	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: local time of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
+	fs.StringVar(&c.ScreenAt, "screen-at", c.ScreenAt, "with serve: the office's time (-zone) of the daily full screening, HH:MM, or off ($RADSUP_SCREEN_AT)")
 	fs.StringVar(&c.Zone, "zone", c.Zone, "the office's time zone, whose days and clock every date, deadline and -screen-at/-notify-at count ($RADSUP_ZONE)")
 	fs.StringVar(&c.Office, "office", c.Office, "with serve: the office's name, heading printed pages ($RADSUP_OFFICE)")
 	fs.IntVar(&c.RectifyDays, "rectify-days", c.RectifyDays, "with serve: the default deadline of a rectification in days, 1-365 (default 30) ($RADSUP_RECTIFY_DAYS)")

@@ -16,7 +16,7 @@ import (
 // Passwords and tokens are read from the environment (a flag would show in
 // the process list) and are never printed.
 type Notify struct {
-	At           string // local time of the daily digest, HH:MM, or "off"
+	At           string // the office's time (Config.Zone) of the daily digest, HH:MM, or "off"
 	SMTPAddr     string // host:port; "" means no e-mail
 	SMTPSecurity string // starttls, tls or none
 	SMTPAuth     string // plain, login or none
@@ -57,7 +57,7 @@ func (n *Notify) applyEnv(getenv func(string) string) {
 }
 
 func (n *Notify) flags(fs *flag.FlagSet) {
-	fs.StringVar(&n.At, "notify-at", n.At, "with serve: local time of the daily digest of notices, HH:MM, or off ($RADSUP_NOTIFY_AT)")
+	fs.StringVar(&n.At, "notify-at", n.At, "with serve: the office's time (-zone) of the daily digest of notices, HH:MM, or off ($RADSUP_NOTIFY_AT)")
 	fs.StringVar(&n.SMTPAddr, "smtp-addr", n.SMTPAddr, "with serve: SMTP server for notices by e-mail, host:port; none: no e-mail ($RADSUP_SMTP_ADDR; password in $RADSUP_SMTP_PASSWORD)")
 	fs.StringVar(&n.SMTPSecurity, "smtp-security", n.SMTPSecurity, "with serve: starttls, tls (implicit, port 465) or none (a local relay) ($RADSUP_SMTP_SECURITY)")
 	fs.StringVar(&n.SMTPAuth, "smtp-auth", n.SMTPAuth, "with serve: SMTP login: plain, login or none ($RADSUP_SMTP_AUTH)")

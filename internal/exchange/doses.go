@@ -137,9 +137,9 @@ func (r *run) doseStored(d *domain.DoseRecord) (bool, error) {
 	return false, nil
 }
 
-// doseDuplicate returns the earlier row of the files that names the dose
-// record's period; 0: none, and row is noted as the one that does.
-func (r *run) doseDuplicate(d *domain.DoseRecord, row int) (int, error) {
+// claimDose returns the earlier row of the files that names the dose
+// record's period, or 0 when none has and row is now noted as the one.
+func (r *run) claimDose(d *domain.DoseRecord, row int) (int, error) {
 	if _, err := r.doseEntries(d); err != nil {
 		return 0, err
 	}

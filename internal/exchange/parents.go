@@ -250,7 +250,7 @@ func (r *run) checkOwner(c *rowCtx, rec, existing domain.Record) error {
 // noted for the rows after it (fileDose).
 func (r *run) checkOverlap(c *rowCtx, rec domain.Record) error {
 	d, ok := rec.(*domain.DoseRecord)
-	if !ok || d.PersonID == 0 {
+	if !ok {
 		return nil
 	}
 	o, overlap, err := r.doseOverlap(d)

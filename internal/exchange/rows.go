@@ -156,11 +156,11 @@ func (r *run) validate(c *rowCtx, rec domain.Record) {
 
 // duplicate reports whether an earlier row of the files has the record's
 // natural key, and if so says so. The keys of dose rows are their periods
-// (doseDuplicate); other keys are kept as hashes (seenKey).
+// (claimDose); other keys are kept as hashes (seenKey).
 func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) (bool, error) {
 	first := 0
 	if d, isDose := rec.(*domain.DoseRecord); isDose {
-		n, err := r.doseDuplicate(d, c.row.Num)
+		n, err := r.claimDose(d, c.row.Num)
 		if err != nil {
 			return false, err
 		}
