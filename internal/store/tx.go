@@ -44,8 +44,8 @@ const maxCounted = 512
 func (tx *Tx) Now() time.Time { return tx.now }
 
 // Today is the office's day at the transaction's time: the day of the
-// store's clock in its zone (the process's time.Local, which is the
-// office's), not UTC's.
+// store's clock (Store.Now) in the zone of the time it gives, which is the
+// office's (time.Local) unless a test's clock says otherwise; not UTC's.
 func (tx *Tx) Today() domain.Date { return tx.today }
 
 // domain.Actor returns who makes the transaction's changes.

@@ -12,6 +12,7 @@ import (
 	"radsup/internal/domain"
 	"radsup/internal/enforcement"
 	"radsup/internal/i18n"
+	"radsup/internal/store"
 )
 
 func init() {
@@ -203,6 +204,9 @@ type casePage struct {
 	PenaltyText            string
 	// Basis is the cited articles' titles, for the 决定书.
 	Basis string
+	// Findings are the case's findings the reader may open: a viewer sees
+	// no health finding.
+	Findings map[int64]bool
 }
 
 // Cited reports whether the case cites the article.
@@ -210,6 +214,25 @@ func (p *casePage) Cited(code string) bool { return slices.Contains(p.Case.Artic
 
 func (s *Server) handleCase(w http.ResponseWriter, r *http.Request) error {
 	return s.renderCase(w, r, http.StatusOK, "")
+}
+
+// openable returns which of the findings the user may open.
+func (s *Server) openable(r *http.Request, ids []int64) (map[int64]bool, error) {
+	out := map[int64]bool{}
+	if !auth.Can(userOf(r), auth.Read, auth.Finding) {
+		return out, nil
+	}
+	for _, id := range ids {
+		_, err := s.cfg.Findings.Find(r.Context(), userOf(r), id)
+		if errors.Is(err, store.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		out[id] = true
+	}
+	return out, nil
 }
 
 func (s *Server) loadCase(r *http.Request) (*casePage, error) {
@@ -239,6 +262,9 @@ func (s *Server) loadCase(r *http.Request) (*casePage, error) {
 		p.Penalties = append(p.Penalties, row)
 	}
 	p.Catalogue = enforcement.Articles()
+	if p.Findings, err = s.openable(r, c.FindingIDs); err != nil {
+		return nil, err
+	}
 	today := s.cfg.Registry.Today()
 	p.Today = today.String()
 	p.Report1Due, p.Report2Due = c.Report1Due(), c.Report2Due()

@@ -170,6 +170,23 @@ type doseStatsRow struct {
 }
 
 // funcs returns the template functions bound to one language.
+// inspectionTable and rectTable are what the shared row templates get:
+// the rows, and the prefix of their ids, so that a record listed in two
+// tables of one page (to do and all; overdue and answered) has two ids;
+// plans: the reader may open the plans an inspection belongs to (an
+// institution may not).
+type (
+	inspectionTable struct {
+		Prefix string
+		Plans  bool
+		Rows   []*domain.Inspection
+	}
+	rectTable struct {
+		Prefix string
+		Rows   []rectRow
+	}
+)
+
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) },
@@ -211,6 +228,10 @@ func (s *Server) funcs(lang string) template.FuncMap {
 			return "/export/" + kind + ".xlsx" + q
 		},
 		"role": func(role string) string { return i18n.T(lang, "role."+role) },
+		"inspectionRows": func(prefix string, plans bool, rows []*domain.Inspection) inspectionTable {
+			return inspectionTable{prefix, plans, rows}
+		},
+		"rectRows": func(prefix string, rows []rectRow) rectTable { return rectTable{prefix, rows} },
 		// fieldOf is a form field's key, label and error message.
 		"fieldOf": func(errs map[string]string, key, label string) handField {
 			return handField{Key: key, Label: label, Error: errs[key]}

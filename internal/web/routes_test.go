@@ -222,7 +222,7 @@ var routes = []route{
 			return []string{`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`, `id="trend-table"`, `id="trend-closed-table"`, `href="/rectifications?state=all"`, `id="compliance-at"`}
 		},
 		// A viewer may not open the rectifications: their trend is not a link (TestEveryLinkOpens).
-		viewer: names(`id="chart-findings_rule"`, `id="trend-closed-table"`, `id="compliance-at"`)},
+		viewer: names(`id="chart-findings_rule"`, "<svg", `href="/findings?rule=EQP-ACCEPTANCE-MISSING"`, `id="trend-table"`, `id="trend-closed-table"`, `id="compliance-at"`)},
 	{method: "GET", path: "/stats/dose", status: readers(200, 200, 403), want: names(`id="dose-stats"`)},
 	{method: "GET", path: "/reports/yearly", status: st(403, 403, 403, 200, 403, 200),
 		want:   names(`id="yearly-institutions"`, `id="yearly-doses"`, `id="yearly-findings"`, `id="yearly-enforcement"`, `href="/reports/yearly.xlsx?year=`),
