@@ -86,6 +86,9 @@ func TestBrowserReviewedEdit(t *testing.T) {
 		chromedp.Navigate(m.URL()+"/reviews"),
 		chromedp.WaitVisible(css(`#review-setting button`)),
 		chromedp.Click(css(`#review-setting button`)),
+		// #reviews is on the page before the click too: wait for the page
+		// after it, whose form would turn review off.
+		chromedp.WaitReady(css(`#review-setting input[name="on"][value="0"]`)),
 		chromedp.WaitVisible(css(`#reviews`)),
 	)
 	if got := text(`#review-setting strong`); got != "已开启" {
