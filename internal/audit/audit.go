@@ -144,7 +144,7 @@ func (s *Service) Export(ctx context.Context, actor domain.Actor, u *domain.User
 	return n, x.Close()
 }
 
-// exportRow is one event as a row; its time in the server's zone, as the
+// exportRow is one event as a row; its time in the office's zone, as the
 // pages show it.
 func exportRow(lang string, e *domain.AuditEvent) []string {
 	str := func(p *string) string {

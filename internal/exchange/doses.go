@@ -118,11 +118,12 @@ func (r *run) periodEntry(d *domain.DoseRecord) *doseEntry {
 }
 
 // doseStored reports whether a stored record may have the dose record's
-// natural key (person, institution, period start); false only when the
-// stored periods say none has.
+// natural key (person, institution, period start); false when the stored
+// periods say none has, or the person or institution is one the files
+// file themselves (a dry run's stand-in id).
 func (r *run) doseStored(d *domain.DoseRecord) (bool, error) {
 	if !storedPair(doseKey{d.PersonID, d.InstitutionID}) {
-		return true, nil // no periods to say: the store is asked
+		return false, nil // a parent the files file themselves: nothing of it is stored
 	}
 	es, err := r.doseEntries(d)
 	if err != nil {

@@ -156,7 +156,7 @@ func (r *run) validate(c *rowCtx, rec domain.Record) {
 
 // duplicate reports whether an earlier row of the files has the record's
 // natural key, and if so says so. The keys of dose rows are their periods
-// (claimDose); other keys are kept as hashes (seenKey).
+// (claimDose); other keys are kept as hashes (hashKey).
 func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) (bool, error) {
 	first := 0
 	if d, isDose := rec.(*domain.DoseRecord); isDose {
@@ -166,7 +166,7 @@ func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) (bool, error) {
 		}
 		first = n
 	} else {
-		key := r.seenKey(c.k.Name, o.KeyOf(rec))
+		key := r.hashKey(c.k.Name, o.KeyOf(rec))
 		if n, dup := r.seen[key]; dup {
 			first = int(n)
 		} else {
@@ -183,8 +183,8 @@ func (r *run) duplicate(c *rowCtx, o ops, rec domain.Record) (bool, error) {
 // of every row, and 16 bytes a row stay small where the key would not.
 type seenKey [2]uint64
 
-// seenKey hashes the natural key vals of kind.
-func (r *run) seenKey(kind string, vals []any) seenKey {
+// hashKey hashes the natural key vals of kind.
+func (r *run) hashKey(kind string, vals []any) seenKey {
 	k := kind + "\x00" + store.KeyString(vals)
 	return seenKey{maphash.String(r.seeds[0], k), maphash.String(r.seeds[1], k)}
 }

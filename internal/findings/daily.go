@@ -13,8 +13,8 @@ import (
 // (a suspended machine, a corrected time) delays the run by an hour at most.
 const maxWait = time.Hour
 
-// Daily runs RunInBackground once a day at the local time at ("02:30", the zone of
-// now's times) until ctx is done. A day whose run is due but missing, such
+// Daily runs RunInBackground once a day at the time at ("02:30") in the
+// zone of now's times (the office's) until ctx is done. A day whose run is due but missing, such
 // as the day a server starts after that time, is run at once. With several
 // servers on one PostgreSQL database only the one holding the screening
 // lock runs; each checks screening_runs first, so a day is run once

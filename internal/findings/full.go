@@ -25,8 +25,9 @@ var system = domain.Actor{Username: "system"}
 // screened outside the write lock and written in a short transaction of its
 // own that also holds the stored findings of its id range (see runKind). So
 // memory stays flat, the findings a batch writes match the facts it commits
-// over, and other writers wait for one batch's writes at most. A run that fails half way leaves each
-// subject either screened or as it was; the next run completes the work.
+// over, and other writers wait for one batch's writes at most. A run that
+// fails half way leaves each subject either screened or as it was; the
+// next run completes the work.
 // On unchanged data a second run writes nothing but last_seen.
 func (s *Service) RunFull(ctx context.Context, asOf domain.Date) (RunStats, error) {
 	return s.runFull(ctx, asOf, pace{batch: s.batch()})

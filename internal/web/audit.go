@@ -69,8 +69,8 @@ func auditFilter(q url.Values) (store.AuditFilter, domain.FieldErrors) {
 			errs.Add(k, "date")
 			continue
 		}
-		// Days of the server's zone, as every page shows times and as
-		// the other date filters read them.
+		// Days of the office's zone (time.Local, -zone), as every page
+		// shows times and as the other date filters read them.
 		if k == "from" {
 			f.From = d.Start(time.Local)
 		} else {

@@ -169,7 +169,6 @@ type doseStatsRow struct {
 	HasNational bool
 }
 
-// funcs returns the template functions bound to one language.
 // inspectionTable and rectTable are what the shared row templates get:
 // the rows, and the prefix of their ids, so that a record listed in two
 // tables of one page (to do and all; overdue and answered) has two ids;
@@ -187,6 +186,7 @@ type (
 	}
 )
 
+// funcs returns the template functions bound to one language.
 func (s *Server) funcs(lang string) template.FuncMap {
 	return template.FuncMap{
 		"t": func(key string, args ...any) string { return i18n.T(lang, key, args...) },
@@ -261,7 +261,7 @@ func (s *Server) funcs(lang string) template.FuncMap {
 	}
 }
 
-// formatTime shows a time in the server's zone to the minute; "" for none.
+// formatTime shows a time in the office's zone (time.Local, -zone) to the minute; "" for none.
 func formatTime(t time.Time) string {
 	if t.IsZero() {
 		return ""
